@@ -1,0 +1,39 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Neurite",
+    products: [
+        .executable(name: "neurite", targets: ["CLI"]),
+        .library(name: "ChipSim", targets: ["ChipSim"]),
+        .library(name: "NeuriteCompiler", targets: ["Compiler"]),
+        .library(name: "NeuriteRuntime", targets: ["Runtime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The hardware: machine description, chip image, core models, router. Imports nothing of ours.
+        .target(name: "ChipSim"),
+        // Front ends and lowering passes onto a MachineDescription. Knows nothing of threads.
+        .target(name: "Compiler", dependencies: ["ChipSim", .product(name: "Yams", package: "Yams")]),
+        // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5).
+        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // Executing an image: cores on Dispatch workers, recording, the run directory.
+        .target(name: "Runtime", dependencies: ["ChipSim"]),
+        // The `neurite` executable. Thin.
+        .executableTarget(
+            name: "CLI",
+            dependencies: [
+                "ChipSim", "Compiler", "Runtime",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CLITests", dependencies: ["CLI"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

@@ -1,0 +1,76 @@
+/// Checks that a decoded image is internally consistent, so that a crafted or damaged image
+/// whose checksums still match is refused with a message instead of crashing the runtime.
+enum ChipImageValidator {
+    static func validate(_ image: ChipImage) throws {
+        func fail(_ id: String, _ why: String) -> ChipImageError {
+            .malformedSection(ChipImageCodec.name(id), why)
+        }
+        let m = image.machine
+        guard m.width > 0, m.height > 0, m.coresPerChip > 0, m.coresPerChip <= 26, m.maxNeuronsPerCore > 0,
+              m.maxNeuronsPerCore <= 1 << 16, m.ringBufferIndexBits > 0, m.ringBufferIndexBits <= 24, m.clockHz > 0
+        else { throw fail("MACH", "machine sizes out of range") }
+        guard image.network.timestepMs > 0, image.network.timestepMs.isFinite, image.network.durationMs >= 0
+        else { throw fail("NETW", "timestep must be > 0 and duration ≥ 0") }
+        for (pi, pop) in image.populations.enumerated() {
+            for spec in pop.model.parameters where pop.parameters[spec.name] == nil {
+                throw fail("POPS", "population '\(pop.name)' lacks parameter \(spec.name)")
+            }
+            for c in pop.cores where c < 0 || c >= image.cores.count || image.cores[c].population != pi {
+                throw fail("POPS", "population '\(pop.name)' lists core \(c), which is not one of its cores")
+            }
+        }
+        for (ci, core) in image.cores.enumerated() {
+            guard core.population >= 0, core.population < image.populations.count else {
+                throw fail("CORE", "core \(ci) belongs to population \(core.population), the image has \(image.populations.count)")
+            }
+            let pop = image.populations[core.population]
+            guard core.neuronCount > 0, core.neuronCount <= m.maxNeuronsPerCore, core.firstNeuron >= 0,
+                  core.firstNeuron + core.neuronCount <= pop.size else {
+                throw fail("CORE", "core \(ci) holds neurons \(core.firstNeuron)..<\(core.firstNeuron + core.neuronCount) of a population of \(pop.size)")
+            }
+            guard m.exists(core.location.chip), core.location.processor >= m.monitorCoresPerChip, core.location.processor < m.coresPerChip else {
+                throw fail("CORE", "core \(ci) sits at \(core.location), which is not an application core of the machine")
+            }
+            guard core.initialState.count == pop.model.stateVariables.count,
+                  core.initialState.allSatisfy({ $0.count == core.neuronCount }) else {
+                throw fail("INIT", "core \(ci) has \(core.initialState.count) state arrays, its model needs \(pop.model.stateVariables.count) of \(core.neuronCount) values")
+            }
+            for e in core.sourceEvents where Int(e.neuron) >= core.neuronCount {
+                throw fail("SRCE", "core \(ci) has an event for neuron \(e.neuron) of \(core.neuronCount)")
+            }
+            if pop.model.isSource { continue }
+            try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
+        }
+        for t in image.routingTables {
+            guard m.exists(t.chip) else { throw fail("ROUT", "a table for chip \(t.chip), which the machine does not have") }
+            for e in t.entries where e.route >> UInt32(6 + m.coresPerChip) != 0 {
+                throw fail("ROUT", "an entry on chip \(t.chip) routes to a core the chip does not have")
+            }
+        }
+    }
+
+    private static func validate(_ s: SynapticMatrix, core ci: Int, neurons: Int, machine m: MachineDescription,
+                                 fail: (String, String) -> ChipImageError) throws {
+        guard s.indexBits >= 0, s.indexBits <= 16, (1 << s.indexBits) >= neurons, s.slotBits >= 0,
+              s.slotBits + SynapticMatrix.typeBits + s.indexBits <= m.ringBufferIndexBits,
+              s.slotBits <= 16 - SynapticMatrix.typeBits - s.indexBits, s.shifts.count == 2,
+              s.shifts.allSatisfy({ abs(Int($0)) <= 16 }), s.weights.count == s.words.count else {
+            throw fail("SYNM", "core \(ci) has an impossible ring-buffer layout or weight table")
+        }
+        for (k, e) in s.entries.enumerated() {
+            if k > 0, s.entries[k - 1].key >= e.key { throw fail("SYNM", "core \(ci)'s master population table is not sorted") }
+            let end = Int(e.firstWord) + Int(e.rows) * Int(e.rowStride)
+            guard e.rowStride >= 1, end <= s.words.count, Int(e.rows) - 1 <= Int(~e.mask) else {
+                throw fail("SYNM", "core \(ci)'s table entry \(k) points past its synaptic matrix")
+            }
+            for r in 0..<Int(e.rows) {
+                let start = Int(e.firstWord) + r * Int(e.rowStride)
+                let n = Int(s.words[start])
+                guard n < Int(e.rowStride) else { throw fail("SYNM", "core \(ci) has a row of \(n) synapses in a stride of \(e.rowStride)") }
+                for w in s.words[(start + 1)..<(start + 1 + n)] where Int(w & ((1 << UInt32(s.indexBits)) - 1)) >= neurons {
+                    throw fail("SYNM", "core \(ci) has a synapse onto neuron \(w & 0xFFFF) of \(neurons)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,133 @@
+/// Everything the compiler and the chip model need to know about a target machine.
+///
+/// A machine description is data: the built-in default is ``spinn5`` and `configs/*.yaml`
+/// describe others. Every number here is a default of the real SpiNNaker hardware or of
+/// sPyNNaker (sources in `docs/hardware.md`), never a constant buried in code.
+public struct MachineDescription: Codable, Equatable, Sendable {
+    /// Target name, e.g. `spinn-5`.
+    public var name: String
+    /// How chips fill the bounding box.
+    public var layout: BoardLayout
+    /// Bounding-box width in chips.
+    public var width: Int
+    /// Bounding-box height in chips.
+    public var height: Int
+    /// Whether links wrap around the edges (a torus). A single SpiNN-5 board does not.
+    public var wrapsAround: Bool
+    /// Cores per chip, monitor included. Default 18.
+    public var coresPerChip: Int
+    /// Cores per chip reserved for the monitor (SCAMP). Default 1; core 0 is the monitor.
+    public var monitorCoresPerChip: Int
+    /// Core clock in Hz. Default 200 MHz.
+    public var clockHz: Double
+    /// SDRAM per chip usable by applications, bytes. Default 123,469,792.
+    public var sdramBytesPerChip: Int
+    /// Usable multicast routing entries per chip. Default 1023 (1024 minus one kept by SCAMP).
+    public var routerEntries: Int
+    /// Router cycles a blocked packet waits before it is dropped. Default 480 (wait1 = 0x4F).
+    public var routerWaitCycles: Int
+    /// Neurons (or source atoms) per core at most. Default 256.
+    public var maxNeuronsPerCore: Int
+    /// Index bits of a core's ring buffer (slot, synapse type, neuron). Default 14 (32 KB of DTCM).
+    public var ringBufferIndexBits: Int
+    /// Synapse words per synaptic row at most. Default 256.
+    public var maxRowWords: Int
+    /// Packets a core's input spike buffer holds. Default 256.
+    public var inputBufferPackets: Int
+    /// Per-tick work model of a core, in CPU cycles.
+    public var costs: CoreCosts
+    /// Power and energy model.
+    public var energy: EnergyModel
+
+    /// The chips that exist, in (y, x) order.
+    public var chips: [ChipCoordinate] { layout.chips(width: width, height: height) }
+
+    /// Application cores per chip (all cores but the monitors).
+    public var applicationCoresPerChip: Int { coresPerChip - monitorCoresPerChip }
+
+    public init(
+        name: String, layout: BoardLayout, width: Int, height: Int, wrapsAround: Bool,
+        coresPerChip: Int = 18, monitorCoresPerChip: Int = 1, clockHz: Double = 200e6,
+        sdramBytesPerChip: Int = 123_469_792, routerEntries: Int = 1023, routerWaitCycles: Int = 480,
+        maxNeuronsPerCore: Int = 256, ringBufferIndexBits: Int = 14, maxRowWords: Int = 256,
+        inputBufferPackets: Int = 256, costs: CoreCosts = CoreCosts(), energy: EnergyModel = EnergyModel()
+    ) {
+        self.name = name
+        self.layout = layout
+        self.width = width
+        self.height = height
+        self.wrapsAround = wrapsAround
+        self.coresPerChip = coresPerChip
+        self.monitorCoresPerChip = monitorCoresPerChip
+        self.clockHz = clockHz
+        self.sdramBytesPerChip = sdramBytesPerChip
+        self.routerEntries = routerEntries
+        self.routerWaitCycles = routerWaitCycles
+        self.maxNeuronsPerCore = maxNeuronsPerCore
+        self.ringBufferIndexBits = ringBufferIndexBits
+        self.maxRowWords = maxRowWords
+        self.inputBufferPackets = inputBufferPackets
+        self.costs = costs
+        self.energy = energy
+    }
+
+    /// One SpiNN-5 board: 48 chips in an 8 × 8 hexagon, no wrap-around. The built-in default target.
+    public static let spinn5 = MachineDescription(name: "spinn-5", layout: .spinn5, width: 8, height: 8, wrapsAround: false)
+
+    /// One SpiNN-3 board: 4 chips, 2 × 2, wrapping both ways.
+    public static let spinn3 = MachineDescription(name: "spinn-3", layout: .rectangle, width: 2, height: 2, wrapsAround: true)
+
+    /// The chip one step along `link` from `chip`, or nil where the machine ends.
+    public func neighbour(of chip: ChipCoordinate, along link: Link) -> ChipCoordinate? {
+        var x = chip.x + link.delta.dx
+        var y = chip.y + link.delta.dy
+        if wrapsAround {
+            x = (x % width + width) % width
+            y = (y % height + height) % height
+        }
+        let next = ChipCoordinate(x: x, y: y)
+        return exists(next) ? next : nil
+    }
+
+    /// Whether a chip exists on this machine.
+    public func exists(_ chip: ChipCoordinate) -> Bool {
+        guard chip.x >= 0, chip.y >= 0, chip.x < width, chip.y < height else { return false }
+        switch layout {
+        case .rectangle: return true
+        case .spinn5: return chip.x >= chip.y - 3 && chip.x <= chip.y + 4
+        }
+    }
+}
+
+/// The cost model of a core's work in one tick, in CPU cycles (defaults from sPyNNaker's
+/// estimates and Rhodes et al. 2018; see `docs/hardware.md`).
+public struct CoreCosts: Codable, Equatable, Sendable {
+    /// Cycles per LIF neuron update (IF_curr_exp, IF_cond_exp). Default 240.
+    public var lifNeuronCycles: Int = 240
+    /// Cycles per Izhikevich neuron update. Default 290.
+    public var izhikevichNeuronCycles: Int = 290
+    /// Cycles per spike-source atom per tick. Default 40.
+    public var sourceAtomCycles: Int = 40
+    /// Cycles per synaptic event (one synapse word added into the ring buffer). Default 20.
+    public var synapticEventCycles: Int = 20
+    /// Cycles per received packet: master-population-table search, DMA set-up and transfer. Default 300.
+    public var rowCycles: Int = 300
+    /// Fixed cycles per tick (timer callback, ring-buffer transfer set-up). Default 2000.
+    public var tickOverheadCycles: Int = 2000
+
+    public init() {}
+}
+
+/// Power and energy model (SpiNNMachine's figures, citing Painkras et al. 2013).
+public struct EnergyModel: Codable, Equatable, Sendable {
+    /// Energy per packet per router crossing, nJ. Default 1.0 (25 pJ/bit × 40 bits).
+    public var packetNanojoules: Double = 1.0
+    /// Energy per synaptic event processed on a core, nJ. Default 8.0.
+    public var synapticEventNanojoules: Double = 8.0
+    /// Idle power of a chip, W. Default 0.35.
+    public var idleChipWatts: Double = 0.35
+    /// Extra power of a core that runs an application, W. Default 0.034.
+    public var activeCoreWatts: Double = 0.034
+
+    public init() {}
+}

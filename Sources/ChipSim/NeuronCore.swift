@@ -1,0 +1,250 @@
+import Foundation
+
+/// One application core loaded with its share of a population: neuron state, ring buffers,
+/// master population table and synaptic matrix, or a spike source.
+///
+/// A tick runs in three steps, which the runtime calls for every core in turn:
+/// ``update(tick:)`` (neurons update and fire; their keys go out), ``transferInputs(tick:)``
+/// (the tick's ring-buffer slot moves into the synaptic inputs) and ``receive(keyBase:spikes:tick:)``
+/// for every packet stream that reaches the core, then ``finishTick()`` costs the tick's work.
+/// A core touches only its own state, so cores can run on any threads in any order.
+public final class NeuronCore {
+    public let model: NeuronModel
+    public let arithmetic: Arithmetic
+    public let neuronCount: Int
+    public let keyBase: UInt32
+    /// Local indices of the neurons that fired in the last ``update(tick:)``, in index order
+    /// (a source atom appears once per spike).
+    public private(set) var spikes: [UInt16] = []
+    public private(set) var counters = CoreCounters()
+
+    private enum Dynamics {
+        case exactLIF(ExactCurrentLIF)
+        case heldLIF(HeldInputLIF)
+        case fixedLIF(FixedLIF)
+        case izhikevich(FloatIzhikevich)
+        case fixedIzhikevich(FixedIzhikevich)
+        case spikeArray(SpikeArraySource)
+        case poisson(PoissonSource)
+    }
+
+    private var dynamics: Dynamics
+    private var floatState: FloatState
+    private var fixedState: FixedState
+    private let matrix: SynapticMatrix
+    private var ring16: [UInt16] = []
+    private var ring64: [Double] = []
+    /// Per synapse type, the factor each arrival is scaled by before it joins the input.
+    private let inputScale: [Double]
+    private let inputScaleFixed: [UInt32]
+    private let costs: CoreCosts
+    private let neuronCycles: Int
+    private let cycleBudget: Int
+    private var tickPackets = 0
+    private var tickEvents = 0
+
+    /// Loads core `index` of `image`; `seed` streams derive from the image's network seed.
+    public init(image: ChipImage, core index: Int, arithmetic: Arithmetic) {
+        let core = image.cores[index]
+        let population = image.populations[core.population]
+        let p = population.parameters
+        let dt = image.network.timestepMs
+        model = population.model
+        self.arithmetic = arithmetic
+        neuronCount = core.neuronCount
+        keyBase = core.keyBase
+        matrix = core.synapses
+        costs = image.machine.costs
+        cycleBudget = Int(image.machine.clockHz * dt / 1000)
+
+        let v = core.initialState.first ?? []
+        let u = core.initialState.count > 1 ? core.initialState[1] : []
+        floatState = FloatState(count: arithmetic == .float64 ? neuronCount : 0, v: arithmetic == .float64 ? v : [], u: arithmetic == .float64 ? u : [])
+        fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, v: arithmetic == .s1615 ? v : [], u: arithmetic == .s1615 ? u : [])
+
+        func heldScale(_ tau: String) -> Double {
+            guard let t = p[tau] else { return 1 }
+            return t / dt * (1 - exp(-dt / t))
+        }
+        switch (model, arithmetic) {
+        case (.ifCurrExp, .float64):
+            dynamics = .exactLIF(ExactCurrentLIF(p, dt: dt))
+            inputScale = [1, 1]
+        case (.ifCondExp, .float64):
+            dynamics = .heldLIF(HeldInputLIF(p, dt: dt, conductance: true))
+            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
+        case (.ifCurrExp, .s1615), (.ifCondExp, .s1615):
+            dynamics = .fixedLIF(FixedLIF(p, dt: dt, conductance: model == .ifCondExp))
+            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
+        case (.izhikevich, .float64):
+            dynamics = .izhikevich(FloatIzhikevich(p, dt: dt))
+            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
+        case (.izhikevich, .s1615):
+            dynamics = .fixedIzhikevich(FixedIzhikevich(p, dt: dt))
+            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
+        case (.spikeSourceArray, _):
+            dynamics = .spikeArray(SpikeArraySource(events: core.sourceEvents))
+            inputScale = [1, 1]
+        case (.spikeSourcePoisson, _):
+            let rng = RandomStream(seed: image.network.seed, stream: [0x504F_4953, UInt64(index)])
+            dynamics = .poisson(PoissonSource(p, dt: dt, rng: rng))
+            inputScale = [1, 1]
+        }
+        inputScaleFixed = inputScale.map(U032.from)
+        switch model {
+        case .ifCurrExp, .ifCondExp: neuronCycles = costs.lifNeuronCycles
+        case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
+        case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
+        }
+        if !model.isSource {
+            let ringSize = matrix.slots << (SynapticMatrix.typeBits + matrix.indexBits)
+            if arithmetic == .s1615 { ring16 = [UInt16](repeating: 0, count: ringSize) } else { ring64 = [Double](repeating: 0, count: ringSize) }
+        }
+    }
+
+    // MARK: Tick steps
+
+    /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``.
+    public func update(tick: Int) {
+        spikes.removeAll(keepingCapacity: true)
+        tickPackets = 0
+        tickEvents = 0
+        switch dynamics {
+        case .exactLIF(let k): k.update(&floatState, spikes: &spikes)
+        case .heldLIF(let k): k.update(&floatState, spikes: &spikes)
+        case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes)
+        case .izhikevich(let k): k.update(&floatState, spikes: &spikes)
+        case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes)
+        case .spikeArray(var s):
+            s.emit(tick: tick, spikes: &spikes)
+            dynamics = .spikeArray(s)
+        case .poisson(var s):
+            s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
+            dynamics = .poisson(s)
+        }
+        counters.spikesSent += spikes.count
+    }
+
+    /// Moves the inputs due in tick `tick` out of the ring buffer into the synaptic inputs.
+    public func transferInputs(tick: Int) {
+        guard !model.isSource else { return }
+        let n = neuronCount
+        let slotBase = (tick & (matrix.slots - 1)) << (SynapticMatrix.typeBits + matrix.indexBits)
+        let typeStride = 1 << matrix.indexBits
+        if arithmetic == .float64 {
+            let se = inputScale[0], si = inputScale[1]
+            ring64.withUnsafeMutableBufferPointer { ring in
+            floatState.excitatory.withUnsafeMutableBufferPointer { ie in
+            floatState.inhibitory.withUnsafeMutableBufferPointer { ii in
+                for i in 0..<n {
+                    ie[i] += ring[slotBase + i] * se
+                    ii[i] += ring[slotBase + typeStride + i] * si
+                    ring[slotBase + i] = 0
+                    ring[slotBase + typeStride + i] = 0
+                }
+            }}}
+        } else {
+            let se = inputScaleFixed[0], si = inputScaleFixed[1]
+            let shiftE = Int32(matrix.shifts[0]), shiftI = Int32(matrix.shifts[1])
+            ring16.withUnsafeMutableBufferPointer { ring in
+            fixedState.excitatory.withUnsafeMutableBufferPointer { ie in
+            fixedState.inhibitory.withUnsafeMutableBufferPointer { ii in
+                for i in 0..<n {
+                    let e = ring[slotBase + i], inh = ring[slotBase + typeStride + i]
+                    if e != 0 { ie[i] = S1615.add(ie[i], S1615.decay(Self.scaled(e, shiftE), se)) }
+                    if inh != 0 { ii[i] = S1615.add(ii[i], S1615.decay(Self.scaled(inh, shiftI), si)) }
+                    ring[slotBase + i] = 0
+                    ring[slotBase + typeStride + i] = 0
+                }
+            }}}
+        }
+    }
+
+    @inline(__always)
+    private static func scaled(_ w: UInt16, _ shift: Int32) -> Int32 {
+        shift >= 0 ? Int32(w) << shift : Int32(w) >> -shift
+    }
+
+    /// Processes the packets of one source core sent in tick `tick`: for each spike the master
+    /// population table is searched, the row fetched and each synapse's weight added into the
+    /// ring-buffer slot of tick + delay.
+    public func receive(keyBase sourceKeyBase: UInt32, spikes source: [UInt16], tick: Int) {
+        guard !model.isSource, !source.isEmpty else { return }
+        let shift = UInt32(SynapticMatrix.typeBits + matrix.indexBits)
+        let tickTerm = UInt32(truncatingIfNeeded: tick) << shift
+        let ringMask = UInt32((matrix.slots << shift) - 1)
+        var events = 0, packets = 0, invalid = 0, saturated = 0
+        matrix.words.withUnsafeBufferPointer { words in
+            for neuron in source {
+                let key = sourceKeyBase | UInt32(neuron)
+                guard let e = matrix.lookup(key) else {
+                    invalid += 1
+                    continue
+                }
+                let entry = matrix.entries[e]
+                let row = Int(key & ~entry.mask)
+                guard row < Int(entry.rows) else {
+                    invalid += 1
+                    continue
+                }
+                packets += 1
+                let start = Int(entry.firstWord) + row * Int(entry.rowStride)
+                let count = Int(words[start])
+                events += count
+                if arithmetic == .s1615 {
+                    ring16.withUnsafeMutableBufferPointer { ring in
+                        for k in (start + 1)..<(start + 1 + count) {
+                            let w = words[k]
+                            let idx = Int((w &+ tickTerm) & ringMask)
+                            let sum = UInt32(ring[idx]) + (w >> 16)
+                            if sum > 0xFFFF {
+                                ring[idx] = 0xFFFF
+                                saturated += 1
+                            } else {
+                                ring[idx] = UInt16(truncatingIfNeeded: sum)
+                            }
+                        }
+                    }
+                } else {
+                    matrix.weights.withUnsafeBufferPointer { weights in
+                        ring64.withUnsafeMutableBufferPointer { ring in
+                            for k in (start + 1)..<(start + 1 + count) {
+                                let idx = Int((words[k] &+ tickTerm) & ringMask)
+                                ring[idx] += weights[k]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        tickPackets += packets
+        tickEvents += events
+        counters.packetsReceived += packets
+        counters.invalidKeys += invalid
+        counters.synapticEvents += events
+        counters.saturations += saturated
+    }
+
+    /// Costs the tick's work with the machine's cycle model and counts an overrun when it does
+    /// not fit the tick's budget.
+    public func finishTick() {
+        let cycles = costs.tickOverheadCycles + neuronCycles * neuronCount
+            + costs.rowCycles * tickPackets + costs.synapticEventCycles * tickEvents
+        counters.totalCycles += cycles
+        counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
+        if cycles > cycleBudget { counters.timerOverruns += 1 }
+    }
+
+    // MARK: Observation
+
+    /// The current value of a state variable for every neuron, in the model's units (mV).
+    public func sample(_ variable: String) -> [Double] {
+        switch (variable, arithmetic) {
+        case ("v", .float64): return floatState.v
+        case ("u", .float64): return floatState.u
+        case ("v", .s1615): return fixedState.v.map(S1615.toDouble)
+        case ("u", .s1615): return fixedState.u.map(S1615.toDouble)
+        default: return []
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// The cell and source types a population can have, by their PyNN names.
+public enum NeuronModel: String, Codable, CaseIterable, Sendable {
+    /// Leaky integrate-and-fire, current-based synapses with exponential decay.
+    case ifCurrExp = "IF_curr_exp"
+    /// Leaky integrate-and-fire, conductance-based synapses with exponential decay.
+    case ifCondExp = "IF_cond_exp"
+    /// Izhikevich (2003) neuron with current-based exponential synapses (sPyNNaker's IZK_curr_exp).
+    case izhikevich = "Izhikevich"
+    /// Emits spikes at given times.
+    case spikeSourceArray = "SpikeSourceArray"
+    /// Emits Poisson spike trains at a given rate.
+    case spikeSourcePoisson = "SpikeSourcePoisson"
+
+    /// Whether atoms of this model are spike sources (no membrane, no synaptic input).
+    public var isSource: Bool { self == .spikeSourceArray || self == .spikeSourcePoisson }
+
+    /// Whether synaptic weights are conductances (µS) rather than currents (nA).
+    public var isConductanceBased: Bool { self == .ifCondExp }
+
+    /// The scalar parameters of the model with their PyNN defaults and units.
+    public var parameters: [ParameterSpec] {
+        switch self {
+        case .ifCurrExp: return ParameterSpec.lif
+        case .ifCondExp: return ParameterSpec.lif + ParameterSpec.conductance
+        case .izhikevich: return ParameterSpec.izhikevich
+        case .spikeSourceArray: return []
+        case .spikeSourcePoisson: return ParameterSpec.poisson
+        }
+    }
+
+    /// State variables that can be recorded (besides `spikes`) and given `initial` values.
+    public var stateVariables: [String] {
+        switch self {
+        case .ifCurrExp, .ifCondExp: return ["v"]
+        case .izhikevich: return ["v", "u"]
+        case .spikeSourceArray, .spikeSourcePoisson: return []
+        }
+    }
+
+    /// The default initial value of a state variable (PyNN's).
+    public func defaultInitialValue(_ variable: String, parameters: [String: Double]) -> Double {
+        switch (self, variable) {
+        case (.ifCurrExp, "v"), (.ifCondExp, "v"): return parameters["v_rest"] ?? -65.0
+        case (.izhikevich, "v"): return -70.0
+        case (.izhikevich, "u"): return -14.0
+        default: return 0
+        }
+    }
+
+    /// The model's parameters with every unset one at its default.
+    public func resolvedParameters(_ given: [String: Double]) -> [String: Double] {
+        var result = given
+        for p in parameters where result[p.name] == nil { result[p.name] = p.defaultValue }
+        return result
+    }
+}
+
+/// One scalar parameter of a neuron model: its PyNN name, default and unit.
+public struct ParameterSpec: Sendable, Equatable {
+    public var name: String
+    public var defaultValue: Double
+    public var unit: String
+    /// The smallest value that makes sense, if any (e.g. a time constant must be > 0).
+    public var mustBePositive: Bool
+
+    init(_ name: String, _ defaultValue: Double, _ unit: String, positive: Bool = false) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.unit = unit
+        self.mustBePositive = positive
+    }
+
+    static let lif: [ParameterSpec] = [
+        ParameterSpec("cm", 1.0, "nF", positive: true),
+        ParameterSpec("tau_m", 20.0, "ms", positive: true),
+        ParameterSpec("tau_refrac", 0.1, "ms"),
+        ParameterSpec("tau_syn_E", 5.0, "ms", positive: true),
+        ParameterSpec("tau_syn_I", 5.0, "ms", positive: true),
+        ParameterSpec("v_rest", -65.0, "mV"),
+        ParameterSpec("v_reset", -65.0, "mV"),
+        ParameterSpec("v_thresh", -50.0, "mV"),
+        ParameterSpec("i_offset", 0.0, "nA"),
+    ]
+    static let conductance: [ParameterSpec] = [
+        ParameterSpec("e_rev_E", 0.0, "mV"),
+        ParameterSpec("e_rev_I", -70.0, "mV"),
+    ]
+    static let izhikevich: [ParameterSpec] = [
+        ParameterSpec("a", 0.02, "1/ms"),
+        ParameterSpec("b", 0.2, "1/ms"),
+        ParameterSpec("c", -65.0, "mV"),
+        ParameterSpec("d", 2.0, "mV/ms"),
+        ParameterSpec("i_offset", 0.0, "mV/ms"),
+        ParameterSpec("tau_syn_E", 5.0, "ms", positive: true),
+        ParameterSpec("tau_syn_I", 5.0, "ms", positive: true),
+    ]
+    static let poisson: [ParameterSpec] = [
+        ParameterSpec("rate", 1.0, "Hz"),
+        ParameterSpec("start", 0.0, "ms"),
+        ParameterSpec("duration", 1.0e10, "ms"),
+    ]
+}
+
+/// The two synapse types of every cell model here: index 0 excitatory, 1 inhibitory.
+public enum Receptor: Int, Codable, Sendable, CaseIterable {
+    case excitatory = 0
+    case inhibitory = 1
+
+    public var name: String { self == .excitatory ? "excitatory" : "inhibitory" }
+}
+
+/// The number representation a simulation runs in.
+public enum Arithmetic: String, Codable, Sendable, CaseIterable {
+    /// Bit-faithful to the chip: S16.15 state, U0.32 decays, 16-bit saturating ring buffers.
+    case s1615
+    /// The double-precision reference (exact integration where one exists).
+    case float64
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// SpikeSourcePoisson as sPyNNaker's `spike_source_poisson.c` draws it: per atom and tick a
+/// Poisson count with mean λ = rate·h, by Knuth's product of uniforms for λ < 10 and by a
+/// rounded normal approximation above. Each core draws from its own seeded stream.
+struct PoissonSource {
+    let lambda: Double
+    let expMinusLambda: Double
+    let startTick: Int, endTick: Int
+    var rng: RandomStream
+
+    init(_ p: [String: Double], dt: Double, rng: RandomStream) {
+        lambda = p["rate"]! * dt / 1000
+        expMinusLambda = exp(-lambda)
+        startTick = Int((p["start"]! / dt).rounded())
+        let end = (p["start"]! + p["duration"]!) / dt
+        endTick = end >= Double(Int.max / 2) ? Int.max / 2 : Int(end.rounded())
+        self.rng = rng
+    }
+
+    mutating func emit(tick: Int, atoms n: Int, spikes: inout [UInt16]) {
+        guard tick >= startTick, tick < endTick, lambda > 0 else { return }
+        for i in 0..<n {
+            var count = 0
+            if lambda < 10 {
+                var product = rng.nextUnit()
+                while product > expMinusLambda {
+                    count += 1
+                    product *= rng.nextUnit()
+                }
+            } else {
+                count = max(0, Int(rng.normal(mean: lambda, sd: lambda.squareRoot()).rounded()))
+            }
+            for _ in 0..<count { spikes.append(UInt16(truncatingIfNeeded: i)) }
+        }
+    }
+}
+
+/// SpikeSourceArray: replays the image's (tick, neuron) events in order.
+struct SpikeArraySource {
+    let events: [SourceEvent]
+    var next = 0
+
+    mutating func emit(tick: Int, spikes: inout [UInt16]) {
+        while next < events.count, Int(events[next].tick) < tick { next += 1 }
+        while next < events.count, Int(events[next].tick) == tick {
+            spikes.append(events[next].neuron)
+            next += 1
+        }
+    }
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian machine for building Neurite; skips whatever is already there.
+set -euo pipefail
+
+if ! command -v swift >/dev/null 2>&1; then
+  echo "setup: no Swift toolchain on PATH (Neurite needs Swift 6.0 or newer)" >&2
+  exit 1
+fi
+
+# Debian packages the build needs: libzmq for the Runtime's ZeroMQ transport (module CZeroMQ).
+packages=(pkg-config libzmq3-dev)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
