@@ -157,8 +157,23 @@ public enum ChipImageCodec {
 
     // MARK: Decoding
 
+    /// One entry of an image's section directory.
+    public struct SectionInfo: Equatable, Sendable {
+        public var id: String
+        public var name: String
+        public var offset: Int
+        public var length: Int
+        public var crc32: UInt32
+    }
+
+    /// The section directory of an image, checked (magic, version, header checksum, bounds,
+    /// section checksums) but not decoded.
+    public static func sections(of bytes: [UInt8]) throws -> [SectionInfo] {
+        try readDirectory(bytes).directory.map { SectionInfo(id: $0.0, name: name($0.0), offset: $0.1, length: $0.2, crc32: $0.3) }
+    }
+
     public static func decode(_ bytes: [UInt8]) throws -> ChipImage {
-        let sections = try readDirectory(bytes)
+        let sections = try readDirectory(bytes).payloads
         func section(_ id: String) throws -> [UInt8] {
             guard let s = sections[id] else { throw ChipImageError.missingSection(name(id)) }
             return s
@@ -189,7 +204,7 @@ public enum ChipImageCodec {
         return image
     }
 
-    private static func readDirectory(_ bytes: [UInt8]) throws -> [String: [UInt8]] {
+    private static func readDirectory(_ bytes: [UInt8]) throws -> (directory: [(String, Int, Int, UInt32)], payloads: [String: [UInt8]]) {
         guard bytes.count >= 4, Array(bytes[0..<4]) == magic else {
             throw ChipImageError.notAnImage(bytes.count < 4 ? "the file is only \(bytes.count) bytes" : "it does not start with the magic 'NCHP'")
         }
@@ -220,7 +235,7 @@ public enum ChipImageCodec {
                 if sum != crc { throw ChipImageError.checksumMismatch(name(id), expected: crc, found: sum) }
                 sections[id] = payload
             }
-            return sections
+            return (directory, sections)
         } catch let e as BinaryReader.OutOfData {
             throw ChipImageError.damagedHeader(e.detail)
         }

@@ -20,8 +20,7 @@ struct FloatState {
 
 /// Per-neuron state of a core in the chip's S16.15 arithmetic, structure of arrays.
 struct FixedState {
-    /// Conductances are held multiplied by 2^10 (sPyNNaker's `input_type_conductance.h`).
-    static let conductanceScaleBits = 10
+    static let conductanceScaleBits = SynapticMatrix.conductanceScaleBits
 
     var v: [Int32]
     var u: [Int32]

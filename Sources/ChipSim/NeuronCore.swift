@@ -132,32 +132,41 @@ public final class NeuronCore {
         let slotBase = (tick & (matrix.slots - 1)) << (SynapticMatrix.typeBits + matrix.indexBits)
         let typeStride = 1 << matrix.indexBits
         if arithmetic == .float64 {
-            let se = inputScale[0], si = inputScale[1]
-            ring64.withUnsafeMutableBufferPointer { ring in
-            floatState.excitatory.withUnsafeMutableBufferPointer { ie in
-            floatState.inhibitory.withUnsafeMutableBufferPointer { ii in
-                for i in 0..<n {
-                    ie[i] += ring[slotBase + i] * se
-                    ii[i] += ring[slotBase + typeStride + i] * si
-                    ring[slotBase + i] = 0
-                    ring[slotBase + typeStride + i] = 0
-                }
-            }}}
+            Self.transfer(&floatState, ring: &ring64, n: n, slotBase: slotBase, typeStride: typeStride, scale: inputScale)
         } else {
-            let se = inputScaleFixed[0], si = inputScaleFixed[1]
-            let shiftE = Int32(matrix.shifts[0]), shiftI = Int32(matrix.shifts[1])
-            ring16.withUnsafeMutableBufferPointer { ring in
-            fixedState.excitatory.withUnsafeMutableBufferPointer { ie in
-            fixedState.inhibitory.withUnsafeMutableBufferPointer { ii in
-                for i in 0..<n {
-                    let e = ring[slotBase + i], inh = ring[slotBase + typeStride + i]
-                    if e != 0 { ie[i] = S1615.add(ie[i], S1615.decay(Self.scaled(e, shiftE), se)) }
-                    if inh != 0 { ii[i] = S1615.add(ii[i], S1615.decay(Self.scaled(inh, shiftI), si)) }
-                    ring[slotBase + i] = 0
-                    ring[slotBase + typeStride + i] = 0
-                }
-            }}}
+            Self.transfer(&fixedState, ring: &ring16, n: n, slotBase: slotBase, typeStride: typeStride,
+                          scale: inputScaleFixed, shifts: (Int32(matrix.shifts[0]), Int32(matrix.shifts[1])))
         }
+    }
+
+    private static func transfer(_ state: inout FloatState, ring: inout [Double], n: Int, slotBase: Int, typeStride: Int, scale: [Double]) {
+        let se = scale[0], si = scale[1]
+        ring.withUnsafeMutableBufferPointer { ring in
+        state.excitatory.withUnsafeMutableBufferPointer { ie in
+        state.inhibitory.withUnsafeMutableBufferPointer { ii in
+            for i in 0..<n {
+                ie[i] += ring[slotBase + i] * se
+                ii[i] += ring[slotBase + typeStride + i] * si
+                ring[slotBase + i] = 0
+                ring[slotBase + typeStride + i] = 0
+            }
+        }}}
+    }
+
+    private static func transfer(_ state: inout FixedState, ring: inout [UInt16], n: Int, slotBase: Int, typeStride: Int,
+                                 scale: [UInt32], shifts: (Int32, Int32)) {
+        let se = scale[0], si = scale[1]
+        ring.withUnsafeMutableBufferPointer { ring in
+        state.excitatory.withUnsafeMutableBufferPointer { ie in
+        state.inhibitory.withUnsafeMutableBufferPointer { ii in
+            for i in 0..<n {
+                let e = ring[slotBase + i], inh = ring[slotBase + typeStride + i]
+                if e != 0 { ie[i] = S1615.add(ie[i], S1615.decay(scaled(e, shifts.0), se)) }
+                if inh != 0 { ii[i] = S1615.add(ii[i], S1615.decay(scaled(inh, shifts.1), si)) }
+                ring[slotBase + i] = 0
+                ring[slotBase + typeStride + i] = 0
+            }
+        }}}
     }
 
     @inline(__always)

@@ -43,7 +43,9 @@ public struct MulticastOutcome: Equatable, Sendable {
     /// The cores it reaches, as (chip, processor), in the order the walk finds them.
     public var destinations: [CoreLocation] = []
     /// How many routers it crosses in all (the source chip's included), for energy.
-    public var routerCrossings = 0
+    public var routerCrossings: Int { visitedChips.count }
+    /// Every router it passes through, once per crossing, in the order of the walk.
+    public var visitedChips: [ChipCoordinate] = []
     /// Copies dropped because a locally sourced packet matched no entry, a link led off the
     /// machine, or a copy went round a loop.
     public var dropped = 0
@@ -78,7 +80,7 @@ extension MachineDescription {
         var pending: [(ChipCoordinate, Link?, Int)] = [(source, nil, 0)]
         let hopLimit = max(chips.count * 2, 16)
         while let (chip, arrival, hops) = pending.popLast() {
-            outcome.routerCrossings += 1
+            outcome.visitedChips.append(chip)
             if hops > hopLimit {
                 outcome.dropped += 1
                 continue

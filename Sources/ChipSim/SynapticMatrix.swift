@@ -43,6 +43,10 @@ public struct SynapticMatrix: Equatable, Sendable {
 
     public static let typeBits = 1
 
+    /// Conductance weights (µS) are stored and held multiplied by 2^10, as sPyNNaker's
+    /// `input_type_conductance.h` does, to keep precision in S16.15.
+    public static let conductanceScaleBits = 10
+
     public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], words: [UInt32], weights: [Double]) {
         self.indexBits = indexBits
         self.slotBits = slotBits

@@ -1,0 +1,83 @@
+import ArgumentParser
+import ChipSim
+import Foundation
+
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Show what a chip image holds: target, populations and cores, routing tables, synaptic matrices, checksums.")
+
+    @Argument(help: "A chip image (.nchip).")
+    var image: String
+
+    @Flag(help: "Print JSON for machines.")
+    var json = false
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: image) else { throw InputError(message: "cannot read '\(image)'") }
+        let bytes = [UInt8](data)
+        let sections = try ChipImageCodec.sections(of: bytes)
+        let decoded = try ChipImageCodec.decode(bytes)
+        print(json ? Self.json(decoded, sections: sections, size: bytes.count) : Self.text(decoded, sections: sections, path: image, size: bytes.count))
+    }
+
+    static func hex(_ v: UInt32) -> String { String(format: "0x%08x", v) }
+
+    static func text(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], path: String, size: Int) -> String {
+        var l: [String] = []
+        l.append("chip image \(path): format \(ChipImageCodec.formatMajor).\(ChipImageCodec.formatMinor), \(size) bytes")
+        l.append("sections:")
+        for s in sections { l.append("  " + s.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%10d bytes  crc32 %@", s.length, hex(s.crc32))) }
+        let m = img.machine
+        l.append("target \(m.name): \(m.chips.count) chips (\(m.layout.rawValue) \(m.width)×\(m.height), \(m.wrapsAround ? "wrap-around" : "no wrap-around")), \(m.coresPerChip) cores per chip")
+        let n = img.network
+        l.append("network \(n.name): timestep \(n.timestepMs) ms, duration \(n.durationMs) ms, seed \(n.seed)")
+        l.append("populations:")
+        for p in img.populations {
+            l.append("  \(p.name): \(p.model.rawValue), \(p.size) neurons on \(p.cores.count) core\(p.cores.count == 1 ? "" : "s")"
+                + (p.record.isEmpty ? "" : ", records \(p.record.joined(separator: ", "))"))
+        }
+        l.append("cores:")
+        l.append("  x,y,p     population         neurons  key base    mask        pop-table  words     slots  shifts")
+        for c in img.cores {
+            let s = c.synapses
+            l.append("  " + c.location.description.padding(toLength: 9, withPad: " ", startingAt: 0)
+                + " " + img.populations[c.population].name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                + String(format: " %7d  %@  %@  %9d  %8d  %5d  %d,%d", c.neuronCount, hex(c.keyBase), hex(c.keyMask),
+                         s.entries.count, s.words.count, img.populations[c.population].model.isSource ? 0 : s.slots,
+                         Int(s.shifts.first ?? 0), Int(s.shifts.last ?? 0)))
+        }
+        let maxEntries = img.routingTables.map(\.entries.count).max() ?? 0
+        l.append("routing tables: \(img.routingTables.count) chips with entries, at most \(maxEntries) of \(m.routerEntries)")
+        for t in img.routingTables { l.append("  \(t.chip.x),\(t.chip.y): \(t.entries.count) entries") }
+        return l.joined(separator: "\n")
+    }
+
+    static func json(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], size: Int) -> String {
+        let object: [String: Any] = [
+            "format_version": "\(ChipImageCodec.formatMajor).\(ChipImageCodec.formatMinor)",
+            "bytes": size,
+            "sections": sections.map { ["id": $0.id, "name": $0.name, "offset": $0.offset, "bytes": $0.length, "crc32": hex($0.crc32)] as [String: Any] },
+            "target": ["name": img.machine.name, "layout": img.machine.layout.rawValue, "width": img.machine.width, "height": img.machine.height,
+                       "chips": img.machine.chips.count, "cores_per_chip": img.machine.coresPerChip, "wrap_around": img.machine.wrapsAround] as [String: Any],
+            "network": ["name": img.network.name, "timestep_ms": img.network.timestepMs, "duration_ms": img.network.durationMs, "seed": img.network.seed] as [String: Any],
+            "populations": img.populations.map {
+                ["name": $0.name, "model": $0.model.rawValue, "size": $0.size, "record": $0.record, "parameters": $0.parameters,
+                 "cores": $0.cores.map { img.cores[$0].location.description }] as [String: Any]
+            },
+            "cores": img.cores.map { c -> [String: Any] in
+                ["location": c.location.description, "population": img.populations[c.population].name, "first_neuron": c.firstNeuron,
+                 "neurons": c.neuronCount, "key_base": hex(c.keyBase), "key_mask": hex(c.keyMask),
+                 "master_population_entries": c.synapses.entries.count, "synapse_words": c.synapses.words.count,
+                 "ring_buffer_slots": img.populations[c.population].model.isSource ? 0 : c.synapses.slots,
+                 "weight_shifts": c.synapses.shifts.map(Int.init), "source_events": c.sourceEvents.count]
+            },
+            "routing_tables": img.routingTables.map { t -> [String: Any] in
+                ["chip": "\(t.chip.x),\(t.chip.y)",
+                 "entries": t.entries.map { ["key": hex($0.key), "mask": hex($0.mask), "route": hex($0.route)] }]
+            },
+        ]
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,67 @@
+import ArgumentParser
+import ChipSim
+import Compiler
+import Foundation
+import Runtime
+
+/// The `neurite` command: compile, inspect and simulate spiking networks on a chip model.
+struct NeuriteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "neurite",
+        abstract: "Compile spiking networks onto a SpiNNaker-style chip model and simulate them.",
+        version: "0.1.0",
+        subcommands: [CompileCommand.self, InspectCommand.self, SimulateCommand.self])
+
+    /// Runs the command line and returns the process exit code.
+    static func runMain(_ arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let error as CompileError {
+            printError(error.description)
+            return 1
+        } catch let error as ChipImageError {
+            printError("error: \(error.description)")
+            return 1
+        } catch let error as InputError {
+            printError("error: \(error.message)")
+            return 1
+        } catch let error as RunError {
+            printError("error: \(error.description)")
+            return 3
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                return 0
+            }
+            printError(fullMessage(for: error))
+            return 2
+        }
+    }
+}
+
+/// Input the user gave that cannot be used (a file that cannot be read, say).
+struct InputError: Error {
+    var message: String
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Reads a network (YAML) or a chip image (by its magic bytes) and returns an image.
+func loadImage(_ path: String, target: String?) throws -> (ChipImage, MappingReport?) {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw InputError(message: "cannot read '\(path)'")
+    }
+    let bytes = [UInt8](data)
+    if bytes.starts(with: ChipImageCodec.magic) {
+        if target != nil { throw InputError(message: "--target applies when compiling a network, not to an image (\(path))") }
+        return (try ChipImageCodec.decode(bytes), nil)
+    }
+    let network = try NetworkParser.parse(contentsOf: path)
+    let compilation = try NetworkCompiler.compile(network, target: try TargetParser.resolve(target))
+    return (compilation.image, compilation.report)
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import ChipSim
+import Compiler
+import Foundation
+import Runtime
+
+extension Timing: ExpressibleByArgument {}
+extension Arithmetic: ExpressibleByArgument {}
+
+struct SimulateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "simulate",
+        abstract: "Simulate a network (YAML, compiled in memory) or a chip image and write a run directory.")
+
+    @Argument(help: "A network (.yaml) or a chip image (.nchip).")
+    var input: String
+
+    @Option(help: "Biological time to simulate, ms (default: the network's duration).")
+    var duration: Double?
+
+    @Option(help: "Packet timing: ideal (every packet within its tick) or cycle.")
+    var timing: Timing = .ideal
+
+    @Option(help: "Arithmetic: s1615 (bit-faithful to the chip) or float64 (the reference).")
+    var arithmetic: Arithmetic = .s1615
+
+    @Option(help: "Worker threads (the spikes do not depend on it).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Run directory to write.")
+    var out: String = "run"
+
+    @Option(help: "Target machine when compiling a network: spinn-5, spinn-3 or a target YAML file.")
+    var target: String?
+
+    func validate() throws {
+        if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a number of ms ≥ 0") }
+        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    func run() throws {
+        let (image, _) = try loadImage(input, target: target)
+        let options = RunOptions(durationMs: duration, arithmetic: arithmetic, timing: timing, threads: threads, outputDirectory: out)
+        let report = try Run.execute(image, options: options)
+        print(SimulateCommand.format(report.summary, directory: out))
+    }
+
+    static func format(_ s: RunSummary, directory: String) -> String {
+        var lines: [String] = []
+        lines.append("\(s.network) on \(s.target): \(s.timing) timing, \(s.arithmetic) arithmetic, \(s.threads) thread\(s.threads == 1 ? "" : "s")")
+        lines.append(String(format: "  simulated %.1f ms in %d ticks; wall %.3f s", s.durationMs, s.ticks, s.wallSeconds))
+        let width = max(10, s.populations.keys.map(\.count).max() ?? 0)
+        lines.append("  " + "population".padding(toLength: width, withPad: " ", startingAt: 0) + "      size    spikes  rate (Hz)")
+        for name in s.populations.keys.sorted() {
+            let p = s.populations[name]!
+            lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
+                + String(format: " %9d %9d %10.3f", p.size, p.spikes, p.rateHz))
+        }
+        lines.append(String(format: "  synaptic events %d (%.3g per wall second)", s.synapticEvents, s.synapticEventsPerSecond))
+        lines.append(String(format: "  energy %.4g J (static %.4g J, packets %.4g J, synaptic %.4g J)",
+                            s.energyJoules, s.energy.staticJoules, s.energy.packetJoules, s.energy.synapticJoules))
+        let p = s.provenance
+        lines.append("  provenance: dropped packets \(p.droppedPackets), late spikes \(p.lateSpikes), timer overruns \(p.timerOverruns), input buffer overflows \(p.inputBufferOverflows), saturations \(p.saturations), weights rounded to zero \(p.weightsRoundedToZero)")
+        lines.append(String(format: "  busiest core tick: %.1f%% of its cycle budget", s.maxCoreLoad * 100))
+        for w in s.warnings { lines.append("  warning: \(w)") }
+        lines.append("  run directory: \(directory)")
+        return lines.joined(separator: "\n")
+    }
+}

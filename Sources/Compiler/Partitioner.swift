@@ -1,0 +1,72 @@
+import ChipSim
+
+/// A slice of a population that one core simulates.
+struct CoreSlice {
+    var population: Int
+    var firstNeuron: Int
+    var count: Int
+    var location = CoreLocation(chip: ChipCoordinate(x: 0, y: 0), processor: 0)
+    var keyBase: UInt32 = 0
+}
+
+/// Cuts populations into cores of at most `maxNeuronsPerCore` atoms (full cores, remainder
+/// last), as sPyNNaker's fixed splitter does. Returns the slices in population order.
+enum Partitioner {
+    static func partition(_ network: NetworkSpec, machine: MachineDescription) -> [CoreSlice] {
+        var slices: [CoreSlice] = []
+        for (p, pop) in network.populations.enumerated() {
+            var first = 0
+            while first < pop.size {
+                let n = min(machine.maxNeuronsPerCore, pop.size - first)
+                slices.append(CoreSlice(population: p, firstNeuron: first, count: n))
+                first += n
+            }
+        }
+        return slices
+    }
+}
+
+/// Places cores on chips in the machine's chip order, filling each chip's application
+/// processors (1…17 on SpiNNaker; 0 is the monitor) before moving on.
+enum Placer {
+    static func place(_ slices: inout [CoreSlice], machine: MachineDescription) throws {
+        let chips = machine.chips
+        let perChip = machine.applicationCoresPerChip
+        let capacity = chips.count * perChip
+        guard slices.count <= capacity else {
+            throw CompileError([Diagnostic(
+                "the network needs \(slices.count) cores; target '\(machine.name)' has \(capacity) application cores (\(chips.count) chips × \(perChip)); use a larger target (--target)",
+                at: nil)])
+        }
+        for i in slices.indices {
+            slices[i].location = CoreLocation(chip: chips[i / perChip], processor: machine.monitorCoresPerChip + i % perChip)
+        }
+    }
+}
+
+/// Gives every core a block of routing keys: core i gets base `i << indexBits`, and its neuron n
+/// sends `base | n`; one key/mask pair covers the core.
+enum KeyAllocator {
+    static func indexBits(_ machine: MachineDescription) -> Int {
+        bitsFor(machine.maxNeuronsPerCore)
+    }
+
+    static func mask(_ machine: MachineDescription) -> UInt32 {
+        ~UInt32((1 << indexBits(machine)) - 1)
+    }
+
+    static func allocate(_ slices: inout [CoreSlice], machine: MachineDescription) throws {
+        let bits = indexBits(machine)
+        guard slices.count < 1 << (32 - bits) else {
+            throw CompileError([Diagnostic("\(slices.count) cores do not fit a 32-bit key space with \(bits) neuron bits", at: nil)])
+        }
+        for i in slices.indices { slices[i].keyBase = UInt32(i) << UInt32(bits) }
+    }
+}
+
+/// ceil(log2(n)) for n ≥ 1 (0 for n = 1).
+func bitsFor(_ n: Int) -> Int {
+    var bits = 0
+    while (1 << bits) < n { bits += 1 }
+    return bits
+}

@@ -1,0 +1,105 @@
+import ChipSim
+import Foundation
+
+/// Reads a machine description (`configs/*.yaml`). Every key is optional but `name`, `layout`,
+/// `width` and `height`; unset ones take the SpiNNaker defaults of ``MachineDescription``.
+public enum TargetParser {
+    /// The built-in targets by name; `spinn-5` is the default.
+    public static let builtIn: [String: MachineDescription] = [
+        MachineDescription.spinn5.name: .spinn5,
+        MachineDescription.spinn3.name: .spinn3,
+    ]
+
+    /// A built-in target by name, or a target file by path.
+    public static func resolve(_ nameOrPath: String?) throws -> MachineDescription {
+        guard let nameOrPath else { return .spinn5 }
+        if let m = builtIn[nameOrPath] { return m }
+        if FileManager.default.fileExists(atPath: nameOrPath) { return try parse(contentsOf: nameOrPath) }
+        throw CompileError([Diagnostic("unknown target '\(nameOrPath)'; expected one of \(builtIn.keys.sorted().joined(separator: ", ")) or a target YAML file", at: nil)])
+    }
+
+    public static func parse(contentsOf path: String) throws -> MachineDescription {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CompileError([Diagnostic("cannot read target '\(path)'", at: nil)])
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> MachineDescription {
+        do {
+            guard let root = try YAMLNode.parse(text, file: file) else {
+                throw Diagnostic("the target file is empty", at: SourceLocation(file: file, line: 1, column: 1))
+            }
+            return try read(root)
+        } catch let d as Diagnostic {
+            throw CompileError([d])
+        }
+    }
+
+    private static func read(_ root: YAMLNode) throws -> MachineDescription {
+        let f = try root.fields(allowed: ["name", "layout", "width", "height", "wrap_around", "chip", "router", "core", "costs", "energy"], what: "a target")
+        let layoutNode = try f.required("layout", "rectangle or spinn5")
+        guard let layout = BoardLayout(rawValue: try layoutNode.string()) else {
+            throw layoutNode.error("unknown layout '\(layoutNode.scalarString ?? "")'; expected rectangle or spinn5")
+        }
+        var m = MachineDescription(
+            name: try f.required("name", "a target name").string(), layout: layout,
+            width: try positive(f.required("width", "chips across"), "width"),
+            height: try positive(f.required("height", "chips down"), "height"),
+            wrapsAround: try f["wrap_around"]?.bool() ?? false)
+        if let chip = f["chip"] {
+            let c = try chip.fields(allowed: ["cores", "monitor_cores", "clock_mhz", "sdram_bytes"], what: "'chip'")
+            if let v = c["cores"] { m.coresPerChip = try positive(v, "cores", max: 26) }
+            if let v = c["monitor_cores"] { m.monitorCoresPerChip = try v.int() }
+            if let v = c["clock_mhz"] { m.clockHz = try positiveDouble(v, "clock_mhz") * 1e6 }
+            if let v = c["sdram_bytes"] { m.sdramBytesPerChip = try positive(v, "sdram_bytes") }
+            guard m.monitorCoresPerChip >= 0, m.monitorCoresPerChip < m.coresPerChip else {
+                throw chip.error("'monitor_cores' must leave at least one application core of \(m.coresPerChip)")
+            }
+        }
+        if let router = f["router"] {
+            let r = try router.fields(allowed: ["entries", "wait_cycles"], what: "'router'")
+            if let v = r["entries"] { m.routerEntries = try positive(v, "entries") }
+            if let v = r["wait_cycles"] { m.routerWaitCycles = try positive(v, "wait_cycles") }
+        }
+        if let core = f["core"] {
+            let c = try core.fields(allowed: ["max_neurons", "ring_buffer_index_bits", "max_row_words", "input_buffer_packets"], what: "'core'")
+            if let v = c["max_neurons"] { m.maxNeuronsPerCore = try positive(v, "max_neurons", max: 1 << 15) }
+            if let v = c["ring_buffer_index_bits"] { m.ringBufferIndexBits = try positive(v, "ring_buffer_index_bits", max: 24) }
+            if let v = c["max_row_words"] { m.maxRowWords = try positive(v, "max_row_words") }
+            if let v = c["input_buffer_packets"] { m.inputBufferPackets = try positive(v, "input_buffer_packets") }
+        }
+        if let costs = f["costs"] {
+            let c = try costs.fields(allowed: ["lif_neuron_cycles", "izhikevich_neuron_cycles", "source_atom_cycles", "synaptic_event_cycles", "row_cycles", "tick_overhead_cycles"], what: "'costs'")
+            if let v = c["lif_neuron_cycles"] { m.costs.lifNeuronCycles = try positive(v, "lif_neuron_cycles") }
+            if let v = c["izhikevich_neuron_cycles"] { m.costs.izhikevichNeuronCycles = try positive(v, "izhikevich_neuron_cycles") }
+            if let v = c["source_atom_cycles"] { m.costs.sourceAtomCycles = try positive(v, "source_atom_cycles") }
+            if let v = c["synaptic_event_cycles"] { m.costs.synapticEventCycles = try positive(v, "synaptic_event_cycles") }
+            if let v = c["row_cycles"] { m.costs.rowCycles = try positive(v, "row_cycles") }
+            if let v = c["tick_overhead_cycles"] { m.costs.tickOverheadCycles = try positive(v, "tick_overhead_cycles") }
+        }
+        if let energy = f["energy"] {
+            let e = try energy.fields(allowed: ["packet_nj", "synaptic_event_nj", "idle_chip_w", "active_core_w"], what: "'energy'")
+            if let v = e["packet_nj"] { m.energy.packetNanojoules = try positiveDouble(v, "packet_nj") }
+            if let v = e["synaptic_event_nj"] { m.energy.synapticEventNanojoules = try positiveDouble(v, "synaptic_event_nj") }
+            if let v = e["idle_chip_w"] { m.energy.idleChipWatts = try positiveDouble(v, "idle_chip_w") }
+            if let v = e["active_core_w"] { m.energy.activeCoreWatts = try positiveDouble(v, "active_core_w") }
+        }
+        guard m.maxNeuronsPerCore <= 1 << (m.ringBufferIndexBits - 1) else {
+            throw root.error("'max_neurons' (\(m.maxNeuronsPerCore)) needs more than 'ring_buffer_index_bits' − 1 = \(m.ringBufferIndexBits - 1) index bits")
+        }
+        return m
+    }
+
+    private static func positive(_ node: YAMLNode, _ key: String, max limit: Int = Int.max) throws -> Int {
+        let v = try node.int("a positive integer")
+        guard v > 0, v <= limit else { throw node.error("'\(key)' must be in 1...\(limit), found \(v)") }
+        return v
+    }
+
+    private static func positiveDouble(_ node: YAMLNode, _ key: String) throws -> Double {
+        let v = try node.double("a number ≥ 0")
+        guard v >= 0 else { throw node.error("'\(key)' must be ≥ 0, found \(v)") }
+        return v
+    }
+}

@@ -1,0 +1,121 @@
+import ChipSim
+import Foundation
+
+/// Records a run as it goes: `spikes.csv` and one trace file per recorded state variable in the
+/// run directory (DESIGN §5.3), spike counts for every population, and, if asked, the spikes in
+/// memory.
+///
+/// `spikes.csv` rows are `population,neuron,time_ms`, sorted by time, then population name,
+/// then neuron. A trace file `<variable>.csv` has rows `population,neuron,time_ms,<variable>`
+/// with the value at the start of each tick (before its update), as Brian2's StateMonitor has it.
+public final class Recorder {
+    private let image: ChipImage
+    private let collect: Bool
+    private let spikeFile: BufferedFile?
+    private var traceFiles: [String: BufferedFile] = [:]
+    /// Populations in name order, the order rows of a tick are written in.
+    private let populationOrder: [Int]
+    private let recordsSpikes: [Bool]
+    /// (variable, populations recording it in name order)
+    private let traced: [(String, [Int])]
+    private let timeDecimals: Int
+    private var ticksSinceFlush = 0
+
+    /// Spikes per population, recorded or not.
+    public private(set) var spikeCounts: [Int]
+    /// Every recorded spike, when ``RunOptions/collectSpikes`` is set.
+    public private(set) var spikes: [RecordedSpike] = []
+
+    public init(image: ChipImage, options: RunOptions) throws {
+        self.image = image
+        collect = options.collectSpikes
+        let order = image.populations.indices.sorted { image.populations[$0].name < image.populations[$1].name }
+        populationOrder = order
+        recordsSpikes = image.populations.map { $0.record.contains("spikes") }
+        var variables: [String] = []
+        for p in image.populations { for v in p.record where v != "spikes" && !variables.contains(v) { variables.append(v) } }
+        traced = variables.sorted().map { v in (v, order.filter { image.populations[$0].record.contains(v) }) }
+        spikeCounts = Array(repeating: 0, count: image.populations.count)
+        timeDecimals = Recorder.decimals(of: image.network.timestepMs)
+        if let dir = options.outputDirectory {
+            do {
+                try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+            } catch {
+                throw RunError("cannot create run directory '\(dir)': \(error.localizedDescription)")
+            }
+            spikeFile = try BufferedFile(path: (dir as NSString).appendingPathComponent("spikes.csv"))
+            try spikeFile?.write("population,neuron,time_ms\n")
+            for (v, _) in traced {
+                let f = try BufferedFile(path: (dir as NSString).appendingPathComponent("\(v).csv"))
+                try f.write("population,neuron,time_ms,\(v)\n")
+                traceFiles[v] = f
+            }
+        } else {
+            spikeFile = nil
+        }
+    }
+
+    /// Decimal places that show every multiple of the time step exactly (at least one).
+    static func decimals(of dt: Double) -> Int {
+        var d = 1
+        while d < 9, abs((dt * pow(10, Double(d))).rounded() - dt * pow(10, Double(d))) > 1e-9 { d += 1 }
+        return d
+    }
+
+    private func time(_ tick: Int) -> String {
+        String(format: "%.\(timeDecimals)f", Double(tick) * image.network.timestepMs)
+    }
+
+    func sampleTraces(tick: Int, cores: [NeuronCore]) throws {
+        guard !traceFiles.isEmpty else { return }
+        let t = time(tick)
+        for (variable, pops) in traced {
+            guard let file = traceFiles[variable] else { continue }
+            for p in pops {
+                let pop = image.populations[p]
+                for c in pop.cores {
+                    let values = cores[c].sample(variable)
+                    let first = image.cores[c].firstNeuron
+                    for (i, value) in values.enumerated() {
+                        try file.write("\(pop.name),\(first + i),\(t),\(value)\n")
+                    }
+                }
+            }
+        }
+    }
+
+    func recordSpikes(tick: Int, cores: [NeuronCore]) throws {
+        var t: String?
+        for p in populationOrder {
+            let pop = image.populations[p]
+            var count = 0
+            for c in pop.cores { count += cores[c].spikes.count }
+            spikeCounts[p] += count
+            guard recordsSpikes[p], count > 0 else { continue }
+            var neurons: [Int] = []
+            neurons.reserveCapacity(count)
+            for c in pop.cores {
+                let first = image.cores[c].firstNeuron
+                for n in cores[c].spikes { neurons.append(first + Int(n)) }
+            }
+            neurons.sort()
+            if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
+            if let spikeFile {
+                let stamp = t ?? time(tick)
+                t = stamp
+                for n in neurons { try spikeFile.write("\(pop.name),\(n),\(stamp)\n") }
+            }
+        }
+        ticksSinceFlush += 1
+        if ticksSinceFlush >= 100 {
+            ticksSinceFlush = 0
+            try spikeFile?.flush()
+            for f in traceFiles.values { try f.flush() }
+        }
+    }
+
+    func finish() throws {
+        try spikeFile?.close()
+        for (_, f) in traceFiles.sorted(by: { $0.key < $1.key }) { try f.close() }
+    }
+}

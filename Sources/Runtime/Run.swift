@@ -1,0 +1,98 @@
+import ChipSim
+import Foundation
+
+/// The outcome of a run: its summary, provenance and, if collected, its spikes.
+public struct RunReport: Sendable {
+    public var summary: RunSummary
+    public var provenance: RunProvenance
+    public var spikes: [RecordedSpike]
+}
+
+/// Loads an image, runs it and writes the run directory: the one call the CLI makes.
+public enum Run {
+    public static func execute(_ image: ChipImage, options: RunOptions) throws -> RunReport {
+        let simulator = try Simulator(image: image, options: options)
+        let recorder = try Recorder(image: image, options: options)
+        let totals = try simulator.run(recorder: recorder)
+        let report = summarise(image: image, options: options, totals: totals, recorder: recorder)
+        if let dir = options.outputDirectory {
+            try write(report.summary.json(), to: dir, "summary.json")
+            try write(report.provenance.json(), to: dir, "provenance.json")
+            try write(image.mappingReport + "\n", to: dir, "mapping.json")
+        }
+        return report
+    }
+
+    private static func write(_ text: String, to dir: String, _ name: String) throws {
+        let path = (dir as NSString).appendingPathComponent(name)
+        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            throw RunError("cannot write '\(path)': \(error.localizedDescription)")
+        }
+    }
+
+    /// Synapses whose non-zero weight has a zero 16-bit weight field, read from the image.
+    static func weightsRoundedToZero(_ image: ChipImage) -> Int {
+        var n = 0
+        for core in image.cores {
+            let m = core.synapses
+            for e in m.entries {
+                for r in 0..<Int(e.rows) {
+                    let start = Int(e.firstWord) + r * Int(e.rowStride)
+                    for k in (start + 1)..<(start + 1 + Int(m.words[start])) where m.words[k] >> 16 == 0 && m.weights[k] != 0 { n += 1 }
+                }
+            }
+        }
+        return n
+    }
+
+    static func summarise(image: ChipImage, options: RunOptions, totals: RunTotals, recorder: Recorder) -> RunReport {
+        let dt = image.network.timestepMs
+        let durationMs = Double(totals.ticks) * dt
+        let budget = Int(image.machine.clockHz * dt / 1000)
+        var sum = CoreCounters()
+        for c in totals.coreCounters { sum.add(c) }
+        var populations: [String: RunSummary.Population] = [:]
+        for (p, pop) in image.populations.enumerated() {
+            let spikes = recorder.spikeCounts[p]
+            populations[pop.name] = RunSummary.Population(size: pop.size, spikes: spikes,
+                                                          rateHz: durationMs > 0 ? Double(spikes) / Double(pop.size) / (durationMs / 1000) : 0)
+        }
+        let e = image.machine.energy
+        let chips = Set(image.cores.map(\.location.chip)).count
+        let energy = RunSummary.Energy(
+            staticJoules: (Double(chips) * e.idleChipWatts + Double(image.cores.count) * e.activeCoreWatts) * durationMs / 1000,
+            packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
+            synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9)
+        let summary = RunSummary(
+            network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
+            arithmetic: options.arithmetic.rawValue, threads: options.threads, durationMs: durationMs, timestepMs: dt,
+            ticks: totals.ticks, wallSeconds: totals.wallSeconds, populations: populations,
+            synapticEvents: sum.synapticEvents,
+            synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,
+            packetsSent: totals.packetsSent,
+            provenance: RunSummary.Provenance(
+                droppedPackets: totals.droppedPackets, lateSpikes: 0, timerOverruns: sum.timerOverruns,
+                inputBufferOverflows: 0, saturations: options.arithmetic == .s1615 ? sum.saturations : 0,
+                weightsRoundedToZero: options.arithmetic == .s1615 ? weightsRoundedToZero(image) : 0,
+                invalidKeys: sum.invalidKeys),
+            maxCoreLoad: budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0,
+            energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules, energy: energy)
+        let tableSizes = Dictionary(uniqueKeysWithValues: image.routingTables.map { ($0.chip, $0.entries.count) })
+        let chipsSeen = Set(totals.chipTraffic.keys).union(tableSizes.keys).sorted()
+        let provenance = RunProvenance(
+            cycleBudgetPerTick: budget,
+            cores: image.cores.indices.map { c in
+                let k = totals.coreCounters[c], core = image.cores[c]
+                return RunProvenance.Core(
+                    location: core.location.description, population: image.populations[core.population].name,
+                    firstNeuron: core.firstNeuron, neurons: core.neuronCount, spikesSent: k.spikesSent,
+                    packetsReceived: k.packetsReceived, invalidKeys: k.invalidKeys, synapticEvents: k.synapticEvents,
+                    saturations: options.arithmetic == .s1615 ? k.saturations : 0, timerOverruns: k.timerOverruns,
+                    maxCyclesPerTick: k.maxCyclesPerTick,
+                    meanLoad: totals.ticks > 0 && budget > 0 ? Double(k.totalCycles) / Double(totals.ticks) / Double(budget) : 0,
+                    maxLoad: budget > 0 ? Double(k.maxCyclesPerTick) / Double(budget) : 0)
+            },
+            routers: chipsSeen.map { RunProvenance.Router(chip: "\($0.x),\($0.y)", packets: totals.chipTraffic[$0] ?? 0, routingEntries: tableSizes[$0] ?? 0) })
+        return RunReport(summary: summary, provenance: provenance, spikes: recorder.spikes)
+    }
+}

@@ -1,0 +1,48 @@
+import ChipSim
+
+/// How packets are timed.
+public enum Timing: String, CaseIterable, Sendable {
+    /// Every packet is delivered within its tick, with no contention: the fast path.
+    case ideal
+    /// The cycle-level event engine (routers, links, DMA, cycle budgets). Not available yet.
+    case cycle
+}
+
+/// What a run does and where it writes.
+public struct RunOptions: Sendable {
+    /// Biological time to simulate, ms. Default: the network's duration.
+    public var durationMs: Double?
+    /// Default `s1615`, the chip's arithmetic.
+    public var arithmetic: Arithmetic = .s1615
+    /// Default `ideal`.
+    public var timing: Timing = .ideal
+    /// Worker threads the cores are spread over. Default 1. Results do not depend on it.
+    public var threads: Int = 1
+    /// Run directory to write (DESIGN §5.3); nil writes nothing.
+    public var outputDirectory: String?
+    /// Keep every recorded spike in memory and return it (for tests and tools). Default false.
+    public var collectSpikes = false
+
+    public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
+                outputDirectory: String? = nil, collectSpikes: Bool = false) {
+        self.durationMs = durationMs
+        self.arithmetic = arithmetic
+        self.timing = timing
+        self.threads = threads
+        self.outputDirectory = outputDirectory
+        self.collectSpikes = collectSpikes
+    }
+}
+
+/// A run could not be done.
+public struct RunError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One recorded spike: a neuron of a population, in a tick (time = tick × timestep).
+public struct RecordedSpike: Equatable, Hashable, Sendable {
+    public var population: Int
+    public var neuron: Int
+    public var tick: Int
+}

@@ -1,0 +1,120 @@
+import ChipSim
+import Foundation
+
+/// `summary.json` of a run directory (DESIGN §5.3).
+public struct RunSummary: Codable, Equatable, Sendable {
+    public struct Population: Codable, Equatable, Sendable {
+        public var size: Int
+        public var spikes: Int
+        /// Mean rate per neuron, Hz.
+        public var rateHz: Double
+    }
+
+    /// The hardware's warnings, summed over the machine.
+    public struct Provenance: Codable, Equatable, Sendable {
+        public var droppedPackets: Int
+        /// Packets that arrived after their tick (always 0 in `ideal` timing).
+        public var lateSpikes: Int
+        /// Core-ticks whose modelled work exceeded the tick's cycle budget. In `ideal` timing
+        /// they are predicted and do not delay spikes.
+        public var timerOverruns: Int
+        /// Packets lost because a core's input buffer was full (always 0 in `ideal` timing).
+        public var inputBufferOverflows: Int
+        /// Ring-buffer additions that saturated at 0xFFFF (`s1615`).
+        public var saturations: Int
+        /// Synapses whose non-zero weight is 0 in 16-bit fixed point (they do nothing in `s1615`).
+        public var weightsRoundedToZero: Int
+        /// Packets whose key no master population table entry matched.
+        public var invalidKeys: Int
+    }
+
+    public struct Energy: Codable, Equatable, Sendable {
+        /// Idle chips and active cores over the run, run in real time, J.
+        public var staticJoules: Double
+        /// Router crossings of packets, J.
+        public var packetJoules: Double
+        /// Synaptic events processed, J.
+        public var synapticJoules: Double
+    }
+
+    public var network: String
+    public var target: String
+    public var timing: String
+    public var arithmetic: String
+    public var threads: Int
+    public var durationMs: Double
+    public var timestepMs: Double
+    public var ticks: Int
+    public var wallSeconds: Double
+    public var populations: [String: Population]
+    public var synapticEvents: Int
+    public var synapticEventsPerSecond: Double
+    public var packetsSent: Int
+    public var provenance: Provenance
+    /// The busiest core's busiest tick, as a fraction of the tick's cycle budget.
+    public var maxCoreLoad: Double
+    public var energyJoules: Double
+    public var energy: Energy
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    public static func decode(json data: Data) throws -> RunSummary {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(RunSummary.self, from: data)
+    }
+
+    /// The warnings a user should read, in the words sPyNNaker users know.
+    public var warnings: [String] {
+        var w: [String] = []
+        let p = provenance
+        if p.droppedPackets > 0 { w.append("\(p.droppedPackets) packets were dropped by routers") }
+        if p.timerOverruns > 0 { w.append("\(p.timerOverruns) core-ticks overran their cycle budget: increase the time step or time_scale_factor, or decrease the number of neurons per core") }
+        if p.saturations > 0 { w.append("synaptic weights saturated the 16-bit ring buffer \(p.saturations) times") }
+        if p.weightsRoundedToZero > 0 { w.append("\(p.weightsRoundedToZero) synaptic weights round to zero in 16-bit fixed point and have no effect on the chip") }
+        if p.invalidKeys > 0 { w.append("\(p.invalidKeys) packets matched no master population table entry") }
+        return w
+    }
+}
+
+/// `provenance.json`: per-core and per-router counters of a run.
+public struct RunProvenance: Codable, Equatable, Sendable {
+    public struct Core: Codable, Equatable, Sendable {
+        public var location: String
+        public var population: String
+        public var firstNeuron: Int
+        public var neurons: Int
+        public var spikesSent: Int
+        public var packetsReceived: Int
+        public var invalidKeys: Int
+        public var synapticEvents: Int
+        public var saturations: Int
+        public var timerOverruns: Int
+        public var maxCyclesPerTick: Int
+        /// Mean and peak modelled cycles per tick over the budget.
+        public var meanLoad: Double
+        public var maxLoad: Double
+    }
+
+    public struct Router: Codable, Equatable, Sendable {
+        public var chip: String
+        public var packets: Int
+        public var routingEntries: Int
+    }
+
+    public var cycleBudgetPerTick: Int
+    public var cores: [Core]
+    public var routers: [Router]
+
+    public func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}
