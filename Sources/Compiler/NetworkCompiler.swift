@@ -18,7 +18,7 @@ public enum NetworkCompiler {
 
     public static func compile(_ network: NetworkSpec, target machine: MachineDescription) throws -> Compilation {
         var slices = Partitioner.partition(network, machine: machine)
-        try Placer.place(&slices, machine: machine)
+        try Placer.place(&slices, network: network, machine: machine)
         try KeyAllocator.allocate(&slices, machine: machine)
 
         let coresOf = coresByPopulation(slices, count: network.populations.count)
@@ -40,7 +40,8 @@ public enum NetworkCompiler {
                 incoming[dest].append(IncomingSynapse(
                     sourceCore: Int32(source), sourceIndex: UInt16(preNeuron - slices[source].firstNeuron),
                     target: UInt16(postNeuron - slices[dest].firstNeuron), type: UInt8(p.receptor.rawValue),
-                    delayTicks: s.delayTicks, weight: s.weight * conductanceScale, rawWeight: s.weight))
+                    delayTicks: s.delayTicks, projection: UInt16(truncatingIfNeeded: k),
+                    weight: s.weight * conductanceScale, rawWeight: s.weight))
             }
             counts.weightsClipped += expansion.counts.weightsClipped
             counts.delaysClipped += expansion.counts.delaysClipped

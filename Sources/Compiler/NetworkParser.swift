@@ -86,7 +86,7 @@ public enum NetworkParser {
                 for (key, value) in try params.mapping("a mapping of parameter names to numbers") {
                     guard let spec = specs.first(where: { $0.name == key }) else {
                         let known = specs.isEmpty ? "it takes none" : "expected one of: \(specs.map(\.name).joined(separator: ", "))"
-                        throw value.error("population '\(name)': unknown parameter '\(key)' for \(model.rawValue); \(known)")
+                        throw value.keyError("population '\(name)': unknown parameter '\(key)' for \(model.rawValue); \(known)")
                     }
                     let v = try value.double("a number (\(spec.unit))")
                     if spec.mustBePositive && v <= 0 { throw value.error("population '\(name)': '\(key)' must be > 0 \(spec.unit), found \(v)") }
@@ -101,7 +101,7 @@ public enum NetworkParser {
             if let ini = f["initial"], !ini.isNull {
                 for (key, value) in try ini.mapping("a mapping of state variables to values") {
                     guard model.stateVariables.contains(key) else {
-                        throw value.error("population '\(name)': unknown state variable '\(key)' in 'initial'; \(model.rawValue) has: \(model.stateVariables.isEmpty ? "none" : model.stateVariables.joined(separator: ", "))")
+                        throw value.keyError("population '\(name)': unknown state variable '\(key)' in 'initial'; \(model.rawValue) has: \(model.stateVariables.isEmpty ? "none" : model.stateVariables.joined(separator: ", "))")
                     }
                     initial[key] = try valueSpec(value, what: "initial value of '\(key)'")
                 }
@@ -330,7 +330,7 @@ public enum NetworkParser {
                 throw typeNode.error("unknown connector '\(raw)'; expected AllToAllConnector, OneToOneConnector, FixedProbabilityConnector, FixedNumberPreConnector or FromListConnector")
             }
             for (k, v) in entries where !allowed.contains(k) {
-                throw v.error("unknown key '\(k)' in \(type)Connector; expected one of: \(allowed.joined(separator: ", "))")
+                throw v.keyError("unknown key '\(k)' in \(type)Connector; expected one of: \(allowed.joined(separator: ", "))")
             }
             let allowSelf = try f["allow_self_connections"]?.bool() ?? true
             switch type {

@@ -29,14 +29,15 @@ enum Partitioner {
 /// Places cores on chips in the machine's chip order, filling each chip's application
 /// processors (1…17 on SpiNNaker; 0 is the monitor) before moving on.
 enum Placer {
-    static func place(_ slices: inout [CoreSlice], machine: MachineDescription) throws {
+    static func place(_ slices: inout [CoreSlice], network: NetworkSpec, machine: MachineDescription) throws {
         let chips = machine.chips
         let perChip = machine.applicationCoresPerChip
         let capacity = chips.count * perChip
         guard slices.count <= capacity else {
+            let overflowing = network.populations[slices[capacity].population]
             throw CompileError([Diagnostic(
-                "the network needs \(slices.count) cores; target '\(machine.name)' has \(capacity) application cores (\(chips.count) chips × \(perChip)); use a larger target (--target)",
-                at: nil)])
+                "the network needs \(slices.count) cores; target '\(machine.name)' has \(capacity) application cores (\(chips.count) chips × \(perChip)), and population '\(overflowing.name)' is the first that does not fit; use a larger target (--target)",
+                at: overflowing.location)])
         }
         for i in slices.indices {
             slices[i].location = CoreLocation(chip: chips[i / perChip], processor: machine.monitorCoresPerChip + i % perChip)

@@ -7,6 +7,8 @@ struct IncomingSynapse {
     var target: UInt16
     var type: UInt8
     var delayTicks: Int32
+    /// The projection it comes from (for messages).
+    var projection: UInt16
     /// Magnitude in the core's input units (nA, or µS × 2^10 for conductance cells).
     var weight: Double
     /// The weight as the user wrote it (nA or µS), for the float64 arithmetic.
@@ -32,7 +34,8 @@ enum SynapticMatrixBuilder {
         var stats = MatrixStats()
         guard !incoming.isEmpty else { return (.empty(indexBits: indexBits), stats) }
 
-        let maxDelay = Int(incoming.lazy.map(\.delayTicks).max()!)
+        let longestSynapse = incoming.max { $0.delayTicks < $1.delayTicks }!
+        let maxDelay = Int(longestSynapse.delayTicks)
         let typeBits = SynapticMatrix.typeBits
         let maxSlotBits = min(machine.ringBufferIndexBits - typeBits - indexBits, 16 - typeBits - indexBits)
         let slotBits = max(bitsFor(maxDelay), 0)
@@ -41,7 +44,7 @@ enum SynapticMatrixBuilder {
             let longest = Double(maxDelay) * network.timestep
             throw CompileError([Diagnostic(
                 "delay of \(longest) ms (\(maxDelay) ticks) onto '\(pop.name)' exceeds the \(1 << maxSlotBits) ticks a core of \(slice.count) neurons holds in its ring buffer; delay-extension cores are not supported yet (use shorter delays, or fewer neurons per core on a custom target)",
-                at: pop.location)])
+                at: network.projections[Int(longestSynapse.projection)].location)])
         }
 
         var scaling = WeightScaling(neurons: slice.count)
@@ -73,9 +76,10 @@ enum SynapticMatrixBuilder {
             guard longest <= machine.maxRowWords else {
                 let srcPop = network.populations[slices[source].population]
                 let row = rowLengths.firstIndex(of: longest)!
+                let culprit = order[k..<end].first { Int(incoming[$0].sourceIndex) == row }!
                 throw CompileError([Diagnostic(
                     "neuron \(slices[source].firstNeuron + row) of '\(srcPop.name)' has \(longest) synapses onto one core of '\(network.populations[slice.population].name)'; a synaptic row holds at most \(machine.maxRowWords)",
-                    at: srcPop.location)])
+                    at: network.projections[Int(incoming[culprit].projection)].location)])
             }
             stats.maxRowLength = max(stats.maxRowLength, longest)
             let stride = longest + 1

@@ -9,6 +9,8 @@ struct YAMLNode {
     let file: String
     /// The key path to this node, e.g. `populations.exc.size`, for messages.
     let path: String
+    /// Where the key of this value stands, for a node read out of a mapping.
+    var keyLocation: SourceLocation? = nil
 
     var location: SourceLocation? {
         node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
@@ -26,6 +28,9 @@ struct YAMLNode {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
                 let ctx = context.map { " \($0.text)" } ?? ""
                 throw Diagnostic("malformed YAML: \(problem)\(ctx)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
+            case let .duplicatedKeysInMapping(duplicates, context):
+                let keys = duplicates.map { "'\($0)'" }.joined(separator: ", ")
+                throw Diagnostic("duplicate key \(keys) in a mapping; each key may appear once", at: SourceLocation(file: file, line: context.mark.line, column: context.mark.column))
             case let .reader(problem, offset, _, _):
                 throw Diagnostic("malformed YAML: \(problem)\(offset.map { " at byte \($0)" } ?? "")", at: SourceLocation(file: file, line: 1, column: 1))
             default:
@@ -34,8 +39,9 @@ struct YAMLNode {
         }
     }
 
-    private func child(_ node: Node, _ key: String) -> YAMLNode {
-        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)")
+    private func child(_ node: Node, _ key: String, keyNode: Node? = nil) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)",
+                 keyLocation: keyNode?.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) })
     }
 
     // MARK: Mappings
@@ -57,7 +63,7 @@ struct YAMLNode {
                 }
                 for s in sources {
                     for (mk, mv) in try child(s, "<<").mapping() where !merged.contains(where: { $0.0 == mk }) {
-                        merged.append((mk, YAMLNode(node: mv.node, file: file, path: path.isEmpty ? mk : "\(path).\(mk)")))
+                        merged.append((mk, YAMLNode(node: mv.node, file: file, path: path.isEmpty ? mk : "\(path).\(mk)", keyLocation: mv.keyLocation)))
                     }
                 }
                 continue
@@ -66,7 +72,7 @@ struct YAMLNode {
                 throw YAMLNode(node: k, file: file, path: path).error("duplicate key '\(ks.string)' in \(describe(path))")
             }
             seen[ks.string] = YAMLNode(node: k, file: file, path: path).location
-            explicit.append((ks.string, child(v, ks.string)))
+            explicit.append((ks.string, child(v, ks.string, keyNode: k)))
         }
         let overridden = Set(explicit.map(\.0))
         return merged.filter { !overridden.contains($0.0) } + explicit
@@ -81,8 +87,8 @@ struct YAMLNode {
         return Fields(owner: self, entries: entries)
     }
 
-    /// An error located at this node's key (its value's position is the best the parser keeps).
-    func keyError(_ message: String) -> Diagnostic { error(message) }
+    /// An error located at this node's key (or at the node, if it has none).
+    func keyError(_ message: String) -> Diagnostic { Diagnostic(message, at: keyLocation ?? location) }
 
     // MARK: Scalars
 

@@ -1,0 +1,47 @@
+import ChipSim
+@testable import Compiler
+import Foundation
+import XCTest
+
+/// Compiles YAML text onto a target (SpiNN-5 by default).
+func compile(_ yaml: String, target: MachineDescription = .spinn5) throws -> Compilation {
+    try NetworkCompiler.compile(try NetworkParser.parse(yaml, file: "test.yaml"), target: target)
+}
+
+/// The path of a fixture of this test target.
+func fixturePath(_ relative: String) -> String {
+    Bundle.module.url(forResource: "Fixtures/\(relative)", withExtension: nil)!.path
+}
+
+/// Every synapse of an image as (source core, source neuron, target core, target neuron, type,
+/// delay, weight16), read back from the synaptic matrices through the master population tables.
+struct DecodedSynapse: Hashable {
+    var sourcePopulation: Int, sourceNeuron: Int, targetPopulation: Int, targetNeuron: Int, type: Int, delay: Int, weight: Double
+}
+
+func decodeSynapses(_ image: ChipImage) -> [DecodedSynapse] {
+    var byKey: [UInt32: Int] = [:]
+    for (c, core) in image.cores.enumerated() { byKey[core.keyBase] = c }
+    var out: [DecodedSynapse] = []
+    for core in image.cores {
+        let m = core.synapses
+        let delayBits = 16 - SynapticMatrix.typeBits - m.indexBits
+        for e in m.entries {
+            let source = image.cores[byKey[e.key]!]
+            for r in 0..<Int(e.rows) {
+                let start = Int(e.firstWord) + r * Int(e.rowStride)
+                for k in (start + 1)..<(start + 1 + Int(m.words[start])) {
+                    let w = m.words[k]
+                    let index = Int(w & ((1 << UInt32(m.indexBits)) - 1))
+                    let type = Int((w >> UInt32(m.indexBits)) & 1)
+                    var delay = Int((w >> UInt32(m.indexBits + 1)) & ((1 << UInt32(delayBits)) - 1))
+                    if delay == 0 { delay = 1 << delayBits }
+                    out.append(DecodedSynapse(sourcePopulation: source.population, sourceNeuron: source.firstNeuron + r,
+                                              targetPopulation: core.population, targetNeuron: core.firstNeuron + index,
+                                              type: type, delay: delay, weight: m.weights[k]))
+                }
+            }
+        }
+    }
+    return out
+}
