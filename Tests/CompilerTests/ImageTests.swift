@@ -1,0 +1,95 @@
+import ChipSim
+@testable import Compiler
+import XCTest
+
+/// The chip image: byte-identical for the same network and seed, refused with a message naming
+/// the damaged section when truncated or corrupted.
+final class ImageTests: XCTestCase {
+    let yaml = """
+    network: small
+    seed: 42
+    populations:
+      src: {size: 20, model: SpikeSourcePoisson, params: {rate: 50}}
+      exc: {size: 300, model: IF_curr_exp, initial: {v: {uniform: [-65, -55]}}, record: [spikes, v]}
+      inh: {size: 50, model: IF_cond_exp}
+    projections:
+      - {pre: src, post: exc, connector: {type: FixedProbabilityConnector, p_connect: 0.3}, synapse: {weight: {normal: [0.5, 0.1]}, delay: {uniform: [1, 5]}}}
+      - {pre: exc, post: inh, connector: {type: FixedProbabilityConnector, p_connect: 0.1}, synapse: {weight: 0.004, delay: 2}}
+      - {pre: inh, post: exc, connector: {type: AllToAllConnector}, synapse: {weight: -0.05, delay: 1}, receptor: inhibitory}
+    """
+
+    func testSameNetworkAndSeedGiveTheSameBytes() throws {
+        let a = ChipImageCodec.encode(try compile(yaml).image)
+        let b = ChipImageCodec.encode(try compile(yaml).image)
+        XCTAssertEqual(a, b)
+        let c = ChipImageCodec.encode(try compile(yaml.replacingOccurrences(of: "seed: 42", with: "seed: 43")).image)
+        XCTAssertNotEqual(a, c)
+    }
+
+    func testRoundTrip() throws {
+        let image = try compile(yaml).image
+        let decoded = try ChipImageCodec.decode(ChipImageCodec.encode(image))
+        XCTAssertEqual(decoded, image)
+    }
+
+    func testTruncationNamesTheSection() throws {
+        let bytes = ChipImageCodec.encode(try compile(yaml).image)
+        let sections = try ChipImageCodec.sections(of: bytes)
+        for s in sections where s.length > 0 {
+            let cut = Array(bytes[0..<(s.offset + s.length / 2)])
+            XCTAssertThrowsError(try ChipImageCodec.decode(cut)) { error in
+                let message = "\(error)"
+                XCTAssertTrue(message.contains(s.name) || message.contains(sections.first { $0.offset >= cut.count || $0.offset + $0.length > cut.count }!.name),
+                              "cut in \(s.id): \(message)")
+                XCTAssertTrue(message.contains("truncated"), message)
+            }
+        }
+        for n in [0, 3, 10, 30] {
+            XCTAssertThrowsError(try ChipImageCodec.decode(Array(bytes.prefix(n))))
+        }
+    }
+
+    func testCorruptionNamesTheSection() throws {
+        let bytes = ChipImageCodec.encode(try compile(yaml).image)
+        for s in try ChipImageCodec.sections(of: bytes) where s.length > 0 {
+            var damaged = bytes
+            damaged[s.offset + s.length / 3] ^= 0x40
+            XCTAssertThrowsError(try ChipImageCodec.decode(damaged)) { error in
+                XCTAssertEqual("\(error)".contains("section \(s.name) is damaged"), true, "\(error)")
+            }
+        }
+        var header = bytes
+        header[20] ^= 1
+        XCTAssertThrowsError(try ChipImageCodec.decode(header)) { XCTAssertTrue("\($0)".contains("header")) }
+        var magic = bytes
+        magic[0] = UInt8(ascii: "X")
+        XCTAssertThrowsError(try ChipImageCodec.decode(magic)) { XCTAssertTrue("\($0)".contains("not a Neurite chip image")) }
+        var version = bytes
+        version[5] = 9
+        XCTAssertThrowsError(try ChipImageCodec.decode(version)) { XCTAssertTrue("\($0)".contains("format 9.")) }
+    }
+
+    func testConsistentChecksumsButImpossibleContentIsRefused() throws {
+        var image = try compile(yaml).image
+        // A synapse onto a neuron the core does not have, re-encoded with valid checksums.
+        let core = image.cores.firstIndex { image.populations[$0.population].name == "inh" }!
+        let k = image.cores[core].synapses.words.firstIndex { $0 > 0xFFFF }!
+        image.cores[core].synapses.words[k] |= 0x3F  // index 63 on a core of 50 neurons
+        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image))) { error in
+            XCTAssertTrue("\(error)".contains("SYNM"), "\(error)")
+        }
+        var badPop = try compile(yaml).image
+        badPop.cores[0].population = 99
+        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(badPop))) { XCTAssertTrue("\($0)".contains("CORE")) }
+    }
+
+    func testRandomByteFlipsNeverCrash() throws {
+        let bytes = ChipImageCodec.encode(try compile(yaml).image)
+        var rng = RandomStream(seed: 1)
+        for _ in 0..<100 {
+            var damaged = bytes
+            damaged[Int(rng.next() % UInt64(bytes.count))] = UInt8(truncatingIfNeeded: rng.next())
+            _ = try? ChipImageCodec.decode(damaged)
+        }
+    }
+}
