@@ -30,9 +30,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Random networks for the property tests of the compiler and the runtime.
+        .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
-        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
     ],
     swiftLanguageModes: [.v5]

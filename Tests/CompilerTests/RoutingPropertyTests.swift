@@ -1,5 +1,6 @@
 import ChipSim
 @testable import Compiler
+import NeuriteTestSupport
 import XCTest
 
 /// Properties of routing on random networks: every packet reaches exactly the cores that hold

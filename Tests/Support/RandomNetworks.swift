@@ -1,10 +1,9 @@
 import ChipSim
-import Compiler
 
 /// Random networks for property tests: a few populations of random sizes and models, and
 /// projections with random connectors, slices, weights and delays; deterministic per seed.
-enum RandomNetworks {
-    static func yaml(seed: UInt64, maxSize: Int = 300, sourcesFireOnce: Bool = false) -> String {
+public enum RandomNetworks {
+    public static func yaml(seed: UInt64, maxSize: Int = 300, sourcesFireOnce: Bool = false) -> String {
         var rng = RandomStream(seed: seed, stream: [0xBEEF])
         func int(_ range: ClosedRange<Int>) -> Int { range.lowerBound + Int(rng.next() % UInt64(range.count)) }
         var lines = ["network: random\(seed)", "seed: \(seed)", "duration: 20", "populations:"]
@@ -55,7 +54,7 @@ enum RandomNetworks {
 
     /// A SpiNN-5 or SpiNN-3 machine whose cores hold only a few neurons, so that small networks
     /// spread over many chips and their packets cross many routers.
-    static func machine(seed: UInt64) -> MachineDescription {
+    public static func machine(seed: UInt64) -> MachineDescription {
         var m: MachineDescription = seed % 2 == 0 ? .spinn5 : .spinn3
         // SpiNN-3's 68 cores hold six populations of up to 300 at 32 per core.
         m.maxNeuronsPerCore = seed % 2 == 0 ? [8, 16, 32][Int(seed % 3)] : 32
