@@ -36,6 +36,7 @@ struct SimulateCommand: ParsableCommand {
     func validate() throws {
         if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a number of ms ≥ 0") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if timing == .cycle { throw ValidationError("--timing cycle (the cycle-level event engine) is not available yet; use --timing ideal") }
     }
 
     func run() throws {

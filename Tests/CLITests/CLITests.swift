@@ -1,0 +1,145 @@
+import Foundation
+import XCTest
+
+/// End-to-end tests of the `neurite` executable: exact output, files written, exit codes
+/// (0 success, 1 invalid input, 2 usage error, 3 run-time failure).
+final class CLITests: XCTestCase {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    var binary: URL { Bundle.main.bundleURL.appendingPathComponent("neurite") }
+
+    func neurite(_ arguments: String...) throws -> Result {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+        network: small
+        seed: 3
+        duration: 100
+        populations:
+          stim: {size: 10, model: SpikeSourceArray, spike_times: [5, 10, 15]}
+          cells: {size: 300, model: IF_curr_exp, record: [spikes, v]}
+        projections:
+          - {pre: stim, post: cells, connector: {type: AllToAllConnector}, synapse: {weight: 1.5, delay: 2}}
+          - {pre: cells, post: cells, connector: {type: FixedProbabilityConnector, p_connect: 0.05}, synapse: {weight: -0.2, delay: 1}, receptor: inhibitory}
+        """.write(toFile: dir + "/small.yaml", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func testCompilePrintsTheMappingSummary() throws {
+        let r = try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip", "--report", dir + "/map.json")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let size = try FileManager.default.attributesOfItem(atPath: dir + "/small.nchip")[.size] as! Int
+        XCTAssertEqual(r.stdout, """
+        network small on spinn-5: 310 neurons, 7446 synapses
+          chips used            1
+          cores used            3
+          max routing entries   3 of 1023 per chip (0 removed by default routing)
+          delay extensions      0
+          longest synaptic row  256 words
+          weights rounded to 0  0
+          max predicted load    35.0% of a tick
+        wrote \(dir)/small.nchip (\(size) bytes)
+
+        """)
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/map.json"))) as! [String: Any]
+        XCTAssertEqual(report["synapses"] as? Int, 7446)  // 3000 all-to-all + 4446 drawn at p = 0.05 of 90,000
+        XCTAssertEqual((report["cores"] as? [Any])?.count, 3)
+    }
+
+    func testInspectShowsWhatTheImageHolds() throws {
+        XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
+        let text = try neurite("inspect", dir + "/small.nchip")
+        XCTAssertEqual(text.status, 0, text.stderr)
+        for fragment in ["format 1.0", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
+                         "routing tables: 1 chips with entries"] {
+            XCTAssertTrue(text.stdout.contains(fragment), "missing '\(fragment)' in\n\(text.stdout)")
+        }
+        let json = try neurite("inspect", dir + "/small.nchip", "--json")
+        XCTAssertEqual(json.status, 0)
+        let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual((object["sections"] as! [Any]).count, 9)
+        XCTAssertEqual((object["populations"] as! [[String: Any]]).map { $0["name"] as! String }, ["stim", "cells"])
+    }
+
+    func testSimulateWritesTheRunDirectory() throws {
+        XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
+        let fromImage = try neurite("simulate", dir + "/small.nchip", "--out", dir + "/run1", "--threads", "2")
+        XCTAssertEqual(fromImage.status, 0, fromImage.stderr)
+        XCTAssertTrue(fromImage.stdout.contains("small on spinn-5: ideal timing, s1615 arithmetic, 2 threads"), fromImage.stdout)
+        XCTAssertTrue(fromImage.stdout.contains("provenance: dropped packets 0"), fromImage.stdout)
+        for file in ["spikes.csv", "v.csv", "summary.json", "provenance.json", "mapping.json"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/run1/" + file), file)
+        }
+        let fromNetwork = try neurite("simulate", dir + "/small.yaml", "--out", dir + "/run2", "--threads", "1")
+        XCTAssertEqual(fromNetwork.status, 0, fromNetwork.stderr)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/run1/spikes.csv", encoding: .utf8),
+                       try String(contentsOfFile: dir + "/run2/spikes.csv", encoding: .utf8))
+        let float = try neurite("simulate", dir + "/small.yaml", "--arithmetic", "float64", "--duration", "50", "--out", dir + "/run3")
+        XCTAssertEqual(float.status, 0, float.stderr)
+        XCTAssertTrue(float.stdout.contains("float64 arithmetic"))
+        XCTAssertTrue(float.stdout.contains("simulated 50.0 ms in 50 ticks"))
+    }
+
+    func testInvalidInputExitsWithOneAndALocatedMessage() throws {
+        try "populations:\n  a:\n    size: 0\n    model: IF_curr_exp\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+        let r = try neurite("compile", dir + "/bad.yaml")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stderr, "\(dir)/bad.yaml:3:11: error: population 'a': 'size' must be > 0, found 0\n")
+        XCTAssertEqual(try neurite("simulate", dir + "/bad.yaml", "--out", dir + "/r").status, 1)
+        let missing = try neurite("compile", dir + "/none.yaml")
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("cannot read"))
+    }
+
+    func testCorruptedImageExitsWithOneNamingTheSection() throws {
+        XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: dir + "/small.nchip")))
+        bytes[bytes.count - 3] ^= 0xFF  // inside the last section, the mapping report
+        try Data(bytes).write(to: URL(fileURLWithPath: dir + "/bad.nchip"))
+        for command in ["inspect", "simulate"] {
+            let r = try neurite(command, dir + "/bad.nchip")
+            XCTAssertEqual(r.status, 1, command)
+            XCTAssertTrue(r.stderr.contains("section MAPR (mapping report) is damaged"), r.stderr)
+        }
+        try Data(bytes.prefix(bytes.count / 2)).write(to: URL(fileURLWithPath: dir + "/short.nchip"))
+        let short = try neurite("inspect", dir + "/short.nchip")
+        XCTAssertEqual(short.status, 1)
+        XCTAssertTrue(short.stderr.contains("is truncated"), short.stderr)
+    }
+
+    func testUsageErrorsExitWithTwo() throws {
+        XCTAssertEqual(try neurite("simulate").status, 2)
+        XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "--no-such-option").status, 2)
+        XCTAssertEqual(try neurite("simulate", dir + "/small.yaml", "--threads", "0").status, 2)
+        XCTAssertEqual(try neurite("simulate", dir + "/small.yaml", "--arithmetic", "float32").status, 2)
+        let cycle = try neurite("simulate", dir + "/small.yaml", "--timing", "cycle")
+        XCTAssertEqual(cycle.status, 2)
+        XCTAssertTrue(cycle.stderr.contains("not available yet"))
+        XCTAssertEqual(try neurite("frobnicate").status, 2)
+        let help = try neurite("--help")
+        XCTAssertEqual(help.status, 0)
+        XCTAssertTrue(help.stdout.contains("compile"))
+    }
+}
