@@ -126,8 +126,9 @@ public enum ChipImageCodec {
             for s in m.shifts { w.i8(s) }
             w.count(m.entries.count)
             for e in m.entries {
-                w.u32(e.key); w.u32(e.mask); w.u32(e.firstWord); w.u32(e.rowStride); w.u32(e.rows)
+                w.u32(e.key); w.u32(e.mask); w.u32(e.firstRow); w.u32(e.rows); w.u32(e.rowLength)
             }
+            w.u32s(m.rowStarts)
             w.u32s(m.words)
             w.f64s(m.weights)
         }
@@ -297,11 +298,12 @@ public enum ChipImageCodec {
             let nEntries = try r.count("master population table entries", itemSize: 20)
             var entries: [MasterPopulationEntry] = []
             for _ in 0..<nEntries {
-                entries.append(MasterPopulationEntry(key: try r.u32(), mask: try r.u32(), firstWord: try r.u32(), rowStride: try r.u32(), rows: try r.u32()))
+                entries.append(MasterPopulationEntry(key: try r.u32(), mask: try r.u32(), firstRow: try r.u32(), rows: try r.u32(), rowLength: try r.u32()))
             }
+            let rowStarts = try r.u32s("row starts")
             let words = try r.u32s("synapse words")
             let weights = try r.f64s("synapse weights")
-            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, words: words, weights: weights))
+            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts, words: words, weights: weights))
         }
         return out
     }

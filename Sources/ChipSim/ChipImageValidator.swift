@@ -57,20 +57,26 @@ enum ChipImageValidator {
               s.shifts.allSatisfy({ abs(Int($0)) <= 16 }), s.weights.count == s.words.count else {
             throw fail("SYNM", "core \(ci) has an impossible ring-buffer layout or weight table")
         }
+        guard s.rowStarts.first == 0, s.rowStarts.last.map(Int.init) == s.words.count,
+              zip(s.rowStarts, s.rowStarts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+            throw fail("SYNM", "core \(ci)'s row starts do not run from 0 to its \(s.words.count) synapse words")
+        }
+        var nextRow = 0
         for (k, e) in s.entries.enumerated() {
             if k > 0, s.entries[k - 1].key >= e.key { throw fail("SYNM", "core \(ci)'s master population table is not sorted") }
-            let end = Int(e.firstWord) + Int(e.rows) * Int(e.rowStride)
-            guard e.rowStride >= 1, end <= s.words.count, Int(e.rows) - 1 <= Int(~e.mask) else {
+            guard Int(e.firstRow) == nextRow, Int(e.firstRow) + Int(e.rows) < s.rowStarts.count, e.rows >= 1,
+                  Int(e.rows) - 1 <= Int(~e.mask) else {
                 throw fail("SYNM", "core \(ci)'s table entry \(k) points past its synaptic matrix")
             }
+            nextRow += Int(e.rows)
             for r in 0..<Int(e.rows) {
-                let start = Int(e.firstWord) + r * Int(e.rowStride)
-                let n = Int(s.words[start])
-                guard n < Int(e.rowStride) else { throw fail("SYNM", "core \(ci) has a row of \(n) synapses in a stride of \(e.rowStride)") }
-                for w in s.words[(start + 1)..<(start + 1 + n)] where Int(w & ((1 << UInt32(s.indexBits)) - 1)) >= neurons {
+                let range = s.row(e, r)
+                guard range.count <= Int(e.rowLength) else { throw fail("SYNM", "core \(ci) has a row of \(range.count) synapses in a block of row length \(e.rowLength)") }
+                for w in s.words[range] where Int(w & ((1 << UInt32(s.indexBits)) - 1)) >= neurons {
                     throw fail("SYNM", "core \(ci) has a synapse onto neuron \(w & 0xFFFF) of \(neurons)")
                 }
             }
         }
+        guard nextRow == s.rowStarts.count - 1 else { throw fail("SYNM", "core \(ci) has rows that no table entry covers") }
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 /// One application core loaded with its share of a population: neuron state, ring buffers,
 /// master population table and synaptic matrix, or a spike source.
 ///
-/// A tick runs in three steps, which the runtime calls for every core in turn:
-/// ``update(tick:)`` (neurons update and fire; their keys go out), ``transferInputs(tick:)``
-/// (the tick's ring-buffer slot moves into the synaptic inputs) and ``receive(keyBase:spikes:tick:)``
-/// for every packet stream that reaches the core, then ``finishTick()`` costs the tick's work.
-/// A core touches only its own state, so cores can run on any threads in any order.
+/// A tick runs in steps that ``IdealTimingEngine`` calls: ``update(tick:)`` (neurons update and
+/// fire; their keys go out), ``transferInputs(tick:)`` (the tick's ring-buffer slot moves into
+/// the synaptic inputs), delivery of the tick's packets into the ring buffer
+/// (``SynapticDelivery``), and ``finishTick(packets:events:saturations:invalidKeys:)``, which
+/// costs the tick's work. A core touches only its own state, so cores can run on any threads.
 public final class NeuronCore {
     public let model: NeuronModel
     public let arithmetic: Arithmetic
@@ -32,16 +32,18 @@ public final class NeuronCore {
     private var floatState: FloatState
     private var fixedState: FixedState
     private let matrix: SynapticMatrix
-    private var ring16: [UInt16] = []
-    private var ring64: [Double] = []
+    /// The ring buffer (one of the two, by arithmetic) and the matrix's words and weights, in
+    /// memory of their own so that delivery can write through raw pointers.
+    private let ring16: UnsafeMutableBufferPointer<UInt16>
+    private let ring64: UnsafeMutableBufferPointer<Double>
+    private let words: UnsafeMutableBufferPointer<UInt32>
+    private let weights: UnsafeMutableBufferPointer<Double>
     /// Per synapse type, the factor each arrival is scaled by before it joins the input.
     private let inputScale: [Double]
     private let inputScaleFixed: [UInt32]
     private let costs: CoreCosts
     private let neuronCycles: Int
     private let cycleBudget: Int
-    private var tickPackets = 0
-    private var tickEvents = 0
 
     /// Loads core `index` of `image`; `seed` streams derive from the image's network seed.
     public init(image: ChipImage, core index: Int, arithmetic: Arithmetic) {
@@ -96,10 +98,32 @@ public final class NeuronCore {
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
         case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
         }
-        if !model.isSource {
-            let ringSize = matrix.slots << (SynapticMatrix.typeBits + matrix.indexBits)
-            if arithmetic == .s1615 { ring16 = [UInt16](repeating: 0, count: ringSize) } else { ring64 = [Double](repeating: 0, count: ringSize) }
-        }
+        let ringSize = model.isSource ? 0 : matrix.slots << (SynapticMatrix.typeBits + matrix.indexBits)
+        ring16 = .allocate(capacity: arithmetic == .s1615 ? ringSize : 0)
+        ring16.initialize(repeating: 0)
+        ring64 = .allocate(capacity: arithmetic == .float64 ? ringSize : 0)
+        ring64.initialize(repeating: 0)
+        words = .allocate(capacity: matrix.words.count)
+        _ = words.initialize(from: matrix.words)
+        weights = .allocate(capacity: arithmetic == .float64 ? matrix.weights.count : 0)
+        if arithmetic == .float64 { _ = weights.initialize(from: matrix.weights) }
+    }
+
+    deinit {
+        ring16.deallocate()
+        ring64.deallocate()
+        words.deallocate()
+        weights.deallocate()
+    }
+
+    /// Where deliveries to this core land.
+    var ringTarget: RingTarget {
+        let shift = UInt32(SynapticMatrix.typeBits + matrix.indexBits)
+        return RingTarget(
+            ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
+            words: UnsafePointer(words.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!),
+            weights: UnsafePointer(weights.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!),
+            shift: shift, mask: UInt32((matrix.slots << Int(shift)) - 1))
     }
 
     // MARK: Tick steps
@@ -107,8 +131,6 @@ public final class NeuronCore {
     /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``.
     public func update(tick: Int) {
         spikes.removeAll(keepingCapacity: true)
-        tickPackets = 0
-        tickEvents = 0
         switch dynamics {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes)
         case .heldLIF(let k): k.update(&floatState, spikes: &spikes)
@@ -132,16 +154,15 @@ public final class NeuronCore {
         let slotBase = (tick & (matrix.slots - 1)) << (SynapticMatrix.typeBits + matrix.indexBits)
         let typeStride = 1 << matrix.indexBits
         if arithmetic == .float64 {
-            Self.transfer(&floatState, ring: &ring64, n: n, slotBase: slotBase, typeStride: typeStride, scale: inputScale)
+            Self.transfer(&floatState, ring: ring64, n: n, slotBase: slotBase, typeStride: typeStride, scale: inputScale)
         } else {
-            Self.transfer(&fixedState, ring: &ring16, n: n, slotBase: slotBase, typeStride: typeStride,
+            Self.transfer(&fixedState, ring: ring16, n: n, slotBase: slotBase, typeStride: typeStride,
                           scale: inputScaleFixed, shifts: (Int32(matrix.shifts[0]), Int32(matrix.shifts[1])))
         }
     }
 
-    private static func transfer(_ state: inout FloatState, ring: inout [Double], n: Int, slotBase: Int, typeStride: Int, scale: [Double]) {
+    private static func transfer(_ state: inout FloatState, ring: UnsafeMutableBufferPointer<Double>, n: Int, slotBase: Int, typeStride: Int, scale: [Double]) {
         let se = scale[0], si = scale[1]
-        ring.withUnsafeMutableBufferPointer { ring in
         state.excitatory.withUnsafeMutableBufferPointer { ie in
         state.inhibitory.withUnsafeMutableBufferPointer { ii in
             for i in 0..<n {
@@ -150,13 +171,12 @@ public final class NeuronCore {
                 ring[slotBase + i] = 0
                 ring[slotBase + typeStride + i] = 0
             }
-        }}}
+        }}
     }
 
-    private static func transfer(_ state: inout FixedState, ring: inout [UInt16], n: Int, slotBase: Int, typeStride: Int,
+    private static func transfer(_ state: inout FixedState, ring: UnsafeMutableBufferPointer<UInt16>, n: Int, slotBase: Int, typeStride: Int,
                                  scale: [UInt32], shifts: (Int32, Int32)) {
         let se = scale[0], si = scale[1]
-        ring.withUnsafeMutableBufferPointer { ring in
         state.excitatory.withUnsafeMutableBufferPointer { ie in
         state.inhibitory.withUnsafeMutableBufferPointer { ii in
             for i in 0..<n {
@@ -166,7 +186,7 @@ public final class NeuronCore {
                 ring[slotBase + i] = 0
                 ring[slotBase + typeStride + i] = 0
             }
-        }}}
+        }}
     }
 
     @inline(__always)
@@ -174,71 +194,15 @@ public final class NeuronCore {
         shift >= 0 ? Int32(w) << shift : Int32(w) >> -shift
     }
 
-    /// Processes the packets of one source core sent in tick `tick`: for each spike the master
-    /// population table is searched, the row fetched and each synapse's weight added into the
-    /// ring-buffer slot of tick + delay.
-    public func receive(keyBase sourceKeyBase: UInt32, spikes source: [UInt16], tick: Int) {
-        guard !model.isSource, !source.isEmpty else { return }
-        let shift = UInt32(SynapticMatrix.typeBits + matrix.indexBits)
-        let tickTerm = UInt32(truncatingIfNeeded: tick) << shift
-        let ringMask = UInt32((matrix.slots << shift) - 1)
-        var events = 0, packets = 0, invalid = 0, saturated = 0
-        matrix.words.withUnsafeBufferPointer { words in
-            for neuron in source {
-                let key = sourceKeyBase | UInt32(neuron)
-                guard let e = matrix.lookup(key) else {
-                    invalid += 1
-                    continue
-                }
-                let entry = matrix.entries[e]
-                let row = Int(key & ~entry.mask)
-                guard row < Int(entry.rows) else {
-                    invalid += 1
-                    continue
-                }
-                packets += 1
-                let start = Int(entry.firstWord) + row * Int(entry.rowStride)
-                let count = Int(words[start])
-                events += count
-                if arithmetic == .s1615 {
-                    ring16.withUnsafeMutableBufferPointer { ring in
-                        for k in (start + 1)..<(start + 1 + count) {
-                            let w = words[k]
-                            let idx = Int((w &+ tickTerm) & ringMask)
-                            let sum = UInt32(ring[idx]) + (w >> 16)
-                            if sum > 0xFFFF {
-                                ring[idx] = 0xFFFF
-                                saturated += 1
-                            } else {
-                                ring[idx] = UInt16(truncatingIfNeeded: sum)
-                            }
-                        }
-                    }
-                } else {
-                    matrix.weights.withUnsafeBufferPointer { weights in
-                        ring64.withUnsafeMutableBufferPointer { ring in
-                            for k in (start + 1)..<(start + 1 + count) {
-                                let idx = Int((words[k] &+ tickTerm) & ringMask)
-                                ring[idx] += weights[k]
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        tickPackets += packets
-        tickEvents += events
-        counters.packetsReceived += packets
-        counters.invalidKeys += invalid
-        counters.synapticEvents += events
-        counters.saturations += saturated
-    }
-
     /// Costs the tick's work with the machine's cycle model and counts an overrun when it does
     /// not fit the tick's budget.
-    public func finishTick() {
+    func finishTick(packets: Int, events: Int, saturations: Int, invalidKeys: Int) {
+        counters.packetsReceived += packets
+        counters.invalidKeys += invalidKeys
+        counters.synapticEvents += events
+        counters.saturations += saturations
         let cycles = costs.tickOverheadCycles + neuronCycles * neuronCount
-            + costs.rowCycles * tickPackets + costs.synapticEventCycles * tickEvents
+            + costs.rowCycles * (packets + invalidKeys) + costs.synapticEventCycles * events
         counters.totalCycles += cycles
         counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
         if cycles > cycleBudget { counters.timerOverruns += 1 }

@@ -3,32 +3,34 @@
 public struct MasterPopulationEntry: Equatable, Sendable {
     public var key: UInt32
     public var mask: UInt32
-    /// Word offset of the block's first row in ``SynapticMatrix/words``.
-    public var firstWord: UInt32
-    /// Words per row: one header word (the row's synapse count) plus the longest row's length.
-    public var rowStride: UInt32
+    /// Index in ``SynapticMatrix/rowStarts`` of the block's first row.
+    public var firstRow: UInt32
     /// Source neurons (rows) in the block.
     public var rows: UInt32
+    /// The block's longest row, in synapse words: what the chip lays out (and DMAs) per row.
+    public var rowLength: UInt32
 
-    public init(key: UInt32, mask: UInt32, firstWord: UInt32, rowStride: UInt32, rows: UInt32) {
+    public init(key: UInt32, mask: UInt32, firstRow: UInt32, rows: UInt32, rowLength: UInt32) {
         self.key = key
         self.mask = mask
-        self.firstWord = firstWord
-        self.rowStride = rowStride
+        self.firstRow = firstRow
         self.rows = rows
+        self.rowLength = rowLength
     }
 }
 
-/// A core's synaptic matrix as it lives in SDRAM, with its master population table.
+/// A core's synaptic matrix with its master population table.
 ///
-/// Each row is `[n][w₀][w₁]…` padded to the block's stride, where `n` is the synapse count and
-/// each synapse word is
+/// Rows are stored compactly: the synapse words of row r of an entry are
+/// `words[rowStarts[firstRow + r] ..< rowStarts[firstRow + r + 1]]`. (The chip pads every row
+/// of a block to the block's ``MasterPopulationEntry/rowLength`` plus 3 header words;
+/// ``sdramBytes`` is that padded size.) Each synapse word is
 ///
 ///     bits 31–16  weight (16-bit unsigned, scaled by the type's shift)
-///     bits 15–0   delay (ticks, stored modulo the ring's slot count) | type (1 bit) | index
+///     bits 15–0   delay (ticks, stored modulo 2^delayBits) | type (1 bit) | index
 ///
 /// with `indexBits` bits of postsynaptic neuron index. `weights` holds, word for word, the
-/// unquantized weight magnitudes used by the `float64` arithmetic (0 in header words).
+/// unquantized weight magnitudes used by the `float64` arithmetic.
 public struct SynapticMatrix: Equatable, Sendable {
     /// Bits of the postsynaptic neuron index in a synapse word (ceil(log2(neurons on the core))).
     public var indexBits: Int
@@ -38,6 +40,8 @@ public struct SynapticMatrix: Equatable, Sendable {
     public var shifts: [Int8]
     /// The master population table, sorted by key.
     public var entries: [MasterPopulationEntry]
+    /// Word index where each row starts; one more than there are rows.
+    public var rowStarts: [UInt32]
     public var words: [UInt32]
     public var weights: [Double]
 
@@ -47,22 +51,47 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// `input_type_conductance.h` does, to keep precision in S16.15.
     public static let conductanceScaleBits = 10
 
-    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], words: [UInt32], weights: [Double]) {
+    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rowStarts: [UInt32], words: [UInt32], weights: [Double]) {
         self.indexBits = indexBits
         self.slotBits = slotBits
         self.shifts = shifts
         self.entries = entries
+        self.rowStarts = rowStarts
         self.words = words
         self.weights = weights
     }
 
     /// An empty matrix (a core with no incoming projections).
     public static func empty(indexBits: Int) -> SynapticMatrix {
-        SynapticMatrix(indexBits: indexBits, slotBits: 1, shifts: [0, 0], entries: [], words: [], weights: [])
+        SynapticMatrix(indexBits: indexBits, slotBits: 0, shifts: [0, 0], entries: [], rowStarts: [0], words: [], weights: [])
     }
 
     /// The ring buffer's slot count, which is also the longest delay it holds (in ticks).
     public var slots: Int { 1 << slotBits }
+
+    /// Bits of the delay field of a synapse word.
+    public var delayBits: Int { 16 - Self.typeBits - indexBits }
+
+    /// The word indices of row `row` of `entry`.
+    @inline(__always)
+    public func row(_ entry: MasterPopulationEntry, _ row: Int) -> Range<Int> {
+        Int(rowStarts[Int(entry.firstRow) + row])..<Int(rowStarts[Int(entry.firstRow) + row + 1])
+    }
+
+    /// Bytes of SDRAM the chip's layout needs: every row of a block padded to the block's
+    /// longest row, plus 3 header words per row (sPyNNaker's row format).
+    public var sdramBytes: Int {
+        entries.reduce(0) { $0 + Int($1.rows) * (Int($1.rowLength) + 3) * 4 }
+    }
+
+    /// The postsynaptic neuron, synapse type and delay (ticks, 1…2^delayBits) of a synapse word.
+    @inline(__always)
+    public func decode(_ word: UInt32) -> (index: Int, type: Int, delay: Int) {
+        let index = Int(word & ((1 << UInt32(indexBits)) - 1))
+        let type = Int((word >> UInt32(indexBits)) & 1)
+        let field = Int((word >> UInt32(indexBits + Self.typeBits)) & ((1 << UInt32(delayBits)) - 1))
+        return (index, type, field == 0 ? 1 << delayBits : field)
+    }
 
     /// Packs a synapse word.
     @inline(__always)

@@ -148,9 +148,8 @@ public enum NetworkCompiler {
         for e in m.entries {
             let source = Int(e.key >> UInt32(KeyAllocator.indexBits(machine)))
             for r in 0..<Int(e.rows) {
-                let n = Double(m.words[Int(e.firstWord) + r * Int(e.rowStride)])
                 packets += rates[source]
-                events += rates[source] * n
+                events += rates[source] * Double(m.row(e, r).count)
             }
         }
         return Double(costs.tickOverheadCycles + perAtom * s.count) + packets * Double(costs.rowCycles) + events * Double(costs.synapticEventCycles)

@@ -60,48 +60,49 @@ enum SynapticMatrixBuilder {
             return (a.sourceCore, a.sourceIndex, $0) < (b.sourceCore, b.sourceIndex, $1)
         }
         var entries: [MasterPopulationEntry] = []
+        var rowStarts: [UInt32] = [0]
         var words: [UInt32] = []
         var weights: [Double] = []
-        words.reserveCapacity(incoming.count * 2)
-        weights.reserveCapacity(incoming.count * 2)
+        words.reserveCapacity(incoming.count)
+        weights.reserveCapacity(incoming.count)
         var k = 0
         while k < order.count {
             let source = Int(incoming[order[k]].sourceCore)
             var end = k
             while end < order.count, Int(incoming[order[end]].sourceCore) == source { end += 1 }
             let rows = slices[source].count
-            var rowLengths = [Int](repeating: 0, count: rows)
-            for o in order[k..<end] { rowLengths[Int(incoming[o].sourceIndex)] += 1 }
-            let longest = rowLengths.max()!
-            guard longest <= machine.maxRowWords else {
-                let srcPop = network.populations[slices[source].population]
-                let row = rowLengths.firstIndex(of: longest)!
-                let culprit = order[k..<end].first { Int(incoming[$0].sourceIndex) == row }!
-                throw CompileError([Diagnostic(
-                    "neuron \(slices[source].firstNeuron + row) of '\(srcPop.name)' has \(longest) synapses onto one core of '\(network.populations[slice.population].name)'; a synaptic row holds at most \(machine.maxRowWords)",
-                    at: network.projections[Int(incoming[culprit].projection)].location)])
+            var longest = 0
+            var next = k
+            let firstRow = rowStarts.count - 1
+            for row in 0..<rows {
+                let rowStart = next
+                while next < end, Int(incoming[order[next]].sourceIndex) == row {
+                    let s = incoming[order[next]]
+                    let w16 = WeightScaling.quantize(s.weight, shift: shifts[Int(s.type)])
+                    if w16 == 0 && s.weight > 0 { stats.weightsRoundedToZero += 1 }
+                    words.append(SynapticMatrix.word(weight: w16, delay: Int(s.delayTicks), type: Int(s.type), index: Int(s.target), indexBits: indexBits, delayBits: delayBits))
+                    weights.append(s.rawWeight)
+                    stats.maxDelayTicks = max(stats.maxDelayTicks, Int(s.delayTicks))
+                    next += 1
+                }
+                rowStarts.append(UInt32(words.count))
+                if next - rowStart > longest {
+                    longest = next - rowStart
+                    guard longest <= machine.maxRowWords else {
+                        let srcPop = network.populations[slices[source].population]
+                        throw CompileError([Diagnostic(
+                            "neuron \(slices[source].firstNeuron + row) of '\(srcPop.name)' has \(longest) synapses onto one core of '\(network.populations[slice.population].name)'; a synaptic row holds at most \(machine.maxRowWords)",
+                            at: network.projections[Int(incoming[order[rowStart]].projection)].location)])
+                    }
+                }
             }
             stats.maxRowLength = max(stats.maxRowLength, longest)
-            let stride = longest + 1
-            let first = words.count
-            entries.append(MasterPopulationEntry(key: slices[source].keyBase, mask: KeyAllocator.mask(machine), firstWord: UInt32(first), rowStride: UInt32(stride), rows: UInt32(rows)))
-            words.append(contentsOf: repeatElement(0, count: rows * stride))
-            weights.append(contentsOf: repeatElement(0, count: rows * stride))
-            for o in order[k..<end] {
-                let s = incoming[o]
-                let rowStart = first + Int(s.sourceIndex) * stride
-                words[rowStart] += 1
-                let at = rowStart + Int(words[rowStart])
-                let w16 = WeightScaling.quantize(s.weight, shift: shifts[Int(s.type)])
-                if w16 == 0 && s.weight > 0 { stats.weightsRoundedToZero += 1 }
-                words[at] = SynapticMatrix.word(weight: w16, delay: Int(s.delayTicks), type: Int(s.type), index: Int(s.target), indexBits: indexBits, delayBits: delayBits)
-                weights[at] = s.rawWeight
-                stats.maxDelayTicks = max(stats.maxDelayTicks, Int(s.delayTicks))
-            }
+            entries.append(MasterPopulationEntry(key: slices[source].keyBase, mask: KeyAllocator.mask(machine), firstRow: UInt32(firstRow),
+                                                 rows: UInt32(rows), rowLength: UInt32(longest)))
             stats.synapses += end - k
             k = end
         }
-        let matrix = SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, words: words, weights: weights)
+        let matrix = SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts, words: words, weights: weights)
         return (matrix, stats)
     }
 }

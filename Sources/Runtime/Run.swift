@@ -35,12 +35,7 @@ public enum Run {
         var n = 0
         for core in image.cores {
             let m = core.synapses
-            for e in m.entries {
-                for r in 0..<Int(e.rows) {
-                    let start = Int(e.firstWord) + r * Int(e.rowStride)
-                    for k in (start + 1)..<(start + 1 + Int(m.words[start])) where m.words[k] >> 16 == 0 && m.weights[k] != 0 { n += 1 }
-                }
-            }
+            for k in m.words.indices where m.words[k] >> 16 == 0 && m.weights[k] != 0 { n += 1 }
         }
         return n
     }

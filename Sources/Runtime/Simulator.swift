@@ -2,20 +2,18 @@ import ChipSim
 import Dispatch
 import Foundation
 
-/// Runs a chip image in `ideal` timing: cores update in parallel on Dispatch workers, spikes are
-/// exchanged between cores at tick boundaries along the routes the image's tables give.
-///
-/// Each tick: (1) every core updates its neurons; (2) every core moves its due ring-buffer slot
-/// into its synaptic inputs, then processes the packets its sources sent this tick, in source
-/// order, and costs its work. A core writes only its own state in each phase, so the spikes are
-/// the same for any thread count.
+/// Runs a chip image in `ideal` timing (``IdealTimingEngine``) on Dispatch workers: in each
+/// tick's update phase worker w updates cores w, w + threads, …; in its delivery phase worker w
+/// owns a contiguous range of cores balanced by their synapse counts. The spikes are the same
+/// for any thread count.
 public final class Simulator {
     public let image: ChipImage
     public let options: RunOptions
-    private let cores: [NeuronCore]
-    private let plan: DeliveryPlan
-    /// Worker w runs cores w, w + threads, …
+    private let engine: IdealTimingEngine
+    private var cores: [NeuronCore] { engine.cores }
     private let threads: Int
+    /// The delivery phase's core range per worker.
+    private let ranges: [Range<Int>]
 
     public init(image: ChipImage, options: RunOptions) throws {
         guard options.timing == .ideal else {
@@ -24,9 +22,28 @@ public final class Simulator {
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         self.image = image
         self.options = options
-        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: options.arithmetic) }
-        plan = DeliveryPlan(image: image)
-        threads = min(options.threads, max(cores.count, 1))
+        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic)
+        threads = min(options.threads, max(image.cores.count, 1))
+        ranges = Simulator.balancedRanges(weights: engine.incomingSynapses.map { $0 + 64 }, parts: threads)
+    }
+
+    /// Splits 0..<weights.count into `parts` contiguous ranges of about equal total weight.
+    static func balancedRanges(weights: [Int], parts: Int) -> [Range<Int>] {
+        let total = weights.reduce(0, +)
+        var ranges: [Range<Int>] = []
+        var start = 0, acc = 0
+        for p in 1..<parts {
+            let goal = total * p / parts
+            var end = start
+            while end < weights.count - (parts - p), acc + weights[end] <= goal || end == start {
+                acc += weights[end]
+                end += 1
+            }
+            ranges.append(start..<end)
+            start = end
+        }
+        ranges.append(start..<weights.count)
+        return ranges
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
@@ -53,32 +70,31 @@ public final class Simulator {
     /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals.
     public func run(recorder: Recorder) throws -> RunTotals {
         let start = DispatchTime.now()
-        let keyBases = image.cores.map(\.keyBase)
         var packetsSent = 0, routerCrossings = 0, dropped = 0
         var chipTraffic: [ChipCoordinate: Int] = [:]
         var spikesPerCore = [Int](repeating: 0, count: cores.count)
         for tick in 0..<ticks {
             try recorder.sampleTraces(tick: tick, cores: cores)
-            forEachCore { c in cores[c].update(tick: tick) }
-            forEachCore { c in
-                let core = cores[c]
-                core.transferInputs(tick: tick)
-                for s in plan.incoming[c] { core.receive(keyBase: keyBases[s], spikes: cores[s].spikes, tick: tick) }
-                core.finishTick()
+            forEachCore { c in engine.update(core: c, tick: tick) }
+            engine.collectSpikes()
+            if threads == 1 {
+                engine.deliver(cores: 0..<cores.count, tick: tick)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: threads) { w in engine.deliver(cores: ranges[w], tick: tick) }
             }
             for (c, core) in cores.enumerated() where !core.spikes.isEmpty {
                 let n = core.spikes.count
                 spikesPerCore[c] += n
-                if plan.routerCrossings[c] > 0 {
+                if engine.routes.routerCrossings[c] > 0 {
                     packetsSent += n
-                    routerCrossings += n * plan.routerCrossings[c]
-                    dropped += n * plan.droppedPerPacket[c]
+                    routerCrossings += n * engine.routes.routerCrossings[c]
+                    dropped += n * engine.routes.droppedPerPacket[c]
                 }
             }
             try recorder.recordSpikes(tick: tick, cores: cores)
         }
         try recorder.finish()
-        for (c, chips) in plan.visitedChips.enumerated() where spikesPerCore[c] > 0 {
+        for (c, chips) in engine.routes.visitedChips.enumerated() where spikesPerCore[c] > 0 {
             for chip in chips { chipTraffic[chip, default: 0] += spikesPerCore[c] }
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9

@@ -25,17 +25,11 @@ func decodeSynapses(_ image: ChipImage) -> [DecodedSynapse] {
     var out: [DecodedSynapse] = []
     for core in image.cores {
         let m = core.synapses
-        let delayBits = 16 - SynapticMatrix.typeBits - m.indexBits
         for e in m.entries {
             let source = image.cores[byKey[e.key]!]
             for r in 0..<Int(e.rows) {
-                let start = Int(e.firstWord) + r * Int(e.rowStride)
-                for k in (start + 1)..<(start + 1 + Int(m.words[start])) {
-                    let w = m.words[k]
-                    let index = Int(w & ((1 << UInt32(m.indexBits)) - 1))
-                    let type = Int((w >> UInt32(m.indexBits)) & 1)
-                    var delay = Int((w >> UInt32(m.indexBits + 1)) & ((1 << UInt32(delayBits)) - 1))
-                    if delay == 0 { delay = 1 << delayBits }
+                for k in m.row(e, r) {
+                    let (index, type, delay) = m.decode(m.words[k])
                     out.append(DecodedSynapse(sourcePopulation: source.population, sourceNeuron: source.firstNeuron + r,
                                               targetPopulation: core.population, targetNeuron: core.firstNeuron + index,
                                               type: type, delay: delay, weight: m.weights[k]))

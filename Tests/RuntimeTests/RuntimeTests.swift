@@ -66,7 +66,7 @@ final class RuntimeTests: XCTestCase {
                 for e in core.synapses.entries {
                     let source = image.cores.first { $0.keyBase == e.key }!
                     guard image.populations[source.population].model == .spikeSourceArray else { continue }
-                    for r in 0..<Int(e.rows) { fromSources += Int(core.synapses.words[Int(e.firstWord) + r * Int(e.rowStride)]) }
+                    for r in 0..<Int(e.rows) { fromSources += core.synapses.row(e, r).count }
                 }
             }
             XCTAssertEqual(report.summary.synapticEvents, fromSources, "seed \(seed)")

@@ -1,23 +1,21 @@
-import ChipSim
-
 /// Where each core's packets go, found once at load time by walking the image's routing
 /// tables exactly as the routers would (``MachineDescription/route(key:from:tables:)``).
 ///
 /// In `ideal` timing every packet arrives within its tick, so a source core's spikes reach
 /// the same cores every tick and the walk need not be repeated per packet.
-struct DeliveryPlan {
+public struct PacketRoutes: Sendable {
     /// Per destination core, the source cores whose packets reach it, in source order
     /// (a source appears once per copy it delivers).
-    var incoming: [[Int]]
+    public var incoming: [[Int]]
     /// Per source core, routers crossed by one of its packets (all copies).
-    var routerCrossings: [Int]
+    public var routerCrossings: [Int]
     /// Per source core, copies of one packet that are dropped (no entry for a local packet,
     /// a link off the machine, or a processor with no core loaded).
-    var droppedPerPacket: [Int]
+    public var droppedPerPacket: [Int]
     /// Per source core, the chips one of its packets crosses (with repeats), for traffic maps.
-    var visitedChips: [[ChipCoordinate]]
+    public var visitedChips: [[ChipCoordinate]]
 
-    init(image: ChipImage) {
+    public init(image: ChipImage) {
         let n = image.cores.count
         var coreAt: [CoreLocation: Int] = [:]
         for (c, core) in image.cores.enumerated() { coreAt[core.location] = c }
