@@ -16,19 +16,22 @@ public final class IdealTimingEngine {
     private let events: UnsafeMutableBufferPointer<Int>
     private let saturations: UnsafeMutableBufferPointer<Int>
     private var spikes: [[UInt16]] = []
+    private let spikeCounts: UnsafeMutableBufferPointer<Int>
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
 
     public init(image: ChipImage, arithmetic: Arithmetic) {
         cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic) }
         routes = PacketRoutes(image: image)
-        delivery = SynapticDelivery(image: image, routes: routes)
+        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic)
         targets = .allocate(capacity: cores.count)
         _ = targets.initialize(from: cores.map(\.ringTarget))
         events = .allocate(capacity: cores.count)
         events.initialize(repeating: 0)
         saturations = .allocate(capacity: cores.count)
         saturations.initialize(repeating: 0)
+        spikeCounts = .allocate(capacity: cores.count)
+        spikeCounts.initialize(repeating: 0)
         incomingSynapses = image.cores.map(\.synapses.words.count)
     }
 
@@ -36,6 +39,7 @@ public final class IdealTimingEngine {
         targets.deallocate()
         events.deallocate()
         saturations.deallocate()
+        spikeCounts.deallocate()
     }
 
     /// Phase 1 for one core.
@@ -46,6 +50,7 @@ public final class IdealTimingEngine {
     /// Between the phases: gathers the spikes every core sent.
     public func collectSpikes() {
         spikes = cores.map(\.spikes)
+        for (c, s) in spikes.enumerated() { spikeCounts[c] = s.count }
     }
 
     /// Phase 2 for a contiguous range of cores.
@@ -57,13 +62,16 @@ public final class IdealTimingEngine {
         }
         delivery.deliver(tick: tick, spikes: spikes, targets: UnsafeBufferPointer(targets), range: range,
                          events: events, saturations: saturations)
-        for c in range {
-            var packets = 0, invalid = 0
-            for (source, hasEntry) in delivery.reachingSources[c] {
-                let n = spikes[source].count
-                if hasEntry { packets += n } else { invalid += n }
+        delivery.reachingSources.withUnsafeBufferPointer { sources in
+        delivery.reachHasEntry.withUnsafeBufferPointer { hasEntry in
+            for c in range {
+                var packets = 0, invalid = 0
+                for k in delivery.reachStart[c]..<delivery.reachStart[c + 1] {
+                    let n = spikeCounts[Int(sources[k])]
+                    if hasEntry[k] { packets += n } else { invalid += n }
+                }
+                cores[c].finishTick(packets: packets, events: events[c], saturations: saturations[c], invalidKeys: invalid)
             }
-            cores[c].finishTick(packets: packets, events: events[c], saturations: saturations[c], invalidKeys: invalid)
-        }
+        }}
     }
 }

@@ -31,13 +31,14 @@ public final class NeuronCore {
     private var dynamics: Dynamics
     private var floatState: FloatState
     private var fixedState: FixedState
-    private let matrix: SynapticMatrix
-    /// The ring buffer (one of the two, by arithmetic) and the matrix's words and weights, in
-    /// memory of their own so that delivery can write through raw pointers.
+    /// Ring-buffer layout: neuron index bits and delay slots; per type weight shift.
+    private let indexBits: Int
+    private let slots: Int
+    private let weightShifts: (Int32, Int32)
+    /// The ring buffer (one of the two, by arithmetic), in memory of its own so that delivery
+    /// can write through a raw pointer.
     private let ring16: UnsafeMutableBufferPointer<UInt16>
     private let ring64: UnsafeMutableBufferPointer<Double>
-    private let words: UnsafeMutableBufferPointer<UInt32>
-    private let weights: UnsafeMutableBufferPointer<Double>
     /// Per synapse type, the factor each arrival is scaled by before it joins the input.
     private let inputScale: [Double]
     private let inputScaleFixed: [UInt32]
@@ -55,7 +56,9 @@ public final class NeuronCore {
         self.arithmetic = arithmetic
         neuronCount = core.neuronCount
         keyBase = core.keyBase
-        matrix = core.synapses
+        indexBits = core.synapses.indexBits
+        slots = core.synapses.slots
+        weightShifts = (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))
         costs = image.machine.costs
         cycleBudget = Int(image.machine.clockHz * dt / 1000)
 
@@ -98,32 +101,23 @@ public final class NeuronCore {
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
         case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
         }
-        let ringSize = model.isSource ? 0 : matrix.slots << (SynapticMatrix.typeBits + matrix.indexBits)
+        let ringSize = model.isSource ? 0 : slots << (SynapticMatrix.typeBits + indexBits)
         ring16 = .allocate(capacity: arithmetic == .s1615 ? ringSize : 0)
         ring16.initialize(repeating: 0)
         ring64 = .allocate(capacity: arithmetic == .float64 ? ringSize : 0)
         ring64.initialize(repeating: 0)
-        words = .allocate(capacity: matrix.words.count)
-        _ = words.initialize(from: matrix.words)
-        weights = .allocate(capacity: arithmetic == .float64 ? matrix.weights.count : 0)
-        if arithmetic == .float64 { _ = weights.initialize(from: matrix.weights) }
     }
 
     deinit {
         ring16.deallocate()
         ring64.deallocate()
-        words.deallocate()
-        weights.deallocate()
     }
 
     /// Where deliveries to this core land.
     var ringTarget: RingTarget {
-        let shift = UInt32(SynapticMatrix.typeBits + matrix.indexBits)
+        let shift = UInt32(SynapticMatrix.typeBits + indexBits)
         return RingTarget(
-            ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
-            words: UnsafePointer(words.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!),
-            weights: UnsafePointer(weights.baseAddress ?? UnsafeMutablePointer(bitPattern: 8)!),
-            shift: shift, mask: UInt32((matrix.slots << Int(shift)) - 1))
+            ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress, shift: shift, mask: UInt32((slots << Int(shift)) - 1))
     }
 
     // MARK: Tick steps
@@ -151,48 +145,50 @@ public final class NeuronCore {
     public func transferInputs(tick: Int) {
         guard !model.isSource else { return }
         let n = neuronCount
-        let slotBase = (tick & (matrix.slots - 1)) << (SynapticMatrix.typeBits + matrix.indexBits)
-        let typeStride = 1 << matrix.indexBits
+        let slotBase = (tick & (slots - 1)) << (SynapticMatrix.typeBits + indexBits)
+        let typeStride = 1 << indexBits
         if arithmetic == .float64 {
-            Self.transfer(&floatState, ring: ring64, n: n, slotBase: slotBase, typeStride: typeStride, scale: inputScale)
+            floatState.excitatory.withUnsafeMutableBufferPointer {
+                Self.transfer(into: $0, from: ring64.baseAddress! + slotBase, count: n, scale: inputScale[0])
+            }
+            floatState.inhibitory.withUnsafeMutableBufferPointer {
+                Self.transfer(into: $0, from: ring64.baseAddress! + slotBase + typeStride, count: n, scale: inputScale[1])
+            }
         } else {
-            Self.transfer(&fixedState, ring: ring16, n: n, slotBase: slotBase, typeStride: typeStride,
-                          scale: inputScaleFixed, shifts: (Int32(matrix.shifts[0]), Int32(matrix.shifts[1])))
+            fixedState.excitatory.withUnsafeMutableBufferPointer {
+                Self.transfer(into: $0, from: ring16.baseAddress! + slotBase, count: n, shift: weightShifts.0, scale: inputScaleFixed[0])
+            }
+            fixedState.inhibitory.withUnsafeMutableBufferPointer {
+                Self.transfer(into: $0, from: ring16.baseAddress! + slotBase + typeStride, count: n, shift: weightShifts.1, scale: inputScaleFixed[1])
+            }
         }
     }
 
-    private static func transfer(_ state: inout FloatState, ring: UnsafeMutableBufferPointer<Double>, n: Int, slotBase: Int, typeStride: Int, scale: [Double]) {
-        let se = scale[0], si = scale[1]
-        state.excitatory.withUnsafeMutableBufferPointer { ie in
-        state.inhibitory.withUnsafeMutableBufferPointer { ii in
-            for i in 0..<n {
-                ie[i] += ring[slotBase + i] * se
-                ii[i] += ring[slotBase + typeStride + i] * si
-                ring[slotBase + i] = 0
-                ring[slotBase + typeStride + i] = 0
-            }
-        }}
+    /// input += slot × scale, then the slot is cleared.
+    private static func transfer(into input: UnsafeMutableBufferPointer<Double>, from slot: UnsafeMutablePointer<Double>, count n: Int, scale: Double) {
+        for i in 0..<n { input[i] += slot[i] * scale }
+        slot.update(repeating: 0, count: n)
     }
 
-    private static func transfer(_ state: inout FixedState, ring: UnsafeMutableBufferPointer<UInt16>, n: Int, slotBase: Int, typeStride: Int,
-                                 scale: [UInt32], shifts: (Int32, Int32)) {
-        let se = scale[0], si = scale[1]
-        state.excitatory.withUnsafeMutableBufferPointer { ie in
-        state.inhibitory.withUnsafeMutableBufferPointer { ii in
+    /// input += decay(weight × 2^shift, scale) in S16.15, saturating, then the slot is cleared.
+    /// Inputs only grow here (weights are magnitudes), so only the upper bound can be hit.
+    private static func transfer(into input: UnsafeMutableBufferPointer<Int32>, from slot: UnsafeMutablePointer<UInt16>, count n: Int,
+                                 shift: Int32, scale: UInt32) {
+        let s = Int64(scale)
+        if shift >= 0 {
             for i in 0..<n {
-                let e = ring[slotBase + i], inh = ring[slotBase + typeStride + i]
-                if e != 0 { ie[i] = S1615.add(ie[i], S1615.decay(scaled(e, shifts.0), se)) }
-                if inh != 0 { ii[i] = S1615.add(ii[i], S1615.decay(scaled(inh, shifts.1), si)) }
-                ring[slotBase + i] = 0
-                ring[slotBase + typeStride + i] = 0
+                let add = ((Int64(slot[i]) << Int64(shift)) * s + (1 << 31)) >> 32
+                input[i] = Int32(truncatingIfNeeded: min(Int64(input[i]) + add, Int64(Int32.max)))
             }
-        }}
+        } else {
+            for i in 0..<n {
+                let add = ((Int64(slot[i]) >> Int64(-shift)) * s + (1 << 31)) >> 32
+                input[i] = Int32(truncatingIfNeeded: min(Int64(input[i]) + add, Int64(Int32.max)))
+            }
+        }
+        slot.update(repeating: 0, count: n)
     }
 
-    @inline(__always)
-    private static func scaled(_ w: UInt16, _ shift: Int32) -> Int32 {
-        shift >= 0 ? Int32(w) << shift : Int32(w) >> -shift
-    }
 
     /// Costs the tick's work with the machine's cycle model and counts an overrun when it does
     /// not fit the tick's budget.

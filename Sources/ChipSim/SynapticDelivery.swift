@@ -2,8 +2,9 @@
 ///
 /// Built once from the routes and each target core's master population table: for every
 /// source neuron, the non-empty synaptic rows its packet selects on the cores its routes reach
-/// (what the chip finds by binary search and DMA for every packet), sorted by target core. A
-/// spike then costs one pass over its own synapses, however many cores its packet visits.
+/// (what the chip finds by binary search and DMA for every packet), sorted by target core, with
+/// their synapse words (and float weights) copied next to each other. A spike then costs one
+/// sequential pass over its own synapses, however many cores its packet visits.
 ///
 /// Each target core's ring buffer is written only by the worker that owns the core's range,
 /// and every core receives its rows in (source core, spike) order, so results do not depend on
@@ -20,11 +21,17 @@ public final class SynapticDelivery {
     /// Per global source neuron, its rows: `refs[rowsOf[g] ..< rowsOf[g + 1]]`.
     private let rowsOf: [Int32]
     private let refs: [RowRef]
-    /// Per target core, the source cores whose packets reach it and whether its table has an
-    /// entry for them (a packet without one is an invalid master population table hit).
-    public let reachingSources: [[(source: Int, hasEntry: Bool)]]
+    /// Synapse words and float64 weights in source-neuron order; `RowRef.start` indexes them.
+    private let words: [UInt32]
+    private let weights: [Double]
+    /// Per target core c, the source cores whose packets reach it,
+    /// `reachingSources[reachStart[c] ..< reachStart[c + 1]]`, and whether its table has an entry
+    /// for each (a packet without one is an invalid master population table hit).
+    let reachStart: [Int]
+    let reachingSources: [Int32]
+    let reachHasEntry: [Bool]
 
-    public init(image: ChipImage, routes: PacketRoutes) {
+    public init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic) {
         let cores = image.cores
         var base = [Int](repeating: 0, count: cores.count + 1)
         for (c, core) in cores.enumerated() { base[c + 1] = base[c] + core.neuronCount }
@@ -48,10 +55,13 @@ public final class SynapticDelivery {
                 }
             }
         }
-        reachingSources = reaching
+        reachStart = reaching.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        reachingSources = reaching.flatMap { $0.map { Int32($0.source) } }
+        reachHasEntry = reaching.flatMap { $0.map(\.hasEntry) }
         var starts = counts
         for g in 1..<starts.count { starts[g] += starts[g - 1] }
         var fill = Array(starts.dropLast())
+        // Rows in place, pointing into their target's matrix for now.
         var refs = [RowRef](repeating: RowRef(core: 0, start: 0, count: 0), count: Int(starts.last ?? 0))
         for (target, source, entry) in found {
             let m = cores[target].synapses
@@ -63,8 +73,20 @@ public final class SynapticDelivery {
                 fill[g] += 1
             }
         }
+        // Copy the rows' words next to each other in ref order and point the refs at the copy.
+        var words: [UInt32] = [], weights: [Double] = []
+        words.reserveCapacity(refs.reduce(0) { $0 + Int($1.count) })
+        for k in refs.indices {
+            let m = cores[Int(refs[k].core)].synapses
+            let range = Int(refs[k].start)..<Int(refs[k].start + refs[k].count)
+            refs[k].start = Int32(words.count)
+            words.append(contentsOf: m.words[range])
+            if arithmetic == .float64 { weights.append(contentsOf: m.weights[range]) }
+        }
         rowsOf = starts
         self.refs = refs
+        self.words = words
+        self.weights = weights
     }
 
     /// Adds the synapses of every spike in `spikes` (per source core, local neuron indices)
@@ -76,6 +98,8 @@ public final class SynapticDelivery {
         let lo = Int32(range.lowerBound), hi = Int32(range.upperBound)
         rowsOf.withUnsafeBufferPointer { rowsOf in
         refs.withUnsafeBufferPointer { refs in
+        words.withUnsafeBufferPointer { words in
+        weights.withUnsafeBufferPointer { weights in
             for (s, fired) in spikes.enumerated() where !fired.isEmpty {
                 let base = neuronBase[s]
                 for neuron in fired {
@@ -94,7 +118,7 @@ public final class SynapticDelivery {
                         if let ring = t.ring16 {
                             var saturated = 0
                             for j in first..<end {
-                                let w = t.words[j]
+                                let w = words[j]
                                 let idx = Int((w &+ tickTerm) & t.mask)
                                 let sum = UInt32(ring[idx]) &+ (w >> 16)
                                 if sum > 0xFFFF {
@@ -107,14 +131,14 @@ public final class SynapticDelivery {
                             saturations[Int(ref.core)] += saturated
                         } else if let ring = t.ring64 {
                             for j in first..<end {
-                                let idx = Int((t.words[j] &+ tickTerm) & t.mask)
-                                ring[idx] += t.weights[j]
+                                let idx = Int((words[j] &+ tickTerm) & t.mask)
+                                ring[idx] += weights[j]
                             }
                         }
                     }
                 }
             }
-        }}
+        }}}}
     }
 
     /// The first index in a..<b whose ref satisfies `p` (refs are sorted by core).
@@ -129,13 +153,11 @@ public final class SynapticDelivery {
     }
 }
 
-/// Where a core's deliveries land: its ring buffer and synaptic matrix, by raw pointer (owned
-/// by the ``NeuronCore``, valid while it lives).
+/// Where a core's deliveries land: its ring buffer, by raw pointer (owned by the
+/// ``NeuronCore``, valid while it lives).
 struct RingTarget {
     var ring16: UnsafeMutablePointer<UInt16>?
     var ring64: UnsafeMutablePointer<Double>?
-    var words: UnsafePointer<UInt32>
-    var weights: UnsafePointer<Double>
     /// 1 + index bits: where the tick enters a synapse word's delay field.
     var shift: UInt32
     /// Ring index mask: 2^(slot bits + 1 + index bits) − 1.
