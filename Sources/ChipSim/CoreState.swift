@@ -37,6 +37,53 @@ struct FixedState {
     }
 }
 
+/// The ring-buffer slot a tick's update consumes (`float64`): after a neuron's synaptic inputs
+/// decay, its entries in the slot are added, scaled, and cleared. This is the chip's transfer
+/// of the due slot into the synaptic inputs, done in the same pass as the neuron update.
+struct FloatSlot {
+    let excitatory: UnsafeMutablePointer<Double>
+    let inhibitory: UnsafeMutablePointer<Double>
+    /// Per type, the factor an arrival is scaled by (1, or (τ/h)(1 − e^(−h/τ)) for kernels that
+    /// hold their input over the step).
+    let scaleE: Double, scaleI: Double
+
+    @inline(__always)
+    func take(_ i: Int, _ ie: inout Double, _ ii: inout Double) {
+        ie += excitatory[i] * scaleE
+        ii += inhibitory[i] * scaleI
+        excitatory[i] = 0
+        inhibitory[i] = 0
+    }
+}
+
+/// ``FloatSlot`` in the chip's arithmetic: 16-bit ring entries become S16.15 inputs by the
+/// type's weight shift, scaled by a U0.32 factor, added with saturation.
+struct FixedSlot {
+    let excitatory: UnsafeMutablePointer<UInt16>
+    let inhibitory: UnsafeMutablePointer<UInt16>
+    let shiftE: Int32, shiftI: Int32
+    let scaleE: UInt32, scaleI: UInt32
+
+    @inline(__always)
+    static func input(_ w: UInt16, _ shift: Int32, _ scale: UInt32) -> Int64 {
+        let scaled = shift >= 0 ? Int64(w) << Int64(shift) : Int64(w) >> Int64(-shift)
+        return (scaled * Int64(scale) + (1 << 31)) >> 32
+    }
+
+    @inline(__always)
+    func take(_ i: Int, _ ie: inout Int32, _ ii: inout Int32) {
+        let e = excitatory[i], inh = inhibitory[i]
+        if e != 0 {
+            ie = S1615.saturate(Int64(ie) + Self.input(e, shiftE, scaleE))
+            excitatory[i] = 0
+        }
+        if inh != 0 {
+            ii = S1615.saturate(Int64(ii) + Self.input(inh, shiftI, scaleI))
+            inhibitory[i] = 0
+        }
+    }
+}
+
 /// What a core counts while it runs (its provenance), summed over ticks.
 public struct CoreCounters: Equatable, Sendable {
     /// Spikes the core's neurons sent.

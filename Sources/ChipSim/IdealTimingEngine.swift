@@ -1,31 +1,43 @@
 /// The chip in `ideal` timing: every packet is delivered within the tick it is sent, with no
 /// contention. Each tick has two phases that a runtime may spread over threads:
 ///
-/// 1. ``update(core:tick:)`` for every core: neurons update and fire;
+/// 1. ``update(core:tick:)`` for every core: its neurons take in the inputs due this tick,
+///    update and fire;
 /// 2. after ``collectSpikes()``, ``deliver(cores:tick:)`` for disjoint contiguous ranges of cores
-///    covering them all: each core of the range moves its due ring-buffer slot into its
-///    synaptic inputs, receives the tick's spikes and costs its tick.
+///    covering them all: the tick's spikes are added into the ring-buffer regions of the cores in
+///    the range, and each of those cores costs its tick.
 ///
-/// Phase 2 writes only the state of cores in its range, so the result does not depend on the
-/// ranges chosen.
+/// Each phase writes only the state of the cores it is given, so the result does not depend on
+/// how cores are split among threads.
 public final class IdealTimingEngine {
     public let cores: [NeuronCore]
     public let routes: PacketRoutes
     private let delivery: SynapticDelivery
-    private let targets: UnsafeMutableBufferPointer<RingTarget>
+    private let ring16: UnsafeMutableBufferPointer<UInt16>
+    private let ring64: UnsafeMutableBufferPointer<Double>
     private let events: UnsafeMutableBufferPointer<Int>
     private let saturations: UnsafeMutableBufferPointer<Int>
-    private var spikes: [[UInt16]] = []
     private let spikeCounts: UnsafeMutableBufferPointer<Int>
+    private var spikes: [[UInt16]] = []
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
 
     public init(image: ChipImage, arithmetic: Arithmetic) {
         cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic) }
         routes = PacketRoutes(image: image)
-        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic)
-        targets = .allocate(capacity: cores.count)
-        _ = targets.initialize(from: cores.map(\.ringTarget))
+        let layout = RingLayout(image: image)
+        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout)
+        let size = cores.count * layout.regionSize
+        ring16 = .allocate(capacity: arithmetic == .s1615 ? size : 0)
+        ring16.initialize(repeating: 0)
+        ring64 = .allocate(capacity: arithmetic == .float64 ? size : 0)
+        ring64.initialize(repeating: 0)
+        for (c, core) in cores.enumerated() {
+            core.attach(RingRegion(
+                ring16: arithmetic == .s1615 ? ring16.baseAddress! + c * layout.regionSize : nil,
+                ring64: arithmetic == .float64 ? ring64.baseAddress! + c * layout.regionSize : nil,
+                slotShift: layout.slotShift, slotMask: layout.slots - 1))
+        }
         events = .allocate(capacity: cores.count)
         events.initialize(repeating: 0)
         saturations = .allocate(capacity: cores.count)
@@ -36,7 +48,8 @@ public final class IdealTimingEngine {
     }
 
     deinit {
-        targets.deallocate()
+        ring16.deallocate()
+        ring64.deallocate()
         events.deallocate()
         saturations.deallocate()
         spikeCounts.deallocate()
@@ -56,12 +69,12 @@ public final class IdealTimingEngine {
     /// Phase 2 for a contiguous range of cores.
     public func deliver(cores range: Range<Int>, tick: Int) {
         for c in range {
-            cores[c].transferInputs(tick: tick)
             events[c] = 0
             saturations[c] = 0
         }
-        delivery.deliver(tick: tick, spikes: spikes, targets: UnsafeBufferPointer(targets), range: range,
-                         events: events, saturations: saturations)
+        delivery.deliver(tick: tick, spikes: spikes, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
+                         ring64: ring64.isEmpty ? nil : ring64.baseAddress,
+                         events: events.baseAddress!, saturations: saturations.baseAddress!)
         delivery.reachingSources.withUnsafeBufferPointer { sources in
         delivery.reachHasEntry.withUnsafeBufferPointer { hasEntry in
             for c in range {

@@ -14,7 +14,7 @@ struct FloatIzhikevich {
         decayI = exp(-dt / p["tau_syn_I"]!)
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16]) {
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
         let n = s.v.count
         s.v.withUnsafeMutableBufferPointer { v in
         s.u.withUnsafeMutableBufferPointer { u in
@@ -32,6 +32,7 @@ struct FloatIzhikevich {
                 }
                 ie[i] *= decayE
                 ii[i] *= decayI
+                slot.take(i, &ie[i], &ii[i])
             }
         }}}}
     }
@@ -53,7 +54,7 @@ struct FixedIzhikevich {
         decayI = U032.from(exp(-dt / p["tau_syn_I"]!))
     }
 
-    func update(_ s: inout FixedState, spikes: inout [UInt16]) {
+    func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
         let n = s.v.count
         s.v.withUnsafeMutableBufferPointer { v in
         s.u.withUnsafeMutableBufferPointer { u in
@@ -75,6 +76,7 @@ struct FixedIzhikevich {
                 }
                 ie[i] = S1615.decay(ie[i], decayE)
                 ii[i] = S1615.decay(ii[i], decayI)
+                slot.take(i, &ie[i], &ii[i])
             }
         }}}}
     }

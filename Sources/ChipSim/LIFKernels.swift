@@ -3,7 +3,8 @@ import Foundation
 /// Step convention shared by every kernel (documented in `docs/step-semantics.md`): in tick n
 /// each neuron integrates from t_n to t_n+1 with its synaptic input as it stood at t_n,
 /// is tested against threshold (a spike is stamped t_n), is reset, and its synaptic input decays.
-/// Inputs due in tick n are then added (after integration, as Brian2 applies them).
+/// Inputs due in tick n are then added from the ring buffer (after integration, as Brian2
+/// applies them), in the same pass.
 /// A refractory neuron is held for max(round(τ_refrac/h) − 1, 0) ticks after its spike tick.
 enum StepConvention {
     static func refractoryTicks(tauRefrac: Double, dt: Double) -> Int32 {
@@ -35,7 +36,7 @@ struct ExactCurrentLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16]) {
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
         let n = s.v.count
         s.v.withUnsafeMutableBufferPointer { v in
         s.excitatory.withUnsafeMutableBufferPointer { ie in
@@ -55,6 +56,7 @@ struct ExactCurrentLIF {
                 }
                 ie[i] *= p11e
                 ii[i] *= p11i
+                slot.take(i, &ie[i], &ii[i])
             }
         }}}}
     }
@@ -84,7 +86,7 @@ struct HeldInputLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16]) {
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
         let n = s.v.count
         s.v.withUnsafeMutableBufferPointer { v in
         s.excitatory.withUnsafeMutableBufferPointer { ie in
@@ -107,6 +109,7 @@ struct HeldInputLIF {
                 }
                 ie[i] *= decayE
                 ii[i] *= decayI
+                slot.take(i, &ie[i], &ii[i])
             }
         }}}}
     }
@@ -135,7 +138,7 @@ struct FixedLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    func update(_ s: inout FixedState, spikes: inout [UInt16]) {
+    func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
         let n = s.v.count
         let gBits = Int32(FixedState.conductanceScaleBits)
         s.v.withUnsafeMutableBufferPointer { v in
@@ -164,6 +167,7 @@ struct FixedLIF {
                 }
                 ie[i] = S1615.decay(ie[i], decayE)
                 ii[i] = S1615.decay(ii[i], decayI)
+                slot.take(i, &ie[i], &ii[i])
             }
         }}}}
     }

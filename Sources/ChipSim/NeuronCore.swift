@@ -4,10 +4,11 @@ import Foundation
 /// master population table and synaptic matrix, or a spike source.
 ///
 /// A tick runs in steps that ``IdealTimingEngine`` calls: ``update(tick:)`` (neurons update and
-/// fire; their keys go out), ``transferInputs(tick:)`` (the tick's ring-buffer slot moves into
-/// the synaptic inputs), delivery of the tick's packets into the ring buffer
-/// (``SynapticDelivery``), and ``finishTick(packets:events:saturations:invalidKeys:)``, which
-/// costs the tick's work. A core touches only its own state, so cores can run on any threads.
+/// fire, their keys go out, and the tick's ring-buffer slot moves into the synaptic inputs),
+/// delivery of the tick's packets into the ring buffer (``SynapticDelivery``), and
+/// ``finishTick(packets:events:saturations:invalidKeys:)``, which costs the tick's work. A core
+/// touches only its own state and its own region of the ring buffer, so cores can run on any
+/// threads.
 public final class NeuronCore {
     public let model: NeuronModel
     public let arithmetic: Arithmetic
@@ -31,14 +32,10 @@ public final class NeuronCore {
     private var dynamics: Dynamics
     private var floatState: FloatState
     private var fixedState: FixedState
-    /// Ring-buffer layout: neuron index bits and delay slots; per type weight shift.
-    private let indexBits: Int
-    private let slots: Int
+    /// Per type weight shift (S16.15 input = weight16 × 2^shift).
     private let weightShifts: (Int32, Int32)
-    /// The ring buffer (one of the two, by arithmetic), in memory of its own so that delivery
-    /// can write through a raw pointer.
-    private let ring16: UnsafeMutableBufferPointer<UInt16>
-    private let ring64: UnsafeMutableBufferPointer<Double>
+    /// The core's region of the engine's ring buffer, and its layout.
+    private var region = RingRegion.none
     /// Per synapse type, the factor each arrival is scaled by before it joins the input.
     private let inputScale: [Double]
     private let inputScaleFixed: [UInt32]
@@ -56,8 +53,6 @@ public final class NeuronCore {
         self.arithmetic = arithmetic
         neuronCount = core.neuronCount
         keyBase = core.keyBase
-        indexBits = core.synapses.indexBits
-        slots = core.synapses.slots
         weightShifts = (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))
         costs = image.machine.costs
         cycleBudget = Int(image.machine.clockHz * dt / 1000)
@@ -101,36 +96,25 @@ public final class NeuronCore {
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
         case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
         }
-        let ringSize = model.isSource ? 0 : slots << (SynapticMatrix.typeBits + indexBits)
-        ring16 = .allocate(capacity: arithmetic == .s1615 ? ringSize : 0)
-        ring16.initialize(repeating: 0)
-        ring64 = .allocate(capacity: arithmetic == .float64 ? ringSize : 0)
-        ring64.initialize(repeating: 0)
     }
 
-    deinit {
-        ring16.deallocate()
-        ring64.deallocate()
-    }
-
-    /// Where deliveries to this core land.
-    var ringTarget: RingTarget {
-        let shift = UInt32(SynapticMatrix.typeBits + indexBits)
-        return RingTarget(
-            ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress, shift: shift, mask: UInt32((slots << Int(shift)) - 1))
+    /// Points the core at its region of a ring buffer laid out by `layout`.
+    func attach(_ region: RingRegion) {
+        self.region = region
     }
 
     // MARK: Tick steps
 
-    /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``.
+    /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``, and
+    /// adds the inputs due in tick `tick` from the ring buffer.
     public func update(tick: Int) {
         spikes.removeAll(keepingCapacity: true)
         switch dynamics {
-        case .exactLIF(let k): k.update(&floatState, spikes: &spikes)
-        case .heldLIF(let k): k.update(&floatState, spikes: &spikes)
-        case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes)
-        case .izhikevich(let k): k.update(&floatState, spikes: &spikes)
-        case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes)
+        case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
+        case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
         case .spikeArray(var s):
             s.emit(tick: tick, spikes: &spikes)
             dynamics = .spikeArray(s)
@@ -141,54 +125,16 @@ public final class NeuronCore {
         counters.spikesSent += spikes.count
     }
 
-    /// Moves the inputs due in tick `tick` out of the ring buffer into the synaptic inputs.
-    public func transferInputs(tick: Int) {
-        guard !model.isSource else { return }
-        let n = neuronCount
-        let slotBase = (tick & (slots - 1)) << (SynapticMatrix.typeBits + indexBits)
-        let typeStride = 1 << indexBits
-        if arithmetic == .float64 {
-            floatState.excitatory.withUnsafeMutableBufferPointer {
-                Self.transfer(into: $0, from: ring64.baseAddress! + slotBase, count: n, scale: inputScale[0])
-            }
-            floatState.inhibitory.withUnsafeMutableBufferPointer {
-                Self.transfer(into: $0, from: ring64.baseAddress! + slotBase + typeStride, count: n, scale: inputScale[1])
-            }
-        } else {
-            fixedState.excitatory.withUnsafeMutableBufferPointer {
-                Self.transfer(into: $0, from: ring16.baseAddress! + slotBase, count: n, shift: weightShifts.0, scale: inputScaleFixed[0])
-            }
-            fixedState.inhibitory.withUnsafeMutableBufferPointer {
-                Self.transfer(into: $0, from: ring16.baseAddress! + slotBase + typeStride, count: n, shift: weightShifts.1, scale: inputScaleFixed[1])
-            }
-        }
+    private func floatSlot(_ tick: Int) -> FloatSlot {
+        let base = region.ring64! + region.slotOffset(tick)
+        return FloatSlot(excitatory: base, inhibitory: base + region.typeStride, scaleE: inputScale[0], scaleI: inputScale[1])
     }
 
-    /// input += slot × scale, then the slot is cleared.
-    private static func transfer(into input: UnsafeMutableBufferPointer<Double>, from slot: UnsafeMutablePointer<Double>, count n: Int, scale: Double) {
-        for i in 0..<n { input[i] += slot[i] * scale }
-        slot.update(repeating: 0, count: n)
+    private func fixedSlot(_ tick: Int) -> FixedSlot {
+        let base = region.ring16! + region.slotOffset(tick)
+        return FixedSlot(excitatory: base, inhibitory: base + region.typeStride, shiftE: weightShifts.0, shiftI: weightShifts.1,
+                         scaleE: inputScaleFixed[0], scaleI: inputScaleFixed[1])
     }
-
-    /// input += decay(weight × 2^shift, scale) in S16.15, saturating, then the slot is cleared.
-    /// Inputs only grow here (weights are magnitudes), so only the upper bound can be hit.
-    private static func transfer(into input: UnsafeMutableBufferPointer<Int32>, from slot: UnsafeMutablePointer<UInt16>, count n: Int,
-                                 shift: Int32, scale: UInt32) {
-        let s = Int64(scale)
-        if shift >= 0 {
-            for i in 0..<n {
-                let add = ((Int64(slot[i]) << Int64(shift)) * s + (1 << 31)) >> 32
-                input[i] = Int32(truncatingIfNeeded: min(Int64(input[i]) + add, Int64(Int32.max)))
-            }
-        } else {
-            for i in 0..<n {
-                let add = ((Int64(slot[i]) >> Int64(-shift)) * s + (1 << 31)) >> 32
-                input[i] = Int32(truncatingIfNeeded: min(Int64(input[i]) + add, Int64(Int32.max)))
-            }
-        }
-        slot.update(repeating: 0, count: n)
-    }
-
 
     /// Costs the tick's work with the machine's cycle model and counts an overrun when it does
     /// not fit the tick's budget.
