@@ -57,7 +57,8 @@ struct FloatSlot {
 }
 
 /// ``FloatSlot`` in the chip's arithmetic: 16-bit ring entries become S16.15 inputs by the
-/// type's weight shift, scaled by a U0.32 factor, added with saturation.
+/// type's weight shift, scaled by a U0.32 factor, added with saturation. (Inputs only grow here,
+/// weights being magnitudes, so only the upper bound can be reached.)
 struct FixedSlot {
     let excitatory: UnsafeMutablePointer<UInt16>
     let inhibitory: UnsafeMutablePointer<UInt16>
@@ -70,17 +71,13 @@ struct FixedSlot {
         return (scaled * Int64(scale) + (1 << 31)) >> 32
     }
 
+    /// Branch-free: whether an entry is empty is as good as random, and an empty one adds 0.
     @inline(__always)
     func take(_ i: Int, _ ie: inout Int32, _ ii: inout Int32) {
-        let e = excitatory[i], inh = inhibitory[i]
-        if e != 0 {
-            ie = S1615.saturate(Int64(ie) + Self.input(e, shiftE, scaleE))
-            excitatory[i] = 0
-        }
-        if inh != 0 {
-            ii = S1615.saturate(Int64(ii) + Self.input(inh, shiftI, scaleI))
-            inhibitory[i] = 0
-        }
+        ie = Int32(truncatingIfNeeded: min(Int64(ie) + Self.input(excitatory[i], shiftE, scaleE), Int64(Int32.max)))
+        ii = Int32(truncatingIfNeeded: min(Int64(ii) + Self.input(inhibitory[i], shiftI, scaleI), Int64(Int32.max)))
+        excitatory[i] = 0
+        inhibitory[i] = 0
     }
 }
 
