@@ -20,7 +20,7 @@ test: setup
 
 # Release-build benchmark of CUBA at 4k, 20k and 80k neurons (see Benchmarks/README.md).
 bench: build
-	bash Benchmarks/cuba.sh
+	bash Benchmarks/setup-brian2.sh && bash Benchmarks/cuba.sh
 
 clean:
 	rm -rf .build runs

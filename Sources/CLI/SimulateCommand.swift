@@ -24,8 +24,8 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Arithmetic: s1615 (bit-faithful to the chip) or float64 (the reference).")
     var arithmetic: Arithmetic = .s1615
 
-    @Option(help: "Worker threads (the spikes do not depend on it).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (the spikes do not depend on it; more pay off from about 50,000 neurons).")
+    var threads: Int = 1
 
     @Option(help: "Run directory to write.")
     var out: String = "run"
