@@ -8,6 +8,8 @@ struct FloatState {
     var inhibitory: [Double]
     /// Ticks left to hold the membrane after a spike.
     var refractory: [Int32]
+    /// Scratch: 1 where a neuron fired in the current update.
+    var fired: [UInt8]
 
     init(count n: Int, v: [Double], u: [Double]) {
         self.v = v
@@ -15,6 +17,7 @@ struct FloatState {
         excitatory = [Double](repeating: 0, count: n)
         inhibitory = [Double](repeating: 0, count: n)
         refractory = [Int32](repeating: 0, count: n)
+        fired = [UInt8](repeating: 0, count: n)
     }
 }
 
@@ -27,6 +30,7 @@ struct FixedState {
     var excitatory: [Int32]
     var inhibitory: [Int32]
     var refractory: [Int32]
+    var fired: [UInt8]
 
     init(count n: Int, v: [Double], u: [Double]) {
         self.v = v.map(S1615.from)
@@ -34,6 +38,7 @@ struct FixedState {
         excitatory = [Int32](repeating: 0, count: n)
         inhibitory = [Int32](repeating: 0, count: n)
         refractory = [Int32](repeating: 0, count: n)
+        fired = [UInt8](repeating: 0, count: n)
     }
 }
 

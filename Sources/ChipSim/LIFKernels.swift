@@ -12,6 +12,12 @@ enum StepConvention {
     }
 }
 
+/// Appends the indices whose flag is set, in index order.
+@inline(__always)
+func collectSpikes(_ flags: UnsafeMutableBufferPointer<UInt8>, _ n: Int, _ spikes: inout [UInt16]) {
+    for i in 0..<n where flags[i] != 0 { spikes.append(UInt16(truncatingIfNeeded: i)) }
+}
+
 /// IF_curr_exp in `float64`: the exact propagator of the linear system (v, I_exc, I_inh),
 /// as Brian2's `exact` method and NEST's iaf_psc_exp compute it.
 struct ExactCurrentLIF {
@@ -36,29 +42,32 @@ struct ExactCurrentLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
+    /// Branch-free over the neurons (selects, not jumps), so that the loop vectorizes; the
+    /// arithmetic is the same expression, in the same order, as a scalar update.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
         let n = s.v.count
+        var fired: UInt8 = 0
         s.v.withUnsafeMutableBufferPointer { v in
         s.excitatory.withUnsafeMutableBufferPointer { ie in
         s.inhibitory.withUnsafeMutableBufferPointer { ii in
         s.refractory.withUnsafeMutableBufferPointer { refr in
+        s.fired.withUnsafeMutableBufferPointer { flags in
             for i in 0..<n {
-                if refr[i] > 0 {
-                    refr[i] -= 1
-                } else {
-                    let y = v[i] - vRest
-                    v[i] = vRest + p22 * y + p21e * ie[i] - p21i * ii[i] + p20 * iOffset
-                }
-                if v[i] >= vThresh {
-                    spikes.append(UInt16(truncatingIfNeeded: i))
-                    v[i] = vReset
-                    refr[i] = refractoryTicks
-                }
-                ie[i] *= p11e
-                ii[i] *= p11i
-                slot.take(i, &ie[i], &ii[i])
+                let r = refr[i], vi = v[i]
+                let integrated = vRest + p22 * (vi - vRest) + p21e * ie[i] - p21i * ii[i] + p20 * iOffset
+                let vn = r > 0 ? vi : integrated
+                let fire = vn >= vThresh
+                v[i] = fire ? vReset : vn
+                refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
+                flags[i] = fire ? 1 : 0
+                fired |= fire ? 1 : 0
+                ie[i] = ie[i] * p11e + slot.excitatory[i] * slot.scaleE
+                ii[i] = ii[i] * p11i + slot.inhibitory[i] * slot.scaleI
+                slot.excitatory[i] = 0
+                slot.inhibitory[i] = 0
             }
-        }}}}
+            if fired != 0 { collectSpikes(flags, n, &spikes) }
+        }}}}}
     }
 }
 
@@ -138,37 +147,50 @@ struct FixedLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
+    /// Branch-free over the neurons so that the loop vectorizes: saturation by clamping 64-bit
+    /// intermediates, which gives the same results as ``S1615``'s operations.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
         let n = s.v.count
-        let gBits = Int32(FixedState.conductanceScaleBits)
+        let gBits = Int64(FixedState.conductanceScaleBits)
+        var fired: UInt8 = 0
+        @inline(__always) func sat(_ x: Int64) -> Int64 { min(max(x, Int64(Int32.min)), Int64(Int32.max)) }
+        @inline(__always) func mul(_ a: Int64, _ b: Int64) -> Int64 { sat((a &* b &+ (1 << 14)) >> 15) }
+        @inline(__always) func decay(_ x: Int64, _ d: UInt32) -> Int64 { (x &* Int64(d) &+ (1 << 31)) >> 32 }
+        let rest = Int64(vRest), offset = Int64(iOffset), resistance = Int64(r)
+        let excRev = Int64(eRevE), inhRev = Int64(eRevI)
+        let se = Int64(slot.scaleE), si = Int64(slot.scaleI)
         s.v.withUnsafeMutableBufferPointer { v in
         s.excitatory.withUnsafeMutableBufferPointer { ie in
         s.inhibitory.withUnsafeMutableBufferPointer { ii in
         s.refractory.withUnsafeMutableBufferPointer { refr in
+        s.fired.withUnsafeMutableBufferPointer { flags in
             for i in 0..<n {
-                if refr[i] > 0 {
-                    refr[i] -= 1
+                let r = refr[i], vi = Int64(v[i]), e = Int64(ie[i]), inh = Int64(ii[i])
+                let current: Int64
+                if conductance {
+                    let exc = mul(e, sat(excRev &- vi)) >> gBits
+                    let inhibition = mul(inh, sat(inhRev &- vi)) >> gBits
+                    current = sat(sat(exc &+ inhibition) &+ offset)
                 } else {
-                    let current: Int32
-                    if conductance {
-                        let exc = S1615.mul(ie[i], S1615.sub(eRevE, v[i])) >> gBits
-                        let inh = S1615.mul(ii[i], S1615.sub(eRevI, v[i])) >> gBits
-                        current = S1615.add(S1615.add(exc, inh), iOffset)
-                    } else {
-                        current = S1615.add(S1615.sub(ie[i], ii[i]), iOffset)
-                    }
-                    let alpha = S1615.add(S1615.mul(current, r), vRest)
-                    v[i] = S1615.sub(alpha, S1615.decay(S1615.sub(alpha, v[i]), expTC))
+                    current = sat(sat(e &- inh) &+ offset)
                 }
-                if v[i] >= vThresh {
-                    spikes.append(UInt16(truncatingIfNeeded: i))
-                    v[i] = vReset
-                    refr[i] = refractoryTicks
-                }
-                ie[i] = S1615.decay(ie[i], decayE)
-                ii[i] = S1615.decay(ii[i], decayI)
-                slot.take(i, &ie[i], &ii[i])
+                let alpha = sat(mul(current, resistance) &+ rest)
+                let integrated = sat(alpha &- decay(sat(alpha &- vi), expTC))
+                let vn = r > 0 ? vi : integrated
+                let fire = vn >= Int64(vThresh)
+                v[i] = Int32(truncatingIfNeeded: fire ? Int64(vReset) : vn)
+                refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
+                flags[i] = fire ? 1 : 0
+                fired |= fire ? 1 : 0
+                let we = Int64(slot.excitatory[i]), wi = Int64(slot.inhibitory[i])
+                let addE = ((slot.shiftE >= 0 ? we << Int64(slot.shiftE) : we >> Int64(-slot.shiftE)) &* se &+ (1 << 31)) >> 32
+                let addI = ((slot.shiftI >= 0 ? wi << Int64(slot.shiftI) : wi >> Int64(-slot.shiftI)) &* si &+ (1 << 31)) >> 32
+                ie[i] = Int32(truncatingIfNeeded: min(decay(e, decayE) &+ addE, Int64(Int32.max)))
+                ii[i] = Int32(truncatingIfNeeded: min(decay(inh, decayI) &+ addI, Int64(Int32.max)))
+                slot.excitatory[i] = 0
+                slot.inhibitory[i] = 0
             }
-        }}}}
+            if fired != 0 { collectSpikes(flags, n, &spikes) }
+        }}}}}
     }
 }
