@@ -1,11 +1,13 @@
 import ChipSim
 import Dispatch
 import Foundation
+import Synchronization
 
-/// Runs a chip image in `ideal` timing (``IdealTimingEngine``) on Dispatch workers: in each
-/// tick's update phase worker w updates cores w, w + threads, …; in its delivery phase worker w
-/// owns a contiguous range of cores balanced by their synapse counts. The spikes are the same
-/// for any thread count.
+/// Runs a chip image in `ideal` timing (``IdealTimingEngine``) on worker threads that live for
+/// the whole run and meet at a barrier between a tick's phases: in the update phase worker w
+/// updates cores w, w + threads, …; in the delivery phase it owns a contiguous range of cores
+/// balanced by their synapse counts; worker 0 records between ticks. The spikes are the same for
+/// any thread count.
 public final class Simulator {
     public let image: ChipImage
     public let options: RunOptions
@@ -52,54 +54,116 @@ public final class Simulator {
         return Int((duration / image.network.timestepMs).rounded())
     }
 
-    private func forEachCore(_ body: (Int) -> Void) {
-        let n = cores.count
+    /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals.
+    public func run(recorder: Recorder) throws -> RunTotals {
+        let start = DispatchTime.now()
+        var tally = TrafficTally(cores: cores.count)
         if threads == 1 {
-            for c in 0..<n { body(c) }
-            return
+            for tick in 0..<ticks {
+                try recorder.sampleTraces(tick: tick, cores: cores)
+                for c in cores.indices { engine.update(core: c, tick: tick) }
+                engine.collectSpikes()
+                engine.deliver(cores: 0..<cores.count, tick: tick)
+                tally.count(cores, engine.routes)
+                try recorder.recordSpikes(tick: tick, cores: cores)
+            }
+        } else {
+            try runOnWorkers(recorder: recorder, tally: &tally)
         }
-        DispatchQueue.concurrentPerform(iterations: threads) { w in
-            var c = w
-            while c < n {
-                body(c)
-                c += threads
+        try recorder.finish()
+        let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        return RunTotals(ticks: ticks, wallSeconds: wall, coreCounters: cores.map(\.counters), packetsSent: tally.packetsSent,
+                         routerCrossings: tally.routerCrossings, droppedPackets: tally.dropped,
+                         chipTraffic: tally.chipTraffic(engine.routes))
+    }
+
+    /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
+    /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
+    /// would deadlock at the barrier).
+    private func runOnWorkers(recorder: Recorder, tally: inout TrafficTally) throws {
+        let barrier = SpinBarrier(parties: threads)
+        let n = cores.count, threads = self.threads, ticks = self.ticks
+        let engine = self.engine, cores = self.cores, ranges = self.ranges
+        let failure = FailureLatch()
+        var localTally = tally
+        func work(_ w: Int) {
+            for tick in 0..<ticks {
+                if w == 0 { failure.capture { try recorder.sampleTraces(tick: tick, cores: cores) } }
+                barrier.wait()
+                if failure.isSet { return }
+                var c = w
+                while c < n {
+                    engine.update(core: c, tick: tick)
+                    c += threads
+                }
+                barrier.wait()
+                if w == 0 { engine.collectSpikes() }
+                barrier.wait()
+                engine.deliver(cores: ranges[w], tick: tick)
+                barrier.wait()
+                if w == 0 {
+                    localTally.count(cores, engine.routes)
+                    failure.capture { try recorder.recordSpikes(tick: tick, cores: cores) }
+                }
+            }
+        }
+        let finished = DispatchGroup()
+        for w in 1..<threads {
+            finished.enter()
+            let thread = Thread {
+                work(w)
+                finished.leave()
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        work(0)
+        finished.wait()
+        tally = localTally
+        if let error = failure.error { throw error }
+    }
+}
+
+/// The first error a worker hit; the workers check it after each barrier and stop together.
+private final class FailureLatch: @unchecked Sendable {
+    private(set) var error: Error?
+    private let flag = Atomic<Bool>(false)
+
+    var isSet: Bool { flag.load(ordering: .acquiring) }
+
+    func capture(_ body: () throws -> Void) {
+        do { try body() } catch {
+            self.error = error
+            flag.store(true, ordering: .releasing)
+        }
+    }
+}
+
+/// Packets and router crossings of a run, counted tick by tick from the cores' spikes.
+struct TrafficTally {
+    var packetsSent = 0, routerCrossings = 0, dropped = 0
+    var spikesPerCore: [Int]
+
+    init(cores: Int) { spikesPerCore = Array(repeating: 0, count: cores) }
+
+    mutating func count(_ cores: [NeuronCore], _ routes: PacketRoutes) {
+        for (c, core) in cores.enumerated() where !core.spikes.isEmpty {
+            let n = core.spikes.count
+            spikesPerCore[c] += n
+            if routes.routerCrossings[c] > 0 {
+                packetsSent += n
+                routerCrossings += n * routes.routerCrossings[c]
+                dropped += n * routes.droppedPerPacket[c]
             }
         }
     }
 
-    /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals.
-    public func run(recorder: Recorder) throws -> RunTotals {
-        let start = DispatchTime.now()
-        var packetsSent = 0, routerCrossings = 0, dropped = 0
-        var chipTraffic: [ChipCoordinate: Int] = [:]
-        var spikesPerCore = [Int](repeating: 0, count: cores.count)
-        for tick in 0..<ticks {
-            try recorder.sampleTraces(tick: tick, cores: cores)
-            forEachCore { c in engine.update(core: c, tick: tick) }
-            engine.collectSpikes()
-            if threads == 1 {
-                engine.deliver(cores: 0..<cores.count, tick: tick)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: threads) { w in engine.deliver(cores: ranges[w], tick: tick) }
-            }
-            for (c, core) in cores.enumerated() where !core.spikes.isEmpty {
-                let n = core.spikes.count
-                spikesPerCore[c] += n
-                if engine.routes.routerCrossings[c] > 0 {
-                    packetsSent += n
-                    routerCrossings += n * engine.routes.routerCrossings[c]
-                    dropped += n * engine.routes.droppedPerPacket[c]
-                }
-            }
-            try recorder.recordSpikes(tick: tick, cores: cores)
+    func chipTraffic(_ routes: PacketRoutes) -> [ChipCoordinate: Int] {
+        var traffic: [ChipCoordinate: Int] = [:]
+        for (c, chips) in routes.visitedChips.enumerated() where spikesPerCore[c] > 0 {
+            for chip in chips { traffic[chip, default: 0] += spikesPerCore[c] }
         }
-        try recorder.finish()
-        for (c, chips) in engine.routes.visitedChips.enumerated() where spikesPerCore[c] > 0 {
-            for chip in chips { chipTraffic[chip, default: 0] += spikesPerCore[c] }
-        }
-        let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return RunTotals(ticks: ticks, wallSeconds: wall, coreCounters: cores.map(\.counters), packetsSent: packetsSent,
-                         routerCrossings: routerCrossings, droppedPackets: dropped, chipTraffic: chipTraffic)
+        return traffic
     }
 }
 
