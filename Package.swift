@@ -1,6 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The AVX-512 kernels are compiled for AVX-512 and called only on hosts that have it.
+#if arch(x86_64)
+let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+#else
+let avx512Settings: [SwiftSetting] = []
+#endif
+
 let package = Package(
     name: "Neurite",
     products: [
@@ -14,13 +21,15 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // The hardware: machine description, chip image, core models, router. Imports nothing of ours.
-        .target(name: "ChipSim"),
+        // The hardware: machine description, chip image, core models, router. Knows nothing of YAML.
+        .target(name: "ChipSim", dependencies: ["ChipSimAVX512"]),
+        // ChipSim's S16.15 LIF update in AVX-512 lanes; its only dependant checks the CPU first.
+        .target(name: "ChipSimAVX512", swiftSettings: avx512Settings),
         // Front ends and lowering passes onto a MachineDescription. Knows nothing of threads.
         .target(name: "Compiler", dependencies: ["ChipSim", .product(name: "Yams", package: "Yams")]),
         // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
-        // Executing an image: cores on Dispatch workers, recording, the run directory.
+        // Executing an image: cores on worker threads, recording, the run directory.
         .target(name: "Runtime", dependencies: ["ChipSim"]),
         // The `neurite` executable. Thin.
         .executableTarget(

@@ -6,6 +6,7 @@ import Runtime
 
 extension Timing: ExpressibleByArgument {}
 extension Arithmetic: ExpressibleByArgument {}
+extension KernelSet: ExpressibleByArgument {}
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +28,9 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Worker threads (the spikes do not depend on it; more pay off from about 50,000 neurons).")
     var threads: Int = 1
 
+    @Option(help: "Neuron kernels: scalar or avx512 (default: the fastest this CPU runs; the results are the same).")
+    var kernels: KernelSet?
+
     @Option(help: "Run directory to write.")
     var out: String = "run"
 
@@ -36,12 +40,14 @@ struct SimulateCommand: ParsableCommand {
     func validate() throws {
         if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a number of ms ≥ 0") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let kernels, !kernels.isSupported { throw ValidationError("--kernels \(kernels) needs a CPU this one is not (AVX-512 F, DQ, BW and VL); use --kernels scalar") }
         if timing == .cycle { throw ValidationError("--timing cycle (the cycle-level event engine) is not available yet; use --timing ideal") }
     }
 
     func run() throws {
         let (image, _) = try loadImage(input, target: target)
-        let options = RunOptions(durationMs: duration, arithmetic: arithmetic, timing: timing, threads: threads, outputDirectory: out)
+        let options = RunOptions(durationMs: duration, arithmetic: arithmetic, timing: timing, threads: threads, outputDirectory: out,
+                                 kernels: kernels ?? .best)
         let report = try Run.execute(image, options: options)
         print(SimulateCommand.format(report.summary, directory: out))
     }

@@ -22,8 +22,9 @@ public final class IdealTimingEngine {
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
 
-    public init(image: ChipImage, arithmetic: Arithmetic) {
-        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic) }
+    /// `kernels` must be supported by the host (``KernelSet/isSupported``).
+    public init(image: ChipImage, arithmetic: Arithmetic, kernels: KernelSet = .best) {
+        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic, kernels: kernels) }
         routes = PacketRoutes(image: image)
         let layout = RingLayout(image: image)
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout)

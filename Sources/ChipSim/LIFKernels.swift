@@ -1,3 +1,4 @@
+import ChipSimAVX512
 import Foundation
 
 /// Step convention shared by every kernel (documented in `docs/step-semantics.md`): in tick n
@@ -147,10 +148,49 @@ struct FixedLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    /// Branch-free over the neurons so that the loop vectorizes: saturation by clamping 64-bit
-    /// intermediates, which gives the same results as ``S1615``'s operations.
-    func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
+    /// Updates every neuron: with ``KernelSet/avx512``, eight at a time through the block kernel,
+    /// and here any block it gives up on (a value saturates) and the last n mod 8 neurons.
+    func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
         let n = s.v.count
+        s.v.withUnsafeMutableBufferPointer { v in
+        s.excitatory.withUnsafeMutableBufferPointer { ie in
+        s.inhibitory.withUnsafeMutableBufferPointer { ii in
+        s.refractory.withUnsafeMutableBufferPointer { refr in
+        s.fired.withUnsafeMutableBufferPointer { flags in
+            let state = FixedLIFBlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
+                                             refractory: refr.baseAddress!, fired: flags.baseAddress!,
+                                             slotE: slot.excitatory, slotI: slot.inhibitory)
+            var fired = false, i = 0
+            if kernels == .avx512 {
+                let constants = blockConstants(slot)
+                while i + 8 <= n {
+                    let (stop, blockFired) = updateFixedLIFBlocks(constants, state, from: i, to: n)
+                    fired = fired || blockFired
+                    i = stop
+                    if i + 8 <= n {
+                        fired = update(i..<(i + 8), state, slot) || fired
+                        i += 8
+                    }
+                }
+            }
+            fired = update(i..<n, state, slot) || fired
+            if fired { collectSpikes(flags, n, &spikes) }
+        }}}}}
+    }
+
+    /// The constants of ``updateFixedLIFBlocks(_:_:from:to:)``.
+    func blockConstants(_ slot: FixedSlot) -> FixedLIFBlockConstants {
+        FixedLIFBlockConstants(
+            expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
+            vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
+            conductance: conductance, conductanceShift: Int64(FixedState.conductanceScaleBits), refractoryTicks: Int64(refractoryTicks),
+            shiftE: Int64(slot.shiftE), shiftI: Int64(slot.shiftI), scaleE: Int64(slot.scaleE), scaleI: Int64(slot.scaleI))
+    }
+
+    /// The model's definition: updates `range` one neuron at a time, saturating as ``S1615``'s
+    /// operations do (by clamping 64-bit intermediates), branch-free over the neurons. Returns
+    /// whether any neuron fired.
+    private func update(_ range: Range<Int>, _ b: FixedLIFBlockBuffers, _ slot: FixedSlot) -> Bool {
         let gBits = Int64(FixedState.conductanceScaleBits)
         var fired: UInt8 = 0
         @inline(__always) func sat(_ x: Int64) -> Int64 { min(max(x, Int64(Int32.min)), Int64(Int32.max)) }
@@ -159,38 +199,33 @@ struct FixedLIF {
         let rest = Int64(vRest), offset = Int64(iOffset), resistance = Int64(r)
         let excRev = Int64(eRevE), inhRev = Int64(eRevI)
         let se = Int64(slot.scaleE), si = Int64(slot.scaleI)
-        s.v.withUnsafeMutableBufferPointer { v in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
-        s.refractory.withUnsafeMutableBufferPointer { refr in
-        s.fired.withUnsafeMutableBufferPointer { flags in
-            for i in 0..<n {
-                let r = refr[i], vi = Int64(v[i]), e = Int64(ie[i]), inh = Int64(ii[i])
-                let current: Int64
-                if conductance {
-                    let exc = mul(e, sat(excRev &- vi)) >> gBits
-                    let inhibition = mul(inh, sat(inhRev &- vi)) >> gBits
-                    current = sat(sat(exc &+ inhibition) &+ offset)
-                } else {
-                    current = sat(sat(e &- inh) &+ offset)
-                }
-                let alpha = sat(mul(current, resistance) &+ rest)
-                let integrated = sat(alpha &- decay(sat(alpha &- vi), expTC))
-                let vn = r > 0 ? vi : integrated
-                let fire = vn >= Int64(vThresh)
-                v[i] = Int32(truncatingIfNeeded: fire ? Int64(vReset) : vn)
-                refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
-                flags[i] = fire ? 1 : 0
-                fired |= fire ? 1 : 0
-                let we = Int64(slot.excitatory[i]), wi = Int64(slot.inhibitory[i])
-                let addE = ((slot.shiftE >= 0 ? we << Int64(slot.shiftE) : we >> Int64(-slot.shiftE)) &* se &+ (1 << 31)) >> 32
-                let addI = ((slot.shiftI >= 0 ? wi << Int64(slot.shiftI) : wi >> Int64(-slot.shiftI)) &* si &+ (1 << 31)) >> 32
-                ie[i] = Int32(truncatingIfNeeded: min(decay(e, decayE) &+ addE, Int64(Int32.max)))
-                ii[i] = Int32(truncatingIfNeeded: min(decay(inh, decayI) &+ addI, Int64(Int32.max)))
-                slot.excitatory[i] = 0
-                slot.inhibitory[i] = 0
+        let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, flags = b.fired
+        for i in range {
+            let r = refr[i], vi = Int64(v[i]), e = Int64(ie[i]), inh = Int64(ii[i])
+            let current: Int64
+            if conductance {
+                let exc = mul(e, sat(excRev &- vi)) >> gBits
+                let inhibition = mul(inh, sat(inhRev &- vi)) >> gBits
+                current = sat(sat(exc &+ inhibition) &+ offset)
+            } else {
+                current = sat(sat(e &- inh) &+ offset)
             }
-            if fired != 0 { collectSpikes(flags, n, &spikes) }
-        }}}}}
+            let alpha = sat(mul(current, resistance) &+ rest)
+            let integrated = sat(alpha &- decay(sat(alpha &- vi), expTC))
+            let vn = r > 0 ? vi : integrated
+            let fire = vn >= Int64(vThresh)
+            v[i] = Int32(truncatingIfNeeded: fire ? Int64(vReset) : vn)
+            refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
+            flags[i] = fire ? 1 : 0
+            fired |= fire ? 1 : 0
+            let we = Int64(slot.excitatory[i]), wi = Int64(slot.inhibitory[i])
+            let addE = ((slot.shiftE >= 0 ? we << Int64(slot.shiftE) : we >> Int64(-slot.shiftE)) &* se &+ (1 << 31)) >> 32
+            let addI = ((slot.shiftI >= 0 ? wi << Int64(slot.shiftI) : wi >> Int64(-slot.shiftI)) &* si &+ (1 << 31)) >> 32
+            ie[i] = Int32(truncatingIfNeeded: min(decay(e, decayE) &+ addE, Int64(Int32.max)))
+            ii[i] = Int32(truncatingIfNeeded: min(decay(inh, decayI) &+ addI, Int64(Int32.max)))
+            slot.excitatory[i] = 0
+            slot.inhibitory[i] = 0
+        }
+        return fired != 0
     }
 }

@@ -14,6 +14,8 @@ public final class NeuronCore {
     public let arithmetic: Arithmetic
     public let neuronCount: Int
     public let keyBase: UInt32
+    /// The implementation of the neuron kernels the core runs.
+    public let kernels: KernelSet
     /// Local indices of the neurons that fired in the last ``update(tick:)``, in index order
     /// (a source atom appears once per spike).
     public private(set) var spikes: [UInt16] = []
@@ -44,7 +46,9 @@ public final class NeuronCore {
     private let cycleBudget: Int
 
     /// Loads core `index` of `image`; `seed` streams derive from the image's network seed.
-    public init(image: ChipImage, core index: Int, arithmetic: Arithmetic) {
+    /// `kernels` must be supported by the host (``KernelSet/isSupported``).
+    public init(image: ChipImage, core index: Int, arithmetic: Arithmetic, kernels: KernelSet = .best) {
+        precondition(kernels.isSupported, "kernel set \(kernels) is not supported by this CPU")
         let core = image.cores[index]
         let population = image.populations[core.population]
         let p = population.parameters
@@ -53,6 +57,7 @@ public final class NeuronCore {
         self.arithmetic = arithmetic
         neuronCount = core.neuronCount
         keyBase = core.keyBase
+        self.kernels = kernels
         weightShifts = (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))
         costs = image.machine.costs
         cycleBudget = Int(image.machine.clockHz * dt / 1000)
@@ -112,7 +117,7 @@ public final class NeuronCore {
         switch dynamics {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
-        case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
+        case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
         case .spikeArray(var s):

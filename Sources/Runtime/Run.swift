@@ -60,7 +60,7 @@ public enum Run {
             synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9)
         let summary = RunSummary(
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
-            arithmetic: options.arithmetic.rawValue, threads: options.threads, durationMs: durationMs, timestepMs: dt,
+            arithmetic: options.arithmetic.rawValue, threads: options.threads, kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
             ticks: totals.ticks, wallSeconds: totals.wallSeconds, populations: populations,
             synapticEvents: sum.synapticEvents,
             synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,

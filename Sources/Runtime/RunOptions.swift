@@ -22,15 +22,18 @@ public struct RunOptions: Sendable {
     public var outputDirectory: String?
     /// Keep every recorded spike in memory and return it (for tests and tools). Default false.
     public var collectSpikes = false
+    /// The neuron kernels to run. Default: the fastest this CPU supports. Results do not depend on it.
+    public var kernels: KernelSet = .best
 
     public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
-                outputDirectory: String? = nil, collectSpikes: Bool = false) {
+                outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best) {
         self.durationMs = durationMs
         self.arithmetic = arithmetic
         self.timing = timing
         self.threads = threads
         self.outputDirectory = outputDirectory
         self.collectSpikes = collectSpikes
+        self.kernels = kernels
     }
 }
 

@@ -42,6 +42,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var timing: String
     public var arithmetic: String
     public var threads: Int
+    /// The neuron kernels that ran (``KernelSet``).
+    public var kernels: String
     public var durationMs: Double
     public var timestepMs: Double
     public var ticks: Int

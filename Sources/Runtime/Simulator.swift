@@ -22,9 +22,10 @@ public final class Simulator {
             throw RunError("timing 'cycle' is not available yet; use --timing ideal")
         }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
+        guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
         self.image = image
         self.options = options
-        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic)
+        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic, kernels: options.kernels)
         threads = min(options.threads, max(image.cores.count, 1))
         ranges = Simulator.balancedRanges(weights: engine.incomingSynapses.map { $0 + 64 }, parts: threads)
     }
@@ -108,10 +109,11 @@ public final class Simulator {
             }
         }
         let finished = DispatchGroup()
+        let body = WorkerBody(run: work)
         for w in 1..<threads {
             finished.enter()
             let thread = Thread {
-                work(w)
+                body.run(w)
                 finished.leave()
             }
             thread.stackSize = 1 << 20
@@ -122,6 +124,12 @@ public final class Simulator {
         tally = localTally
         if let error = failure.error { throw error }
     }
+}
+
+/// A worker's loop, handed to the threads: what they share, they touch only between barriers
+/// (each core by one worker per phase, the recorder and the tally by worker 0 alone).
+private struct WorkerBody: @unchecked Sendable {
+    let run: (Int) -> Void
 }
 
 /// The first error a worker hit; the workers check it after each barrier and stop together.

@@ -79,6 +79,7 @@ final class RoutingPropertyTests: XCTestCase {
         XCTAssertEqual(r.destinations, [CoreLocation(chip: c, processor: 3)])
         XCTAssertEqual(r.defaultRouted, 1)
         XCTAssertEqual(r.routerCrossings, 3)
+        XCTAssertEqual(r.visitedChips, [a, b, c])
         // A locally sourced packet that matches nothing is dropped.
         XCTAssertEqual(m.route(key: 0x205, from: a, tables: tables).dropped, 1)
         // First match wins.

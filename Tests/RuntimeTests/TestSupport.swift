@@ -10,8 +10,10 @@ func compile(_ yaml: String, target: MachineDescription = .spinn5, file: String 
 }
 
 /// Runs an image and returns its report with every recorded spike.
-func simulate(_ image: ChipImage, arithmetic: Arithmetic, threads: Int = 1, durationMs: Double? = nil, out: String? = nil) throws -> RunReport {
-    try Run.execute(image, options: RunOptions(durationMs: durationMs, arithmetic: arithmetic, threads: threads, outputDirectory: out, collectSpikes: true))
+func simulate(_ image: ChipImage, arithmetic: Arithmetic, threads: Int = 1, durationMs: Double? = nil, out: String? = nil,
+              kernels: KernelSet = .best) throws -> RunReport {
+    try Run.execute(image, options: RunOptions(durationMs: durationMs, arithmetic: arithmetic, threads: threads, outputDirectory: out,
+                                               collectSpikes: true, kernels: kernels))
 }
 
 /// A fresh temporary directory.

@@ -1,0 +1,135 @@
+/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes,
+/// for CPUs with AVX-512 (F, DQ, BW, VL): this module alone is compiled for them, and ChipSim
+/// calls it only after it has checked the host CPU.
+///
+/// It is the fast path of ChipSim's scalar `FixedLIF`, not a second definition of the model: it
+/// computes the same expressions without the saturating clamps, and gives up on any block of
+/// eight in which an intermediate value leaves the S16.15 (Int32) range. Where none does, every
+/// clamp of the scalar kernel is the identity and the results are bit for bit the same; a block
+/// it gives up on is left untouched for the scalar kernel to update.
+
+/// The kernel's constants, as the scalar kernel holds them, widened to 64 bits.
+public struct FixedLIFBlockConstants {
+    /// e^(−h/τm), U0.32.
+    public var expTC: Int64
+    /// τm / cm, S16.15 (MΩ).
+    public var resistance: Int64
+    /// e^(−h/τsyn) per synapse type, U0.32.
+    public var decayE: Int64, decayI: Int64
+    /// S16.15 mV (and nA for `iOffset`).
+    public var vRest: Int64, vReset: Int64, vThresh: Int64, iOffset: Int64
+    /// Reversal potentials of IF_cond_exp, S16.15 mV.
+    public var eRevE: Int64, eRevI: Int64
+    /// Whether the inputs are conductances (IF_cond_exp), held scaled by 2^conductanceShift.
+    public var conductance: Bool
+    public var conductanceShift: Int64
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+    /// Per synapse type: a 16-bit ring entry becomes S16.15 by 2^shift (a right shift when
+    /// negative), then is scaled by a U0.32 factor.
+    public var shiftE: Int64, shiftI: Int64
+    public var scaleE: Int64, scaleI: Int64
+
+    public init(expTC: Int64, resistance: Int64, decayE: Int64, decayI: Int64, vRest: Int64, vReset: Int64, vThresh: Int64,
+                iOffset: Int64, eRevE: Int64, eRevI: Int64, conductance: Bool, conductanceShift: Int64, refractoryTicks: Int64,
+                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64) {
+        self.expTC = expTC; self.resistance = resistance; self.decayE = decayE; self.decayI = decayI
+        self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.iOffset = iOffset
+        self.eRevE = eRevE; self.eRevI = eRevI; self.conductance = conductance; self.conductanceShift = conductanceShift
+        self.refractoryTicks = refractoryTicks; self.shiftE = shiftE; self.shiftI = shiftI; self.scaleE = scaleE; self.scaleI = scaleI
+    }
+}
+
+/// A core's neuron state and the ring-buffer slot its update consumes, by raw pointer.
+public struct FixedLIFBlockBuffers {
+    public var v: UnsafeMutablePointer<Int32>
+    public var excitatory: UnsafeMutablePointer<Int32>
+    public var inhibitory: UnsafeMutablePointer<Int32>
+    public var refractory: UnsafeMutablePointer<Int32>
+    /// Set to 1 where a neuron fired, 0 elsewhere.
+    public var fired: UnsafeMutablePointer<UInt8>
+    public var slotE: UnsafeMutablePointer<UInt16>
+    public var slotI: UnsafeMutablePointer<UInt16>
+
+    public init(v: UnsafeMutablePointer<Int32>, excitatory: UnsafeMutablePointer<Int32>, inhibitory: UnsafeMutablePointer<Int32>,
+                refractory: UnsafeMutablePointer<Int32>, fired: UnsafeMutablePointer<UInt8>,
+                slotE: UnsafeMutablePointer<UInt16>, slotI: UnsafeMutablePointer<UInt16>) {
+        self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory; self.refractory = refractory
+        self.fired = fired; self.slotE = slotE; self.slotI = slotI
+    }
+}
+
+private typealias Lanes = SIMD8<Int64>
+
+/// Updates blocks of eight neurons from `start` while a whole block fits before `end`; stops at
+/// the first block with an intermediate outside the Int32 range, without touching it. Returns
+/// where it stopped (a multiple of 8 past `start`, or the last block boundary before `end`) and
+/// whether any neuron fired.
+@inline(never)
+public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlockBuffers, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+    @inline(__always) func load(_ p: UnsafeMutablePointer<Int32>, _ i: Int) -> Lanes {
+        Lanes(truncatingIfNeeded: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Int32>.self))
+    }
+    @inline(__always) func store(_ p: UnsafeMutablePointer<Int32>, _ i: Int, _ x: Lanes) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: x), as: SIMD8<Int32>.self)
+    }
+    @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
+        let w = Lanes(truncatingIfNeeded: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt16>.self))
+        let shifted = shift >= 0 ? w &<< Lanes(repeating: shift) : w &>> Lanes(repeating: -shift)
+        return (shifted &* scale &+ half32) &>> 32
+    }
+    let half32 = Lanes(repeating: 1 << 31), half15 = Lanes(repeating: 1 << 14)
+    /// x·d for a U0.32 d, rounded to nearest.
+    @inline(__always) func decay(_ x: Lanes, _ d: Lanes) -> Lanes { (x &* d &+ half32) &>> 32 }
+    /// S16.15 product, rounded to nearest.
+    @inline(__always) func mul(_ a: Lanes, _ b: Lanes) -> Lanes { (a &* b &+ half15) &>> 15 }
+    /// Nonzero in a lane whose x is outside the Int32 range (x + 2^31 outside 0 ..< 2^32).
+    @inline(__always) func outside(_ x: Lanes) -> Lanes { x &+ half32 }
+
+    let rest = Lanes(repeating: k.vRest), offset = Lanes(repeating: k.iOffset), resistance = Lanes(repeating: k.resistance)
+    let expTC = Lanes(repeating: k.expTC), decayE = Lanes(repeating: k.decayE), decayI = Lanes(repeating: k.decayI)
+    let thresh = Lanes(repeating: k.vThresh), reset = Lanes(repeating: k.vReset), refractoryTicks = Lanes(repeating: k.refractoryTicks)
+    let excRev = Lanes(repeating: k.eRevE), inhRev = Lanes(repeating: k.eRevI), gShift = Lanes(repeating: k.conductanceShift)
+    let scaleE = Lanes(repeating: k.scaleE), scaleI = Lanes(repeating: k.scaleI)
+    let zero = Lanes(), one = Lanes(repeating: 1)
+    var anyFired = SIMDMask<Lanes>(repeating: false)
+    var i = start
+    while i + 8 <= end {
+        let r = load(b.refractory, i), vi = load(b.v, i), e = load(b.excitatory, i), inh = load(b.inhibitory, i)
+        var range: Lanes
+        let current: Lanes
+        if k.conductance {
+            let toE = excRev &- vi, toI = inhRev &- vi
+            let pe = mul(e, toE), pi = mul(inh, toI)
+            let sum = (pe &>> gShift) &+ (pi &>> gShift)
+            current = sum &+ offset
+            range = outside(toE) | outside(toI) | outside(pe) | outside(pi) | outside(sum)
+        } else {
+            let net = e &- inh
+            current = net &+ offset
+            range = outside(net)
+        }
+        let product = mul(current, resistance)
+        let alpha = product &+ rest
+        let gap = alpha &- vi
+        let integrated = alpha &- decay(gap, expTC)
+        let newE = decay(e, decayE) &+ input(b.slotE, i, k.shiftE, scaleE)
+        let newI = decay(inh, decayI) &+ input(b.slotI, i, k.shiftI, scaleI)
+        range |= outside(current) | outside(product) | outside(alpha) | outside(gap) | outside(integrated) | outside(newE) | outside(newI)
+        if range &>> 32 != zero { return (i, any(anyFired)) }
+
+        let held = r .> zero
+        let vn = integrated.replacing(with: vi, where: held)
+        let fire = vn .>= thresh
+        anyFired .|= fire
+        store(b.v, i, vn.replacing(with: reset, where: fire))
+        store(b.refractory, i, (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire))
+        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: zero.replacing(with: one, where: fire)), as: SIMD8<UInt8>.self)
+        store(b.excitatory, i, newE)
+        store(b.inhibitory, i, newI)
+        UnsafeMutableRawPointer(b.slotE + i).storeBytes(of: SIMD8<UInt16>(), as: SIMD8<UInt16>.self)
+        UnsafeMutableRawPointer(b.slotI + i).storeBytes(of: SIMD8<UInt16>(), as: SIMD8<UInt16>.self)
+        i += 8
+    }
+    return (i, any(anyFired))
+}

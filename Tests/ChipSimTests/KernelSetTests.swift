@@ -1,0 +1,101 @@
+@testable import ChipSim
+import ChipSimAVX512
+import XCTest
+
+/// The AVX-512 block kernel against the scalar S16.15 LIF, which defines the model: bit for bit,
+/// on random states that include saturating inputs (blocks the block kernel must hand back).
+final class KernelSetTests: XCTestCase {
+    static let current: [String: Double] = [
+        "tau_m": 20, "cm": 0.2, "v_rest": -49, "v_reset": -60, "v_thresh": -50, "tau_refrac": 5,
+        "tau_syn_E": 5, "tau_syn_I": 10, "i_offset": 0.1,
+    ]
+    static let conductance: [String: Double] = [
+        "tau_m": 20, "cm": 1, "v_rest": -65, "v_reset": -65, "v_thresh": -50, "tau_refrac": 2,
+        "tau_syn_E": 5, "tau_syn_I": 5, "i_offset": 0, "e_rev_E": 0, "e_rev_I": -70,
+    ]
+
+    /// A population of `n` neurons with random state; a tenth of them start near the limits of
+    /// S16.15 so that clamps are reached.
+    static func randomState(_ n: Int, _ rng: inout RandomStream) -> FixedState {
+        var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [])
+        for i in 0..<n {
+            let extreme = rng.nextUnit() < 0.1
+            s.excitatory[i] = extreme ? Int32.max - Int32(rng.next() % 1000) : Int32(rng.next() % 40_000)
+            // Equal extreme inputs cancel, so that only their own saturation is out of range.
+            s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int32(rng.next() % 40_000)
+            s.refractory[i] = Int32(rng.next() % 4)
+            if extreme && rng.nextUnit() < 0.3 { s.v[i] = rng.nextUnit() < 0.5 ? Int32.min + 5 : Int32.max - 5 }
+        }
+        return s
+    }
+
+    func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64) throws {
+        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU has no AVX-512; the avx512 kernels cannot run here")
+        let kernel = FixedLIF(parameters, dt: 1, conductance: conductance)
+        var rng = RandomStream(seed: seed, stream: [1])
+        var scalar = Self.randomState(n, &rng), wide = scalar
+        var slotScalar = [UInt16](repeating: 0, count: 2 * n), slotWide = slotScalar
+        var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
+        var totalSpikes = 0
+        XCTAssertLessThan(Self.firstBlockHandedBack(kernel, scalar, shifts: shifts), n - n % 8,
+                          "the data has a block the block kernel must hand back to the scalar kernel")
+        for tick in 0..<300 {
+            for k in 0..<(2 * n) {
+                let r = rng.next()
+                slotScalar[k] = r % 5 == 0 ? 0xFFFF : (r % 3 == 0 ? UInt16(truncatingIfNeeded: r >> 8) & 0x3FF : 0)
+            }
+            slotWide = slotScalar
+            slotScalar.withUnsafeMutableBufferPointer { a in
+                slotWide.withUnsafeMutableBufferPointer { b in
+                    func slot(_ p: UnsafeMutableBufferPointer<UInt16>) -> FixedSlot {
+                        FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
+                                  scaleE: U032.from(0.9), scaleI: U032.from(0.75))
+                    }
+                    kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
+                    kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: .avx512)
+                }
+            }
+            XCTAssertEqual(spikesWide, spikesScalar, "tick \(tick)")
+            XCTAssertEqual(wide.v, scalar.v, "tick \(tick)")
+            XCTAssertEqual(wide.excitatory, scalar.excitatory, "tick \(tick)")
+            XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "tick \(tick)")
+            XCTAssertEqual(wide.refractory, scalar.refractory, "tick \(tick)")
+            XCTAssertEqual(slotWide, slotScalar, "tick \(tick): the slot is consumed")
+            totalSpikes += spikesScalar.count
+            if testRun?.failureCount ?? 0 > 0 { return }
+        }
+        XCTAssertGreaterThan(totalSpikes, 100, "the neurons fire")
+    }
+
+    /// Where the block kernel alone stops on (a copy of) state `s` with an empty slot.
+    static func firstBlockHandedBack(_ kernel: FixedLIF, _ s: FixedState, shifts: (Int32, Int32)) -> Int {
+        var s = s
+        let n = s.v.count
+        var slot = [UInt16](repeating: 0, count: 2 * n)
+        return s.v.withUnsafeMutableBufferPointer { v in
+        s.excitatory.withUnsafeMutableBufferPointer { ie in
+        s.inhibitory.withUnsafeMutableBufferPointer { ii in
+        s.refractory.withUnsafeMutableBufferPointer { refr in
+        s.fired.withUnsafeMutableBufferPointer { flags in
+        slot.withUnsafeMutableBufferPointer { slot in
+            let buffers = FixedLIFBlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
+                                               refractory: refr.baseAddress!, fired: flags.baseAddress!,
+                                               slotE: slot.baseAddress!, slotI: slot.baseAddress! + n)
+            let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
+                                      scaleE: U032.from(0.9), scaleI: U032.from(0.75))
+            return updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
+        }}}}}}
+    }
+
+    func testCurrentBasedBlocksMatchScalarKernel() throws {
+        try check(Self.current, conductance: false, shifts: (4, 5), n: 203, seed: 7)
+        try check(Self.current, conductance: false, shifts: (-2, 0), n: 64, seed: 8)
+        try check(Self.current, conductance: false, shifts: (15, 14), n: 99, seed: 11)
+    }
+
+    func testConductanceBasedBlocksMatchScalarKernel() throws {
+        try check(Self.conductance, conductance: true, shifts: (3, 3), n: 203, seed: 9)
+        try check(Self.conductance, conductance: true, shifts: (-1, 2), n: 77, seed: 10)
+        try check(Self.conductance, conductance: true, shifts: (15, 15), n: 99, seed: 12)
+    }
+}
