@@ -13,10 +13,22 @@ enum StepConvention {
     }
 }
 
-/// Appends the indices whose flag is set, in index order.
-@inline(__always)
+/// Appends the indices whose flag (0 or 1) is set, in index order. Reads eight flags at a time:
+/// a tick's spikes are few, and most words are zero.
 func collectSpikes(_ flags: UnsafeMutableBufferPointer<UInt8>, _ n: Int, _ spikes: inout [UInt16]) {
-    for i in 0..<n where flags[i] != 0 { spikes.append(UInt16(truncatingIfNeeded: i)) }
+    guard let base = flags.baseAddress else { return }
+    let raw = UnsafeRawPointer(base)
+    var i = 0
+    while i + 8 <= n {
+        var word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+        while word != 0 {
+            let byte = word.trailingZeroBitCount >> 3
+            spikes.append(UInt16(truncatingIfNeeded: i + byte))
+            word &= ~(0xFF << UInt64(byte << 3))
+        }
+        i += 8
+    }
+    for j in i..<n where flags[j] != 0 { spikes.append(UInt16(truncatingIfNeeded: j)) }
 }
 
 /// IF_curr_exp in `float64`: the exact propagator of the linear system (v, I_exc, I_inh),
