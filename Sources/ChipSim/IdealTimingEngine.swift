@@ -3,9 +3,9 @@
 ///
 /// 1. ``update(core:tick:)`` for every core: its neurons take in the inputs due this tick,
 ///    update and fire;
-/// 2. after ``collectSpikes()``, ``deliver(cores:tick:)`` for disjoint contiguous ranges of cores
-///    covering them all: the tick's spikes are added into the ring-buffer regions of the cores in
-///    the range, and each of those cores costs its tick.
+/// 2. once every core has updated, ``deliver(cores:tick:)`` for disjoint contiguous ranges of
+///    cores covering them all: every core's spikes of the tick are added into the ring-buffer
+///    regions of the cores in the range, and each of those cores costs its tick.
 ///
 /// Each phase writes only the state of the cores it is given, so the result does not depend on
 /// how cores are split among threads.
@@ -17,8 +17,8 @@ public final class IdealTimingEngine {
     private let ring64: UnsafeMutableBufferPointer<Double>
     private let events: UnsafeMutableBufferPointer<Int>
     private let saturations: UnsafeMutableBufferPointer<Int>
+    /// Per core, the spikes it sent in its last update (read by every worker in delivery).
     private let spikeCounts: UnsafeMutableBufferPointer<Int>
-    private var spikes: [[UInt16]] = []
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
 
@@ -58,13 +58,9 @@ public final class IdealTimingEngine {
 
     /// Phase 1 for one core.
     public func update(core c: Int, tick: Int) {
-        cores[c].update(tick: tick)
-    }
-
-    /// Between the phases: gathers the spikes every core sent.
-    public func collectSpikes() {
-        spikes = cores.map(\.spikes)
-        for (c, s) in spikes.enumerated() { spikeCounts[c] = s.count }
+        let core = cores[c]
+        core.update(tick: tick)
+        spikeCounts[c] = core.spikes.count
     }
 
     /// Phase 2 for a contiguous range of cores.
@@ -73,7 +69,7 @@ public final class IdealTimingEngine {
             events[c] = 0
             saturations[c] = 0
         }
-        delivery.deliver(tick: tick, spikes: spikes, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
+        delivery.deliver(tick: tick, cores: cores, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
                          ring64: ring64.isEmpty ? nil : ring64.baseAddress,
                          events: events.baseAddress!, saturations: saturations.baseAddress!)
         delivery.reachingSources.withUnsafeBufferPointer { sources in

@@ -4,9 +4,9 @@ import Foundation
 import Synchronization
 
 /// Runs a chip image in `ideal` timing (``IdealTimingEngine``) on worker threads that live for
-/// the whole run and meet at a barrier between a tick's phases: in the update phase worker w
-/// updates cores w, w + threads, …; in the delivery phase it owns a contiguous range of cores
-/// balanced by their synapse counts; worker 0 records between ticks. The spikes are the same for
+/// the whole run and meet at a barrier between a tick's phases. Worker w owns a contiguous range
+/// of cores, balanced by their synapse counts, in both phases (so a core's state and ring-buffer
+/// region stay in one CPU's cache); worker 0 records between ticks. The spikes are the same for
 /// any thread count.
 public final class Simulator {
     public let image: ChipImage
@@ -14,7 +14,7 @@ public final class Simulator {
     private let engine: IdealTimingEngine
     private var cores: [NeuronCore] { engine.cores }
     private let threads: Int
-    /// The delivery phase's core range per worker.
+    /// Each worker's contiguous range of cores, in both phases of a tick.
     private let ranges: [Range<Int>]
 
     public init(image: ChipImage, options: RunOptions) throws {
@@ -63,7 +63,6 @@ public final class Simulator {
             for tick in 0..<ticks {
                 try recorder.sampleTraces(tick: tick, cores: cores)
                 for c in cores.indices { engine.update(core: c, tick: tick) }
-                engine.collectSpikes()
                 engine.deliver(cores: 0..<cores.count, tick: tick)
                 tally.count(cores, engine.routes)
                 try recorder.recordSpikes(tick: tick, cores: cores)
@@ -80,32 +79,31 @@ public final class Simulator {
 
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
-    /// would deadlock at the barrier).
+    /// would deadlock at the barrier). A tick is three phases: every worker updates its cores;
+    /// every worker delivers the tick's spikes into its cores; worker 0 counts and records the
+    /// tick and samples the traces of the next one.
     private func runOnWorkers(recorder: Recorder, tally: inout TrafficTally) throws {
         let barrier = SpinBarrier(parties: threads)
-        let n = cores.count, threads = self.threads, ticks = self.ticks
+        let threads = self.threads, ticks = self.ticks
         let engine = self.engine, cores = self.cores, ranges = self.ranges
         let failure = FailureLatch()
         var localTally = tally
+        failure.capture { try recorder.sampleTraces(tick: 0, cores: cores) }
         func work(_ w: Int) {
             for tick in 0..<ticks {
-                if w == 0 { failure.capture { try recorder.sampleTraces(tick: tick, cores: cores) } }
-                barrier.wait()
                 if failure.isSet { return }
-                var c = w
-                while c < n {
-                    engine.update(core: c, tick: tick)
-                    c += threads
-                }
-                barrier.wait()
-                if w == 0 { engine.collectSpikes() }
+                for c in ranges[w] { engine.update(core: c, tick: tick) }
                 barrier.wait()
                 engine.deliver(cores: ranges[w], tick: tick)
                 barrier.wait()
                 if w == 0 {
                     localTally.count(cores, engine.routes)
-                    failure.capture { try recorder.recordSpikes(tick: tick, cores: cores) }
+                    failure.capture {
+                        try recorder.recordSpikes(tick: tick, cores: cores)
+                        if tick + 1 < ticks { try recorder.sampleTraces(tick: tick + 1, cores: cores) }
+                    }
                 }
+                barrier.wait()
             }
         }
         let finished = DispatchGroup()
