@@ -17,8 +17,7 @@ public final class IdealTimingEngine {
     private let ring64: UnsafeMutableBufferPointer<Double>
     private let events: UnsafeMutableBufferPointer<Int>
     private let saturations: UnsafeMutableBufferPointer<Int>
-    /// Per core, the spikes it sent in its last update (read by every worker in delivery).
-    private let spikeCounts: UnsafeMutableBufferPointer<Int>
+    private let spikes: SpikeExchange
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
 
@@ -43,8 +42,7 @@ public final class IdealTimingEngine {
         events.initialize(repeating: 0)
         saturations = .allocate(capacity: cores.count)
         saturations.initialize(repeating: 0)
-        spikeCounts = .allocate(capacity: cores.count)
-        spikeCounts.initialize(repeating: 0)
+        spikes = SpikeExchange(capacities: cores.map(\.neuronCount))
         incomingSynapses = image.cores.map(\.synapses.words.count)
     }
 
@@ -53,14 +51,13 @@ public final class IdealTimingEngine {
         ring64.deallocate()
         events.deallocate()
         saturations.deallocate()
-        spikeCounts.deallocate()
     }
 
     /// Phase 1 for one core.
     public func update(core c: Int, tick: Int) {
         let core = cores[c]
         core.update(tick: tick)
-        spikeCounts[c] = core.spikes.count
+        spikes.publish(core: c, core.spikes)
     }
 
     /// Phase 2 for a contiguous range of cores.
@@ -69,7 +66,8 @@ public final class IdealTimingEngine {
             events[c] = 0
             saturations[c] = 0
         }
-        delivery.deliver(tick: tick, cores: cores, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
+        let spikeCounts = spikes.counts
+        delivery.deliver(tick: tick, spikes: spikes.buffers, counts: spikeCounts, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
                          ring64: ring64.isEmpty ? nil : ring64.baseAddress,
                          events: events.baseAddress!, saturations: saturations.baseAddress!)
         delivery.reachingSources.withUnsafeBufferPointer { sources in

@@ -82,10 +82,10 @@ final class SynapticDelivery {
         self.weights64 = weights64
     }
 
-    /// Adds the synapses of every spike the `cores` sent in their last update that land on cores
-    /// in `range`, for tick `tick`; counts synaptic events and saturations per target core into
-    /// `events` and `saturations`.
-    func deliver(tick: Int, cores: [NeuronCore], range: Range<Int>, ring16: UnsafeMutablePointer<UInt16>?,
+    /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
+    /// indices at `spikes[s]`) that land on cores in `range`, for tick `tick`; counts synaptic
+    /// events and saturations per target core into `events` and `saturations`.
+    func deliver(tick: Int, spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, range: Range<Int>, ring16: UnsafeMutablePointer<UInt16>?,
                  ring64: UnsafeMutablePointer<Double>?, events: UnsafeMutablePointer<Int>, saturations: UnsafeMutablePointer<Int>) {
         let regionBits = UInt32(layout.regionBits)
         let mask = UInt32(layout.regionSize - 1)
@@ -96,8 +96,8 @@ final class SynapticDelivery {
         targets.withUnsafeBufferPointer { targets in
         weights16.withUnsafeBufferPointer { w16 in
         weights64.withUnsafeBufferPointer { w64 in
-            for (s, core) in cores.enumerated() where !core.spikes.isEmpty {
-                let fired = core.spikes
+            for s in 0..<(neuronBase.count - 1) where counts[s] > 0 {
+                let fired = UnsafeBufferPointer(start: spikes[s], count: counts[s])
                 let base = neuronBase[s]
                 for neuron in fired {
                     let g = base + Int(neuron)
