@@ -95,11 +95,19 @@ final class RuntimeTests: XCTestCase {
         populations:
           p: {size: 500, model: SpikeSourcePoisson, params: {rate: 20}, record: [spikes]}
           q: {size: 100, model: SpikeSourcePoisson, params: {rate: 15000, start: 100, duration: 10}, record: [spikes]}
+          t: {size: 10, model: IF_curr_exp}
+        projections:
+          - {pre: q, post: t, connector: {type: AllToAllConnector}, synapse: {weight: 0.001, delay: 1}}
         """).image
-        let s = try simulate(image, arithmetic: .s1615).summary
-        XCTAssertEqual(s.populations["p"]!.rateHz, 20, accuracy: 1.0)
-        // 15 kHz for 10 ms: 150 spikes per atom (λ = 15 per tick, the normal branch).
-        XCTAssertEqual(Double(s.populations["q"]!.spikes) / 100, 150, accuracy: 5)
+        for threads in [1, 2] {
+            let s = try simulate(image, arithmetic: .s1615, threads: threads).summary
+            XCTAssertEqual(s.populations["p"]!.rateHz, 20, accuracy: 1.0)
+            // 15 kHz for 10 ms: 150 spikes per atom (λ = 15 per tick, the normal branch).
+            let spikes = s.populations["q"]!.spikes
+            XCTAssertEqual(Double(spikes) / 100, 150, accuracy: 5)
+            // An atom that spikes many times in a tick sends a packet, and its row, each time.
+            XCTAssertEqual(s.synapticEvents, spikes * 10, "\(threads) threads")
+        }
     }
 
     func testSaturationAndRoundingToZeroAreCounted() throws {
