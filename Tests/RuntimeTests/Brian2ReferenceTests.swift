@@ -26,14 +26,17 @@ final class Brian2ReferenceTests: XCTestCase {
         if let t = r["traces"] as? [String: Any] { trace = t["v_mV"] as! [Double] }
         if let t = r["traces_first_200ms"] as? [String: Any] { trace = t["v"] as! [Double] }
         let yaml: String
-        if name.hasPrefix("c_") {
-            yaml = """
+        let header = """
             network: \(name)
             timestep: \(dt)
             duration: \(stop)
             populations:
               cell:
                 size: 1
+            """
+        if name.hasPrefix("c_") {
+            yaml = header + """
+
                 model: Izhikevich
                 params: {a: \(p["a"]!), b: \(p["b"]!), c: \(p["c"]!), d: \(p["d"]!), i_offset: \(p["I"]!)}
                 initial: {v: \(p["v_init"]!), u: \(p["u_init"]!)}
@@ -45,13 +48,8 @@ final class Brian2ReferenceTests: XCTestCase {
                          v_thresh: \(p["v_thresh_mV"]!), tau_refrac: \(p["tau_refrac_ms"]!), tau_syn_E: \(p["tau_syn_E_ms"]!),
                          tau_syn_I: \(p["tau_syn_I_ms"]!), i_offset: \(p["i_offset_nA"]!)}
             """
-            var y = """
-            network: \(name)
-            timestep: \(dt)
-            duration: \(stop)
-            populations:
-              cell:
-                size: 1
+            var y = header + """
+
                 model: IF_curr_exp
                 params: \(cell)
                 initial: {v: \(p["v_init_mV"]!)}
