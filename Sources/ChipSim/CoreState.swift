@@ -21,23 +21,27 @@ struct FloatState {
     }
 }
 
-/// Per-neuron state of a core in the chip's S16.15 arithmetic, structure of arrays.
+/// Per-neuron state of a core in the chip's S16.15 arithmetic, structure of arrays. Each value
+/// is an S16.15 number (always within Int32's range) held in a 64-bit lane, the width the kernels
+/// compute in, so that the AVX-512 kernel loads and stores it without conversion.
 struct FixedState {
     static let conductanceScaleBits = SynapticMatrix.conductanceScaleBits
 
-    var v: [Int32]
-    var u: [Int32]
-    var excitatory: [Int32]
-    var inhibitory: [Int32]
-    var refractory: [Int32]
+    var v: [Int64]
+    var u: [Int64]
+    var excitatory: [Int64]
+    var inhibitory: [Int64]
+    /// Ticks left to hold the membrane after a spike.
+    var refractory: [Int64]
+    /// Scratch: 1 where a neuron fired in the current update.
     var fired: [UInt8]
 
     init(count n: Int, v: [Double], u: [Double]) {
-        self.v = v.map(S1615.from)
-        self.u = u.isEmpty ? [Int32](repeating: 0, count: n) : u.map(S1615.from)
-        excitatory = [Int32](repeating: 0, count: n)
-        inhibitory = [Int32](repeating: 0, count: n)
-        refractory = [Int32](repeating: 0, count: n)
+        self.v = v.map { Int64(S1615.from($0)) }
+        self.u = u.isEmpty ? [Int64](repeating: 0, count: n) : u.map { Int64(S1615.from($0)) }
+        excitatory = [Int64](repeating: 0, count: n)
+        inhibitory = [Int64](repeating: 0, count: n)
+        refractory = [Int64](repeating: 0, count: n)
         fired = [UInt8](repeating: 0, count: n)
     }
 }
@@ -76,11 +80,12 @@ struct FixedSlot {
         return (scaled * Int64(scale) + (1 << 31)) >> 32
     }
 
-    /// Branch-free: whether an entry is empty is as good as random, and an empty one adds 0.
+    /// Adds neuron i's entries to its decayed inputs `ie`, `ii` (S16.15, saturating) and clears
+    /// them. Branch-free: whether an entry is empty is as good as random, and an empty one adds 0.
     @inline(__always)
-    func take(_ i: Int, _ ie: inout Int32, _ ii: inout Int32) {
-        ie = Int32(truncatingIfNeeded: min(Int64(ie) + Self.input(excitatory[i], shiftE, scaleE), Int64(Int32.max)))
-        ii = Int32(truncatingIfNeeded: min(Int64(ii) + Self.input(inhibitory[i], shiftI, scaleI), Int64(Int32.max)))
+    func take(_ i: Int, _ ie: inout Int64, _ ii: inout Int64) {
+        ie = min(ie + Self.input(excitatory[i], shiftE, scaleE), Int64(Int32.max))
+        ii = min(ii + Self.input(inhibitory[i], shiftI, scaleI), Int64(Int32.max))
         excitatory[i] = 0
         inhibitory[i] = 0
     }

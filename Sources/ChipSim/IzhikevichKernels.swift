@@ -61,21 +61,24 @@ struct FixedIzhikevich {
         s.excitatory.withUnsafeMutableBufferPointer { ie in
         s.inhibitory.withUnsafeMutableBufferPointer { ii in
             for i in 0..<n {
-                let vi = v[i], ui = u[i]
-                let current = S1615.add(S1615.sub(ie[i], ii[i]), iOffset)
+                let vi = Int32(truncatingIfNeeded: v[i]), ui = Int32(truncatingIfNeeded: u[i])
+                let e = Int32(truncatingIfNeeded: ie[i]), inh = Int32(truncatingIfNeeded: ii[i])
+                let current = S1615.add(S1615.sub(e, inh), iOffset)
                 var dv = S1615.decay(S1615.mul(vi, vi), k004)
                 dv = S1615.add(dv, S1615.mul(k5, vi))
                 dv = S1615.add(S1615.sub(S1615.add(dv, k140), ui), current)
                 let du = S1615.mul(a, S1615.sub(S1615.mul(b, vi), ui))
-                v[i] = S1615.add(vi, S1615.mul(h, dv))
-                u[i] = S1615.add(ui, S1615.mul(h, du))
-                if v[i] >= vPeak {
+                var vn = S1615.add(vi, S1615.mul(h, dv))
+                var un = S1615.add(ui, S1615.mul(h, du))
+                if vn >= vPeak {
                     spikes.append(UInt16(truncatingIfNeeded: i))
-                    v[i] = c
-                    u[i] = S1615.add(u[i], d)
+                    vn = c
+                    un = S1615.add(un, d)
                 }
-                ie[i] = S1615.decay(ie[i], decayE)
-                ii[i] = S1615.decay(ii[i], decayI)
+                v[i] = Int64(vn)
+                u[i] = Int64(un)
+                ie[i] = Int64(S1615.decay(e, decayE))
+                ii[i] = Int64(S1615.decay(inh, decayI))
                 slot.take(i, &ie[i], &ii[i])
             }
         }}}}

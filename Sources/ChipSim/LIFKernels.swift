@@ -210,10 +210,9 @@ struct FixedLIF {
         @inline(__always) func decay(_ x: Int64, _ d: UInt32) -> Int64 { (x &* Int64(d) &+ (1 << 31)) >> 32 }
         let rest = Int64(vRest), offset = Int64(iOffset), resistance = Int64(r)
         let excRev = Int64(eRevE), inhRev = Int64(eRevI)
-        let se = Int64(slot.scaleE), si = Int64(slot.scaleI)
         let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, flags = b.fired
         for i in range {
-            let r = refr[i], vi = Int64(v[i]), e = Int64(ie[i]), inh = Int64(ii[i])
+            let r = refr[i], vi = v[i], e = ie[i], inh = ii[i]
             let current: Int64
             if conductance {
                 let exc = mul(e, sat(excRev &- vi)) >> gBits
@@ -226,17 +225,13 @@ struct FixedLIF {
             let integrated = sat(alpha &- decay(sat(alpha &- vi), expTC))
             let vn = r > 0 ? vi : integrated
             let fire = vn >= Int64(vThresh)
-            v[i] = Int32(truncatingIfNeeded: fire ? Int64(vReset) : vn)
-            refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
+            v[i] = fire ? Int64(vReset) : vn
+            refr[i] = fire ? Int64(refractoryTicks) : (r > 0 ? r &- 1 : r)
             flags[i] = fire ? 1 : 0
             fired |= fire ? 1 : 0
-            let we = Int64(slot.excitatory[i]), wi = Int64(slot.inhibitory[i])
-            let addE = ((slot.shiftE >= 0 ? we << Int64(slot.shiftE) : we >> Int64(-slot.shiftE)) &* se &+ (1 << 31)) >> 32
-            let addI = ((slot.shiftI >= 0 ? wi << Int64(slot.shiftI) : wi >> Int64(-slot.shiftI)) &* si &+ (1 << 31)) >> 32
-            ie[i] = Int32(truncatingIfNeeded: min(decay(e, decayE) &+ addE, Int64(Int32.max)))
-            ii[i] = Int32(truncatingIfNeeded: min(decay(inh, decayI) &+ addI, Int64(Int32.max)))
-            slot.excitatory[i] = 0
-            slot.inhibitory[i] = 0
+            ie[i] = decay(e, decayE)
+            ii[i] = decay(inh, decayI)
+            slot.take(i, &ie[i], &ii[i])
         }
         return fired != 0
     }

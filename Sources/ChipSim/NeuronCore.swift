@@ -162,8 +162,8 @@ public final class NeuronCore {
         switch (variable, arithmetic) {
         case ("v", .float64): return floatState.v
         case ("u", .float64): return floatState.u
-        case ("v", .s1615): return fixedState.v.map(S1615.toDouble)
-        case ("u", .s1615): return fixedState.u.map(S1615.toDouble)
+        case ("v", .s1615): return fixedState.v.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) }
+        case ("u", .s1615): return fixedState.u.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) }
         default: return []
         }
     }

@@ -40,19 +40,20 @@ public struct FixedLIFBlockConstants {
     }
 }
 
-/// A core's neuron state and the ring-buffer slot its update consumes, by raw pointer.
+/// A core's neuron state (S16.15 values in 64-bit lanes) and the ring-buffer slot its update
+/// consumes, by raw pointer.
 public struct FixedLIFBlockBuffers {
-    public var v: UnsafeMutablePointer<Int32>
-    public var excitatory: UnsafeMutablePointer<Int32>
-    public var inhibitory: UnsafeMutablePointer<Int32>
-    public var refractory: UnsafeMutablePointer<Int32>
+    public var v: UnsafeMutablePointer<Int64>
+    public var excitatory: UnsafeMutablePointer<Int64>
+    public var inhibitory: UnsafeMutablePointer<Int64>
+    public var refractory: UnsafeMutablePointer<Int64>
     /// Set to 1 where a neuron fired, 0 elsewhere.
     public var fired: UnsafeMutablePointer<UInt8>
     public var slotE: UnsafeMutablePointer<UInt16>
     public var slotI: UnsafeMutablePointer<UInt16>
 
-    public init(v: UnsafeMutablePointer<Int32>, excitatory: UnsafeMutablePointer<Int32>, inhibitory: UnsafeMutablePointer<Int32>,
-                refractory: UnsafeMutablePointer<Int32>, fired: UnsafeMutablePointer<UInt8>,
+    public init(v: UnsafeMutablePointer<Int64>, excitatory: UnsafeMutablePointer<Int64>, inhibitory: UnsafeMutablePointer<Int64>,
+                refractory: UnsafeMutablePointer<Int64>, fired: UnsafeMutablePointer<UInt8>,
                 slotE: UnsafeMutablePointer<UInt16>, slotI: UnsafeMutablePointer<UInt16>) {
         self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory; self.refractory = refractory
         self.fired = fired; self.slotE = slotE; self.slotI = slotI
@@ -67,11 +68,11 @@ private typealias Lanes = SIMD8<Int64>
 /// whether any neuron fired.
 @inline(never)
 public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlockBuffers, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
-    @inline(__always) func load(_ p: UnsafeMutablePointer<Int32>, _ i: Int) -> Lanes {
-        Lanes(truncatingIfNeeded: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Int32>.self))
+    @inline(__always) func load(_ p: UnsafeMutablePointer<Int64>, _ i: Int) -> Lanes {
+        UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self)
     }
-    @inline(__always) func store(_ p: UnsafeMutablePointer<Int32>, _ i: Int, _ x: Lanes) {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: SIMD8<Int32>(truncatingIfNeeded: x), as: SIMD8<Int32>.self)
+    @inline(__always) func store(_ p: UnsafeMutablePointer<Int64>, _ i: Int, _ x: Lanes) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lanes.self)
     }
     @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
         let w = Lanes(truncatingIfNeeded: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt16>.self))

@@ -20,11 +20,12 @@ final class KernelSetTests: XCTestCase {
         var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [])
         for i in 0..<n {
             let extreme = rng.nextUnit() < 0.1
-            s.excitatory[i] = extreme ? Int32.max - Int32(rng.next() % 1000) : Int32(rng.next() % 40_000)
+            let max = Int64(Int32.max), min = Int64(Int32.min)
+            s.excitatory[i] = extreme ? max - Int64(rng.next() % 1000) : Int64(rng.next() % 40_000)
             // Equal extreme inputs cancel, so that only their own saturation is out of range.
-            s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int32(rng.next() % 40_000)
-            s.refractory[i] = Int32(rng.next() % 4)
-            if extreme && rng.nextUnit() < 0.3 { s.v[i] = rng.nextUnit() < 0.5 ? Int32.min + 5 : Int32.max - 5 }
+            s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int64(rng.next() % 40_000)
+            s.refractory[i] = Int64(rng.next() % 4)
+            if extreme && rng.nextUnit() < 0.3 { s.v[i] = rng.nextUnit() < 0.5 ? min + 5 : max - 5 }
         }
         return s
     }
