@@ -23,7 +23,7 @@ let package = Package(
     targets: [
         // The hardware: machine description, chip image, core models, router. Knows nothing of YAML.
         .target(name: "ChipSim", dependencies: ["ChipSimAVX512"]),
-        // ChipSim's S16.15 LIF update in AVX-512 lanes; its only dependant checks the CPU first.
+        // ChipSim's LIF updates in AVX-512 lanes; its only dependant checks the CPU first.
         .target(name: "ChipSimAVX512", swiftSettings: avx512Settings),
         // Front ends and lowering passes onto a MachineDescription. Knows nothing of threads.
         .target(name: "Compiler", dependencies: ["ChipSim", .product(name: "Yams", package: "Yams")]),

@@ -7,7 +7,7 @@ struct FloatState {
     /// Inhibitory synaptic input, as a positive magnitude.
     var inhibitory: [Double]
     /// Ticks left to hold the membrane after a spike.
-    var refractory: [Int32]
+    var refractory: [Int64]
     /// Scratch: 1 where a neuron fired in the current update.
     var fired: [UInt8]
 
@@ -16,7 +16,7 @@ struct FloatState {
         self.u = u.isEmpty ? [Double](repeating: 0, count: n) : u
         excitatory = [Double](repeating: 0, count: n)
         inhibitory = [Double](repeating: 0, count: n)
-        refractory = [Int32](repeating: 0, count: n)
+        refractory = [Int64](repeating: 0, count: n)
         fired = [UInt8](repeating: 0, count: n)
     }
 }

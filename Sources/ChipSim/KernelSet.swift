@@ -5,8 +5,9 @@ import Foundation
 public enum KernelSet: String, Sendable, CaseIterable {
     /// Portable scalar loops, for any CPU.
     case scalar
-    /// The S16.15 LIF update eight neurons at a time in AVX-512 lanes (module `ChipSimAVX512`),
-    /// falling back to the scalar loop for any block in which a value saturates.
+    /// The LIF updates eight neurons at a time in AVX-512 lanes (module `ChipSimAVX512`): S16.15
+    /// IF_curr_exp and IF_cond_exp, falling back to the scalar loop for any block in which a value
+    /// saturates, and `float64` IF_curr_exp. The other models run their scalar loops.
     case avx512
 
     /// The fastest set this host can run.

@@ -8,8 +8,8 @@ import Foundation
 /// applies them), in the same pass.
 /// A refractory neuron is held for max(round(τ_refrac/h) − 1, 0) ticks after its spike tick.
 enum StepConvention {
-    static func refractoryTicks(tauRefrac: Double, dt: Double) -> Int32 {
-        Int32(max((tauRefrac / dt).rounded() - 1, 0))
+    static func refractoryTicks(tauRefrac: Double, dt: Double) -> Int64 {
+        Int64(max((tauRefrac / dt).rounded() - 1, 0))
     }
 }
 
@@ -37,7 +37,7 @@ struct ExactCurrentLIF {
     let p22: Double, p21e: Double, p21i: Double, p20: Double
     let p11e: Double, p11i: Double
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
-    let refractoryTicks: Int32
+    let refractoryTicks: Int64
 
     init(_ p: [String: Double], dt h: Double) {
         let tauM = p["tau_m"]!, cm = p["cm"]!, tauE = p["tau_syn_E"]!, tauI = p["tau_syn_I"]!
@@ -55,32 +55,50 @@ struct ExactCurrentLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    /// Branch-free over the neurons (selects, not jumps), so that the loop vectorizes; the
-    /// arithmetic is the same expression, in the same order, as a scalar update.
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+    /// Updates every neuron: with ``KernelSet/avx512``, all but the last n mod 8 through the block
+    /// kernel, which computes the same expressions in the same order.
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
-        var fired: UInt8 = 0
         s.v.withUnsafeMutableBufferPointer { v in
         s.excitatory.withUnsafeMutableBufferPointer { ie in
         s.inhibitory.withUnsafeMutableBufferPointer { ii in
         s.refractory.withUnsafeMutableBufferPointer { refr in
         s.fired.withUnsafeMutableBufferPointer { flags in
-            for i in 0..<n {
-                let r = refr[i], vi = v[i]
-                let integrated = vRest + p22 * (vi - vRest) + p21e * ie[i] - p21i * ii[i] + p20 * iOffset
-                let vn = r > 0 ? vi : integrated
-                let fire = vn >= vThresh
-                v[i] = fire ? vReset : vn
-                refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
-                flags[i] = fire ? 1 : 0
-                fired |= fire ? 1 : 0
-                ie[i] = ie[i] * p11e + slot.excitatory[i] * slot.scaleE
-                ii[i] = ii[i] * p11i + slot.inhibitory[i] * slot.scaleI
-                slot.excitatory[i] = 0
-                slot.inhibitory[i] = 0
+            let state = FloatBlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
+                                          refractory: refr.baseAddress!, fired: flags.baseAddress!,
+                                          slotE: slot.excitatory, slotI: slot.inhibitory)
+            var fired = false, done = 0
+            if kernels == .avx512 {
+                let constants = ExactLIFBlockConstants(
+                    p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
+                    vReset: vReset, vThresh: vThresh, scaleE: slot.scaleE, scaleI: slot.scaleI, refractoryTicks: refractoryTicks)
+                (done, fired) = updateExactLIFBlocks(constants, state, count: n)
             }
-            if fired != 0 { collectSpikes(flags, n, &spikes) }
+            fired = update(done..<n, state, slot) || fired
+            if fired { collectSpikes(flags, n, &spikes) }
         }}}}}
+    }
+
+    /// The model's definition: updates `range` one neuron at a time, branch-free (selects, not
+    /// jumps). Returns whether any neuron fired.
+    private func update(_ range: Range<Int>, _ b: FloatBlockBuffers, _ slot: FloatSlot) -> Bool {
+        var fired: UInt8 = 0
+        let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, flags = b.fired
+        for i in range {
+            let r = refr[i], vi = v[i]
+            let integrated = vRest + p22 * (vi - vRest) + p21e * ie[i] - p21i * ii[i] + p20 * iOffset
+            let vn = r > 0 ? vi : integrated
+            let fire = vn >= vThresh
+            v[i] = fire ? vReset : vn
+            refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
+            flags[i] = fire ? 1 : 0
+            fired |= fire ? 1 : 0
+            ie[i] = ie[i] * p11e + slot.excitatory[i] * slot.scaleE
+            ii[i] = ii[i] * p11i + slot.inhibitory[i] * slot.scaleI
+            slot.excitatory[i] = 0
+            slot.inhibitory[i] = 0
+        }
+        return fired != 0
     }
 }
 
@@ -94,7 +112,7 @@ struct HeldInputLIF {
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
     let eRevE: Double, eRevI: Double
     let conductance: Bool
-    let refractoryTicks: Int32
+    let refractoryTicks: Int64
 
     init(_ p: [String: Double], dt h: Double, conductance: Bool) {
         let tauM = p["tau_m"]!, cm = p["cm"]!
@@ -145,7 +163,7 @@ struct FixedLIF {
     let vRest: Int32, vReset: Int32, vThresh: Int32, iOffset: Int32
     let eRevE: Int32, eRevI: Int32
     let conductance: Bool
-    let refractoryTicks: Int32
+    let refractoryTicks: Int64
 
     init(_ p: [String: Double], dt h: Double, conductance: Bool) {
         let tauM = p["tau_m"]!, cm = p["cm"]!
@@ -195,7 +213,7 @@ struct FixedLIF {
         FixedLIFBlockConstants(
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
-            conductance: conductance, conductanceShift: Int64(FixedState.conductanceScaleBits), refractoryTicks: Int64(refractoryTicks),
+            conductance: conductance, conductanceShift: Int64(FixedState.conductanceScaleBits), refractoryTicks: refractoryTicks,
             shiftE: Int64(slot.shiftE), shiftI: Int64(slot.shiftI), scaleE: Int64(slot.scaleE), scaleI: Int64(slot.scaleI))
     }
 
@@ -226,7 +244,7 @@ struct FixedLIF {
             let vn = r > 0 ? vi : integrated
             let fire = vn >= Int64(vThresh)
             v[i] = fire ? Int64(vReset) : vn
-            refr[i] = fire ? Int64(refractoryTicks) : (r > 0 ? r &- 1 : r)
+            refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
             flags[i] = fire ? 1 : 0
             fired |= fire ? 1 : 0
             ie[i] = decay(e, decayE)

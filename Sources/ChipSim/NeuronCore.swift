@@ -115,7 +115,7 @@ public final class NeuronCore {
     public func update(tick: Int) {
         spikes.removeAll(keepingCapacity: true)
         switch dynamics {
-        case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))

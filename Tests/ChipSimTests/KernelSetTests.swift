@@ -2,8 +2,8 @@
 import ChipSimAVX512
 import XCTest
 
-/// The AVX-512 block kernel against the scalar S16.15 LIF, which defines the model: bit for bit,
-/// on random states that include saturating inputs (blocks the block kernel must hand back).
+/// The AVX-512 block kernels against the scalar loops, which define the models: bit for bit, on
+/// random states, in S16.15 including saturating inputs (blocks the block kernel must hand back).
 final class KernelSetTests: XCTestCase {
     static let current: [String: Double] = [
         "tau_m": 20, "cm": 0.2, "v_rest": -49, "v_reset": -60, "v_thresh": -50, "tau_refrac": 5,
@@ -98,5 +98,47 @@ final class KernelSetTests: XCTestCase {
         try check(Self.conductance, conductance: true, shifts: (3, 3), n: 203, seed: 9)
         try check(Self.conductance, conductance: true, shifts: (-1, 2), n: 77, seed: 10)
         try check(Self.conductance, conductance: true, shifts: (15, 15), n: 99, seed: 12)
+    }
+
+    func testExactFloatBlocksMatchScalarKernel() throws {
+        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU has no AVX-512; the avx512 kernels cannot run here")
+        for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
+            var parameters = Self.current
+            parameters["i_offset"] = offset
+            let kernel = ExactCurrentLIF(parameters, dt: 0.1)
+            var rng = RandomStream(seed: UInt64(n), stream: [2])
+            var scalar = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [])
+            for i in 0..<n {
+                scalar.excitatory[i] = rng.uniform(0, 2)
+                scalar.inhibitory[i] = rng.uniform(0, 2)
+                scalar.refractory[i] = Int64(rng.next() % 30)
+            }
+            var wide = scalar
+            var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
+            var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
+            var totalSpikes = 0
+            for tick in 0..<500 {
+                for k in 0..<(2 * n) { slotScalar[k] = rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0 }
+                slotWide = slotScalar
+                slotScalar.withUnsafeMutableBufferPointer { a in
+                    slotWide.withUnsafeMutableBufferPointer { b in
+                        func slot(_ p: UnsafeMutableBufferPointer<Double>) -> FloatSlot {
+                            FloatSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, scaleE: 1, scaleI: 1)
+                        }
+                        kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
+                        kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: .avx512)
+                    }
+                }
+                XCTAssertEqual(spikesWide, spikesScalar, "n \(n), tick \(tick)")
+                XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), "n \(n), tick \(tick)")
+                XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), "n \(n), tick \(tick)")
+                XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), "n \(n), tick \(tick)")
+                XCTAssertEqual(wide.refractory, scalar.refractory, "n \(n), tick \(tick)")
+                XCTAssertEqual(slotWide, slotScalar, "n \(n), tick \(tick): the slot is consumed")
+                totalSpikes += spikesScalar.count
+                if testRun?.failureCount ?? 0 > 0 { return }
+            }
+            XCTAssertGreaterThan(totalSpikes, n, "the neurons fire (n \(n))")
+        }
     }
 }

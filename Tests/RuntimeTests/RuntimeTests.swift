@@ -41,15 +41,17 @@ final class RuntimeTests: XCTestCase {
     func testSpikesDoNotDependOnKernelSet() throws {
         try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU has no AVX-512; only the scalar kernels run here")
         let image = try compile(Self.cuba(1500, duration: 200)).image
-        let scalar = try simulate(image, arithmetic: .s1615, kernels: .scalar)
-        let wide = try simulate(image, arithmetic: .s1615, kernels: .avx512)
-        XCTAssertGreaterThan(scalar.spikes.count, 100)
-        XCTAssertEqual(wide.spikes.count, scalar.spikes.count)
-        let firstDifference = zip(wide.spikes, scalar.spikes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        XCTAssertNil(firstDifference, "spike \(firstDifference ?? 0) differs")
-        XCTAssertEqual(wide.summary.provenance, scalar.summary.provenance)
-        XCTAssertEqual(scalar.summary.kernels, "scalar")
-        XCTAssertEqual(wide.summary.kernels, "avx512")
+        for arithmetic in Arithmetic.allCases {
+            let scalar = try simulate(image, arithmetic: arithmetic, kernels: .scalar)
+            let wide = try simulate(image, arithmetic: arithmetic, kernels: .avx512)
+            XCTAssertGreaterThan(scalar.spikes.count, 100)
+            XCTAssertEqual(wide.spikes.count, scalar.spikes.count, "\(arithmetic)")
+            let firstDifference = zip(wide.spikes, scalar.spikes).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+            XCTAssertNil(firstDifference, "\(arithmetic): spike \(firstDifference ?? 0) differs")
+            XCTAssertEqual(wide.summary.provenance, scalar.summary.provenance)
+            XCTAssertEqual(scalar.summary.kernels, "scalar")
+            XCTAssertEqual(wide.summary.kernels, "avx512")
+        }
     }
 
     /// DESIGN §7: Brian2 runs this network at 5.66 Hz (dt = 1 ms). Measured here: 5.65 Hz

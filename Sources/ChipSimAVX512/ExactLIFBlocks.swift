@@ -1,0 +1,86 @@
+/// IF_curr_exp in `float64` (the exact propagator) eight neurons at a time in AVX-512 lanes, for
+/// ChipSim's `ExactCurrentLIF`: the same expressions in the same order as its scalar loop, so the
+/// same results bit for bit (Swift does not contract a·b + c into a fused multiply-add).
+
+/// The propagator's constants (see ChipSim's `ExactCurrentLIF`).
+public struct ExactLIFBlockConstants {
+    /// e^(−h/τm), and the input currents' effect on V over a step, mV per nA.
+    public var p22: Double, p21e: Double, p21i: Double
+    /// p20 · i_offset: the offset current's effect on V over a step, mV.
+    public var drive: Double
+    /// e^(−h/τsyn) per synapse type.
+    public var p11e: Double, p11i: Double
+    /// mV.
+    public var vRest: Double, vReset: Double, vThresh: Double
+    /// Per synapse type, the factor each arrival is scaled by.
+    public var scaleE: Double, scaleI: Double
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+
+    public init(p22: Double, p21e: Double, p21i: Double, drive: Double, p11e: Double, p11i: Double, vRest: Double, vReset: Double,
+                vThresh: Double, scaleE: Double, scaleI: Double, refractoryTicks: Int64) {
+        self.p22 = p22; self.p21e = p21e; self.p21i = p21i; self.drive = drive; self.p11e = p11e; self.p11i = p11i
+        self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.scaleE = scaleE; self.scaleI = scaleI
+        self.refractoryTicks = refractoryTicks
+    }
+}
+
+/// A core's `float64` neuron state and the ring-buffer slot its update consumes, by raw pointer.
+public struct FloatBlockBuffers {
+    public var v: UnsafeMutablePointer<Double>
+    public var excitatory: UnsafeMutablePointer<Double>
+    public var inhibitory: UnsafeMutablePointer<Double>
+    public var refractory: UnsafeMutablePointer<Int64>
+    /// Set to 1 where a neuron fired, 0 elsewhere.
+    public var fired: UnsafeMutablePointer<UInt8>
+    public var slotE: UnsafeMutablePointer<Double>
+    public var slotI: UnsafeMutablePointer<Double>
+
+    public init(v: UnsafeMutablePointer<Double>, excitatory: UnsafeMutablePointer<Double>, inhibitory: UnsafeMutablePointer<Double>,
+                refractory: UnsafeMutablePointer<Int64>, fired: UnsafeMutablePointer<UInt8>,
+                slotE: UnsafeMutablePointer<Double>, slotI: UnsafeMutablePointer<Double>) {
+        self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory; self.refractory = refractory
+        self.fired = fired; self.slotE = slotE; self.slotI = slotI
+    }
+}
+
+/// Updates the neurons 0 ..< 8·⌊n/8⌋ and returns how many that is and whether any fired; the
+/// caller updates the rest.
+@inline(never)
+public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: FloatBlockBuffers, count n: Int) -> (done: Int, fired: Bool) {
+    typealias Values = SIMD8<Double>
+    typealias Lanes = SIMD8<Int64>
+    @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> Values {
+        UnsafeRawPointer(p + i).loadUnaligned(as: Values.self)
+    }
+    @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ i: Int, _ x: Values) {
+        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Values.self)
+    }
+    let p22 = Values(repeating: k.p22), p21e = Values(repeating: k.p21e), p21i = Values(repeating: k.p21i)
+    let drive = Values(repeating: k.drive), p11e = Values(repeating: k.p11e), p11i = Values(repeating: k.p11i)
+    let rest = Values(repeating: k.vRest), reset = Values(repeating: k.vReset), thresh = Values(repeating: k.vThresh)
+    let scaleE = Values(repeating: k.scaleE), scaleI = Values(repeating: k.scaleI)
+    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes(), one = Lanes(repeating: 1)
+    var anyFired = SIMDMask<Lanes>(repeating: false)
+    var i = 0
+    while i + 8 <= n {
+        let r = UnsafeRawPointer(b.refractory + i).loadUnaligned(as: Lanes.self)
+        let vi = load(b.v, i), e = load(b.excitatory, i), inh = load(b.inhibitory, i)
+        let integrated = rest + p22 * (vi - rest) + p21e * e - p21i * inh + drive
+        let held = r .> zero
+        let vn = integrated.replacing(with: vi, where: held)
+        let fire = vn .>= thresh
+        anyFired .|= fire
+        store(b.v, i, vn.replacing(with: reset, where: fire))
+        let next = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
+        UnsafeMutableRawPointer(b.refractory + i).storeBytes(of: next, as: Lanes.self)
+        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: zero.replacing(with: one, where: fire)),
+                                                        as: SIMD8<UInt8>.self)
+        store(b.excitatory, i, e * p11e + load(b.slotE, i) * scaleE)
+        store(b.inhibitory, i, inh * p11i + load(b.slotI, i) * scaleI)
+        store(b.slotE, i, Values())
+        store(b.slotI, i, Values())
+        i += 8
+    }
+    return (i, any(anyFired))
+}
