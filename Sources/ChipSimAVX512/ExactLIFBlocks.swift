@@ -49,7 +49,6 @@ public struct FloatBlockBuffers {
 @inline(never)
 public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: FloatBlockBuffers, count n: Int) -> (done: Int, fired: Bool) {
     typealias Values = SIMD8<Double>
-    typealias Lanes = SIMD8<Int64>
     @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> Values {
         UnsafeRawPointer(p + i).loadUnaligned(as: Values.self)
     }
@@ -61,7 +60,7 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: FloatBlockBuf
     let rest = Values(repeating: k.vRest), reset = Values(repeating: k.vReset), thresh = Values(repeating: k.vThresh)
     let scaleE = Values(repeating: k.scaleE), scaleI = Values(repeating: k.scaleI)
     let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes(), one = Lanes(repeating: 1)
-    var anyFired = SIMDMask<Lanes>(repeating: false)
+    var anyFired = zero
     var i = 0
     while i + 8 <= n {
         let r = UnsafeRawPointer(b.refractory + i).loadUnaligned(as: Lanes.self)
@@ -70,17 +69,17 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: FloatBlockBuf
         let held = r .> zero
         let vn = integrated.replacing(with: vi, where: held)
         let fire = vn .>= thresh
-        anyFired .|= fire
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
         store(b.v, i, vn.replacing(with: reset, where: fire))
         let next = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
         UnsafeMutableRawPointer(b.refractory + i).storeBytes(of: next, as: Lanes.self)
-        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: zero.replacing(with: one, where: fire)),
-                                                        as: SIMD8<UInt8>.self)
+        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: fired.lowBytes, as: SIMD8<UInt8>.self)
         store(b.excitatory, i, e * p11e + load(b.slotE, i) * scaleE)
         store(b.inhibitory, i, inh * p11i + load(b.slotI, i) * scaleI)
         store(b.slotE, i, Values())
         store(b.slotI, i, Values())
         i += 8
     }
-    return (i, any(anyFired))
+    return (i, anyFired.anyNonzero)
 }

@@ -60,8 +60,6 @@ public struct FixedLIFBlockBuffers {
     }
 }
 
-private typealias Lanes = SIMD8<Int64>
-
 /// Updates blocks of eight neurons from `start` while a whole block fits before `end`; stops at
 /// the first block with an intermediate outside the Int32 range, without touching it. Returns
 /// where it stopped (a multiple of 8 past `start`, or the last block boundary before `end`) and
@@ -75,7 +73,7 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlock
         UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lanes.self)
     }
     @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
-        let w = Lanes(truncatingIfNeeded: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt16>.self))
+        let w = Lanes(widening: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt16>.self))
         let shifted = shift >= 0 ? w &<< Lanes(repeating: shift) : w &>> Lanes(repeating: -shift)
         return (shifted &* scale &+ half32) &>> 32
     }
@@ -93,7 +91,7 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlock
     let excRev = Lanes(repeating: k.eRevE), inhRev = Lanes(repeating: k.eRevI), gShift = Lanes(repeating: k.conductanceShift)
     let scaleE = Lanes(repeating: k.scaleE), scaleI = Lanes(repeating: k.scaleI)
     let zero = Lanes(), one = Lanes(repeating: 1)
-    var anyFired = SIMDMask<Lanes>(repeating: false)
+    var anyFired = zero
     var i = start
     while i + 8 <= end {
         let r = load(b.refractory, i), vi = load(b.v, i), e = load(b.excitatory, i), inh = load(b.inhibitory, i)
@@ -117,20 +115,21 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlock
         let newE = decay(e, decayE) &+ input(b.slotE, i, k.shiftE, scaleE)
         let newI = decay(inh, decayI) &+ input(b.slotI, i, k.shiftI, scaleI)
         range |= outside(current) | outside(product) | outside(alpha) | outside(gap) | outside(integrated) | outside(newE) | outside(newI)
-        if range &>> 32 != zero { return (i, any(anyFired)) }
+        if (range &>> 32).anyNonzero { return (i, anyFired.anyNonzero) }
 
         let held = r .> zero
         let vn = integrated.replacing(with: vi, where: held)
         let fire = vn .>= thresh
-        anyFired .|= fire
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
         store(b.v, i, vn.replacing(with: reset, where: fire))
         store(b.refractory, i, (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire))
-        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: SIMD8<UInt8>(truncatingIfNeeded: zero.replacing(with: one, where: fire)), as: SIMD8<UInt8>.self)
+        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: fired.lowBytes, as: SIMD8<UInt8>.self)
         store(b.excitatory, i, newE)
         store(b.inhibitory, i, newI)
         UnsafeMutableRawPointer(b.slotE + i).storeBytes(of: SIMD8<UInt16>(), as: SIMD8<UInt16>.self)
         UnsafeMutableRawPointer(b.slotI + i).storeBytes(of: SIMD8<UInt16>(), as: SIMD8<UInt16>.self)
         i += 8
     }
-    return (i, any(anyFired))
+    return (i, anyFired.anyNonzero)
 }
