@@ -21,6 +21,26 @@ final class BufferedFile {
         if buffer.count >= capacity { try flush() }
     }
 
+    /// Writes `prefix`, the decimal digits of `value` (≥ 0), then `suffix`: a CSV row built
+    /// without a String.
+    func write(_ prefix: [UInt8], _ value: Int, _ suffix: [UInt8]) throws {
+        buffer.append(contentsOf: prefix)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digits) { d in
+            var v = value, n = 0
+            repeat {
+                d[19 - n] = UInt8(truncatingIfNeeded: 48 + v % 10)
+                v /= 10
+                n += 1
+            } while v > 0
+            buffer.append(contentsOf: d[(20 - n)...])
+        }
+        buffer.append(contentsOf: suffix)
+        if buffer.count >= capacity { try flush() }
+    }
+
     func flush() throws {
         guard !buffer.isEmpty else { return }
         try handle.write(contentsOf: buffer)

@@ -20,6 +20,11 @@ public final class Recorder {
     private let traced: [(String, [Int])]
     private let timeDecimals: Int
     private var ticksSinceFlush = 0
+    /// Per population its cores, and per core its first neuron, out of the image once.
+    private let populationCores: [[Int]]
+    private let firstNeuron: [Int]
+    /// Per population, `name,` as the start of its rows.
+    private let rowPrefix: [[UInt8]]
 
     /// Spikes per population, recorded or not.
     public private(set) var spikeCounts: [Int]
@@ -36,6 +41,9 @@ public final class Recorder {
         for p in image.populations { for v in p.record where v != "spikes" && !variables.contains(v) { variables.append(v) } }
         traced = variables.sorted().map { v in (v, order.filter { image.populations[$0].record.contains(v) }) }
         spikeCounts = Array(repeating: 0, count: image.populations.count)
+        populationCores = image.populations.map(\.cores)
+        firstNeuron = image.cores.map(\.firstNeuron)
+        rowPrefix = image.populations.map { Array("\($0.name),".utf8) }
         timeDecimals = Recorder.decimals(of: image.network.timestepMs)
         if let dir = options.outputDirectory {
             do {
@@ -85,25 +93,24 @@ public final class Recorder {
     }
 
     func recordSpikes(tick: Int, cores: [NeuronCore]) throws {
-        var t: String?
+        var stamp: [UInt8]?
         for p in populationOrder {
-            let pop = image.populations[p]
             var count = 0
-            for c in pop.cores { count += cores[c].spikes.count }
+            for c in populationCores[p] { count += cores[c].spikes.count }
             spikeCounts[p] += count
             guard recordsSpikes[p], count > 0 else { continue }
             var neurons: [Int] = []
             neurons.reserveCapacity(count)
-            for c in pop.cores {
-                let first = image.cores[c].firstNeuron
+            for c in populationCores[p] {
+                let first = firstNeuron[c]
                 for n in cores[c].spikes { neurons.append(first + Int(n)) }
             }
             neurons.sort()
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
             if let spikeFile {
-                let stamp = t ?? time(tick)
-                t = stamp
-                for n in neurons { try spikeFile.write("\(pop.name),\(n),\(stamp)\n") }
+                let suffix = stamp ?? Array(",\(time(tick))\n".utf8)
+                stamp = suffix
+                for n in neurons { try spikeFile.write(rowPrefix[p], n, suffix) }
             }
         }
         ticksSinceFlush += 1
