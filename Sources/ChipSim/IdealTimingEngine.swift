@@ -17,6 +17,8 @@ public final class IdealTimingEngine {
     private let ring64: UnsafeMutableBufferPointer<Double>
     private let events: UnsafeMutableBufferPointer<Int>
     private let saturations: UnsafeMutableBufferPointer<Int>
+    /// Where a delivery stores the sum of its look-ahead loads, at its range's first core.
+    private let lookAheadSink: UnsafeMutableBufferPointer<UInt64>
     private let spikes: SpikeExchange
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
@@ -42,6 +44,8 @@ public final class IdealTimingEngine {
         events.initialize(repeating: 0)
         saturations = .allocate(capacity: cores.count)
         saturations.initialize(repeating: 0)
+        lookAheadSink = .allocate(capacity: cores.count)
+        lookAheadSink.initialize(repeating: 0)
         spikes = SpikeExchange(capacities: cores.map(\.neuronCount))
         incomingSynapses = image.cores.map(\.synapses.words.count)
     }
@@ -51,6 +55,7 @@ public final class IdealTimingEngine {
         ring64.deallocate()
         events.deallocate()
         saturations.deallocate()
+        lookAheadSink.deallocate()
     }
 
     /// Phase 1 for one core.
@@ -67,9 +72,10 @@ public final class IdealTimingEngine {
             saturations[c] = 0
         }
         let spikeCounts = spikes.counts
-        delivery.deliver(tick: tick, spikes: spikes.buffers, counts: spikeCounts, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
+        let sum = delivery.deliver(tick: tick, spikes: spikes.buffers, counts: spikeCounts, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
                          ring64: ring64.isEmpty ? nil : ring64.baseAddress,
                          events: events.baseAddress!, saturations: saturations.baseAddress!)
+        if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         delivery.reachingSources.withUnsafeBufferPointer { sources in
         delivery.reachHasEntry.withUnsafeBufferPointer { hasEntry in
             for c in range {
