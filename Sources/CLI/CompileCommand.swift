@@ -25,13 +25,14 @@ struct CompileCommand: ParsableCommand {
         let compilation = try NetworkCompiler.compile(spec, target: try TargetParser.resolve(target))
         let out = output ?? ((network as NSString).deletingPathExtension + ".nchip")
         let bytes = ChipImageCodec.encode(compilation.image)
-        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-            throw InputError(message: "cannot write '\(out)'")
-        }
+        // The report first: a run that fails leaves no image behind.
         if let report {
             do { try (compilation.report.json() + "\n").write(toFile: report, atomically: true, encoding: .utf8) } catch {
                 throw InputError(message: "cannot write '\(report)': \(error.localizedDescription)")
             }
+        }
+        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
+            throw InputError(message: "cannot write '\(out)'")
         }
         print(compilation.report.summary)
         print("wrote \(out) (\(bytes.count) bytes)")

@@ -51,13 +51,14 @@ func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
-/// Reads a network (YAML) or a chip image (by its magic bytes) and returns an image.
+/// Reads a network (YAML) or a chip image and returns an image. A file is an image if it starts
+/// with the image's magic bytes or is named `*.nchip`, so that a damaged image is reported as one.
 func loadImage(_ path: String, target: String?) throws -> (ChipImage, MappingReport?) {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw InputError(message: "cannot read '\(path)'")
     }
     let bytes = [UInt8](data)
-    if bytes.starts(with: ChipImageCodec.magic) {
+    if bytes.starts(with: ChipImageCodec.magic) || path.hasSuffix(".nchip") {
         if target != nil { throw InputError(message: "--target applies when compiling a network, not to an image (\(path))") }
         return (try ChipImageCodec.decode(bytes), nil)
     }

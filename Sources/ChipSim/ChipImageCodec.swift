@@ -225,7 +225,9 @@ public enum ChipImageCodec {
             let headerEnd = r.offset
             let expected = try r.u32("the header checksum")
             let found = CRC32.checksum(bytes[0..<headerEnd])
-            if expected != found { throw ChipImageError.checksumMismatch("header", expected: expected, found: found) }
+            if expected != found {
+                throw ChipImageError.damagedHeader(String(format: "checksum 0x%08x, expected 0x%08x", found, expected))
+            }
             var sections: [String: [UInt8]] = [:]
             for (id, offset, length, crc) in directory {
                 guard offset <= bytes.count, length <= bytes.count - offset else {

@@ -6,14 +6,15 @@ enum ChipImageValidator {
             .malformedSection(ChipImageCodec.name(id), why)
         }
         let m = image.machine
-        guard m.width > 0, m.height > 0, m.coresPerChip > 0, m.coresPerChip <= 26, m.maxNeuronsPerCore > 0,
-              m.maxNeuronsPerCore <= 1 << 16, m.ringBufferIndexBits > 0, m.ringBufferIndexBits <= 24, m.clockHz > 0
-        else { throw fail("MACH", "machine sizes out of range") }
-        guard image.network.timestepMs > 0, image.network.timestepMs.isFinite, image.network.durationMs >= 0
-        else { throw fail("NETW", "timestep must be > 0 and duration ≥ 0") }
+        if let problem = m.problem { throw fail("MACH", problem) }
+        let n = image.network
+        guard n.timestepMs > 0, n.timestepMs <= StepConvention.maxTimestepMs, n.durationMs >= 0,
+              (n.durationMs / n.timestepMs).rounded() <= Double(StepConvention.maxTicks)
+        else { throw fail("NETW", "a time step of \(n.timestepMs) ms and a duration of \(n.durationMs) ms; expected 0 < time step ≤ \(StepConvention.maxTimestepMs) ms and at most \(StepConvention.maxTicks) time steps") }
         for (pi, pop) in image.populations.enumerated() {
-            for spec in pop.model.parameters where pop.parameters[spec.name] == nil {
-                throw fail("POPS", "population '\(pop.name)' lacks parameter \(spec.name)")
+            for spec in pop.model.parameters {
+                guard let v = pop.parameters[spec.name] else { throw fail("POPS", "population '\(pop.name)' lacks parameter \(spec.name)") }
+                guard spec.admits(v) else { throw fail("POPS", "population '\(pop.name)' has \(spec.name) = \(v); expected \(spec.allowed)") }
             }
             for c in pop.cores where c < 0 || c >= image.cores.count || image.cores[c].population != pi {
                 throw fail("POPS", "population '\(pop.name)' lists core \(c), which is not one of its cores")

@@ -74,10 +74,13 @@ struct FixedSlot {
     let shiftE: Int32, shiftI: Int32
     let scaleE: UInt32, scaleI: UInt32
 
+    /// Entry `w` as S16.15 input: (w · 2^shift) · scale, rounded to nearest. For shifts up to
+    /// +16 the product stays below 2^64, so it is computed exactly in unsigned 64-bit arithmetic;
+    /// the result is below 2^32 and saturates where it is added.
     @inline(__always)
     static func input(_ w: UInt16, _ shift: Int32, _ scale: UInt32) -> Int64 {
-        let scaled = shift >= 0 ? Int64(w) << Int64(shift) : Int64(w) >> Int64(-shift)
-        return (scaled * Int64(scale) + (1 << 31)) >> 32
+        let scaled = shift >= 0 ? UInt64(w) << UInt64(shift) : UInt64(w) >> UInt64(-shift)
+        return Int64((scaled &* UInt64(scale) &+ (1 << 31)) >> 32)
     }
 
     /// Adds neuron i's entries to its decayed inputs `ie`, `ii` (S16.15, saturating) and clears

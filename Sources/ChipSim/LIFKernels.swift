@@ -7,9 +7,22 @@ import Foundation
 /// Inputs due in tick n are then added from the ring buffer (after integration, as Brian2
 /// applies them), in the same pass.
 /// A refractory neuron is held for max(round(τ_refrac/h) − 1, 0) ticks after its spike tick.
-enum StepConvention {
+public enum StepConvention {
+    /// The longest run, delay or hold in time steps that the chip image and the engine count:
+    /// 2^31 − 1.
+    public static let maxTicks = Int(Int32.max)
+    /// The longest time step, ms.
+    public static let maxTimestepMs = 1000.0
+
+    /// `ms` in time steps of `dt` ms, rounded to the nearest, clamped to 0 ... ``maxTicks``.
+    public static func ticks(_ ms: Double, dt: Double) -> Int {
+        let t = (ms / dt).rounded()
+        guard t.isFinite else { return t > 0 ? maxTicks : 0 }
+        return Int(min(max(t, 0), Double(maxTicks)))
+    }
+
     static func refractoryTicks(tauRefrac: Double, dt: Double) -> Int64 {
-        Int64(max((tauRefrac / dt).rounded() - 1, 0))
+        Int64(max(ticks(tauRefrac, dt: dt) - 1, 0))
     }
 }
 

@@ -55,27 +55,63 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     }
 }
 
-/// One scalar parameter of a neuron model: its PyNN name, default and unit.
+/// One scalar parameter of a neuron model: its PyNN name, default, unit and the values it may
+/// take. The bounds keep every derived quantity (ticks, fixed-point values, spike counts) in
+/// range; the front end and the image validator both hold parameters to them.
 public struct ParameterSpec: Sendable, Equatable {
+    /// Which values at the low end are allowed.
+    public enum Floor: Sendable, Equatable {
+        /// Any value down to −`maximum`.
+        case none
+        /// ≥ 0 (a rate, a refractory period, a start time).
+        case nonNegative
+        /// > 0 (a time constant, a capacitance).
+        case positive
+    }
+
     public var name: String
     public var defaultValue: Double
     public var unit: String
-    /// The smallest value that makes sense, if any (e.g. a time constant must be > 0).
-    public var mustBePositive: Bool
+    public var floor: Floor
+    /// The largest magnitude allowed.
+    public var maximum: Double
 
-    init(_ name: String, _ defaultValue: Double, _ unit: String, positive: Bool = false) {
+    init(_ name: String, _ defaultValue: Double, _ unit: String, _ floor: Floor = .none, maximum: Double = 1e9) {
         self.name = name
         self.defaultValue = defaultValue
         self.unit = unit
-        self.mustBePositive = positive
+        self.floor = floor
+        self.maximum = maximum
+    }
+
+    /// Whether `v` is an allowed value.
+    public func admits(_ v: Double) -> Bool {
+        guard v.isFinite, abs(v) <= maximum else { return false }
+        switch floor {
+        case .none: return true
+        case .nonNegative: return v >= 0
+        case .positive: return v > 0
+        }
+    }
+
+    /// The allowed values in words, e.g. "> 0 ms and ≤ 1e9 ms".
+    public var allowed: String {
+        var exponent = 0, x = maximum
+        while x >= 10, x.truncatingRemainder(dividingBy: 10) == 0 { x /= 10; exponent += 1 }
+        let top = (x == 1 && exponent >= 4 ? "1e\(exponent)" : "\(maximum)") + " \(unit)"
+        switch floor {
+        case .none: return "between -\(top) and \(top)"
+        case .nonNegative: return "≥ 0 \(unit) and ≤ \(top)"
+        case .positive: return "> 0 \(unit) and ≤ \(top)"
+        }
     }
 
     static let lif: [ParameterSpec] = [
-        ParameterSpec("cm", 1.0, "nF", positive: true),
-        ParameterSpec("tau_m", 20.0, "ms", positive: true),
-        ParameterSpec("tau_refrac", 0.1, "ms"),
-        ParameterSpec("tau_syn_E", 5.0, "ms", positive: true),
-        ParameterSpec("tau_syn_I", 5.0, "ms", positive: true),
+        ParameterSpec("cm", 1.0, "nF", .positive),
+        ParameterSpec("tau_m", 20.0, "ms", .positive),
+        ParameterSpec("tau_refrac", 0.1, "ms", .nonNegative),
+        ParameterSpec("tau_syn_E", 5.0, "ms", .positive),
+        ParameterSpec("tau_syn_I", 5.0, "ms", .positive),
         ParameterSpec("v_rest", -65.0, "mV"),
         ParameterSpec("v_reset", -65.0, "mV"),
         ParameterSpec("v_thresh", -50.0, "mV"),
@@ -91,13 +127,13 @@ public struct ParameterSpec: Sendable, Equatable {
         ParameterSpec("c", -65.0, "mV"),
         ParameterSpec("d", 2.0, "mV/ms"),
         ParameterSpec("i_offset", 0.0, "mV/ms"),
-        ParameterSpec("tau_syn_E", 5.0, "ms", positive: true),
-        ParameterSpec("tau_syn_I", 5.0, "ms", positive: true),
+        ParameterSpec("tau_syn_E", 5.0, "ms", .positive),
+        ParameterSpec("tau_syn_I", 5.0, "ms", .positive),
     ]
     static let poisson: [ParameterSpec] = [
-        ParameterSpec("rate", 1.0, "Hz"),
-        ParameterSpec("start", 0.0, "ms"),
-        ParameterSpec("duration", 1.0e10, "ms"),
+        ParameterSpec("rate", 1.0, "Hz", .nonNegative, maximum: 1e6),
+        ParameterSpec("start", 0.0, "ms", .nonNegative, maximum: 1e12),
+        ParameterSpec("duration", 1.0e10, "ms", .nonNegative, maximum: 1e12),
     ]
 }
 

@@ -12,9 +12,8 @@ struct PoissonSource {
     init(_ p: [String: Double], dt: Double, rng: RandomStream) {
         lambda = p["rate"]! * dt / 1000
         expMinusLambda = exp(-lambda)
-        startTick = Int((p["start"]! / dt).rounded())
-        let end = (p["start"]! + p["duration"]!) / dt
-        endTick = end >= Double(Int.max / 2) ? Int.max / 2 : Int(end.rounded())
+        startTick = StepConvention.ticks(p["start"]!, dt: dt)
+        endTick = StepConvention.ticks(p["start"]! + p["duration"]!, dt: dt)
         self.rng = rng
     }
 
@@ -29,7 +28,7 @@ struct PoissonSource {
                     product *= rng.nextUnit()
                 }
             } else {
-                count = max(0, Int(rng.normal(mean: lambda, sd: lambda.squareRoot()).rounded()))
+                count = Int(min(max(rng.normal(mean: lambda, sd: lambda.squareRoot()).rounded(), 0), 100 * lambda))
             }
             for _ in 0..<count { spikes.append(UInt16(truncatingIfNeeded: i)) }
         }

@@ -75,9 +75,11 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlock
     @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
         let w = Lanes(widening: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt16>.self))
         let shifted = shift >= 0 ? w &<< Lanes(repeating: shift) : w &>> Lanes(repeating: -shift)
-        return (shifted &* scale &+ half32) &>> 32
+        // Unsigned: shifted < 2^32 and scale < 2^32, so the product fits 64 bits; the logical
+        // shift right is the arithmetic one with the sign bits masked off.
+        return ((shifted &* scale &+ half32) &>> 32) & low32
     }
-    let half32 = Lanes(repeating: 1 << 31), half15 = Lanes(repeating: 1 << 14)
+    let half32 = Lanes(repeating: 1 << 31), half15 = Lanes(repeating: 1 << 14), low32 = Lanes(repeating: 0xFFFF_FFFF)
     /// x·d for a U0.32 d, rounded to nearest.
     @inline(__always) func decay(_ x: Lanes, _ d: Lanes) -> Lanes { (x &* d &+ half32) &>> 32 }
     /// S16.15 product, rounded to nearest.

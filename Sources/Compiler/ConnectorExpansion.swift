@@ -110,7 +110,7 @@ struct ConnectorExpansion {
             counts.delaysClipped += 1
             d = dt
         }
-        let ticks = Int32(max(1, (d / dt).rounded()))
+        let ticks = Int32(max(1, StepConvention.ticks(d, dt: dt)))
         return ExpandedSynapse(pre: Int32(i), post: Int32(j), weight: abs(w), delayTicks: ticks)
     }
 }

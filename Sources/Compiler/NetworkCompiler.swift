@@ -17,8 +17,8 @@ public enum NetworkCompiler {
     public static let assumedNeuronRateHz = 30.0
 
     public static func compile(_ network: NetworkSpec, target machine: MachineDescription) throws -> Compilation {
-        var slices = Partitioner.partition(network, machine: machine)
-        try Placer.place(&slices, network: network, machine: machine)
+        var slices = try Partitioner.partition(network, machine: machine)
+        Placer.place(&slices, machine: machine)
         try KeyAllocator.allocate(&slices, machine: machine)
 
         let coresOf = coresByPopulation(slices, count: network.populations.count)
@@ -56,6 +56,16 @@ public enum NetworkCompiler {
             stats.append(s)
             for e in m.entries { targets[Int(e.key >> UInt32(KeyAllocator.indexBits(machine)))].append(c) }
             incoming[c] = []
+        }
+
+        var sdram: [ChipCoordinate: Int] = [:]
+        for (c, m) in matrices.enumerated() { sdram[slices[c].location.chip, default: 0] += m.sdramBytes }
+        for chip in sdram.keys.sorted() where sdram[chip]! > machine.sdramBytesPerChip {
+            let heaviest = slices.indices.filter { slices[$0].location.chip == chip }.max { matrices[$0].sdramBytes < matrices[$1].sdramBytes }!
+            let pop = network.populations[slices[heaviest].population]
+            throw CompileError([Diagnostic(
+                "the synaptic matrices of chip \(chip) need \(sdram[chip]!) bytes of SDRAM; the chip has \(machine.sdramBytesPerChip) (population '\(pop.name)' has the largest share); use fewer synapses per neuron or a larger target",
+                at: pop.location)])
         }
 
         var tables = RoutingTableBuilder.build(slices: slices, targets: targets, machine: machine)

@@ -3,6 +3,17 @@ import Foundation
 
 /// Reads a network from YAML (DESIGN §5.1): PyNN names and units, located diagnostics.
 public enum NetworkParser {
+    /// The largest population, 2^24 neurons (more than 300 SpiNN-5 boards hold).
+    static let maxPopulationSize = 1 << 24
+
+    /// Why `name` cannot name a population (it appears in CSV rows and in `name[slice]`), if it cannot.
+    static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if let bad = name.first(where: { ",\"[]:\n\r\t".contains($0) }) { return "must not contain '\(bad == "\n" ? "\\n" : String(bad))'" }
+        if name.first!.isWhitespace || name.last!.isWhitespace { return "must not start or end with white space" }
+        return nil
+    }
+
     static let topKeys = ["network", "description", "timestep", "duration", "seed", "populations", "projections"]
     static let populationKeys = ["size", "model", "params", "initial", "record", "live_output", "spike_times", "spike_times_file", "label"]
     static let projectionKeys = ["pre", "post", "connector", "synapse", "receptor", "label"]
@@ -41,18 +52,20 @@ public enum NetworkParser {
             let top = try root.fields(allowed: NetworkParser.topKeys, what: "the network")
             let name = try top["network"]?.string("a name") ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let timestep = try top["timestep"]?.double("a time step in ms") ?? 1.0
-            if timestep <= 0 { throw top["timestep"]!.error("'timestep' must be > 0 ms, found \(timestep)") }
+            if !(timestep > 0 && timestep <= StepConvention.maxTimestepMs) {
+                throw top["timestep"]!.error("'timestep' must be > 0 ms and ≤ \(StepConvention.maxTimestepMs) ms, found \(timestep)")
+            }
             let duration = try top["duration"]?.double("a run length in ms") ?? 1000
             if duration < 0 { throw top["duration"]!.error("'duration' must be ≥ 0 ms, found \(duration)") }
-            var seed: UInt64 = 0
-            if let s = top["seed"] {
-                let v = try s.int("a non-negative integer seed")
-                if v < 0 { throw s.error("'seed' must be a non-negative integer, found \(v)") }
-                seed = UInt64(v)
+            if (duration / timestep).rounded() > Double(StepConvention.maxTicks) {
+                throw (top["duration"] ?? top["timestep"]!).error("'duration' of \(duration) ms is more than the longest run, \(StepConvention.maxTicks) time steps of \(timestep) ms")
             }
+            var seed: UInt64 = 0
+            if let s = top["seed"] { seed = try s.uint64("a non-negative integer seed below 2^64") }
             let popsNode = try top.required("populations", "a mapping of population names to populations")
             var populations: [PopulationSpec] = []
             for (popName, node) in try popsNode.mapping("a mapping of population names to populations") {
+                if let problem = NetworkParser.nameProblem(popName) { throw node.keyError("population name '\(popName)' \(problem)") }
                 populations.append(try population(popName, node, timestep: timestep))
             }
             if populations.isEmpty { throw popsNode.error("'populations' is empty; a network needs at least one population") }
@@ -71,7 +84,9 @@ public enum NetworkParser {
             let f = try node.fields(allowed: NetworkParser.populationKeys, what: "population '\(name)'")
             let sizeNode = try f.required("size", "a positive integer number of neurons")
             let size = try sizeNode.int("a positive integer number of neurons")
-            if size <= 0 { throw sizeNode.error("population '\(name)': 'size' must be > 0, found \(size)") }
+            if size <= 0 || size > NetworkParser.maxPopulationSize {
+                throw sizeNode.error("population '\(name)': 'size' must be > 0 and ≤ \(NetworkParser.maxPopulationSize), found \(size)")
+            }
             let modelNode = try f.required("model", "one of \(NeuronModel.allCases.map(\.rawValue).joined(separator: ", "))")
             let modelName = try modelNode.string("a model name")
             guard let model = NeuronModel(rawValue: modelName) else {
@@ -89,13 +104,11 @@ public enum NetworkParser {
                         throw value.keyError("population '\(name)': unknown parameter '\(key)' for \(model.rawValue); \(known)")
                     }
                     let v = try value.double("a number (\(spec.unit))")
-                    if spec.mustBePositive && v <= 0 { throw value.error("population '\(name)': '\(key)' must be > 0 \(spec.unit), found \(v)") }
+                    if !spec.admits(v) { throw value.error("population '\(name)': '\(key)' must be \(spec.allowed), found \(v)") }
                     parameters[key] = v
                 }
             }
             parameters = model.resolvedParameters(parameters)
-            if let r = parameters["tau_refrac"], r < 0 { throw (f["params"] ?? node).error("population '\(name)': 'tau_refrac' must be ≥ 0 ms, found \(r)") }
-            if let r = parameters["rate"], r < 0 { throw (f["params"] ?? node).error("population '\(name)': 'rate' must be ≥ 0 Hz, found \(r)") }
 
             var initial: [String: ValueSpec] = [:]
             if let ini = f["initial"], !ini.isNull {
@@ -127,8 +140,8 @@ public enum NetworkParser {
                 if f["spike_times"] != nil && f["spike_times_file"] != nil {
                     throw node.error("population '\(name)': give 'spike_times' or 'spike_times_file', not both")
                 }
-                spikeTimes = try f["spike_times"].map { try spikeTimeLists($0, size: size, population: name) }
-                    ?? spikeTimesFile(f["spike_times_file"]!, size: size, population: name)
+                spikeTimes = try f["spike_times"].map { try spikeTimeLists($0, size: size, population: name, timestep: timestep) }
+                    ?? spikeTimesFile(f["spike_times_file"]!, size: size, population: name, timestep: timestep)
             } else if model == .spikeSourceArray {
                 spikeTimes = Array(repeating: [], count: size)
             }
@@ -136,48 +149,56 @@ public enum NetworkParser {
                                   liveOutput: live, spikeTimes: spikeTimes, location: node.location)
         }
 
-        func spikeTimeLists(_ node: YAMLNode, size: Int, population: String) throws -> [[Double]] {
+        func spikeTimeLists(_ node: YAMLNode, size: Int, population: String, timestep: Double) throws -> [[Double]] {
             let items = try node.sequence("a list of spike times (ms), or one such list per neuron")
-            if items.allSatisfy({ !$0.isSequence }) {
-                let times = try items.map { try checkedTime($0, population: population) }
-                return Array(repeating: times.sorted(), count: size)
+            func times(_ nodes: [YAMLNode]) throws -> [Double] {
+                try nodes.map { n in
+                    let t = try n.double("a spike time in ms")
+                    if let problem = spikeTimeProblem(t, timestep: timestep) { throw n.error("population '\(population)': \(problem)") }
+                    return t
+                }.sorted()
             }
+            if items.allSatisfy({ !$0.isSequence }) { return Array(repeating: try times(items), count: size) }
             guard items.count == size else {
                 throw node.error("population '\(population)': 'spike_times' has \(items.count) lists for \(size) neurons; give one list for all or one per neuron")
             }
-            return try items.map { try $0.sequence("a list of spike times (ms)").map { try checkedTime($0, population: population) }.sorted() }
+            return try items.map { try times($0.sequence("a list of spike times (ms)")) }
         }
 
-        func checkedTime(_ node: YAMLNode, population: String) throws -> Double {
-            let t = try node.double("a spike time in ms")
-            if t < 0 { throw node.error("population '\(population)': spike time \(t) ms is negative; expected a time ≥ 0") }
-            return t
+        /// Why `t` cannot be a spike time, if it cannot.
+        func spikeTimeProblem(_ t: Double, timestep: Double) -> String? {
+            if !(t >= 0) || !t.isFinite { return "spike time \(t) ms is not a time ≥ 0 ms" }
+            if (t / timestep).rounded() > Double(StepConvention.maxTicks) {
+                return "spike time \(t) ms is beyond the longest run, \(StepConvention.maxTicks) time steps of \(timestep) ms"
+            }
+            return nil
         }
 
-        func spikeTimesFile(_ node: YAMLNode, size: Int, population: String) throws -> [[Double]] {
+        func spikeTimesFile(_ node: YAMLNode, size: Int, population: String, timestep: Double) throws -> [[Double]] {
             let name = try node.string("a file name")
             let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw node.error("population '\(population)': cannot read spike_times_file '\(path)'")
             }
-            guard let json = try? JSONSerialization.jsonObject(with: data), let lists = json as? [Any] else {
-                throw node.error("population '\(population)': '\(path)' must hold a JSON list of spike-time lists")
-            }
-            if lists.allSatisfy({ $0 is NSNumber }) {
-                let times = lists.compactMap { ($0 as? NSNumber)?.doubleValue }
-                if times.contains(where: { $0 < 0 || !$0.isFinite }) { throw node.error("population '\(population)': '\(path)' has a negative or non-finite spike time") }
-                return Array(repeating: times.sorted(), count: size)
-            }
-            guard lists.count == size else {
-                throw node.error("population '\(population)': '\(path)' has \(lists.count) lists for \(size) neurons")
-            }
-            return try lists.enumerated().map { i, item in
-                guard let times = (item as? [Any])?.map({ ($0 as? NSNumber)?.doubleValue ?? -1 }),
-                      times.allSatisfy({ $0 >= 0 && $0.isFinite }) else {
-                    throw node.error("population '\(population)': list \(i) of '\(path)' must hold spike times ≥ 0 ms")
+            let lists: [[Double]]
+            var perNeuron = false
+            if let all = try? JSONDecoder().decode([Double].self, from: data) {
+                lists = [all]
+            } else if let each = try? JSONDecoder().decode([[Double]].self, from: data) {
+                guard each.count == size else {
+                    throw node.error("population '\(population)': '\(path)' has \(each.count) lists for \(size) neurons")
                 }
-                return times.sorted()
+                lists = each
+                perNeuron = true
+            } else {
+                throw node.error("population '\(population)': '\(path)' must hold a JSON list of spike times (ms), or one such list per neuron")
             }
+            for (i, times) in lists.enumerated() {
+                if let problem = times.lazy.compactMap({ spikeTimeProblem($0, timestep: timestep) }).first {
+                    throw node.error("population '\(population)': \(perNeuron ? "list \(i) of " : "")'\(path)': \(problem)")
+                }
+            }
+            return perNeuron ? lists.map { $0.sorted() } : Array(repeating: lists[0].sorted(), count: size)
         }
 
         // MARK: Values
@@ -311,6 +332,9 @@ public enum NetworkParser {
 
         func checkDelayValue(_ v: Double, node: YAMLNode, timestep: Double) throws {
             if v < timestep * (1 - 1e-9) { throw node.error("delay \(v) ms is below one time step (\(timestep) ms); expected a delay ≥ \(timestep) ms") }
+            if (v / timestep).rounded() > Double(StepConvention.maxTicks) {
+                throw node.error("delay \(v) ms is more than \(StepConvention.maxTicks) time steps of \(timestep) ms")
+            }
         }
 
         func connector(_ node: YAMLNode, pre: PopulationView, post: PopulationView, receptor: Receptor, postPop: PopulationSpec, timestep: Double) throws -> ConnectorSpec {
@@ -402,7 +426,8 @@ public enum NetworkParser {
                 }
             }
             return try rows.enumerated().map { i, r in
-                guard (2...4).contains(r.count), r.allSatisfy(\.isFinite), r[0] == r[0].rounded(), r[1] == r[1].rounded() else {
+                guard (2...4).contains(r.count), r.allSatisfy(\.isFinite), r[0] == r[0].rounded(), r[1] == r[1].rounded(),
+                      abs(r[0]) <= Double(Int32.max), abs(r[1]) <= Double(Int32.max) else {
                     throw node.error("row \(i + 1) of FromList file '\(path)' must be 'pre post [weight [delay]]' with integer indices")
                 }
                 return ListedConnection(pre: Int(r[0]), post: Int(r[1]), weight: r.count > 2 ? r[2] : nil, delay: r.count > 3 ? r[3] : nil)

@@ -10,10 +10,24 @@ struct CoreSlice {
 }
 
 /// Cuts populations into cores of at most `maxNeuronsPerCore` atoms (full cores, remainder
-/// last), as sPyNNaker's fixed splitter does. Returns the slices in population order.
+/// last), as sPyNNaker's fixed splitter does. Returns the slices in population order, or says
+/// which population does not fit on the machine's application cores.
 enum Partitioner {
-    static func partition(_ network: NetworkSpec, machine: MachineDescription) -> [CoreSlice] {
+    static func partition(_ network: NetworkSpec, machine: MachineDescription) throws -> [CoreSlice] {
+        let perChip = machine.applicationCoresPerChip, chips = machine.chips.count
+        let capacity = chips * perChip
+        var needed = 0
+        for pop in network.populations {
+            needed += (pop.size + machine.maxNeuronsPerCore - 1) / machine.maxNeuronsPerCore
+            guard needed <= capacity else {
+                let total = network.populations.reduce(0) { $0 + ($1.size + machine.maxNeuronsPerCore - 1) / machine.maxNeuronsPerCore }
+                throw CompileError([Diagnostic(
+                    "the network needs \(total) cores; target '\(machine.name)' has \(capacity) application cores (\(chips) chips × \(perChip)), and population '\(pop.name)' is the first that does not fit; use a larger target (--target)",
+                    at: pop.location)])
+            }
+        }
         var slices: [CoreSlice] = []
+        slices.reserveCapacity(needed)
         for (p, pop) in network.populations.enumerated() {
             var first = 0
             while first < pop.size {
@@ -29,16 +43,10 @@ enum Partitioner {
 /// Places cores on chips in the machine's chip order, filling each chip's application
 /// processors (1…17 on SpiNNaker; 0 is the monitor) before moving on.
 enum Placer {
-    static func place(_ slices: inout [CoreSlice], network: NetworkSpec, machine: MachineDescription) throws {
+    /// `slices` must fit the machine (``Partitioner`` checks).
+    static func place(_ slices: inout [CoreSlice], machine: MachineDescription) {
         let chips = machine.chips
         let perChip = machine.applicationCoresPerChip
-        let capacity = chips.count * perChip
-        guard slices.count <= capacity else {
-            let overflowing = network.populations[slices[capacity].population]
-            throw CompileError([Diagnostic(
-                "the network needs \(slices.count) cores; target '\(machine.name)' has \(capacity) application cores (\(chips.count) chips × \(perChip)), and population '\(overflowing.name)' is the first that does not fit; use a larger target (--target)",
-                at: overflowing.location)])
-        }
         for i in slices.indices {
             slices[i].location = CoreLocation(chip: chips[i / perChip], processor: machine.monitorCoresPerChip + i % perChip)
         }

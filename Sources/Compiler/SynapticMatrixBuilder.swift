@@ -20,7 +20,6 @@ struct MatrixStats {
     var synapses = 0
     var weightsRoundedToZero = 0
     var maxRowLength = 0
-    var maxDelayTicks = 0
 }
 
 /// Packs a core's incoming synapses into its synaptic matrix and master population table.
@@ -82,7 +81,6 @@ enum SynapticMatrixBuilder {
                     if w16 == 0 && s.weight > 0 { stats.weightsRoundedToZero += 1 }
                     words.append(SynapticMatrix.word(weight: w16, delay: Int(s.delayTicks), type: Int(s.type), index: Int(s.target), indexBits: indexBits, delayBits: delayBits))
                     weights.append(s.rawWeight)
-                    stats.maxDelayTicks = max(stats.maxDelayTicks, Int(s.delayTicks))
                     next += 1
                 }
                 rowStarts.append(UInt32(words.count))

@@ -44,14 +44,17 @@ public enum TargetParser {
         }
         var m = MachineDescription(
             name: try f.required("name", "a target name").string(), layout: layout,
-            width: try positive(f.required("width", "chips across"), "width"),
-            height: try positive(f.required("height", "chips down"), "height"),
+            width: try positive(f.required("width", "chips across"), "width", max: MachineDescription.maxChipsAcross),
+            height: try positive(f.required("height", "chips down"), "height", max: MachineDescription.maxChipsAcross),
             wrapsAround: try f["wrap_around"]?.bool() ?? false)
         if let chip = f["chip"] {
             let c = try chip.fields(allowed: ["cores", "monitor_cores", "clock_mhz", "sdram_bytes"], what: "'chip'")
             if let v = c["cores"] { m.coresPerChip = try positive(v, "cores", max: 26) }
             if let v = c["monitor_cores"] { m.monitorCoresPerChip = try v.int() }
-            if let v = c["clock_mhz"] { m.clockHz = try positiveDouble(v, "clock_mhz") * 1e6 }
+            if let v = c["clock_mhz"] {
+                m.clockHz = try positiveDouble(v, "clock_mhz", max: MachineDescription.maxClockHz / 1e6) * 1e6
+                if m.clockHz == 0 { throw v.error("'clock_mhz' must be > 0") }
+            }
             if let v = c["sdram_bytes"] { m.sdramBytesPerChip = try positive(v, "sdram_bytes") }
             guard m.monitorCoresPerChip >= 0, m.monitorCoresPerChip < m.coresPerChip else {
                 throw chip.error("'monitor_cores' must leave at least one application core of \(m.coresPerChip)")
@@ -88,18 +91,19 @@ public enum TargetParser {
         guard m.maxNeuronsPerCore <= 1 << (m.ringBufferIndexBits - 1) else {
             throw root.error("'max_neurons' (\(m.maxNeuronsPerCore)) needs more than 'ring_buffer_index_bits' − 1 = \(m.ringBufferIndexBits - 1) index bits")
         }
+        if let problem = m.problem { throw root.error("the target describes \(problem)") }
         return m
     }
 
-    private static func positive(_ node: YAMLNode, _ key: String, max limit: Int = Int.max) throws -> Int {
+    private static func positive(_ node: YAMLNode, _ key: String, max limit: Int = MachineDescription.maxCount) throws -> Int {
         let v = try node.int("a positive integer")
         guard v > 0, v <= limit else { throw node.error("'\(key)' must be in 1...\(limit), found \(v)") }
         return v
     }
 
-    private static func positiveDouble(_ node: YAMLNode, _ key: String) throws -> Double {
+    private static func positiveDouble(_ node: YAMLNode, _ key: String, max limit: Double = MachineDescription.maxEnergyFigure) throws -> Double {
         let v = try node.double("a number ≥ 0")
-        guard v >= 0 else { throw node.error("'\(key)' must be ≥ 0, found \(v)") }
+        guard v >= 0, v <= limit else { throw node.error("'\(key)' must be in 0...\(limit), found \(v)") }
         return v
     }
 }

@@ -121,6 +121,13 @@ struct YAMLNode {
         return v
     }
 
+    func uint64(_ expected: String) throws -> UInt64 {
+        guard case .scalar(let s) = node, s.style == .plain || s.style == .any, let v = UInt64(s.string.replacingOccurrences(of: "_", with: "")) else {
+            throw error("\(describe(path)) must be \(expected), found \(shown)")
+        }
+        return v
+    }
+
     func bool() throws -> Bool {
         guard case .scalar(let s) = node else { throw error("\(describe(path)) must be true or false, found \(kind)") }
         switch s.string.lowercased() {

@@ -22,6 +22,15 @@ public final class Simulator {
             throw RunError("timing 'cycle' is not available yet; use --timing ideal")
         }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
+        if let duration = options.durationMs {
+            let dt = image.network.timestepMs
+            guard duration >= 0, (duration / dt).rounded() <= Double(StepConvention.maxTicks) else {
+                throw RunError("--duration \(duration) ms is outside 0 ... \(StepConvention.maxTicks) time steps of \(dt) ms")
+            }
+            guard duration == 0 || (duration / dt).rounded() >= 1 else {
+                throw RunError("--duration \(duration) ms is shorter than half a time step (\(dt) ms): nothing would run")
+            }
+        }
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
         self.image = image
         self.options = options
@@ -52,7 +61,7 @@ public final class Simulator {
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
     public var ticks: Int {
         let duration = options.durationMs ?? image.network.durationMs
-        return Int((duration / image.network.timestepMs).rounded())
+        return StepConvention.ticks(duration, dt: image.network.timestepMs)
     }
 
     /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals.
