@@ -106,7 +106,7 @@ final class CLITests: XCTestCase {
         try "populations:\n  a:\n    size: 0\n    model: IF_curr_exp\n".write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
         let r = try neurite("compile", dir + "/bad.yaml")
         XCTAssertEqual(r.status, 1)
-        XCTAssertEqual(r.stderr, "\(dir)/bad.yaml:3:11: error: population 'a': 'size' must be > 0, found 0\n")
+        XCTAssertEqual(r.stderr, "\(dir)/bad.yaml:3:11: error: population 'a': 'size' must be > 0 and ≤ 16777216, found 0\n")
         XCTAssertEqual(try neurite("simulate", dir + "/bad.yaml", "--out", dir + "/r").status, 1)
         let missing = try neurite("compile", dir + "/none.yaml")
         XCTAssertEqual(missing.status, 1)
