@@ -92,6 +92,8 @@ final class KernelSetTests: XCTestCase {
         try check(Self.current, conductance: false, shifts: (4, 5), n: 203, seed: 7)
         try check(Self.current, conductance: false, shifts: (-2, 0), n: 64, seed: 8)
         try check(Self.current, conductance: false, shifts: (15, 14), n: 99, seed: 11)
+        // The largest shift the compiler chooses: a full entry times the scale needs all 64 bits.
+        try check(Self.current, conductance: false, shifts: (16, 16), n: 40, seed: 13)
     }
 
     func testConductanceBasedBlocksMatchScalarKernel() throws {

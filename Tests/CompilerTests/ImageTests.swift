@@ -83,6 +83,27 @@ final class ImageTests: XCTestCase {
         XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(badPop))) { XCTAssertTrue("\($0)".contains("CORE")) }
     }
 
+    /// Well-formed numbers the simulator cannot hold (a crafted image with valid checksums).
+    func testNumbersOutOfTheSimulatorsRangeAreRefused() throws {
+        let good = try compile(yaml).image
+        let cases: [(String, (inout ChipImage) -> Void)] = [
+            ("NETW", { $0.network.durationMs = 1e300 }),
+            ("NETW", { $0.network.timestepMs = 1e-300 }),
+            ("MACH", { $0.machine.width = 100_000 }),
+            ("MACH", { $0.machine.clockHz = 1e300 }),
+            ("MACH", { $0.machine.costs.rowCycles = Int.max / 2 }),
+            ("POPS", { $0.populations[0].parameters["rate"] = 1e300 }),
+            ("POPS", { $0.populations[1].parameters["tau_refrac"] = -1 }),
+        ]
+        for (i, (section, damage)) in cases.enumerated() {
+            var image = good
+            damage(&image)
+            XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image)), "case \(i)") { error in
+                XCTAssertTrue("\(error)".contains(section), "case \(i): \(error)")
+            }
+        }
+    }
+
     func testRandomByteFlipsNeverCrash() throws {
         let bytes = ChipImageCodec.encode(try compile(yaml).image)
         var rng = RandomStream(seed: 1)
