@@ -1,48 +1,62 @@
-/// Per-neuron state of a core in `float64`, structure of arrays.
-struct FloatState {
-    var v: [Double]
-    var u: [Double]
-    /// Excitatory synaptic input (nA, or µS for conductance models).
-    var excitatory: [Double]
+import ChipSimAVX512
+
+/// Per-neuron state of a core, structure of arrays. `Value` is `Double` in `float64`; in the
+/// chip's arithmetic it is `Int64` holding an S16.15 number (always within Int32's range) in a
+/// 64-bit lane, the width the kernels compute in, so that the block kernels load and store it
+/// without conversion.
+struct NeuronState<Value> {
+    /// Membrane voltage (mV).
+    var v: [Value]
+    /// Izhikevich recovery variable (mV/ms); zero for other models.
+    var u: [Value]
+    /// Excitatory synaptic input (nA, or µS for conductance models; ×2^10 in S16.15).
+    var excitatory: [Value]
     /// Inhibitory synaptic input, as a positive magnitude.
-    var inhibitory: [Double]
+    var inhibitory: [Value]
     /// Ticks left to hold the membrane after a spike.
     var refractory: [Int64]
     /// Scratch: 1 where a neuron fired in the current update.
     var fired: [UInt8]
 
-    init(count n: Int, v: [Double], u: [Double]) {
+    init(count n: Int, zero: Value, v: [Value], u: [Value]) {
         self.v = v
-        self.u = u.isEmpty ? [Double](repeating: 0, count: n) : u
-        excitatory = [Double](repeating: 0, count: n)
-        inhibitory = [Double](repeating: 0, count: n)
-        refractory = [Int64](repeating: 0, count: n)
-        fired = [UInt8](repeating: 0, count: n)
+        self.u = u.isEmpty ? Array(repeating: zero, count: n) : u
+        excitatory = Array(repeating: zero, count: n)
+        inhibitory = Array(repeating: zero, count: n)
+        refractory = Array(repeating: 0, count: n)
+        fired = Array(repeating: 0, count: n)
+    }
+
+    /// The state (all but `u`) and a ring-buffer slot's two halves as the raw pointers the
+    /// kernels take.
+    mutating func withBuffers<Entry, R>(slotE: UnsafeMutablePointer<Entry>, slotI: UnsafeMutablePointer<Entry>,
+                                        _ body: (BlockBuffers<Value, Entry>) -> R) -> R {
+        v.withUnsafeMutableBufferPointer { v in
+        excitatory.withUnsafeMutableBufferPointer { ie in
+        inhibitory.withUnsafeMutableBufferPointer { ii in
+        refractory.withUnsafeMutableBufferPointer { refr in
+        fired.withUnsafeMutableBufferPointer { flags in
+            body(BlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
+                              refractory: refr.baseAddress!, fired: flags.baseAddress!, slotE: slotE, slotI: slotI))
+        }}}}}
     }
 }
 
-/// Per-neuron state of a core in the chip's S16.15 arithmetic, structure of arrays. Each value
-/// is an S16.15 number (always within Int32's range) held in a 64-bit lane, the width the kernels
-/// compute in, so that the AVX-512 kernel loads and stores it without conversion.
-struct FixedState {
-    static let conductanceScaleBits = SynapticMatrix.conductanceScaleBits
+/// A core's state in `float64`.
+typealias FloatState = NeuronState<Double>
+/// A core's state in the chip's S16.15 arithmetic.
+typealias FixedState = NeuronState<Int64>
 
-    var v: [Int64]
-    var u: [Int64]
-    var excitatory: [Int64]
-    var inhibitory: [Int64]
-    /// Ticks left to hold the membrane after a spike.
-    var refractory: [Int64]
-    /// Scratch: 1 where a neuron fired in the current update.
-    var fired: [UInt8]
-
+extension NeuronState where Value == Double {
     init(count n: Int, v: [Double], u: [Double]) {
-        self.v = v.map { Int64(S1615.from($0)) }
-        self.u = u.isEmpty ? [Int64](repeating: 0, count: n) : u.map { Int64(S1615.from($0)) }
-        excitatory = [Int64](repeating: 0, count: n)
-        inhibitory = [Int64](repeating: 0, count: n)
-        refractory = [Int64](repeating: 0, count: n)
-        fired = [UInt8](repeating: 0, count: n)
+        self.init(count: n, zero: 0, v: v, u: u)
+    }
+}
+
+extension NeuronState where Value == Int64 {
+    /// Converts the initial values to S16.15.
+    init(count n: Int, v: [Double], u: [Double]) {
+        self.init(count: n, zero: 0, v: v.map { Int64(S1615.from($0)) }, u: u.map { Int64(S1615.from($0)) })
     }
 }
 

@@ -26,11 +26,10 @@ public enum StepConvention {
     }
 }
 
-/// Appends the indices whose flag (0 or 1) is set, in index order. Reads eight flags at a time:
-/// a tick's spikes are few, and most words are zero.
-func collectSpikes(_ flags: UnsafeMutableBufferPointer<UInt8>, _ n: Int, _ spikes: inout [UInt16]) {
-    guard let base = flags.baseAddress else { return }
-    let raw = UnsafeRawPointer(base)
+/// Appends the indices whose flag (0 or 1) among `flags[0 ..< n]` is set, in index order. Reads
+/// eight flags at a time: a tick's spikes are few, and most words are zero.
+func collectSpikes(_ flags: UnsafeMutablePointer<UInt8>, _ n: Int, _ spikes: inout [UInt16]) {
+    let raw = UnsafeRawPointer(flags)
     var i = 0
     while i + 8 <= n {
         var word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
@@ -72,14 +71,7 @@ struct ExactCurrentLIF {
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
-        s.v.withUnsafeMutableBufferPointer { v in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
-        s.refractory.withUnsafeMutableBufferPointer { refr in
-        s.fired.withUnsafeMutableBufferPointer { flags in
-            let state = FloatBlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
-                                          refractory: refr.baseAddress!, fired: flags.baseAddress!,
-                                          slotE: slot.excitatory, slotI: slot.inhibitory)
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
             var fired = false, done = 0
             if kernels == .avx512 {
                 let constants = ExactLIFBlockConstants(
@@ -88,13 +80,13 @@ struct ExactCurrentLIF {
                 (done, fired) = updateExactLIFBlocks(constants, state, count: n)
             }
             fired = update(done..<n, state, slot) || fired
-            if fired { collectSpikes(flags, n, &spikes) }
-        }}}}}
+            if fired { collectSpikes(state.fired, n, &spikes) }
+        }
     }
 
     /// The model's definition: updates `range` one neuron at a time, branch-free (selects, not
     /// jumps). Returns whether any neuron fired.
-    private func update(_ range: Range<Int>, _ b: FloatBlockBuffers, _ slot: FloatSlot) -> Bool {
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Double, Double>, _ slot: FloatSlot) -> Bool {
         var fired: UInt8 = 0
         let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, flags = b.fired
         for i in range {
@@ -195,14 +187,7 @@ struct FixedLIF {
     /// and here any block it gives up on (a value saturates) and the last n mod 8 neurons.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
         let n = s.v.count
-        s.v.withUnsafeMutableBufferPointer { v in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
-        s.refractory.withUnsafeMutableBufferPointer { refr in
-        s.fired.withUnsafeMutableBufferPointer { flags in
-            let state = FixedLIFBlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
-                                             refractory: refr.baseAddress!, fired: flags.baseAddress!,
-                                             slotE: slot.excitatory, slotI: slot.inhibitory)
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
             var fired = false, i = 0
             if kernels == .avx512 {
                 let constants = blockConstants(slot)
@@ -217,8 +202,8 @@ struct FixedLIF {
                 }
             }
             fired = update(i..<n, state, slot) || fired
-            if fired { collectSpikes(flags, n, &spikes) }
-        }}}}}
+            if fired { collectSpikes(state.fired, n, &spikes) }
+        }
     }
 
     /// The constants of ``updateFixedLIFBlocks(_:_:from:to:)``.
@@ -226,15 +211,15 @@ struct FixedLIF {
         FixedLIFBlockConstants(
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
-            conductance: conductance, conductanceShift: Int64(FixedState.conductanceScaleBits), refractoryTicks: refractoryTicks,
+            conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: refractoryTicks,
             shiftE: Int64(slot.shiftE), shiftI: Int64(slot.shiftI), scaleE: Int64(slot.scaleE), scaleI: Int64(slot.scaleI))
     }
 
     /// The model's definition: updates `range` one neuron at a time, saturating as ``S1615``'s
     /// operations do (by clamping 64-bit intermediates), branch-free over the neurons. Returns
     /// whether any neuron fired.
-    private func update(_ range: Range<Int>, _ b: FixedLIFBlockBuffers, _ slot: FixedSlot) -> Bool {
-        let gBits = Int64(FixedState.conductanceScaleBits)
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Int64, UInt16>, _ slot: FixedSlot) -> Bool {
+        let gBits = Int64(SynapticMatrix.conductanceScaleBits)
         var fired: UInt8 = 0
         @inline(__always) func sat(_ x: Int64) -> Int64 { min(max(x, Int64(Int32.min)), Int64(Int32.max)) }
         @inline(__always) func mul(_ a: Int64, _ b: Int64) -> Int64 { sat((a &* b &+ (1 << 14)) >> 15) }

@@ -25,36 +25,11 @@ public struct ExactLIFBlockConstants {
     }
 }
 
-/// A core's `float64` neuron state and the ring-buffer slot its update consumes, by raw pointer.
-public struct FloatBlockBuffers {
-    public var v: UnsafeMutablePointer<Double>
-    public var excitatory: UnsafeMutablePointer<Double>
-    public var inhibitory: UnsafeMutablePointer<Double>
-    public var refractory: UnsafeMutablePointer<Int64>
-    /// Set to 1 where a neuron fired, 0 elsewhere.
-    public var fired: UnsafeMutablePointer<UInt8>
-    public var slotE: UnsafeMutablePointer<Double>
-    public var slotI: UnsafeMutablePointer<Double>
-
-    public init(v: UnsafeMutablePointer<Double>, excitatory: UnsafeMutablePointer<Double>, inhibitory: UnsafeMutablePointer<Double>,
-                refractory: UnsafeMutablePointer<Int64>, fired: UnsafeMutablePointer<UInt8>,
-                slotE: UnsafeMutablePointer<Double>, slotI: UnsafeMutablePointer<Double>) {
-        self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory; self.refractory = refractory
-        self.fired = fired; self.slotE = slotE; self.slotI = slotI
-    }
-}
-
 /// Updates the neurons 0 ..< 8·⌊n/8⌋ and returns how many that is and whether any fired; the
 /// caller updates the rest.
 @inline(never)
-public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: FloatBlockBuffers, count n: Int) -> (done: Int, fired: Bool) {
+public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: BlockBuffers<Double, Double>, count n: Int) -> (done: Int, fired: Bool) {
     typealias Values = SIMD8<Double>
-    @inline(__always) func load(_ p: UnsafeMutablePointer<Double>, _ i: Int) -> Values {
-        UnsafeRawPointer(p + i).loadUnaligned(as: Values.self)
-    }
-    @inline(__always) func store(_ p: UnsafeMutablePointer<Double>, _ i: Int, _ x: Values) {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Values.self)
-    }
     let p22 = Values(repeating: k.p22), p21e = Values(repeating: k.p21e), p21i = Values(repeating: k.p21i)
     let drive = Values(repeating: k.drive), p11e = Values(repeating: k.p11e), p11i = Values(repeating: k.p11i)
     let rest = Values(repeating: k.vRest), reset = Values(repeating: k.vReset), thresh = Values(repeating: k.vThresh)
@@ -63,22 +38,22 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: FloatBlockBuf
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
-        let r = UnsafeRawPointer(b.refractory + i).loadUnaligned(as: Lanes.self)
-        let vi = load(b.v, i), e = load(b.excitatory, i), inh = load(b.inhibitory, i)
+        let r: Lanes = b.refractory.vector(at: i)
+        let vi: Values = b.v.vector(at: i), e: Values = b.excitatory.vector(at: i), inh: Values = b.inhibitory.vector(at: i)
+        let inputE: Values = b.slotE.vector(at: i), inputI: Values = b.slotI.vector(at: i)
         let integrated = rest + p22 * (vi - rest) + p21e * e - p21i * inh + drive
         let held = r .> zero
         let vn = integrated.replacing(with: vi, where: held)
         let fire = vn .>= thresh
+        b.v.store(vn.replacing(with: reset, where: fire), at: i)
+        b.excitatory.store(e * p11e + inputE * scaleE, at: i)
+        b.inhibitory.store(inh * p11i + inputI * scaleI, at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
-        store(b.v, i, vn.replacing(with: reset, where: fire))
-        let next = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
-        UnsafeMutableRawPointer(b.refractory + i).storeBytes(of: next, as: Lanes.self)
-        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: fired.lowBytes, as: SIMD8<UInt8>.self)
-        store(b.excitatory, i, e * p11e + load(b.slotE, i) * scaleE)
-        store(b.inhibitory, i, inh * p11i + load(b.slotI, i) * scaleI)
-        store(b.slotE, i, Values())
-        store(b.slotI, i, Values())
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(Values(), at: i)
+        b.slotI.store(Values(), at: i)
         i += 8
     }
     return (i, anyFired.anyNonzero)

@@ -40,40 +40,14 @@ public struct FixedLIFBlockConstants {
     }
 }
 
-/// A core's neuron state (S16.15 values in 64-bit lanes) and the ring-buffer slot its update
-/// consumes, by raw pointer.
-public struct FixedLIFBlockBuffers {
-    public var v: UnsafeMutablePointer<Int64>
-    public var excitatory: UnsafeMutablePointer<Int64>
-    public var inhibitory: UnsafeMutablePointer<Int64>
-    public var refractory: UnsafeMutablePointer<Int64>
-    /// Set to 1 where a neuron fired, 0 elsewhere.
-    public var fired: UnsafeMutablePointer<UInt8>
-    public var slotE: UnsafeMutablePointer<UInt16>
-    public var slotI: UnsafeMutablePointer<UInt16>
-
-    public init(v: UnsafeMutablePointer<Int64>, excitatory: UnsafeMutablePointer<Int64>, inhibitory: UnsafeMutablePointer<Int64>,
-                refractory: UnsafeMutablePointer<Int64>, fired: UnsafeMutablePointer<UInt8>,
-                slotE: UnsafeMutablePointer<UInt16>, slotI: UnsafeMutablePointer<UInt16>) {
-        self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory; self.refractory = refractory
-        self.fired = fired; self.slotE = slotE; self.slotI = slotI
-    }
-}
-
 /// Updates blocks of eight neurons from `start` while a whole block fits before `end`; stops at
 /// the first block with an intermediate outside the Int32 range, without touching it. Returns
 /// where it stopped (a multiple of 8 past `start`, or the last block boundary before `end`) and
 /// whether any neuron fired.
 @inline(never)
-public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlockBuffers, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
-    @inline(__always) func load(_ p: UnsafeMutablePointer<Int64>, _ i: Int) -> Lanes {
-        UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self)
-    }
-    @inline(__always) func store(_ p: UnsafeMutablePointer<Int64>, _ i: Int, _ x: Lanes) {
-        UnsafeMutableRawPointer(p + i).storeBytes(of: x, as: Lanes.self)
-    }
+public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int64, UInt16>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
     @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
-        let w = Lanes(widening: UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<UInt16>.self))
+        let w = Lanes(widening: p.vector(at: i))
         let shifted = shift >= 0 ? w &<< Lanes(repeating: shift) : w &>> Lanes(repeating: -shift)
         // Unsigned: shifted < 2^32 and scale < 2^32, so the product fits 64 bits; the logical
         // shift right is the arithmetic one with the sign bits masked off.
@@ -96,7 +70,8 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlock
     var anyFired = zero
     var i = start
     while i + 8 <= end {
-        let r = load(b.refractory, i), vi = load(b.v, i), e = load(b.excitatory, i), inh = load(b.inhibitory, i)
+        let r: Lanes = b.refractory.vector(at: i), vi: Lanes = b.v.vector(at: i)
+        let e: Lanes = b.excitatory.vector(at: i), inh: Lanes = b.inhibitory.vector(at: i)
         var range: Lanes
         let current: Lanes
         if k.conductance {
@@ -122,15 +97,15 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: FixedLIFBlock
         let held = r .> zero
         let vn = integrated.replacing(with: vi, where: held)
         let fire = vn .>= thresh
+        b.v.store(vn.replacing(with: reset, where: fire), at: i)
+        b.excitatory.store(newE, at: i)
+        b.inhibitory.store(newI, at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
-        store(b.v, i, vn.replacing(with: reset, where: fire))
-        store(b.refractory, i, (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire))
-        UnsafeMutableRawPointer(b.fired + i).storeBytes(of: fired.lowBytes, as: SIMD8<UInt8>.self)
-        store(b.excitatory, i, newE)
-        store(b.inhibitory, i, newI)
-        UnsafeMutableRawPointer(b.slotE + i).storeBytes(of: SIMD8<UInt16>(), as: SIMD8<UInt16>.self)
-        UnsafeMutableRawPointer(b.slotI + i).storeBytes(of: SIMD8<UInt16>(), as: SIMD8<UInt16>.self)
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(SIMD8<UInt16>(), at: i)
+        b.slotI.store(SIMD8<UInt16>(), at: i)
         i += 8
     }
     return (i, anyFired.anyNonzero)

@@ -27,3 +27,17 @@ extension SIMD8 where Scalar == Int64 {
         return pair[0] | pair[1] != 0
     }
 }
+
+extension UnsafeMutablePointer {
+    /// The vector of values from `self + i`.
+    @inline(__always)
+    func vector<V: SIMD>(at i: Int) -> V where V.Scalar == Pointee {
+        UnsafeRawPointer(self + i).loadUnaligned(as: V.self)
+    }
+
+    /// Stores `x` from `self + i`.
+    @inline(__always)
+    func store<V: SIMD>(_ x: V, at i: Int) where V.Scalar == Pointee {
+        UnsafeMutableRawPointer(self + i).storeBytes(of: x, as: V.self)
+    }
+}

@@ -73,19 +73,13 @@ final class KernelSetTests: XCTestCase {
         var s = s
         let n = s.v.count
         var slot = [UInt16](repeating: 0, count: 2 * n)
-        return s.v.withUnsafeMutableBufferPointer { v in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
-        s.refractory.withUnsafeMutableBufferPointer { refr in
-        s.fired.withUnsafeMutableBufferPointer { flags in
-        slot.withUnsafeMutableBufferPointer { slot in
-            let buffers = FixedLIFBlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
-                                               refractory: refr.baseAddress!, fired: flags.baseAddress!,
-                                               slotE: slot.baseAddress!, slotI: slot.baseAddress! + n)
+        return slot.withUnsafeMutableBufferPointer { slot in
             let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
                                       scaleE: U032.from(0.9), scaleI: U032.from(0.75))
-            return updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
-        }}}}}}
+            return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers in
+                updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
+            }
+        }
     }
 
     func testCurrentBasedBlocksMatchScalarKernel() throws {
