@@ -7,6 +7,9 @@ enum ChipImageValidator {
         }
         let m = image.machine
         if let problem = m.problem { throw fail("MACH", problem) }
+        guard image.cores.count <= IdealTimingEngine.maxCores else {
+            throw fail("CORE", "\(image.cores.count) cores; the simulator addresses at most \(IdealTimingEngine.maxCores)")
+        }
         let n = image.network
         guard n.timestepMs > 0, n.timestepMs <= StepConvention.maxTimestepMs, n.durationMs >= 0,
               (n.durationMs / n.timestepMs).rounded() <= Double(StepConvention.maxTicks)

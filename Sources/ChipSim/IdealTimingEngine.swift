@@ -20,25 +20,33 @@ public final class IdealTimingEngine {
     /// Where a delivery stores the sum of its look-ahead loads, at its range's first core.
     private let lookAheadSink: UnsafeMutableBufferPointer<UInt64>
     private let spikes: SpikeExchange
+    private let layout: RingLayout
+    /// Per core, where delivery finds its ring entries this tick (each worker updates its range).
+    private let regions: UnsafeMutableBufferPointer<RegionAddress>
     /// Synapses per core, for balancing ranges of cores.
     public let incomingSynapses: [Int]
+
+    /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
+    public static let maxCores = RingLayout.maxCores
 
     /// `kernels` must be supported by the host (``KernelSet/isSupported``).
     public init(image: ChipImage, arithmetic: Arithmetic, kernels: KernelSet = .best) {
         cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic, kernels: kernels) }
         routes = PacketRoutes(image: image)
         let layout = RingLayout(image: image)
+        self.layout = layout
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout)
-        let size = cores.count * layout.regionSize
-        ring16 = .allocate(capacity: arithmetic == .s1615 ? size : 0)
+        ring16 = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
         ring16.initialize(repeating: 0)
-        ring64 = .allocate(capacity: arithmetic == .float64 ? size : 0)
+        ring64 = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
         ring64.initialize(repeating: 0)
+        regions = .allocate(capacity: cores.count)
         for (c, core) in cores.enumerated() {
             core.attach(RingRegion(
-                ring16: arithmetic == .s1615 ? ring16.baseAddress! + c * layout.regionSize : nil,
-                ring64: arithmetic == .float64 ? ring64.baseAddress! + c * layout.regionSize : nil,
-                slotShift: layout.slotShift, slotMask: layout.slots - 1))
+                ring16: arithmetic == .s1615 ? ring16.baseAddress! + layout.start[c] : nil,
+                ring64: arithmetic == .float64 ? ring64.baseAddress! + layout.start[c] : nil,
+                slotShift: layout.slotShift[c], slotMask: layout.size[c] >> layout.slotShift[c] - 1))
+            regions[c] = RegionAddress(start: layout.start[c], mask: UInt32(layout.size[c] - 1), term: 0)
         }
         events = .allocate(capacity: cores.count)
         events.initialize(repeating: 0)
@@ -56,6 +64,7 @@ public final class IdealTimingEngine {
         events.deallocate()
         saturations.deallocate()
         lookAheadSink.deallocate()
+        regions.deallocate()
     }
 
     /// Phase 1 for one core.
@@ -70,11 +79,12 @@ public final class IdealTimingEngine {
         for c in range {
             events[c] = 0
             saturations[c] = 0
+            regions[c].term = UInt32(truncatingIfNeeded: tick << layout.slotShift[c]) & regions[c].mask
         }
         let spikeCounts = spikes.counts
-        let sum = delivery.deliver(tick: tick, spikes: spikes.buffers, counts: spikeCounts, range: range, ring16: ring16.isEmpty ? nil : ring16.baseAddress,
-                         ring64: ring64.isEmpty ? nil : ring64.baseAddress,
-                         events: events.baseAddress!, saturations: saturations.baseAddress!)
+        let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,
+                                   ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
+                                   events: events.baseAddress!, saturations: saturations.baseAddress!)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         delivery.reachingSources.withUnsafeBufferPointer { sources in
         delivery.reachHasEntry.withUnsafeBufferPointer { hasEntry in

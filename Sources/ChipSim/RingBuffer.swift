@@ -1,26 +1,42 @@
-/// The layout of the engine's ring buffer: one region per core, each `slots` delay slots of
-/// two synapse types × 2^indexBits neurons, the same for every core so that a synapse's entry
-/// is found from one global formula.
+/// The layout of the engine's ring buffer: one region per core, sized by the core's own
+/// synaptic matrix, so that a core with long delays does not enlarge every other core's ring.
 ///
-/// Entry (slot, type, neuron) of core c is at `c · regionSize + slot · 2^(indexBits+1) +
-/// type · 2^indexBits + neuron`, and a synapse of delay d arriving in tick t lands in slot
-/// (t + d) mod slots: the chip's ring-buffer indexing, with every core given the largest
-/// neuron-index width and slot count of the image. Delays up to `slots` keep their meaning, since
-/// a slot is consumed at the start of the tick's update and refilled only after it.
+/// Entry (slot, type, neuron) of core c is at `start[c] + slot · 2^(indexBits+1) +
+/// type · 2^indexBits + neuron`, with the core's own index bits and 2^slotBits slots (the chip's
+/// ring-buffer indexing), and a synapse of delay d arriving in tick t lands in slot
+/// (t + d) mod slots. Delays up to the slot count keep their meaning, since a slot is consumed at
+/// the start of the tick's update and refilled only after it. Every region holds at most 2^16
+/// entries (the chip's ring-buffer index is 16 bits), so a synapse's ring address is its core in
+/// the high and its position in the low 16 bits of one word.
 struct RingLayout {
-    let indexBits: Int
-    let slotBits: Int
+    /// Per core: the offset of its region, its slot shift (1 type bit + index bits) and its
+    /// region size (a power of two, at most 2^16).
+    let start: [Int]
+    let slotShift: [Int]
+    let size: [Int]
+    /// Entries in all regions together.
+    let total: Int
+
+    /// Bits of a ring address that hold the position within the core's region.
+    static let positionBits = 16
+    /// The most cores the addressing holds.
+    static let maxCores = 1 << 16
 
     init(image: ChipImage) {
-        indexBits = image.cores.map(\.synapses.indexBits).max() ?? 0
-        slotBits = image.cores.map(\.synapses.slotBits).max() ?? 0
+        var start: [Int] = [], shift: [Int] = [], size: [Int] = []
+        var total = 0
+        for core in image.cores {
+            let s = SynapticMatrix.typeBits + core.synapses.indexBits
+            start.append(total)
+            shift.append(s)
+            size.append(1 << (core.synapses.slotBits + s))
+            total += size.last!
+        }
+        self.start = start
+        slotShift = shift
+        self.size = size
+        self.total = total
     }
-
-    var slots: Int { 1 << slotBits }
-    /// Bit position of the slot index (1 type bit + index bits).
-    var slotShift: Int { SynapticMatrix.typeBits + indexBits }
-    var regionBits: Int { slotBits + slotShift }
-    var regionSize: Int { 1 << regionBits }
 }
 
 /// One core's region of the ring buffer, by raw pointer (owned by ``IdealTimingEngine``).
@@ -38,4 +54,12 @@ struct RingRegion {
 
     /// Distance between a slot's excitatory and inhibitory entries.
     var typeStride: Int { 1 << (slotShift - SynapticMatrix.typeBits) }
+}
+
+/// Where delivery finds a core's ring entries in one tick: `start + ((position + term) & mask)`
+/// for a synapse's position in the region, with `term` the tick's slot offset.
+struct RegionAddress {
+    var start: Int
+    var mask: UInt32
+    var term: UInt32
 }

@@ -15,8 +15,9 @@ final class SynapticDelivery {
     private let neuronBase: [Int]
     /// Per global source neuron g, its synapses are `targets[synapsesOf[g] ..< synapsesOf[g + 1]]`.
     private let synapsesOf: [Int]
-    /// A synapse's ring position: core · regionSize | ((delay · 2^slotShift + type · 2^indexBits
-    /// + neuron) mod regionSize). Adding `tick << slotShift` modulo the region finds its entry.
+    /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
+    /// + neuron) mod the core's region size), slot shift and region of the target core
+    /// (``RingLayout``). Adding the tick's slot offset modulo the region finds its entry.
     private let targets: [UInt32]
     /// 16-bit chip weights (`s1615`) or float weights (`float64`), parallel to `targets`.
     private let weights16: [UInt16]
@@ -61,16 +62,16 @@ final class SynapticDelivery {
         var targets = [UInt32](repeating: 0, count: counts.last ?? 0)
         var weights16 = [UInt16](repeating: 0, count: arithmetic == .s1615 ? targets.count : 0)
         var weights64 = [Double](repeating: 0, count: arithmetic == .float64 ? targets.count : 0)
-        let regionMask = layout.regionSize - 1
         for (target, source, e) in found {
             let m = cores[target].synapses
             let entry = m.entries[e]
-            let region = target << layout.regionBits
+            let region = target << RingLayout.positionBits
+            let regionMask = layout.size[target] - 1
             for r in 0..<min(Int(entry.rows), cores[source].neuronCount) {
                 let g = base[source] + r
                 for k in m.row(entry, r) {
                     let (index, type, delay) = m.decode(m.words[k])
-                    let position = (delay << layout.slotShift | type << layout.indexBits | index) & regionMask
+                    let position = (delay << layout.slotShift[target] | type << m.indexBits | index) & regionMask
                     targets[fill[g]] = UInt32(region | position)
                     if arithmetic == .s1615 { weights16[fill[g]] = UInt16(m.words[k] >> 16) } else { weights64[fill[g]] = m.weights[k] }
                     fill[g] += 1
@@ -84,17 +85,17 @@ final class SynapticDelivery {
 
     /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
     /// indices at `spikes[s]`) that land on cores in `range`, for tick `tick`; counts synaptic
-    /// events and saturations per target core into `events` and `saturations`.
+    /// events and saturations per target core into `events` and `saturations`. `regions` holds
+    /// every core's ``RegionAddress`` for the tick (those in `range` at least).
     ///
     /// Before it adds a spike's synapses it reads one word per cache line of the next spike's
     /// (Swift has no prefetch instruction): a spike's synapses are cold, and these loads then miss
     /// while this spike's work goes on. It returns their sum, for the caller to store, so that the
     /// loads are not optimised away (measured: 11 % faster at 80k neurons).
-    func deliver(tick: Int, spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, range: Range<Int>, ring16: UnsafeMutablePointer<UInt16>?,
-                 ring64: UnsafeMutablePointer<Double>?, events: UnsafeMutablePointer<Int>, saturations: UnsafeMutablePointer<Int>) -> UInt64 {
-        let regionBits = UInt32(layout.regionBits)
-        let mask = UInt32(layout.regionSize - 1)
-        let tickTerm = UInt32(truncatingIfNeeded: tick << layout.slotShift) & mask
+    func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, range: Range<Int>,
+                 regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
+                 events: UnsafeMutablePointer<Int>, saturations: UnsafeMutablePointer<Int>) -> UInt64 {
+        let regionBits = UInt32(RingLayout.positionBits)
         let lo = UInt32(range.lowerBound) << regionBits, hi = UInt64(range.upperBound) << UInt64(regionBits)
         let whole = range.lowerBound == 0
         return synapsesOf.withUnsafeBufferPointer { synapsesOf in
@@ -124,7 +125,8 @@ final class SynapticDelivery {
                         while k < end {
                             let t = targets[k]
                             if UInt64(t) >= hi { break }
-                            let idx = Int((t & ~mask) | ((t &+ tickTerm) & mask))
+                            let region = regions[Int(t >> regionBits)]
+                            let idx = region.start + Int((t &+ region.term) & region.mask)
                             let sum = UInt32(ring[idx]) &+ UInt32(w16[k])
                             if sum > 0xFFFF {
                                 ring[idx] = 0xFFFF
@@ -139,7 +141,8 @@ final class SynapticDelivery {
                         while k < end {
                             let t = targets[k]
                             if UInt64(t) >= hi { break }
-                            ring[Int((t & ~mask) | ((t &+ tickTerm) & mask))] += w64[k]
+                            let region = regions[Int(t >> regionBits)]
+                            ring[region.start + Int((t &+ region.term) & region.mask)] += w64[k]
                             events[Int(t >> regionBits)] += 1
                             k += 1
                         }

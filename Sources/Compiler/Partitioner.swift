@@ -15,14 +15,16 @@ struct CoreSlice {
 enum Partitioner {
     static func partition(_ network: NetworkSpec, machine: MachineDescription) throws -> [CoreSlice] {
         let perChip = machine.applicationCoresPerChip, chips = machine.chips.count
-        let capacity = chips * perChip
+        let capacity = min(chips * perChip, IdealTimingEngine.maxCores)
         var needed = 0
         for pop in network.populations {
             needed += (pop.size + machine.maxNeuronsPerCore - 1) / machine.maxNeuronsPerCore
             guard needed <= capacity else {
                 let total = network.populations.reduce(0) { $0 + ($1.size + machine.maxNeuronsPerCore - 1) / machine.maxNeuronsPerCore }
                 throw CompileError([Diagnostic(
-                    "the network needs \(total) cores; target '\(machine.name)' has \(capacity) application cores (\(chips) chips × \(perChip)), and population '\(pop.name)' is the first that does not fit; use a larger target (--target)",
+                    capacity < chips * perChip
+                        ? "the network needs \(total) cores; the simulator addresses at most \(capacity), and population '\(pop.name)' is the first that does not fit"
+                        : "the network needs \(total) cores; target '\(machine.name)' has \(capacity) application cores (\(chips) chips × \(perChip)), and population '\(pop.name)' is the first that does not fit; use a larger target (--target)",
                     at: pop.location)])
             }
         }

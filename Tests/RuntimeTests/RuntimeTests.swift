@@ -91,6 +91,28 @@ final class RuntimeTests: XCTestCase {
         }
     }
 
+    /// Cores own ring regions of their own size: a core that holds 7000-tick delays and one
+    /// that holds 1-tick delays deliver on time side by side, in both arithmetics.
+    func testLongAndShortDelaysOnDifferentCores() throws {
+        let image = try compile("""
+        duration: 7100
+        populations:
+          s: {size: 1, model: SpikeSourceArray, spike_times: [5, 2005]}
+          near: {size: 1, model: IF_curr_exp, params: {tau_refrac: 50}, record: [spikes]}
+          far: {size: 1, model: IF_curr_exp, params: {tau_refrac: 50}, record: [spikes]}
+        projections:
+          - {pre: s, post: near, connector: {type: AllToAllConnector}, synapse: {weight: 20, delay: 1}}
+          - {pre: s, post: far, connector: {type: AllToAllConnector}, synapse: {weight: 20, delay: 7000}}
+        """).image
+        for arithmetic in Arithmetic.allCases {
+            let spikes = try simulate(image, arithmetic: arithmetic).spikes
+            let near = spikes.filter { $0.population == 1 }.map(\.tick), far = spikes.filter { $0.population == 2 }.map(\.tick)
+            XCTAssertEqual(near.count, 2, "\(arithmetic)")
+            XCTAssertEqual(far.count, 1, "\(arithmetic): the second spike's arrival is after the run")
+            XCTAssertEqual(far.first.map { $0 - near[0] }, 6999, "\(arithmetic)")
+        }
+    }
+
     func testPoissonSourceRate() throws {
         let image = try compile("""
         duration: 2000
