@@ -86,16 +86,21 @@ public final class IdealTimingEngine {
                                    ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
                                    events: events.baseAddress!, saturations: saturations.baseAddress!)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
-        delivery.reachingSources.withUnsafeBufferPointer { sources in
-        delivery.reachHasEntry.withUnsafeBufferPointer { hasEntry in
-            for c in range {
-                var packets = 0, invalid = 0
-                for k in delivery.reachStart[c]..<delivery.reachStart[c + 1] {
-                    let n = spikeCounts[Int(sources[k])]
-                    if hasEntry[k] { packets += n } else { invalid += n }
+        // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in
+            prefix[0] = 0
+            for s in cores.indices { prefix[s + 1] = prefix[s] + spikeCounts[s] }
+            delivery.reachRuns.withUnsafeBufferPointer { runs in
+            delivery.reachStart.withUnsafeBufferPointer { reachStart in
+                for c in range {
+                    var packets = 0, invalid = 0
+                    for run in runs[reachStart[c]..<reachStart[c + 1]] {
+                        let n = prefix[run.end] - prefix[run.start]
+                        if run.hasEntry { packets += n } else { invalid += n }
+                    }
+                    cores[c].finishTick(packets: packets, events: events[c], saturations: saturations[c], invalidKeys: invalid)
                 }
-                cores[c].finishTick(packets: packets, events: events[c], saturations: saturations[c], invalidKeys: invalid)
-            }
-        }}
+            }}
+        }
     }
 }

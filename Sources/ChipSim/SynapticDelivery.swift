@@ -22,12 +22,11 @@ final class SynapticDelivery {
     /// 16-bit chip weights (`s1615`) or float weights (`float64`), parallel to `targets`.
     private let weights16: [UInt16]
     private let weights64: [Double]
-    /// Per target core c, the source cores whose packets reach it,
-    /// `reachingSources[reachStart[c] ..< reachStart[c + 1]]`, and whether its table has an entry
-    /// for each (a packet without one is an invalid master population table hit).
+    /// Per target core c, the source cores whose packets reach it, as runs of consecutive cores
+    /// `reachRuns[reachStart[c] ..< reachStart[c + 1]]`: a tick's packets onto c are then sums
+    /// over a few runs (usually one) rather than over every reaching core.
     let reachStart: [Int]
-    let reachingSources: [Int32]
-    let reachHasEntry: [Bool]
+    let reachRuns: [ReachRun]
 
     init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout) {
         self.layout = layout
@@ -35,26 +34,29 @@ final class SynapticDelivery {
         var base = [Int](repeating: 0, count: cores.count + 1)
         for (c, core) in cores.enumerated() { base[c + 1] = base[c] + core.neuronCount }
         neuronBase = base
-        var reachStart = [0], reachingSources: [Int32] = [], reachHasEntry: [Bool] = []
+        var reachStart = [0], reachRuns: [ReachRun] = []
         // Pass 1: find each target's table entry per reaching source; count synapses per source neuron.
         var counts = [Int](repeating: 0, count: base[cores.count] + 1)
         var found: [(target: Int, source: Int, entry: Int)] = []
         for target in cores.indices {
             let m = cores[target].synapses
-            for source in routes.incoming[target] {
+            for source in routes.incoming[target].sorted() {
                 let e = m.lookup(cores[source].keyBase)
-                reachingSources.append(Int32(source))
-                reachHasEntry.append(e != nil)
+                if let last = reachRuns.indices.last, reachRuns.count > reachStart.last!,
+                   reachRuns[last].end == source, reachRuns[last].hasEntry == (e != nil) {
+                    reachRuns[last].end += 1
+                } else {
+                    reachRuns.append(ReachRun(start: source, end: source + 1, hasEntry: e != nil))
+                }
                 guard let e else { continue }
                 found.append((target, source, e))
                 let entry = m.entries[e]
                 for r in 0..<min(Int(entry.rows), cores[source].neuronCount) { counts[base[source] + r + 1] += m.row(entry, r).count }
             }
-            reachStart.append(reachingSources.count)
+            reachStart.append(reachRuns.count)
         }
         self.reachStart = reachStart
-        self.reachingSources = reachingSources
-        self.reachHasEntry = reachHasEntry
+        self.reachRuns = reachRuns
         for g in 1..<counts.count { counts[g] += counts[g - 1] }
         synapsesOf = counts
         // Pass 2: fill, in target-core order within each source neuron.
@@ -163,4 +165,12 @@ final class SynapticDelivery {
         }
         return lo
     }
+}
+
+/// Consecutive source cores `start ..< end` whose packets reach a core, and whether its master
+/// population table has an entry for them (a packet without one is an invalid key).
+struct ReachRun {
+    var start: Int
+    var end: Int
+    var hasEntry: Bool
 }

@@ -77,15 +77,17 @@ final class RuntimeTests: XCTestCase {
             let yaml = RandomNetworks.yaml(seed: seed, sourcesFireOnce: true)
             let image = try NetworkCompiler.compile(try NetworkParser.parse(yaml, file: "r.yaml"), target: m).image
             let report = try simulate(image, arithmetic: .float64, durationMs: 20)
-            var fromSources = 0
+            var fromSources = 0, packets = 0
             for core in image.cores {
                 for e in core.synapses.entries {
                     let source = image.cores.first { $0.keyBase == e.key }!
                     guard image.populations[source.population].model == .spikeSourceArray else { continue }
                     for r in 0..<Int(e.rows) { fromSources += core.synapses.row(e, r).count }
+                    packets += source.neuronCount  // each source neuron's one packet reaches this core
                 }
             }
             XCTAssertEqual(report.summary.synapticEvents, fromSources, "seed \(seed)")
+            XCTAssertEqual(report.provenance.cores.map(\.packetsReceived).reduce(0, +), packets, "seed \(seed)")
             XCTAssertEqual(report.summary.provenance.droppedPackets, 0)
             XCTAssertEqual(report.summary.provenance.invalidKeys, 0)
         }
