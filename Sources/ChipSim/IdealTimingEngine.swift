@@ -3,9 +3,10 @@
 ///
 /// 1. ``update(core:tick:)`` for every core: its neurons take in the inputs due this tick,
 ///    update and fire;
-/// 2. once every core has updated, ``deliver(cores:tick:)`` for disjoint contiguous ranges of
-///    cores covering them all: every core's spikes of the tick are added into the ring-buffer
-///    regions of the cores in the range, and each of those cores costs its tick.
+/// 2. once every core has updated, ``deliver(part:tick:)`` for every part of the engine's
+///    ``partition`` (contiguous ranges of cores covering them all): every core's spikes of the
+///    tick are added into the ring-buffer regions of the part's cores, and each of those cores
+///    costs its tick.
 ///
 /// Each phase writes only the state of the cores it is given, so the result does not depend on
 /// how cores are split among threads.
@@ -17,25 +18,27 @@ public final class IdealTimingEngine {
     private let ring64: UnsafeMutableBufferPointer<Double>
     private let events: UnsafeMutableBufferPointer<Int>
     private let saturations: UnsafeMutableBufferPointer<Int>
-    /// Where a delivery stores the sum of its look-ahead loads, at its range's first core.
+    /// The cores split into contiguous ranges, one per worker, for ``deliver(part:tick:)``.
+    public let partition: [Range<Int>]
+    /// Where a delivery stores the sum of its look-ahead loads, at its part's first core.
     private let lookAheadSink: UnsafeMutableBufferPointer<UInt64>
     private let spikes: SpikeExchange
     private let layout: RingLayout
     /// Per core, where delivery finds its ring entries this tick (each worker updates its range).
     private let regions: UnsafeMutableBufferPointer<RegionAddress>
-    /// Synapses per core, for balancing ranges of cores.
-    public let incomingSynapses: [Int]
 
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
     public static let maxCores = RingLayout.maxCores
 
-    /// `kernels` must be supported by the host (``KernelSet/isSupported``).
-    public init(image: ChipImage, arithmetic: Arithmetic, kernels: KernelSet = .best) {
+    /// `kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1) is the
+    /// number of workers the delivery phase is split over, balanced by the cores' synapse counts.
+    public init(image: ChipImage, arithmetic: Arithmetic, kernels: KernelSet = .best, parts: Int = 1) {
         cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic, kernels: kernels) }
         routes = PacketRoutes(image: image)
         let layout = RingLayout(image: image)
         self.layout = layout
-        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout)
+        partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 }, parts: min(max(parts, 1), max(image.cores.count, 1)))
+        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
         ring16 = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
         ring16.initialize(repeating: 0)
         ring64 = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
@@ -55,7 +58,6 @@ public final class IdealTimingEngine {
         lookAheadSink = .allocate(capacity: cores.count)
         lookAheadSink.initialize(repeating: 0)
         spikes = SpikeExchange(capacities: cores.map(\.neuronCount))
-        incomingSynapses = image.cores.map(\.synapses.words.count)
     }
 
     deinit {
@@ -74,15 +76,16 @@ public final class IdealTimingEngine {
         spikes.publish(core: c, core.spikes)
     }
 
-    /// Phase 2 for a contiguous range of cores.
-    public func deliver(cores range: Range<Int>, tick: Int) {
+    /// Phase 2 for part `part` of the ``partition``.
+    public func deliver(part: Int, tick: Int) {
+        let range = partition[part]
         for c in range {
             events[c] = 0
             saturations[c] = 0
             regions[c].term = UInt32(truncatingIfNeeded: tick << layout.slotShift[c]) & regions[c].mask
         }
         let spikeCounts = spikes.counts
-        let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,
+        let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                                    ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
                                    events: events.baseAddress!, saturations: saturations.baseAddress!)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
@@ -102,5 +105,24 @@ public final class IdealTimingEngine {
                 }
             }}
         }
+    }
+
+    /// Splits 0..<weights.count into `parts` contiguous ranges of about equal total weight.
+    static func balancedRanges(weights: [Int], parts: Int) -> [Range<Int>] {
+        let total = weights.reduce(0, +)
+        var ranges: [Range<Int>] = []
+        var start = 0, acc = 0
+        for p in 1..<parts {
+            let goal = total * p / parts
+            var end = start
+            while end < weights.count - (parts - p), acc + weights[end] <= goal || end == start {
+                acc += weights[end]
+                end += 1
+            }
+            ranges.append(start..<end)
+            start = end
+        }
+        ranges.append(start..<weights.count)
+        return ranges
     }
 }

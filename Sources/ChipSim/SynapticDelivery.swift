@@ -13,8 +13,13 @@ final class SynapticDelivery {
     let layout: RingLayout
     /// Per source core, the global index of its neuron 0.
     private let neuronBase: [Int]
-    /// Per global source neuron g, its synapses are `targets[synapsesOf[g] ..< synapsesOf[g + 1]]`.
-    private let synapsesOf: [Int]
+    /// Global source neurons (all cores' neurons together).
+    private let neurons: Int
+    /// Where each part of the partition starts in each neuron's synapses: for part p and global
+    /// source neuron g, the synapses onto the part's cores are `targets[cut[p · neurons + g] ..<
+    /// cut[(p + 1) · neurons + g]]` (part 0 starts at the neuron's first synapse, the row after
+    /// the last part is one past its last).
+    private let cut: [Int]
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
     /// + neuron) mod the core's region size), slot shift and region of the target core
     /// (``RingLayout``). Adding the tick's slot offset modulo the region finds its entry.
@@ -28,7 +33,8 @@ final class SynapticDelivery {
     let reachStart: [Int]
     let reachRuns: [ReachRun]
 
-    init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout) {
+    /// `partition` splits the cores into contiguous ranges, one per worker, in order.
+    init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout, partition: [Range<Int>]) {
         self.layout = layout
         let cores = image.cores
         var base = [Int](repeating: 0, count: cores.count + 1)
@@ -58,7 +64,6 @@ final class SynapticDelivery {
         self.reachStart = reachStart
         self.reachRuns = reachRuns
         for g in 1..<counts.count { counts[g] += counts[g - 1] }
-        synapsesOf = counts
         // Pass 2: fill, in target-core order within each source neuron.
         var fill = Array(counts.dropLast())
         var targets = [UInt32](repeating: 0, count: counts.last ?? 0)
@@ -83,30 +88,47 @@ final class SynapticDelivery {
         self.targets = targets
         self.weights16 = weights16
         self.weights64 = weights64
+        // Targets are sorted by core within each neuron: each part's cut is a binary search.
+        let n = base[cores.count]
+        neurons = n
+        var cut = [Int](repeating: 0, count: (partition.count + 1) * n)
+        for g in 0..<n {
+            cut[g] = counts[g]
+            cut[partition.count * n + g] = counts[g + 1]
+            for p in partition.indices.dropFirst() {
+                let first = UInt32(partition[p].lowerBound) << RingLayout.positionBits
+                var lo = cut[(p - 1) * n + g], hi = counts[g + 1]
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
+                }
+                cut[p * n + g] = lo
+            }
+        }
+        self.cut = cut
     }
 
     /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
-    /// indices at `spikes[s]`) that land on cores in `range`, for tick `tick`; counts synaptic
-    /// events and saturations per target core into `events` and `saturations`. `regions` holds
-    /// every core's ``RegionAddress`` for the tick (those in `range` at least).
+    /// indices at `spikes[s]`) that land on the cores of part `part` of the partition; counts
+    /// synaptic events and saturations per target core into `events` and `saturations`.
+    /// `regions` holds every core's ``RegionAddress`` for the tick (those of the part at least).
     ///
     /// Before it adds a spike's synapses it reads one word per cache line of the next spike's
     /// (Swift has no prefetch instruction): a spike's synapses are cold, and these loads then miss
     /// while this spike's work goes on. It returns their sum, for the caller to store, so that the
     /// loads are not optimised away (measured: 11 % faster at 80k neurons).
-    func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, range: Range<Int>,
+    func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, part: Int,
                  regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
                  events: UnsafeMutablePointer<Int>, saturations: UnsafeMutablePointer<Int>) -> UInt64 {
         let regionBits = UInt32(RingLayout.positionBits)
-        let lo = UInt32(range.lowerBound) << regionBits, hi = UInt64(range.upperBound) << UInt64(regionBits)
-        let whole = range.lowerBound == 0
-        return synapsesOf.withUnsafeBufferPointer { synapsesOf in
+        let first = part * neurons, next = (part + 1) * neurons
+        return cut.withUnsafeBufferPointer { cut in
         targets.withUnsafeBufferPointer { targets in
         weights16.withUnsafeBufferPointer { w16 in
         weights64.withUnsafeBufferPointer { w64 in
             var touched: UInt64 = 0
             @inline(__always) func touch(_ g: Int) {
-                let start = synapsesOf[g], end = synapsesOf[g + 1]
+                let start = cut[first + g], end = cut[next + g]
                 var k = start
                 while k < end { touched &+= UInt64(targets[k]); k += 16 }
                 k = start
@@ -119,14 +141,11 @@ final class SynapticDelivery {
                 for (j, neuron) in fired.enumerated() {
                     let g = base + Int(neuron)
                     if j + 1 < fired.count { touch(base + Int(fired[j + 1])) }
-                    var a = synapsesOf[g]
-                    let end = synapsesOf[g + 1]
-                    if !whole { a = Self.firstIndex(targets, a, end) { $0 >= lo } }
-                    var k = a
+                    var k = cut[first + g]
+                    let end = cut[next + g]
                     if let ring = ring16 {
                         while k < end {
                             let t = targets[k]
-                            if UInt64(t) >= hi { break }
                             let region = regions[Int(t >> regionBits)]
                             let idx = region.start + Int((t &+ region.term) & region.mask)
                             let sum = UInt32(ring[idx]) &+ UInt32(w16[k])
@@ -142,7 +161,6 @@ final class SynapticDelivery {
                     } else if let ring = ring64 {
                         while k < end {
                             let t = targets[k]
-                            if UInt64(t) >= hi { break }
                             let region = regions[Int(t >> regionBits)]
                             ring[region.start + Int((t &+ region.term) & region.mask)] += w64[k]
                             events[Int(t >> regionBits)] += 1
@@ -153,17 +171,6 @@ final class SynapticDelivery {
             }
             return touched
         }}}}
-    }
-
-    /// The first index in a..<b whose target satisfies `p` (targets are sorted by core).
-    @inline(__always)
-    private static func firstIndex(_ targets: UnsafeBufferPointer<UInt32>, _ a: Int, _ b: Int, _ p: (UInt32) -> Bool) -> Int {
-        var lo = a, hi = b
-        while lo < hi {
-            let mid = (lo + hi) >> 1
-            if p(targets[mid]) { hi = mid } else { lo = mid + 1 }
-        }
-        return lo
     }
 }
 

@@ -34,28 +34,9 @@ public final class Simulator {
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
         self.image = image
         self.options = options
-        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic, kernels: options.kernels)
         threads = min(options.threads, max(image.cores.count, 1))
-        ranges = Simulator.balancedRanges(weights: engine.incomingSynapses.map { $0 + 64 }, parts: threads)
-    }
-
-    /// Splits 0..<weights.count into `parts` contiguous ranges of about equal total weight.
-    static func balancedRanges(weights: [Int], parts: Int) -> [Range<Int>] {
-        let total = weights.reduce(0, +)
-        var ranges: [Range<Int>] = []
-        var start = 0, acc = 0
-        for p in 1..<parts {
-            let goal = total * p / parts
-            var end = start
-            while end < weights.count - (parts - p), acc + weights[end] <= goal || end == start {
-                acc += weights[end]
-                end += 1
-            }
-            ranges.append(start..<end)
-            start = end
-        }
-        ranges.append(start..<weights.count)
-        return ranges
+        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic, kernels: options.kernels, parts: threads)
+        ranges = engine.partition
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
@@ -72,7 +53,7 @@ public final class Simulator {
             for tick in 0..<ticks {
                 try recorder.sampleTraces(tick: tick, cores: cores)
                 for c in cores.indices { engine.update(core: c, tick: tick) }
-                engine.deliver(cores: 0..<cores.count, tick: tick)
+                engine.deliver(part: 0, tick: tick)
                 tally.count(cores, engine.routes)
                 try recorder.recordSpikes(tick: tick, cores: cores)
             }
@@ -103,7 +84,7 @@ public final class Simulator {
                 if failure.isSet { return }
                 for c in ranges[w] { engine.update(core: c, tick: tick) }
                 barrier.wait()
-                engine.deliver(cores: ranges[w], tick: tick)
+                engine.deliver(part: w, tick: tick)
                 barrier.wait()
                 if w == 0 {
                     localTally.count(cores, engine.routes)
