@@ -71,10 +71,12 @@ public final class IdealTimingEngine {
 
     /// Phase 1 for one core.
     public func update(core c: Int, tick: Int) {
-        let core = cores[c]
-        core.update(tick: tick)
-        spikes.publish(core: c, core.spikes)
+        cores[c].update(tick: tick)
+        cores[c].publishSpikes(to: spikes, as: c)
     }
+
+    /// The spikes of the tick, once every core has updated.
+    public var tickSpikes: TickSpikes { spikes.view }
 
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {

@@ -45,3 +45,22 @@ final class SpikeExchange {
         counts[c] = spikes.count
     }
 }
+
+/// The spikes every core sent in the current tick, read without reference counting; valid from
+/// the end of the update phase until the next one starts.
+public struct TickSpikes {
+    fileprivate let buffers: UnsafePointer<UnsafeMutablePointer<UInt16>>
+    fileprivate let counts: UnsafePointer<Int>
+
+    /// How many spikes core `c` sent.
+    @inline(__always)
+    public func count(core c: Int) -> Int { counts[c] }
+
+    /// Core `c`'s spikes (local neuron indices, in index order).
+    @inline(__always)
+    public func spikes(core c: Int) -> UnsafeBufferPointer<UInt16> { UnsafeBufferPointer(start: buffers[c], count: counts[c]) }
+}
+
+extension SpikeExchange {
+    var view: TickSpikes { TickSpikes(buffers: buffers, counts: counts) }
+}

@@ -92,18 +92,18 @@ public final class Recorder {
         }
     }
 
-    func recordSpikes(tick: Int, cores: [NeuronCore]) throws {
+    func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes) throws {
         var stamp: [UInt8]?
         for p in populationOrder {
             var count = 0
-            for c in populationCores[p] { count += cores[c].spikes.count }
+            for c in populationCores[p] { count += tickSpikes.count(core: c) }
             spikeCounts[p] += count
             guard recordsSpikes[p], count > 0 else { continue }
             var neurons: [Int] = []
             neurons.reserveCapacity(count)
             for c in populationCores[p] {
                 let first = firstNeuron[c]
-                for n in cores[c].spikes { neurons.append(first + Int(n)) }
+                for n in tickSpikes.spikes(core: c) { neurons.append(first + Int(n)) }
             }
             neurons.sort()
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }

@@ -54,8 +54,8 @@ public final class Simulator {
                 try recorder.sampleTraces(tick: tick, cores: cores)
                 for c in cores.indices { engine.update(core: c, tick: tick) }
                 engine.deliver(part: 0, tick: tick)
-                tally.count(cores, engine.routes)
-                try recorder.recordSpikes(tick: tick, cores: cores)
+                tally.count(engine.tickSpikes, engine.routes)
+                try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
             }
         } else {
             try runOnWorkers(recorder: recorder, tally: &tally)
@@ -87,9 +87,9 @@ public final class Simulator {
                 engine.deliver(part: w, tick: tick)
                 barrier.wait()
                 if w == 0 {
-                    localTally.count(cores, engine.routes)
+                    localTally.count(engine.tickSpikes, engine.routes)
                     failure.capture {
-                        try recorder.recordSpikes(tick: tick, cores: cores)
+                        try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
                         if tick + 1 < ticks { try recorder.sampleTraces(tick: tick + 1, cores: cores) }
                     }
                 }
@@ -142,9 +142,9 @@ struct TrafficTally {
 
     init(cores: Int) { spikesPerCore = Array(repeating: 0, count: cores) }
 
-    mutating func count(_ cores: [NeuronCore], _ routes: PacketRoutes) {
-        for (c, core) in cores.enumerated() where !core.spikes.isEmpty {
-            let n = core.spikes.count
+    mutating func count(_ spikes: TickSpikes, _ routes: PacketRoutes) {
+        for c in spikesPerCore.indices where spikes.count(core: c) > 0 {
+            let n = spikes.count(core: c)
             spikesPerCore[c] += n
             if routes.routerCrossings[c] > 0 {
                 packetsSent += n
