@@ -25,6 +25,8 @@ public final class Recorder {
     private let firstNeuron: [Int]
     /// Per population, `name,` as the start of its rows.
     private let rowPrefix: [[UInt8]]
+    /// Scratch: one population's spiking neurons in a tick.
+    private var neurons: [Int] = []
 
     /// Spikes per population, recorded or not.
     public private(set) var spikeCounts: [Int]
@@ -99,8 +101,7 @@ public final class Recorder {
             for c in populationCores[p] { count += tickSpikes.count(core: c) }
             spikeCounts[p] += count
             guard recordsSpikes[p], count > 0 else { continue }
-            var neurons: [Int] = []
-            neurons.reserveCapacity(count)
+            neurons.removeAll(keepingCapacity: true)
             for c in populationCores[p] {
                 let first = firstNeuron[c]
                 for n in tickSpikes.spikes(core: c) { neurons.append(first + Int(n)) }
@@ -108,9 +109,9 @@ public final class Recorder {
             neurons.sort()
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
             if let spikeFile {
-                let suffix = stamp ?? Array(",\(time(tick))\n".utf8)
+                let suffix = stamp ?? Array(",\(time(tick))\n".utf8), prefix = rowPrefix[p]
                 stamp = suffix
-                for n in neurons { try spikeFile.write(rowPrefix[p], n, suffix) }
+                for n in neurons { try spikeFile.write(prefix, n, suffix) }
             }
         }
         ticksSinceFlush += 1
