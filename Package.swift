@@ -1,11 +1,13 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// The AVX-512 kernels are compiled for AVX-512 and called only on hosts that have it.
+// The block kernels are compiled once per instruction set and called only on hosts that have it.
 #if arch(x86_64)
 let avx512Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "skylake-avx512"])]
+let avx2Settings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 #else
 let avx512Settings: [SwiftSetting] = []
+let avx2Settings: [SwiftSetting] = []
 #endif
 
 let package = Package(
@@ -22,9 +24,13 @@ let package = Package(
     ],
     targets: [
         // The hardware: machine description, chip image, core models, router. Knows nothing of YAML.
-        .target(name: "ChipSim", dependencies: ["ChipSimAVX512"]),
-        // ChipSim's LIF updates in AVX-512 lanes; its only dependant checks the CPU first.
-        .target(name: "ChipSimAVX512", swiftSettings: avx512Settings),
+        .target(name: "ChipSim", dependencies: ["ChipSimBlockTypes", "ChipSimAVX512", "ChipSimAVX2"]),
+        // The state and constants the block kernels take, compiled for any CPU.
+        .target(name: "ChipSimBlockTypes"),
+        // ChipSim's LIF updates eight neurons at a time, compiled for AVX-512 and (from the same
+        // files, linked) for AVX2; their only dependant checks the CPU first.
+        .target(name: "ChipSimAVX512", dependencies: ["ChipSimBlockTypes"], swiftSettings: avx512Settings),
+        .target(name: "ChipSimAVX2", dependencies: ["ChipSimBlockTypes"], swiftSettings: avx2Settings),
         // Front ends and lowering passes onto a MachineDescription. Knows nothing of threads.
         .target(name: "Compiler", dependencies: ["ChipSim", .product(name: "Yams", package: "Yams")]),
         // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5).

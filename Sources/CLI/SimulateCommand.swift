@@ -28,7 +28,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Worker threads (the spikes do not depend on it; more pay off from about 50,000 neurons).")
     var threads: Int = 1
 
-    @Option(help: "Neuron kernels: scalar or avx512 (default: the fastest this CPU runs; the results are the same).")
+    @Option(help: "Neuron kernels: scalar, avx2 or avx512 (default: the fastest this CPU runs; the results are the same).")
     var kernels: KernelSet?
 
     @Option(help: "Run directory to write.")
@@ -40,7 +40,9 @@ struct SimulateCommand: ParsableCommand {
     func validate() throws {
         if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a number of ms ≥ 0") }
         if threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let kernels, !kernels.isSupported { throw ValidationError("--kernels \(kernels) needs a CPU this one is not (AVX-512 F, DQ, BW and VL); use --kernels scalar") }
+        if let kernels, !kernels.isSupported {
+            throw ValidationError("--kernels \(kernels) needs CPU features this one lacks (\(kernels.requiredFlags.sorted().joined(separator: ", "))); use --kernels scalar")
+        }
         if timing == .cycle { throw ValidationError("--timing cycle (the cycle-level event engine) is not available yet; use --timing ideal") }
     }
 

@@ -1,4 +1,4 @@
-import ChipSimAVX512
+import ChipSimBlockTypes
 
 /// Per-neuron state of a core, structure of arrays. `Value` is `Double` in `float64`; in the
 /// chip's arithmetic it is `Int64` holding an S16.15 number (always within Int32's range) in a

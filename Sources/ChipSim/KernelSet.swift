@@ -2,33 +2,46 @@ import Foundation
 
 /// Which implementation of the neuron kernels a core runs. Every set gives bit-for-bit the same
 /// results (the tests hold them to it); they differ in speed only.
+///
+/// The block kernels update the LIF models eight neurons at a time: S16.15 IF_curr_exp and
+/// IF_cond_exp (falling back to the scalar loop for any block in which a value saturates) and
+/// `float64` IF_curr_exp. The other models run their scalar loops under every set.
 public enum KernelSet: String, Sendable, CaseIterable {
     /// Portable scalar loops, for any CPU.
     case scalar
-    /// The LIF updates eight neurons at a time in AVX-512 lanes (module `ChipSimAVX512`): S16.15
-    /// IF_curr_exp and IF_cond_exp, falling back to the scalar loop for any block in which a value
-    /// saturates, and `float64` IF_curr_exp. The other models run their scalar loops.
+    /// The block kernels compiled for AVX2 (x86-64-v3, Haswell and later; module `ChipSimAVX2`).
+    case avx2
+    /// The block kernels compiled for AVX-512 (F, DQ, BW, VL; module `ChipSimAVX512`).
     case avx512
 
     /// The fastest set this host can run.
-    public static let best: KernelSet = HostCPU.hasAVX512 ? .avx512 : .scalar
+    public static let best: KernelSet = allCases.last { $0.isSupported } ?? .scalar
 
     /// Whether this host can run the set.
-    public var isSupported: Bool { self == .scalar || HostCPU.hasAVX512 }
+    public var isSupported: Bool { HostCPU.flags.isSuperset(of: requiredFlags) }
+
+    /// The `/proc/cpuinfo` flags of the instruction set the set's module is compiled for.
+    public var requiredFlags: Set<Substring> {
+        let avx2: Set<Substring> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]
+        switch self {
+        case .scalar: return []
+        case .avx2: return avx2
+        case .avx512: return avx2.union(["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx512cd"])
+        }
+    }
 }
 
 /// What the host CPU offers, read once from the operating system.
 enum HostCPU {
-    /// AVX-512 F, DQ, BW and VL, as enabled by the kernel (Linux lists a feature in
-    /// `/proc/cpuinfo` only when it has enabled its register state).
-    static let hasAVX512: Bool = {
+    /// The CPU's feature flags as the kernel lists them: Linux lists a feature in `/proc/cpuinfo`
+    /// only when it has enabled its register state. Empty elsewhere (only the scalar set runs).
+    static let flags: Set<Substring> = {
         #if arch(x86_64) && os(Linux)
         guard let info = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
-              let flags = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
-        let present = Set(flags.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
-        return ["avx512f", "avx512dq", "avx512bw", "avx512vl"].allSatisfy { present.contains(Substring($0)) }
+              let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return [] }
+        return Set(line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }))
         #else
-        return false
+        return []
         #endif
     }()
 }

@@ -1,4 +1,6 @@
+import ChipSimAVX2
 import ChipSimAVX512
+import ChipSimBlockTypes
 import Foundation
 
 /// Step convention shared by every kernel (documented in `docs/step-semantics.md`): in tick n
@@ -73,11 +75,12 @@ struct ExactCurrentLIF {
         let n = s.v.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
             var fired = false, done = 0
-            if kernels == .avx512 {
+            if kernels != .scalar {
                 let constants = ExactLIFBlockConstants(
                     p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
                     vReset: vReset, vThresh: vThresh, scaleE: slot.scaleE, scaleI: slot.scaleI, refractoryTicks: refractoryTicks)
-                (done, fired) = updateExactLIFBlocks(constants, state, count: n)
+                (done, fired) = kernels == .avx512 ? ChipSimAVX512.updateExactLIFBlocks(constants, state, count: n)
+                                                   : ChipSimAVX2.updateExactLIFBlocks(constants, state, count: n)
             }
             fired = update(done..<n, state, slot) || fired
             if fired { collectSpikes(state.fired, n, &spikes) }
@@ -189,10 +192,11 @@ struct FixedLIF {
         let n = s.v.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
             var fired = false, i = 0
-            if kernels == .avx512 {
+            if kernels != .scalar {
                 let constants = blockConstants(slot)
                 while i + 8 <= n {
-                    let (stop, blockFired) = updateFixedLIFBlocks(constants, state, from: i, to: n)
+                    let (stop, blockFired) = kernels == .avx512 ? ChipSimAVX512.updateFixedLIFBlocks(constants, state, from: i, to: n)
+                                                                : ChipSimAVX2.updateFixedLIFBlocks(constants, state, from: i, to: n)
                     fired = fired || blockFired
                     i = stop
                     if i + 8 <= n {

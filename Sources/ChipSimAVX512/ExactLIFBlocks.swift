@@ -1,29 +1,8 @@
+import ChipSimBlockTypes
+
 /// IF_curr_exp in `float64` (the exact propagator) eight neurons at a time in AVX-512 lanes, for
 /// ChipSim's `ExactCurrentLIF`: the same expressions in the same order as its scalar loop, so the
 /// same results bit for bit (Swift does not contract a·b + c into a fused multiply-add).
-
-/// The propagator's constants (see ChipSim's `ExactCurrentLIF`).
-public struct ExactLIFBlockConstants {
-    /// e^(−h/τm), and the input currents' effect on V over a step, mV per nA.
-    public var p22: Double, p21e: Double, p21i: Double
-    /// p20 · i_offset: the offset current's effect on V over a step, mV.
-    public var drive: Double
-    /// e^(−h/τsyn) per synapse type.
-    public var p11e: Double, p11i: Double
-    /// mV.
-    public var vRest: Double, vReset: Double, vThresh: Double
-    /// Per synapse type, the factor each arrival is scaled by.
-    public var scaleE: Double, scaleI: Double
-    /// Ticks a neuron is held after it fires.
-    public var refractoryTicks: Int64
-
-    public init(p22: Double, p21e: Double, p21i: Double, drive: Double, p11e: Double, p11i: Double, vRest: Double, vReset: Double,
-                vThresh: Double, scaleE: Double, scaleI: Double, refractoryTicks: Int64) {
-        self.p22 = p22; self.p21e = p21e; self.p21i = p21i; self.drive = drive; self.p11e = p11e; self.p11i = p11i
-        self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.scaleE = scaleE; self.scaleI = scaleI
-        self.refractoryTicks = refractoryTicks
-    }
-}
 
 /// Updates the neurons 0 ..< 8·⌊n/8⌋ and returns how many that is and whether any fired; the
 /// caller updates the rest.

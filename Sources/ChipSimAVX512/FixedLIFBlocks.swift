@@ -1,3 +1,5 @@
+import ChipSimBlockTypes
+
 /// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes,
 /// for CPUs with AVX-512 (F, DQ, BW, VL): this module alone is compiled for them, and ChipSim
 /// calls it only after it has checked the host CPU.
@@ -7,38 +9,6 @@
 /// eight in which an intermediate value leaves the S16.15 (Int32) range. Where none does, every
 /// clamp of the scalar kernel is the identity and the results are bit for bit the same; a block
 /// it gives up on is left untouched for the scalar kernel to update.
-
-/// The kernel's constants, as the scalar kernel holds them, widened to 64 bits.
-public struct FixedLIFBlockConstants {
-    /// e^(−h/τm), U0.32.
-    public var expTC: Int64
-    /// τm / cm, S16.15 (MΩ).
-    public var resistance: Int64
-    /// e^(−h/τsyn) per synapse type, U0.32.
-    public var decayE: Int64, decayI: Int64
-    /// S16.15 mV (and nA for `iOffset`).
-    public var vRest: Int64, vReset: Int64, vThresh: Int64, iOffset: Int64
-    /// Reversal potentials of IF_cond_exp, S16.15 mV.
-    public var eRevE: Int64, eRevI: Int64
-    /// Whether the inputs are conductances (IF_cond_exp), held scaled by 2^conductanceShift.
-    public var conductance: Bool
-    public var conductanceShift: Int64
-    /// Ticks a neuron is held after it fires.
-    public var refractoryTicks: Int64
-    /// Per synapse type: a 16-bit ring entry becomes S16.15 by 2^shift (a right shift when
-    /// negative), then is scaled by a U0.32 factor.
-    public var shiftE: Int64, shiftI: Int64
-    public var scaleE: Int64, scaleI: Int64
-
-    public init(expTC: Int64, resistance: Int64, decayE: Int64, decayI: Int64, vRest: Int64, vReset: Int64, vThresh: Int64,
-                iOffset: Int64, eRevE: Int64, eRevI: Int64, conductance: Bool, conductanceShift: Int64, refractoryTicks: Int64,
-                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64) {
-        self.expTC = expTC; self.resistance = resistance; self.decayE = decayE; self.decayI = decayI
-        self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.iOffset = iOffset
-        self.eRevE = eRevE; self.eRevI = eRevI; self.conductance = conductance; self.conductanceShift = conductanceShift
-        self.refractoryTicks = refractoryTicks; self.shiftE = shiftE; self.shiftI = shiftI; self.scaleE = scaleE; self.scaleI = scaleI
-    }
-}
 
 /// Updates blocks of eight neurons from `start` while a whole block fits before `end`; stops at
 /// the first block with an intermediate outside the Int32 range, without touching it. Returns

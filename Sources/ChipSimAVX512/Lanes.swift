@@ -1,3 +1,5 @@
+import ChipSimBlockTypes
+
 /// Eight 64-bit lanes: the kernels' working width.
 typealias Lanes = SIMD8<Int64>
 

@@ -1,5 +1,7 @@
 @testable import ChipSim
+import ChipSimAVX2
 import ChipSimAVX512
+import ChipSimBlockTypes
 import XCTest
 
 /// The AVX-512 block kernels against the scalar loops, which define the models: bit for bit, on
@@ -30,15 +32,22 @@ final class KernelSetTests: XCTestCase {
         return s
     }
 
+    /// The block-kernel sets this CPU runs.
+    static var blockSets: [KernelSet] { KernelSet.allCases.filter { $0 != .scalar && $0.isSupported } }
+
     func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64) throws {
-        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU has no AVX-512; the avx512 kernels cannot run here")
+        try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
+        for set in Self.blockSets { check(parameters, conductance: conductance, shifts: shifts, n: n, seed: seed, set: set) }
+    }
+
+    func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64, set: KernelSet) {
         let kernel = FixedLIF(parameters, dt: 1, conductance: conductance)
         var rng = RandomStream(seed: seed, stream: [1])
         var scalar = Self.randomState(n, &rng), wide = scalar
         var slotScalar = [UInt16](repeating: 0, count: 2 * n), slotWide = slotScalar
         var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
         var totalSpikes = 0
-        XCTAssertLessThan(Self.firstBlockHandedBack(kernel, scalar, shifts: shifts), n - n % 8,
+        XCTAssertLessThan(Self.firstBlockHandedBack(kernel, scalar, shifts: shifts, set: set), n - n % 8,
                           "the data has a block the block kernel must hand back to the scalar kernel")
         for tick in 0..<300 {
             for k in 0..<(2 * n) {
@@ -53,15 +62,15 @@ final class KernelSetTests: XCTestCase {
                                   scaleE: U032.from(0.9), scaleI: U032.from(0.75))
                     }
                     kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
-                    kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: .avx512)
+                    kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
                 }
             }
-            XCTAssertEqual(spikesWide, spikesScalar, "tick \(tick)")
-            XCTAssertEqual(wide.v, scalar.v, "tick \(tick)")
-            XCTAssertEqual(wide.excitatory, scalar.excitatory, "tick \(tick)")
-            XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "tick \(tick)")
-            XCTAssertEqual(wide.refractory, scalar.refractory, "tick \(tick)")
-            XCTAssertEqual(slotWide, slotScalar, "tick \(tick): the slot is consumed")
+            XCTAssertEqual(spikesWide, spikesScalar, "\(set), tick \(tick)")
+            XCTAssertEqual(wide.v, scalar.v, "\(set), tick \(tick)")
+            XCTAssertEqual(wide.excitatory, scalar.excitatory, "\(set), tick \(tick)")
+            XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "\(set), tick \(tick)")
+            XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), tick \(tick)")
+            XCTAssertEqual(slotWide, slotScalar, "\(set), tick \(tick): the slot is consumed")
             totalSpikes += spikesScalar.count
             if testRun?.failureCount ?? 0 > 0 { return }
         }
@@ -69,7 +78,7 @@ final class KernelSetTests: XCTestCase {
     }
 
     /// Where the block kernel alone stops on (a copy of) state `s` with an empty slot.
-    static func firstBlockHandedBack(_ kernel: FixedLIF, _ s: FixedState, shifts: (Int32, Int32)) -> Int {
+    static func firstBlockHandedBack(_ kernel: FixedLIF, _ s: FixedState, shifts: (Int32, Int32), set: KernelSet) -> Int {
         var s = s
         let n = s.v.count
         var slot = [UInt16](repeating: 0, count: 2 * n)
@@ -77,7 +86,8 @@ final class KernelSetTests: XCTestCase {
             let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
                                       scaleE: U032.from(0.9), scaleI: U032.from(0.75))
             return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers in
-                updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
+                set == .avx512 ? ChipSimAVX512.updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
+                               : ChipSimAVX2.updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
             }
         }
     }
@@ -97,7 +107,8 @@ final class KernelSetTests: XCTestCase {
     }
 
     func testExactFloatBlocksMatchScalarKernel() throws {
-        try XCTSkipUnless(KernelSet.avx512.isSupported, "this CPU has no AVX-512; the avx512 kernels cannot run here")
+        try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
+        for set in Self.blockSets {
         for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
             var parameters = Self.current
             parameters["i_offset"] = offset
@@ -122,19 +133,20 @@ final class KernelSetTests: XCTestCase {
                             FloatSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, scaleE: 1, scaleI: 1)
                         }
                         kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
-                        kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: .avx512)
+                        kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
                     }
                 }
-                XCTAssertEqual(spikesWide, spikesScalar, "n \(n), tick \(tick)")
-                XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), "n \(n), tick \(tick)")
-                XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), "n \(n), tick \(tick)")
-                XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), "n \(n), tick \(tick)")
-                XCTAssertEqual(wide.refractory, scalar.refractory, "n \(n), tick \(tick)")
-                XCTAssertEqual(slotWide, slotScalar, "n \(n), tick \(tick): the slot is consumed")
+                XCTAssertEqual(spikesWide, spikesScalar, "\(set), n \(n), tick \(tick)")
+                XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), "\(set), n \(n), tick \(tick)")
+                XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), "\(set), n \(n), tick \(tick)")
+                XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), "\(set), n \(n), tick \(tick)")
+                XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), n \(n), tick \(tick)")
+                XCTAssertEqual(slotWide, slotScalar, "\(set), n \(n), tick \(tick): the slot is consumed")
                 totalSpikes += spikesScalar.count
                 if testRun?.failureCount ?? 0 > 0 { return }
             }
             XCTAssertGreaterThan(totalSpikes, n, "the neurons fire (n \(n))")
+        }
         }
     }
 }

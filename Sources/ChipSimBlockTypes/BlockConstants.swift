@@ -1,0 +1,54 @@
+/// The kernel's constants, as the scalar kernel holds them, widened to 64 bits.
+public struct FixedLIFBlockConstants {
+    /// e^(−h/τm), U0.32.
+    public var expTC: Int64
+    /// τm / cm, S16.15 (MΩ).
+    public var resistance: Int64
+    /// e^(−h/τsyn) per synapse type, U0.32.
+    public var decayE: Int64, decayI: Int64
+    /// S16.15 mV (and nA for `iOffset`).
+    public var vRest: Int64, vReset: Int64, vThresh: Int64, iOffset: Int64
+    /// Reversal potentials of IF_cond_exp, S16.15 mV.
+    public var eRevE: Int64, eRevI: Int64
+    /// Whether the inputs are conductances (IF_cond_exp), held scaled by 2^conductanceShift.
+    public var conductance: Bool
+    public var conductanceShift: Int64
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+    /// Per synapse type: a 16-bit ring entry becomes S16.15 by 2^shift (a right shift when
+    /// negative), then is scaled by a U0.32 factor.
+    public var shiftE: Int64, shiftI: Int64
+    public var scaleE: Int64, scaleI: Int64
+
+    public init(expTC: Int64, resistance: Int64, decayE: Int64, decayI: Int64, vRest: Int64, vReset: Int64, vThresh: Int64,
+                iOffset: Int64, eRevE: Int64, eRevI: Int64, conductance: Bool, conductanceShift: Int64, refractoryTicks: Int64,
+                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64) {
+        self.expTC = expTC; self.resistance = resistance; self.decayE = decayE; self.decayI = decayI
+        self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.iOffset = iOffset
+        self.eRevE = eRevE; self.eRevI = eRevI; self.conductance = conductance; self.conductanceShift = conductanceShift
+        self.refractoryTicks = refractoryTicks; self.shiftE = shiftE; self.shiftI = shiftI; self.scaleE = scaleE; self.scaleI = scaleI
+    }
+}
+
+/// The propagator's constants (see ChipSim's `ExactCurrentLIF`).
+public struct ExactLIFBlockConstants {
+    /// e^(−h/τm), and the input currents' effect on V over a step, mV per nA.
+    public var p22: Double, p21e: Double, p21i: Double
+    /// p20 · i_offset: the offset current's effect on V over a step, mV.
+    public var drive: Double
+    /// e^(−h/τsyn) per synapse type.
+    public var p11e: Double, p11i: Double
+    /// mV.
+    public var vRest: Double, vReset: Double, vThresh: Double
+    /// Per synapse type, the factor each arrival is scaled by.
+    public var scaleE: Double, scaleI: Double
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+
+    public init(p22: Double, p21e: Double, p21i: Double, drive: Double, p11e: Double, p11i: Double, vRest: Double, vReset: Double,
+                vThresh: Double, scaleE: Double, scaleI: Double, refractoryTicks: Int64) {
+        self.p22 = p22; self.p21e = p21e; self.p21i = p21i; self.drive = drive; self.p11e = p11e; self.p11i = p11i
+        self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.scaleE = scaleE; self.scaleI = scaleI
+        self.refractoryTicks = refractoryTicks
+    }
+}
