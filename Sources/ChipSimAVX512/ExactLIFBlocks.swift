@@ -1,8 +1,9 @@
 import ChipSimBlockTypes
 
-/// IF_curr_exp in `float64` (the exact propagator) eight neurons at a time in AVX-512 lanes, for
-/// ChipSim's `ExactCurrentLIF`: the same expressions in the same order as its scalar loop, so the
-/// same results bit for bit (Swift does not contract a·b + c into a fused multiply-add).
+/// IF_curr_exp in `float64` (the exact propagator) eight neurons at a time, for ChipSim's
+/// `ExactCurrentLIF` (compiled for AVX-512 and for AVX2, like `FixedLIFBlocks.swift`): the same
+/// expressions in the same order as its scalar loop, so the same results bit for bit (Swift does
+/// not contract a·b + c into a fused multiply-add).
 
 /// Updates the neurons 0 ..< 8·⌊n/8⌋ and returns how many that is and whether any fired; the
 /// caller updates the rest.

@@ -1,8 +1,8 @@
 import ChipSimBlockTypes
 
-/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes,
-/// for CPUs with AVX-512 (F, DQ, BW, VL): this module alone is compiled for them, and ChipSim
-/// calls it only after it has checked the host CPU.
+/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes.
+/// This file is compiled twice, for AVX-512 (module ChipSimAVX512) and for AVX2 (ChipSimAVX2
+/// links to it), and ChipSim calls either only after it has checked the host CPU.
 ///
 /// It is the fast path of ChipSim's scalar `FixedLIF`, not a second definition of the model: it
 /// computes the same expressions without the saturating clamps, and gives up on any block of
