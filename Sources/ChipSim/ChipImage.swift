@@ -52,6 +52,14 @@ public struct PopulationInfo: Codable, Equatable, Sendable {
     /// Indices of its cores in ``ChipImage/cores``, in neuron order.
     public var cores: [Int]
 
+    /// Why `name` cannot name a population (it appears in CSV rows and in `name[slice]`), if it cannot.
+    public static func nameProblem(_ name: String) -> String? {
+        if name.isEmpty { return "is empty" }
+        if let bad = name.first(where: { ",\"[]:\n\r\t".contains($0) }) { return "must not contain '\(bad == "\n" ? "\\n" : String(bad))'" }
+        if name.first!.isWhitespace || name.last!.isWhitespace { return "must not start or end with white space" }
+        return nil
+    }
+
     public init(name: String, model: NeuronModel, size: Int, parameters: [String: Double], record: [String], liveOutput: Bool, cores: [Int]) {
         self.name = name
         self.model = model

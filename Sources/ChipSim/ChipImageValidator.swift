@@ -11,10 +11,14 @@ enum ChipImageValidator {
             throw fail("CORE", "\(image.cores.count) cores; the simulator addresses at most \(IdealTimingEngine.maxCores)")
         }
         let n = image.network
-        guard n.timestepMs > 0, n.timestepMs <= StepConvention.maxTimestepMs, n.durationMs >= 0,
+        guard n.timestepMs >= StepConvention.minTimestepMs, n.timestepMs <= StepConvention.maxTimestepMs, n.durationMs >= 0,
               (n.durationMs / n.timestepMs).rounded() <= Double(StepConvention.maxTicks)
-        else { throw fail("NETW", "a time step of \(n.timestepMs) ms and a duration of \(n.durationMs) ms; expected 0 < time step ≤ \(StepConvention.maxTimestepMs) ms and at most \(StepConvention.maxTicks) time steps") }
+        else { throw fail("NETW", "a time step of \(n.timestepMs) ms and a duration of \(n.durationMs) ms; expected \(StepConvention.minTimestepMs) ms ≤ time step ≤ \(StepConvention.maxTimestepMs) ms and at most \(StepConvention.maxTicks) time steps") }
         for (pi, pop) in image.populations.enumerated() {
+            if let problem = PopulationInfo.nameProblem(pop.name) { throw fail("POPS", "population name '\(pop.name)' \(problem)") }
+            for variable in pop.record where variable != "spikes" && !pop.model.stateVariables.contains(variable) {
+                throw fail("POPS", "population '\(pop.name)' records '\(variable)', which \(pop.model.rawValue) does not have")
+            }
             for spec in pop.model.parameters {
                 guard let v = pop.parameters[spec.name] else { throw fail("POPS", "population '\(pop.name)' lacks parameter \(spec.name)") }
                 guard spec.admits(v) else { throw fail("POPS", "population '\(pop.name)' has \(spec.name) = \(v); expected \(spec.allowed)") }
@@ -36,13 +40,15 @@ enum ChipImageValidator {
                 throw fail("CORE", "core \(ci) sits at \(core.location), which is not an application core of the machine")
             }
             guard core.initialState.count == pop.model.stateVariables.count,
-                  core.initialState.allSatisfy({ $0.count == core.neuronCount }) else {
-                throw fail("INIT", "core \(ci) has \(core.initialState.count) state arrays, its model needs \(pop.model.stateVariables.count) of \(core.neuronCount) values")
+                  core.initialState.allSatisfy({ $0.count == core.neuronCount && $0.allSatisfy(\.isFinite) }) else {
+                throw fail("INIT", "core \(ci) has \(core.initialState.count) state arrays, its model needs \(pop.model.stateVariables.count) of \(core.neuronCount) finite values")
             }
             for e in core.sourceEvents where Int(e.neuron) >= core.neuronCount {
                 throw fail("SRCE", "core \(ci) has an event for neuron \(e.neuron) of \(core.neuronCount)")
             }
-            if pop.model.isSource { continue }
+            if pop.model.isSource, !core.synapses.entries.isEmpty {
+                throw fail("SYNM", "core \(ci) is a spike source and has a master population table")
+            }
             try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
         }
         for t in image.routingTables {

@@ -9,10 +9,11 @@ public enum S1615 {
     public static let fractionalBits = 15
     public static let one: Int32 = 1 << 15
 
-    /// The nearest S16.15 value to `x`, saturated to the format's range.
+    /// The nearest S16.15 value to `x`, saturated to the format's range (NaN becomes 0).
     @inline(__always)
     public static func from(_ x: Double) -> Int32 {
         let scaled = (x * 32768.0).rounded()
+        if scaled.isNaN { return 0 }
         if scaled >= Double(Int32.max) { return Int32.max }
         if scaled <= Double(Int32.min) { return Int32.min }
         return Int32(scaled)
@@ -55,10 +56,12 @@ public enum S1615 {
 
 /// U0.32 fractions, used for decay factors in [0, 1].
 public enum U032 {
-    /// The nearest U0.32 value to `x` in [0, 1]; 1.0 becomes the largest fraction, 1 − 2⁻³².
+    /// The nearest U0.32 value to `x` in [0, 1]; 1.0 becomes the largest fraction, 1 − 2⁻³²
+    /// (NaN becomes 0).
     @inline(__always)
     public static func from(_ x: Double) -> UInt32 {
         let scaled = (x * 4294967296.0).rounded()
+        if scaled.isNaN { return 0 }
         if scaled >= 4294967295.0 { return UInt32.max }
         if scaled <= 0 { return 0 }
         return UInt32(scaled)

@@ -13,8 +13,8 @@ public enum StepConvention {
     /// The longest run, delay or hold in time steps that the chip image and the engine count:
     /// 2^31 − 1.
     public static let maxTicks = Int(Int32.max)
-    /// The longest time step, ms.
-    public static let maxTimestepMs = 1000.0
+    /// The shortest and the longest time step, ms.
+    public static let minTimestepMs = 0.001, maxTimestepMs = 1000.0
 
     /// `ms` in time steps of `dt` ms, rounded to the nearest, clamped to 0 ... ``maxTicks``.
     public static func ticks(_ ms: Double, dt: Double) -> Int {

@@ -157,9 +157,14 @@ public final class NeuronCore {
         counters.invalidKeys += invalidKeys
         counters.synapticEvents += events
         counters.saturations += saturations
-        let cycles = costs.tickOverheadCycles + neuronCycles * neuronCount
-            + costs.rowCycles * (packets + invalidKeys) + costs.synapticEventCycles * events
-        counters.totalCycles += cycles
+        // Saturating at 2^60: a crafted target's costs times a flood of events must not trap.
+        @inline(__always) func product(_ a: Int, _ b: Int) -> Int {
+            let (p, overflow) = a.multipliedReportingOverflow(by: b)
+            return overflow || p > 1 << 60 ? 1 << 60 : p
+        }
+        let cycles = min(costs.tickOverheadCycles + product(neuronCycles, neuronCount)
+            + product(costs.rowCycles, packets + invalidKeys) + product(costs.synapticEventCycles, events), 1 << 60)
+        counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
         counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
         if cycles > cycleBudget { counters.timerOverruns += 1 }
     }

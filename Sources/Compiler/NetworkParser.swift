@@ -3,16 +3,11 @@ import Foundation
 
 /// Reads a network from YAML (DESIGN §5.1): PyNN names and units, located diagnostics.
 public enum NetworkParser {
+    /// The largest magnitude of a weight, delay or initial value, or of a distribution's parameter.
+    static let maxValue = 1e9
     /// The largest population, 2^24 neurons (more than 300 SpiNN-5 boards hold).
     static let maxPopulationSize = 1 << 24
 
-    /// Why `name` cannot name a population (it appears in CSV rows and in `name[slice]`), if it cannot.
-    static func nameProblem(_ name: String) -> String? {
-        if name.isEmpty { return "is empty" }
-        if let bad = name.first(where: { ",\"[]:\n\r\t".contains($0) }) { return "must not contain '\(bad == "\n" ? "\\n" : String(bad))'" }
-        if name.first!.isWhitespace || name.last!.isWhitespace { return "must not start or end with white space" }
-        return nil
-    }
 
     static let topKeys = ["network", "description", "timestep", "duration", "seed", "populations", "projections"]
     static let populationKeys = ["size", "model", "params", "initial", "record", "live_output", "spike_times", "spike_times_file", "label"]
@@ -52,8 +47,8 @@ public enum NetworkParser {
             let top = try root.fields(allowed: NetworkParser.topKeys, what: "the network")
             let name = try top["network"]?.string("a name") ?? ((file as NSString).lastPathComponent as NSString).deletingPathExtension
             let timestep = try top["timestep"]?.double("a time step in ms") ?? 1.0
-            if !(timestep > 0 && timestep <= StepConvention.maxTimestepMs) {
-                throw top["timestep"]!.error("'timestep' must be > 0 ms and ≤ \(StepConvention.maxTimestepMs) ms, found \(timestep)")
+            if !(timestep >= StepConvention.minTimestepMs && timestep <= StepConvention.maxTimestepMs) {
+                throw top["timestep"]!.error("'timestep' must be ≥ \(StepConvention.minTimestepMs) ms and ≤ \(StepConvention.maxTimestepMs) ms, found \(timestep)")
             }
             let duration = try top["duration"]?.double("a run length in ms") ?? 1000
             if duration < 0 { throw top["duration"]!.error("'duration' must be ≥ 0 ms, found \(duration)") }
@@ -65,7 +60,7 @@ public enum NetworkParser {
             let popsNode = try top.required("populations", "a mapping of population names to populations")
             var populations: [PopulationSpec] = []
             for (popName, node) in try popsNode.mapping("a mapping of population names to populations") {
-                if let problem = NetworkParser.nameProblem(popName) { throw node.keyError("population name '\(popName)' \(problem)") }
+                if let problem = PopulationInfo.nameProblem(popName) { throw node.keyError("population name '\(popName)' \(problem)") }
                 populations.append(try population(popName, node, timestep: timestep))
             }
             if populations.isEmpty { throw popsNode.error("'populations' is empty; a network needs at least one population") }
@@ -204,12 +199,17 @@ public enum NetworkParser {
         // MARK: Values
 
         func valueSpec(_ node: YAMLNode, what: String) throws -> ValueSpec {
-            if !node.isMapping { return .constant(try node.double("a number or a distribution ({normal: [mean, sd]} or {uniform: [low, high]})")) }
+            func bounded(_ n: YAMLNode, _ expected: String) throws -> Double {
+                let v = try n.double(expected)
+                if abs(v) > NetworkParser.maxValue { throw n.error("\(what) \(v) is out of range; expected a value within ±\(NetworkParser.maxValue)") }
+                return v
+            }
+            if !node.isMapping { return .constant(try bounded(node, "a number or a distribution ({normal: [mean, sd]} or {uniform: [low, high]})")) }
             let entries = try node.mapping()
             guard entries.count == 1, let (kind, args) = entries.first, kind == "normal" || kind == "uniform" else {
                 throw node.error("\(what) must be a number, {normal: [mean, sd]} or {uniform: [low, high]}")
             }
-            let values = try args.sequence("a list of two numbers").map { try $0.double() }
+            let values = try args.sequence("a list of two numbers").map { try bounded($0, "a number") }
             guard values.count == 2 else { throw args.error("\(kind) takes two numbers, found \(values.count)") }
             if kind == "normal" {
                 if values[1] < 0 { throw args.error("normal's sd must be ≥ 0, found \(values[1])") }

@@ -34,6 +34,7 @@ struct WeightScaling {
             var bound = largest[t]
             for j in mean[t].indices { bound = max(bound, mean[t][j] + Self.sigma * variance[t][j].squareRoot()) }
             guard bound > 0 else { return 0 }
+            guard bound.isFinite else { return 16 }
             // 65535 · 2^(s − 15) ≥ bound
             let s = Int(ceil(log2(bound / 65535.0))) + 15
             return Int8(min(16, max(-16, s)))

@@ -78,7 +78,7 @@ public final class Simulator {
         let engine = self.engine, cores = self.cores, ranges = self.ranges
         let failure = FailureLatch()
         var localTally = tally
-        failure.capture { try recorder.sampleTraces(tick: 0, cores: cores) }
+        if ticks > 0 { failure.capture { try recorder.sampleTraces(tick: 0, cores: cores) } }
         func work(_ w: Int) {
             for tick in 0..<ticks {
                 if failure.isSet { return }

@@ -94,6 +94,11 @@ final class ImageTests: XCTestCase {
             ("MACH", { $0.machine.costs.rowCycles = Int.max / 2 }),
             ("POPS", { $0.populations[0].parameters["rate"] = 1e300 }),
             ("POPS", { $0.populations[1].parameters["tau_refrac"] = -1 }),
+            ("POPS", { $0.populations[1].name = "exc,evil" }),
+            ("POPS", { $0.populations[1].record.append("../outside") }),
+            ("INIT", { $0.cores[$0.populations[1].cores[0]].initialState[0][0] = .nan }),
+            ("SYNM", { $0.cores[0].synapses.indexBits = 60 }),
+            ("POPS", { $0.cores[0].population = 2 }),
         ]
         for (i, (section, damage)) in cases.enumerated() {
             var image = good

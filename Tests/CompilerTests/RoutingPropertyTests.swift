@@ -95,4 +95,19 @@ final class RoutingPropertyTests: XCTestCase {
         XCTAssertEqual(fan.dropped, 1)
         XCTAssertEqual(fan.defaultRouted, 4)
     }
+
+    /// A crafted table that sends a key out of every link of every chip is a routing loop: the
+    /// walk visits each (chip, arrival link) once and counts the copies that come back as dropped.
+    func testRoutingLoopsEndAndCountDrops() {
+        let m = MachineDescription(name: "t", layout: .rectangle, width: 4, height: 4, wrapsAround: true)
+        let everyLink = Link.allCases.reduce(UInt32(0)) { $0 | RoutingEntry.linkBit($1) }
+        let tables = Dictionary(uniqueKeysWithValues: m.chips.map {
+            ($0, RoutingTable(chip: $0, entries: [RoutingEntry(key: 0x100, mask: 0xFFFF_FF00, route: everyLink)]))
+        })
+        let outcome = m.route(key: 0x101, from: ChipCoordinate(x: 0, y: 0), tables: tables)
+        XCTAssertEqual(Set(outcome.visitedChips).count, 16)
+        XCTAssertLessThanOrEqual(outcome.visitedChips.count, 16 * 7)
+        XCTAssertGreaterThan(outcome.dropped, 0)
+        XCTAssertTrue(outcome.destinations.isEmpty)
+    }
 }

@@ -38,6 +38,22 @@ final class RuntimeTests: XCTestCase {
         }
     }
 
+    /// A run of no ticks writes the same (empty) files whatever the thread count.
+    func testZeroTicksWriteTheSameOnAnyThreadCount() throws {
+        let image = try compile("""
+        populations:
+          a: {size: 600, model: IF_curr_exp, record: [spikes, v]}
+        """).image
+        var traces: [String] = []
+        for threads in [1, 3] {
+            let dir = temporaryDirectory()
+            _ = try Run.execute(image, options: RunOptions(durationMs: 0, arithmetic: .s1615, threads: threads, outputDirectory: dir))
+            traces.append(try String(contentsOfFile: dir + "/v.csv", encoding: .utf8))
+        }
+        XCTAssertEqual(traces[0], "population,neuron,time_ms,v\n")
+        XCTAssertEqual(traces[1], traces[0])
+    }
+
     func testSpikesDoNotDependOnKernelSet() throws {
         let sets = KernelSet.allCases.filter { $0 != .scalar && $0.isSupported }
         try XCTSkipIf(sets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
