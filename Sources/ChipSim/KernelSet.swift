@@ -1,3 +1,6 @@
+import ChipSimAVX2
+import ChipSimAVX512
+import ChipSimBlockTypes
 import Foundation
 
 /// Which implementation of the neuron kernels a core runs. Every set gives bit-for-bit the same
@@ -27,6 +30,26 @@ public enum KernelSet: String, Sendable, CaseIterable {
         case .scalar: return []
         case .avx2: return avx2
         case .avx512: return avx2.union(["avx512f", "avx512dq", "avx512bw", "avx512vl", "avx512cd"])
+        }
+    }
+}
+
+extension KernelSet {
+    /// The set's S16.15 LIF block kernel (``ChipSimAVX512/updateFixedLIFBlocks(_:_:from:to:)``), nil for `scalar`.
+    var fixedLIFBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int64, UInt16>, Int, Int) -> (stop: Int, fired: Bool))? {
+        switch self {
+        case .scalar: return nil
+        case .avx2: return { ChipSimAVX2.updateFixedLIFBlocks($0, $1, from: $2, to: $3) }
+        case .avx512: return { ChipSimAVX512.updateFixedLIFBlocks($0, $1, from: $2, to: $3) }
+        }
+    }
+
+    /// The set's `float64` IF_curr_exp block kernel, nil for `scalar`.
+    var exactLIFBlocks: ((ExactLIFBlockConstants, BlockBuffers<Double, Double>, Int) -> (done: Int, fired: Bool))? {
+        switch self {
+        case .scalar: return nil
+        case .avx2: return { ChipSimAVX2.updateExactLIFBlocks($0, $1, count: $2) }
+        case .avx512: return { ChipSimAVX512.updateExactLIFBlocks($0, $1, count: $2) }
         }
     }
 }

@@ -1,5 +1,3 @@
-import ChipSimAVX2
-import ChipSimAVX512
 import ChipSimBlockTypes
 import Foundation
 
@@ -69,18 +67,17 @@ struct ExactCurrentLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    /// Updates every neuron: with ``KernelSet/avx512``, all but the last n mod 8 through the block
+    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
             var fired = false, done = 0
-            if kernels != .scalar {
+            if let blocks = kernels.exactLIFBlocks {
                 let constants = ExactLIFBlockConstants(
                     p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
                     vReset: vReset, vThresh: vThresh, scaleE: slot.scaleE, scaleI: slot.scaleI, refractoryTicks: refractoryTicks)
-                (done, fired) = kernels == .avx512 ? ChipSimAVX512.updateExactLIFBlocks(constants, state, count: n)
-                                                   : ChipSimAVX2.updateExactLIFBlocks(constants, state, count: n)
+                (done, fired) = blocks(constants, state, n)
             }
             fired = update(done..<n, state, slot) || fired
             if fired { collectSpikes(state.fired, n, &spikes) }
@@ -186,17 +183,16 @@ struct FixedLIF {
         refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
     }
 
-    /// Updates every neuron: with ``KernelSet/avx512``, eight at a time through the block kernel,
+    /// Updates every neuron: with a block-kernel set, eight at a time through the block kernel,
     /// and here any block it gives up on (a value saturates) and the last n mod 8 neurons.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
         let n = s.v.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
             var fired = false, i = 0
-            if kernels != .scalar {
+            if let blocks = kernels.fixedLIFBlocks {
                 let constants = blockConstants(slot)
                 while i + 8 <= n {
-                    let (stop, blockFired) = kernels == .avx512 ? ChipSimAVX512.updateFixedLIFBlocks(constants, state, from: i, to: n)
-                                                                : ChipSimAVX2.updateFixedLIFBlocks(constants, state, from: i, to: n)
+                    let (stop, blockFired) = blocks(constants, state, i, n)
                     fired = fired || blockFired
                     i = stop
                     if i + 8 <= n {

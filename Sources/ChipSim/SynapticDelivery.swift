@@ -10,7 +10,6 @@
 /// receives its synapses in (source core, spike) order, so results do not depend on how cores
 /// are split among workers.
 final class SynapticDelivery {
-    let layout: RingLayout
     /// Per source core, the global index of its neuron 0.
     private let neuronBase: [Int]
     /// Global source neurons (all cores' neurons together).
@@ -35,7 +34,6 @@ final class SynapticDelivery {
 
     /// `partition` splits the cores into contiguous ranges, one per worker, in order.
     init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout, partition: [Range<Int>]) {
-        self.layout = layout
         let cores = image.cores
         var base = [Int](repeating: 0, count: cores.count + 1)
         for (c, core) in cores.enumerated() { base[c + 1] = base[c] + core.neuronCount }

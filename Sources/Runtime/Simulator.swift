@@ -13,9 +13,9 @@ public final class Simulator {
     public let options: RunOptions
     private let engine: IdealTimingEngine
     private var cores: [NeuronCore] { engine.cores }
-    private let threads: Int
-    /// Each worker's contiguous range of cores, in both phases of a tick.
-    private let ranges: [Range<Int>]
+    /// Workers: one per part of the engine's partition, each owning that range of cores in both
+    /// phases of a tick.
+    private var threads: Int { engine.partition.count }
 
     public init(image: ChipImage, options: RunOptions) throws {
         guard options.timing == .ideal else {
@@ -34,9 +34,7 @@ public final class Simulator {
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
         self.image = image
         self.options = options
-        threads = min(options.threads, max(image.cores.count, 1))
-        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic, kernels: options.kernels, parts: threads)
-        ranges = engine.partition
+        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic, kernels: options.kernels, parts: options.threads)
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
@@ -75,7 +73,7 @@ public final class Simulator {
     private func runOnWorkers(recorder: Recorder, tally: inout TrafficTally) throws {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks
-        let engine = self.engine, cores = self.cores, ranges = self.ranges
+        let engine = self.engine, cores = self.cores, ranges = engine.partition
         let failure = FailureLatch()
         var localTally = tally
         if ticks > 0 { failure.capture { try recorder.sampleTraces(tick: 0, cores: cores) } }

@@ -1,6 +1,4 @@
 @testable import ChipSim
-import ChipSimAVX2
-import ChipSimAVX512
 import ChipSimBlockTypes
 import XCTest
 
@@ -86,8 +84,7 @@ final class KernelSetTests: XCTestCase {
             let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
                                       scaleE: U032.from(0.9), scaleI: U032.from(0.75))
             return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers in
-                set == .avx512 ? ChipSimAVX512.updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
-                               : ChipSimAVX2.updateFixedLIFBlocks(kernel.blockConstants(fixedSlot), buffers, from: 0, to: n).stop
+                set.fixedLIFBlocks!(kernel.blockConstants(fixedSlot), buffers, 0, n).stop
             }
         }
     }
