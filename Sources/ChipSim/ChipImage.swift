@@ -4,19 +4,47 @@ public struct ChipImage: Equatable, Sendable {
     public var machine: MachineDescription
     public var network: NetworkInfo
     public var populations: [PopulationInfo]
+    /// The network's projections, for reports and messages (the synapses are in the cores).
+    public var projections: [ProjectionInfo]
     public var cores: [CoreImage]
     /// One table per chip that has entries, in chip order.
     public var routingTables: [RoutingTable]
     /// The compiler's mapping report, as JSON text (written as `mapping.json` by a run).
     public var mappingReport: String
 
-    public init(machine: MachineDescription, network: NetworkInfo, populations: [PopulationInfo], cores: [CoreImage], routingTables: [RoutingTable], mappingReport: String) {
+    public init(machine: MachineDescription, network: NetworkInfo, populations: [PopulationInfo], projections: [ProjectionInfo] = [],
+                cores: [CoreImage], routingTables: [RoutingTable], mappingReport: String) {
         self.machine = machine
         self.network = network
         self.populations = populations
+        self.projections = projections
         self.cores = cores
         self.routingTables = routingTables
         self.mappingReport = mappingReport
+    }
+}
+
+/// A projection as reports and messages name it.
+public struct ProjectionInfo: Codable, Equatable, Sendable {
+    /// The `label` the user gave, or `pre→post` (with the slices as written).
+    public var label: String
+    /// Indices in ``ChipImage/populations``.
+    public var pre: Int
+    public var post: Int
+    /// The synapse type its weights add into.
+    public var receptor: Receptor
+    /// Synapses it made.
+    public var synapses: Int
+    /// Its synapses whose non-zero weight is 0 in the 16-bit weight field (`s1615`).
+    public var weightsRoundedToZero: Int
+
+    public init(label: String, pre: Int, post: Int, receptor: Receptor, synapses: Int, weightsRoundedToZero: Int) {
+        self.label = label
+        self.pre = pre
+        self.post = post
+        self.receptor = receptor
+        self.synapses = synapses
+        self.weightsRoundedToZero = weightsRoundedToZero
     }
 }
 
@@ -29,13 +57,35 @@ public struct NetworkInfo: Codable, Equatable, Sendable {
     public var durationMs: Double
     /// The seed every random draw derives from.
     public var seed: UInt64
+    /// What happens inside a tick. Default ``StepConvention/spinnaker`` on SpiNNaker targets.
+    public var stepConvention: StepConvention
+    /// The chip's tick lasts `timestepMs × timeScaleFactor` of wall-clock time, so each core's
+    /// cycle budget per tick grows by this factor. Default 1 (real time).
+    public var timeScaleFactor: Double
 
-    public init(name: String, timestepMs: Double, durationMs: Double, seed: UInt64) {
+    public init(name: String, timestepMs: Double, durationMs: Double, seed: UInt64,
+                stepConvention: StepConvention = .spinnaker, timeScaleFactor: Double = 1) {
         self.name = name
         self.timestepMs = timestepMs
         self.durationMs = durationMs
         self.seed = seed
+        self.stepConvention = stepConvention
+        self.timeScaleFactor = timeScaleFactor
     }
+
+    /// Format 1.0 images lack the step convention (they ran Brian2's) and the time scale factor.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        timestepMs = try c.decode(Double.self, forKey: .timestepMs)
+        durationMs = try c.decode(Double.self, forKey: .durationMs)
+        seed = try c.decode(UInt64.self, forKey: .seed)
+        stepConvention = try c.decodeIfPresent(StepConvention.self, forKey: .stepConvention) ?? .brian2
+        timeScaleFactor = try c.decodeIfPresent(Double.self, forKey: .timeScaleFactor) ?? 1
+    }
+
+    /// The largest time scale factor: a tick of 1000 ms stretched 10^6 times is 11 days.
+    public static let maxTimeScaleFactor = 1e6
 }
 
 /// A population as the runtime sees it.

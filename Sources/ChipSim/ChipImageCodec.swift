@@ -34,13 +34,16 @@ public enum ChipImageError: Error, CustomStringConvertible, Equatable {
 public enum ChipImageCodec {
     public static let magic: [UInt8] = Array("NCHP".utf8)
     public static let formatMajor = 1
-    public static let formatMinor = 0
+    /// 1.1 adds the step convention and time scale factor to NETW and the PROJ section; a 1.0
+    /// image reads with the `brian2` convention it ran under, real time and no projection list.
+    public static let formatMinor = 1
 
     /// Section ids in the order they are written, with their names in messages.
     static let sectionNames: [(id: String, name: String)] = [
         ("MACH", "MACH (machine description)"),
         ("NETW", "NETW (network settings)"),
         ("POPS", "POPS (populations)"),
+        ("PROJ", "PROJ (projections)"),
         ("CORE", "CORE (core placements and keys)"),
         ("INIT", "INIT (initial state)"),
         ("SYNM", "SYNM (synaptic matrices)"),
@@ -60,6 +63,7 @@ public enum ChipImageCodec {
             ("MACH", json(image.machine)),
             ("NETW", json(image.network)),
             ("POPS", json(image.populations)),
+            ("PROJ", json(image.projections)),
             ("CORE", encodeCores(image.cores)),
             ("INIT", encodeInitialState(image.cores)),
             ("SYNM", encodeSynapses(image.cores)),
@@ -189,6 +193,7 @@ public enum ChipImageCodec {
         let machine = try decodeJSON(MachineDescription.self, "MACH")
         let network = try decodeJSON(NetworkInfo.self, "NETW")
         let populations = try decodeJSON([PopulationInfo].self, "POPS")
+        let projections = sections["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")
         var cores = try binary("CORE", try section("CORE")) { try decodeCores(&$0) }
         let initial = try binary("INIT", try section("INIT")) { try decodeInitialState(&$0, cores.count) }
         let synapses = try binary("SYNM", try section("SYNM")) { try decodeSynapses(&$0, cores.count) }
@@ -200,7 +205,8 @@ public enum ChipImageCodec {
             cores[i].synapses = synapses[i]
             cores[i].sourceEvents = events[i]
         }
-        let image = ChipImage(machine: machine, network: network, populations: populations, cores: cores, routingTables: tables, mappingReport: report)
+        let image = ChipImage(machine: machine, network: network, populations: populations, projections: projections, cores: cores,
+                              routingTables: tables, mappingReport: report)
         try ChipImageValidator.validate(image)
         return image
     }

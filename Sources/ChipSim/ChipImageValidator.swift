@@ -11,12 +11,15 @@ enum ChipImageValidator {
             throw fail("CORE", "\(image.cores.count) cores; the simulator addresses at most \(IdealTimingEngine.maxCores)")
         }
         let n = image.network
-        guard n.timestepMs >= StepConvention.minTimestepMs, n.timestepMs <= StepConvention.maxTimestepMs, n.durationMs >= 0,
-              (n.durationMs / n.timestepMs).rounded() <= Double(StepConvention.maxTicks)
-        else { throw fail("NETW", "a time step of \(n.timestepMs) ms and a duration of \(n.durationMs) ms; expected \(StepConvention.minTimestepMs) ms ≤ time step ≤ \(StepConvention.maxTimestepMs) ms and at most \(StepConvention.maxTicks) time steps") }
+        guard n.timestepMs >= TimeSteps.minTimestepMs, n.timestepMs <= TimeSteps.maxTimestepMs, n.durationMs >= 0,
+              (n.durationMs / n.timestepMs).rounded() <= Double(TimeSteps.maxTicks)
+        else { throw fail("NETW", "a time step of \(n.timestepMs) ms and a duration of \(n.durationMs) ms; expected \(TimeSteps.minTimestepMs) ms ≤ time step ≤ \(TimeSteps.maxTimestepMs) ms and at most \(TimeSteps.maxTicks) time steps") }
+        guard n.timeScaleFactor > 0, n.timeScaleFactor <= NetworkInfo.maxTimeScaleFactor else {
+            throw fail("NETW", "a time scale factor of \(n.timeScaleFactor); expected > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor)")
+        }
         for (pi, pop) in image.populations.enumerated() {
             if let problem = PopulationInfo.nameProblem(pop.name) { throw fail("POPS", "population name '\(pop.name)' \(problem)") }
-            for variable in pop.record where variable != "spikes" && !pop.model.stateVariables.contains(variable) {
+            for variable in pop.record where variable != "spikes" && !pop.model.recordables.contains(variable) {
                 throw fail("POPS", "population '\(pop.name)' records '\(variable)', which \(pop.model.rawValue) does not have")
             }
             for spec in pop.model.parameters {
@@ -25,6 +28,12 @@ enum ChipImageValidator {
             }
             for c in pop.cores where c < 0 || c >= image.cores.count || image.cores[c].population != pi {
                 throw fail("POPS", "population '\(pop.name)' lists core \(c), which is not one of its cores")
+            }
+        }
+        for (k, projection) in image.projections.enumerated() {
+            guard image.populations.indices.contains(projection.pre), image.populations.indices.contains(projection.post),
+                  projection.synapses >= 0, projection.weightsRoundedToZero >= 0 else {
+                throw fail("PROJ", "projection \(k) ('\(projection.label)') names a population the image lacks or counts below zero")
             }
         }
         for (ci, core) in image.cores.enumerated() {

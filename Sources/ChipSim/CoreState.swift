@@ -9,37 +9,59 @@ struct NeuronState<Value> {
     var v: [Value]
     /// Izhikevich recovery variable (mV/ms); zero for other models.
     var u: [Value]
-    /// Excitatory synaptic input (nA, or µS for conductance models; ×2^10 in S16.15).
+    /// Excitatory synaptic input as the membrane sees it (nA, or µS for conductance models;
+    /// ×2^10 in S16.15).
     var excitatory: [Value]
     /// Inhibitory synaptic input, as a positive magnitude.
     var inhibitory: [Value]
+    /// Alpha synapses' second state per type (the decaying drive the input rises towards, in
+    /// the input's units); empty for other shapes.
+    var excitatoryRise: [Value]
+    var inhibitoryRise: [Value]
     /// Ticks left to hold the membrane after a spike.
     var refractory: [Int64]
-    /// Scratch: 1 where a neuron fired in the current update.
+    /// 1 where a neuron fired in the last update (the block kernels and Izhikevich's RK2, which
+    /// takes a longer step after a spike, read it).
     var fired: [UInt8]
 
-    init(count n: Int, zero: Value, v: [Value], u: [Value]) {
+    init(count n: Int, zero: Value, v: [Value], u: [Value], alpha: Bool) {
         self.v = v
         self.u = u.isEmpty ? Array(repeating: zero, count: n) : u
         excitatory = Array(repeating: zero, count: n)
         inhibitory = Array(repeating: zero, count: n)
+        excitatoryRise = alpha ? Array(repeating: zero, count: n) : []
+        inhibitoryRise = alpha ? Array(repeating: zero, count: n) : []
         refractory = Array(repeating: 0, count: n)
         fired = Array(repeating: 0, count: n)
     }
 
-    /// The state (all but `u`) and a ring-buffer slot's two halves as the raw pointers the
-    /// kernels take.
+    /// The state and a ring-buffer slot's two halves as the raw pointers the kernels take: the
+    /// block kernels' buffers, and the rise states and `u` (dangling but unused where a model
+    /// lacks them).
     mutating func withBuffers<Entry, R>(slotE: UnsafeMutablePointer<Entry>, slotI: UnsafeMutablePointer<Entry>,
-                                        _ body: (BlockBuffers<Value, Entry>) -> R) -> R {
+                                        _ body: (BlockBuffers<Value, Entry>, ExtraBuffers<Value>) -> R) -> R {
         v.withUnsafeMutableBufferPointer { v in
         excitatory.withUnsafeMutableBufferPointer { ie in
         inhibitory.withUnsafeMutableBufferPointer { ii in
         refractory.withUnsafeMutableBufferPointer { refr in
         fired.withUnsafeMutableBufferPointer { flags in
+        excitatoryRise.withUnsafeMutableBufferPointer { re in
+        inhibitoryRise.withUnsafeMutableBufferPointer { ri in
+        u.withUnsafeMutableBufferPointer { u in
             body(BlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
-                              refractory: refr.baseAddress!, fired: flags.baseAddress!, slotE: slotE, slotI: slotI))
-        }}}}}
+                              refractory: refr.baseAddress!, fired: flags.baseAddress!, slotE: slotE, slotI: slotI),
+                 ExtraBuffers(riseE: re.baseAddress ?? u.baseAddress!, riseI: ri.baseAddress ?? u.baseAddress!, u: u.baseAddress!))
+        }}}}}}}}
     }
+}
+
+/// The state arrays of a core that the block kernels do not take, by raw pointer.
+struct ExtraBuffers<Value> {
+    /// Alpha synapses' drives per type.
+    let riseE: UnsafeMutablePointer<Value>
+    let riseI: UnsafeMutablePointer<Value>
+    /// Izhikevich's recovery variable.
+    let u: UnsafeMutablePointer<Value>
 }
 
 /// A core's state in `float64`.
@@ -48,64 +70,111 @@ typealias FloatState = NeuronState<Double>
 typealias FixedState = NeuronState<Int64>
 
 extension NeuronState where Value == Double {
-    init(count n: Int, v: [Double], u: [Double]) {
-        self.init(count: n, zero: 0, v: v, u: u)
+    init(count n: Int, v: [Double], u: [Double], alpha: Bool) {
+        self.init(count: n, zero: 0, v: v, u: u, alpha: alpha)
     }
 }
 
 extension NeuronState where Value == Int64 {
     /// Converts the initial values to S16.15.
-    init(count n: Int, v: [Double], u: [Double]) {
-        self.init(count: n, zero: 0, v: v.map { Int64(S1615.from($0)) }, u: u.map { Int64(S1615.from($0)) })
+    init(count n: Int, v: [Double], u: [Double], alpha: Bool) {
+        self.init(count: n, zero: 0, v: v.map { Int64(S1615.from($0)) }, u: u.map { Int64(S1615.from($0)) }, alpha: alpha)
     }
 }
 
-/// The ring-buffer slot a tick's update consumes (`float64`): after a neuron's synaptic inputs
-/// decay, its entries in the slot are added, scaled, and cleared. This is the chip's transfer
-/// of the due slot into the synaptic inputs, done in the same pass as the neuron update.
+/// The ring-buffer slot a tick's update consumes (`float64`): each neuron's entries are read
+/// and cleared in the same pass as its update, which is the chip's transfer of the due slot into
+/// the synaptic inputs.
 struct FloatSlot {
     let excitatory: UnsafeMutablePointer<Double>
     let inhibitory: UnsafeMutablePointer<Double>
-    /// Per type, the factor an arrival is scaled by (1, or (τ/h)(1 − e^(−h/τ)) for kernels that
-    /// hold their input over the step).
-    let scaleE: Double, scaleI: Double
 
+    /// Neuron i's entries (excitatory, inhibitory), cleared.
     @inline(__always)
-    func take(_ i: Int, _ ie: inout Double, _ ii: inout Double) {
-        ie += excitatory[i] * scaleE
-        ii += inhibitory[i] * scaleI
+    func take(_ i: Int) -> (Double, Double) {
+        let e = excitatory[i], inh = inhibitory[i]
         excitatory[i] = 0
         inhibitory[i] = 0
+        return (e, inh)
     }
 }
 
 /// ``FloatSlot`` in the chip's arithmetic: 16-bit ring entries become S16.15 inputs by the
-/// type's weight shift, scaled by a U0.32 factor, added with saturation. (Inputs only grow here,
-/// weights being magnitudes, so only the upper bound can be reached.)
+/// type's weight shift.
 struct FixedSlot {
     let excitatory: UnsafeMutablePointer<UInt16>
     let inhibitory: UnsafeMutablePointer<UInt16>
     let shiftE: Int32, shiftI: Int32
-    let scaleE: UInt32, scaleI: UInt32
 
     /// Entry `w` as S16.15 input: (w · 2^shift) · scale, rounded to nearest. For shifts up to
     /// +16 the product stays below 2^64, so it is computed exactly in unsigned 64-bit arithmetic;
     /// the result is below 2^32 and saturates where it is added.
     @inline(__always)
     static func input(_ w: UInt16, _ shift: Int32, _ scale: UInt32) -> Int64 {
-        let scaled = shift >= 0 ? UInt64(w) << UInt64(shift) : UInt64(w) >> UInt64(-shift)
-        return Int64((scaled &* UInt64(scale) &+ (1 << 31)) >> 32)
+        Int64((shifted(w, shift) &* UInt64(scale) &+ (1 << 31)) >> 32)
     }
 
-    /// Adds neuron i's entries to its decayed inputs `ie`, `ii` (S16.15, saturating) and clears
-    /// them. Branch-free: whether an entry is empty is as good as random, and an empty one adds 0.
+    /// Entry `w` as an S16.15 number, w · 2^shift (below 2^32).
     @inline(__always)
-    func take(_ i: Int, _ ie: inout Int64, _ ii: inout Int64) {
-        ie = min(ie + Self.input(excitatory[i], shiftE, scaleE), Int64(Int32.max))
-        ii = min(ii + Self.input(inhibitory[i], shiftI, scaleI), Int64(Int32.max))
+    static func shifted(_ w: UInt16, _ shift: Int32) -> UInt64 {
+        shift >= 0 ? UInt64(w) << UInt64(shift) : UInt64(w) >> UInt64(-shift)
+    }
+
+    /// Neuron i's entries scaled by U0.32 factors (``input(_:_:_:)``), cleared. Branch-free:
+    /// whether an entry is empty is as good as random, and an empty one gives 0.
+    @inline(__always)
+    func take(_ i: Int, scaleE: UInt32, scaleI: UInt32) -> (Int64, Int64) {
+        let e = Self.input(excitatory[i], shiftE, scaleE), inh = Self.input(inhibitory[i], shiftI, scaleI)
         excitatory[i] = 0
         inhibitory[i] = 0
+        return (e, inh)
     }
+
+    /// Neuron i's entries as S16.15 numbers, unscaled, cleared.
+    @inline(__always)
+    func takeShifted(_ i: Int) -> (Int64, Int64) {
+        let e = Int64(Self.shifted(excitatory[i], shiftE)), inh = Int64(Self.shifted(inhibitory[i], shiftI))
+        excitatory[i] = 0
+        inhibitory[i] = 0
+        return (e, inh)
+    }
+}
+
+/// A count per synapse type.
+public struct PerReceptor: Equatable, Sendable {
+    public var excitatory = 0
+    public var inhibitory = 0
+
+    public init(excitatory: Int = 0, inhibitory: Int = 0) {
+        self.excitatory = excitatory
+        self.inhibitory = inhibitory
+    }
+
+    public var total: Int { excitatory + inhibitory }
+
+    public subscript(_ type: Int) -> Int {
+        get { type == 0 ? excitatory : inhibitory }
+        set { if type == 0 { excitatory = newValue } else { inhibitory = newValue } }
+    }
+
+    public static func + (a: PerReceptor, b: PerReceptor) -> PerReceptor {
+        PerReceptor(excitatory: a.excitatory + b.excitatory, inhibitory: a.inhibitory + b.inhibitory)
+    }
+}
+
+/// What one tick's delivery counted on a core, laid out as one cache line per core so that a
+/// worker's counters share no line with another's.
+struct DeliveryTally {
+    /// Synapse words processed.
+    var events = 0
+    /// Per type, 16-bit weight units added into the ring buffer, before any clipping (`s1615`).
+    var input = PerReceptor()
+    /// Per type, additions that hit 0xFFFF and the units they lost.
+    var saturations = PerReceptor()
+    var clipped = PerReceptor()
+    private var padding = 0
+
+    static let zero = DeliveryTally()
 }
 
 /// What a core counts while it runs (its provenance), summed over ticks.
@@ -118,8 +187,12 @@ public struct CoreCounters: Equatable, Sendable {
     public var invalidKeys = 0
     /// Synapse words processed (weights added into the ring buffer).
     public var synapticEvents = 0
-    /// Ring-buffer additions that hit 0xFFFF and saturated (`s1615`).
-    public var saturations = 0
+    /// Per type, ring-buffer additions that hit 0xFFFF and saturated (`s1615`).
+    public var saturations = PerReceptor()
+    /// Per type, 16-bit weight units added into the ring buffer and the units saturation
+    /// clipped off (`s1615`): their ratio is the fraction of the input the chip lost.
+    public var ringInput = PerReceptor()
+    public var clippedInput = PerReceptor()
     /// Ticks whose modelled work exceeded the core's cycle budget.
     public var timerOverruns = 0
     /// The most cycles any tick needed.
@@ -134,7 +207,9 @@ public struct CoreCounters: Equatable, Sendable {
         packetsReceived += o.packetsReceived
         invalidKeys += o.invalidKeys
         synapticEvents += o.synapticEvents
-        saturations += o.saturations
+        saturations = saturations + o.saturations
+        ringInput = ringInput + o.ringInput
+        clippedInput = clippedInput + o.clippedInput
         timerOverruns += o.timerOverruns
         maxCyclesPerTick = max(maxCyclesPerTick, o.maxCyclesPerTick)
         totalCycles += o.totalCycles

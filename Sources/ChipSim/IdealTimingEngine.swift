@@ -16,8 +16,8 @@ public final class IdealTimingEngine {
     private let delivery: SynapticDelivery
     private let ring16: UnsafeMutableBufferPointer<UInt16>
     private let ring64: UnsafeMutableBufferPointer<Double>
-    private let events: UnsafeMutableBufferPointer<Int>
-    private let saturations: UnsafeMutableBufferPointer<Int>
+    /// Per core, what the tick's delivery counted.
+    private let tallies: UnsafeMutableBufferPointer<DeliveryTally>
     /// The cores split into contiguous ranges, one per worker, for ``deliver(part:tick:)``.
     public let partition: [Range<Int>]
     /// Where a delivery stores the sum of its look-ahead loads, at its part's first core.
@@ -30,10 +30,12 @@ public final class IdealTimingEngine {
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
     public static let maxCores = RingLayout.maxCores
 
-    /// `kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1) is the
-    /// number of workers the delivery phase is split over, balanced by the cores' synapse counts.
-    public init(image: ChipImage, arithmetic: Arithmetic, kernels: KernelSet = .best, parts: Int = 1) {
-        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, arithmetic: arithmetic, kernels: kernels) }
+    /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1)
+    /// is the number of workers the delivery phase is split over, balanced by the cores' synapse
+    /// counts.
+    public init(image: ChipImage, settings: CoreSettings, parts: Int = 1) {
+        let arithmetic = settings.arithmetic
+        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, settings: settings) }
         routes = PacketRoutes(image: image)
         let layout = RingLayout(image: image)
         self.layout = layout
@@ -49,12 +51,11 @@ public final class IdealTimingEngine {
                 ring16: arithmetic == .s1615 ? ring16.baseAddress! + layout.start[c] : nil,
                 ring64: arithmetic == .float64 ? ring64.baseAddress! + layout.start[c] : nil,
                 slotShift: layout.slotShift[c], slotMask: layout.size[c] >> layout.slotShift[c] - 1))
-            regions[c] = RegionAddress(start: layout.start[c], mask: UInt32(layout.size[c] - 1), term: 0)
+            regions[c] = RegionAddress(start: layout.start[c], mask: UInt32(layout.size[c] - 1), term: 0,
+                                       typeShift: UInt32(image.cores[c].synapses.indexBits))
         }
-        events = .allocate(capacity: cores.count)
-        events.initialize(repeating: 0)
-        saturations = .allocate(capacity: cores.count)
-        saturations.initialize(repeating: 0)
+        tallies = .allocate(capacity: cores.count)
+        tallies.initialize(repeating: .zero)
         lookAheadSink = .allocate(capacity: cores.count)
         lookAheadSink.initialize(repeating: 0)
         spikes = SpikeExchange(capacities: cores.map(\.neuronCount))
@@ -63,8 +64,7 @@ public final class IdealTimingEngine {
     deinit {
         ring16.deallocate()
         ring64.deallocate()
-        events.deallocate()
-        saturations.deallocate()
+        tallies.deallocate()
         lookAheadSink.deallocate()
         regions.deallocate()
     }
@@ -82,14 +82,13 @@ public final class IdealTimingEngine {
     public func deliver(part: Int, tick: Int) {
         let range = partition[part]
         for c in range {
-            events[c] = 0
-            saturations[c] = 0
+            tallies[c] = .zero
             regions[c].term = UInt32(truncatingIfNeeded: tick << layout.slotShift[c]) & regions[c].mask
         }
         let spikeCounts = spikes.counts
         let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                                    ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
-                                   events: events.baseAddress!, saturations: saturations.baseAddress!)
+                                   tallies: tallies.baseAddress!)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in
@@ -103,7 +102,7 @@ public final class IdealTimingEngine {
                         let n = prefix[run.end] - prefix[run.start]
                         if run.hasEntry { packets += n } else { invalid += n }
                     }
-                    cores[c].finishTick(packets: packets, events: events[c], saturations: saturations[c], invalidKeys: invalid)
+                    cores[c].finishTick(packets: packets, delivery: tallies[c], invalidKeys: invalid)
                 }
             }}
         }

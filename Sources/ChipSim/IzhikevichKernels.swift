@@ -1,86 +1,159 @@
 import Foundation
 
+/// How an Izhikevich kernel integrates over a step.
+enum IzhikevichIntegration {
+    /// Forward Euler from the old (v, u), as Brian2 and NEST (`consistent_integration`) do: the
+    /// `brian2` convention.
+    case euler
+    /// sPyNNaker's RK2 midpoint (`neuron_model_izh_impl.h`), with the step taken as h × 1.85 in
+    /// the tick after a spike (its threshold-timing correction): the `spinnaker` convention.
+    case rk2Midpoint
+}
+
 /// Izhikevich (2003): v' = 0.04v² + 5v + 140 − u + I, u' = a(bv − u), spike at v ≥ 30 mV,
-/// then v ← c, u ← u + d. Integrated by forward Euler from the old (v, u), as Brian2 and
-/// NEST (`consistent_integration`) do; synaptic input as in ``HeldInputLIF``.
+/// then v ← c, u ← u + d. Synaptic inputs are exponential, each arrival scaled by
+/// (τ/h)(1 − e^(−h/τ)) as in ``HeldInputLIF``. The RK2 form uses sPyNNaker's coefficient
+/// 0.040008544921875 (the S16.15 value it compensates with) so that the two arithmetics run one
+/// algorithm.
 struct FloatIzhikevich {
     static let vPeak = 30.0
+    /// sPyNNaker's RK2 coefficient in place of 0.04, and its step stretch after a spike.
+    static let rk2Coefficient = 0.040008544921875, stretchAfterSpike = 1.85
     let a: Double, b: Double, c: Double, d: Double, iOffset: Double, h: Double
-    let decayE: Double, decayI: Double
+    let integration: IzhikevichIntegration
+    let inputFirst: Bool
+    let synapseE: SynapseFactors, synapseI: SynapseFactors
 
-    init(_ p: [String: Double], dt: Double) {
+    init(_ p: [String: Double], dt: Double, integration: IzhikevichIntegration, inputFirst: Bool) {
         a = p["a"]!; b = p["b"]!; c = p["c"]!; d = p["d"]!; iOffset = p["i_offset"]!; h = dt
-        decayE = exp(-dt / p["tau_syn_E"]!)
-        decayI = exp(-dt / p["tau_syn_I"]!)
+        self.integration = integration
+        self.inputFirst = inputFirst
+        synapseE = SynapseFactors(tau: p["tau_syn_E"]!, dt: dt)
+        synapseI = SynapseFactors(tau: p["tau_syn_I"]!, dt: dt)
     }
 
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
         let n = s.v.count
-        s.v.withUnsafeMutableBufferPointer { v in
-        s.u.withUnsafeMutableBufferPointer { u in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
+            let v = buffers.v, u = extra.u, ie = buffers.excitatory, ii = buffers.inhibitory, fired = buffers.fired
             for i in 0..<n {
+                let (inE, inI) = slot.take(i)
+                if inputFirst {
+                    ie[i] += inE * synapseE.heldArrival
+                    ii[i] += inI * synapseI.heldArrival
+                }
                 let vi = v[i], ui = u[i]
                 let current = ie[i] - ii[i] + iOffset
-                v[i] = vi + h * (0.04 * vi * vi + 5 * vi + 140 - ui + current)
-                u[i] = ui + h * (a * (b * vi - ui))
-                if v[i] >= Self.vPeak {
-                    spikes.append(UInt16(truncatingIfNeeded: i))
-                    v[i] = c
-                    u[i] += d
+                var vn: Double, un: Double
+                switch integration {
+                case .euler:
+                    vn = vi + h * (0.04 * vi * vi + 5 * vi + 140 - ui + current)
+                    un = ui + h * (a * (b * vi - ui))
+                case .rk2Midpoint:
+                    let step = fired[i] != 0 ? h * Self.stretchAfterSpike : h
+                    let k = Self.rk2Coefficient
+                    let preAlpha = 140 + current - ui
+                    let slope = preAlpha + (5 + k * vi) * vi
+                    let eta = vi + step * slope / 2
+                    let beta = step * (b * vi - ui) * a / 2
+                    vn = vi + step * (preAlpha - beta + (5 + k * eta) * eta)
+                    un = ui + a * step * (-ui - beta + b * eta)
                 }
-                ie[i] *= decayE
-                ii[i] *= decayI
-                slot.take(i, &ie[i], &ii[i])
+                let fire = vn >= Self.vPeak
+                if fire {
+                    spikes.append(UInt16(truncatingIfNeeded: i))
+                    vn = c
+                    un += d
+                }
+                v[i] = vn
+                u[i] = un
+                fired[i] = fire ? 1 : 0
+                ie[i] *= synapseE.decay
+                ii[i] *= synapseI.decay
+                if !inputFirst {
+                    ie[i] += inE * synapseE.heldArrival
+                    ii[i] += inI * synapseI.heldArrival
+                }
             }
-        }}}}
+        }
     }
 }
 
-/// ``FloatIzhikevich`` in S16.15. The coefficient 0.04 is applied as a U0.32 fraction
-/// (0.04 · v² = decay(v², 0.04)): its nearest S16.15 value, 0.040008544921875 (the constant
-/// sPyNNaker's RK2 kernel uses), shifts spikes by 2.4 ms within 1 s at h = 0.1 ms.
+/// ``FloatIzhikevich`` in S16.15, bit for bit as sPyNNaker's fixed-point kernel computes it. In
+/// the Euler form the coefficient 0.04 is applied as a U0.32 fraction (0.04 · v² =
+/// decay(v², 0.04)): its nearest S16.15 value, 0.040008544921875, shifts spikes by 2.4 ms within
+/// 1 s at h = 0.1 ms against Brian2. The RK2 form uses that S16.15 value, as sPyNNaker does.
 struct FixedIzhikevich {
     let a: Int32, b: Int32, c: Int32, d: Int32, iOffset: Int32, h: Int32
+    /// h × 1.85, the step after a spike in the RK2 form.
+    let stretchedH: Int32
     let k004: UInt32 = U032.from(0.04), k5: Int32 = S1615.from(5), k140: Int32 = S1615.from(140)
+    let rk2Coefficient: Int32 = S1615.from(FloatIzhikevich.rk2Coefficient), half: Int32 = S1615.from(0.5)
     let vPeak: Int32 = S1615.from(FloatIzhikevich.vPeak)
+    let integration: IzhikevichIntegration
+    let inputFirst: Bool
     let decayE: UInt32, decayI: UInt32
+    let arrivalE: UInt32, arrivalI: UInt32
 
-    init(_ p: [String: Double], dt: Double) {
+    init(_ p: [String: Double], dt: Double, integration: IzhikevichIntegration, inputFirst: Bool) {
         a = S1615.from(p["a"]!); b = S1615.from(p["b"]!); c = S1615.from(p["c"]!); d = S1615.from(p["d"]!)
         iOffset = S1615.from(p["i_offset"]!); h = S1615.from(dt)
-        decayE = U032.from(exp(-dt / p["tau_syn_E"]!))
-        decayI = U032.from(exp(-dt / p["tau_syn_I"]!))
+        stretchedH = S1615.mul(h, S1615.from(FloatIzhikevich.stretchAfterSpike))
+        self.integration = integration
+        self.inputFirst = inputFirst
+        let e = SynapseFactors(tau: p["tau_syn_E"]!, dt: dt), i = SynapseFactors(tau: p["tau_syn_I"]!, dt: dt)
+        decayE = U032.from(e.decay); decayI = U032.from(i.decay)
+        arrivalE = U032.from(e.heldArrival); arrivalI = U032.from(i.heldArrival)
     }
 
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
         let n = s.v.count
-        s.v.withUnsafeMutableBufferPointer { v in
-        s.u.withUnsafeMutableBufferPointer { u in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
+        typealias Q = S1615
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
+            let v = buffers.v, u = extra.u, ie = buffers.excitatory, ii = buffers.inhibitory, fired = buffers.fired
             for i in 0..<n {
+                let (inE, inI) = slot.take(i, scaleE: arrivalE, scaleI: arrivalI)
+                if inputFirst {
+                    ie[i] = min(ie[i] + inE, Int64(Int32.max))
+                    ii[i] = min(ii[i] + inI, Int64(Int32.max))
+                }
                 let vi = Int32(truncatingIfNeeded: v[i]), ui = Int32(truncatingIfNeeded: u[i])
                 let e = Int32(truncatingIfNeeded: ie[i]), inh = Int32(truncatingIfNeeded: ii[i])
-                let current = S1615.add(S1615.sub(e, inh), iOffset)
-                var dv = S1615.decay(S1615.mul(vi, vi), k004)
-                dv = S1615.add(dv, S1615.mul(k5, vi))
-                dv = S1615.add(S1615.sub(S1615.add(dv, k140), ui), current)
-                let du = S1615.mul(a, S1615.sub(S1615.mul(b, vi), ui))
-                var vn = S1615.add(vi, S1615.mul(h, dv))
-                var un = S1615.add(ui, S1615.mul(h, du))
-                if vn >= vPeak {
+                let current = Q.add(Q.sub(e, inh), iOffset)
+                var vn: Int32, un: Int32
+                switch integration {
+                case .euler:
+                    var dv = Q.decay(Q.mul(vi, vi), k004)
+                    dv = Q.add(dv, Q.mul(k5, vi))
+                    dv = Q.add(Q.sub(Q.add(dv, k140), ui), current)
+                    let du = Q.mul(a, Q.sub(Q.mul(b, vi), ui))
+                    vn = Q.add(vi, Q.mul(h, dv))
+                    un = Q.add(ui, Q.mul(h, du))
+                case .rk2Midpoint:
+                    let step = fired[i] != 0 ? stretchedH : h
+                    let preAlpha = Q.sub(Q.add(k140, current), ui)
+                    let slope = Q.add(preAlpha, Q.mul(Q.add(k5, Q.mul(rk2Coefficient, vi)), vi))
+                    let eta = Q.add(vi, Q.mul(Q.mul(step, slope), half))
+                    let beta = Q.mul(Q.mul(Q.mul(step, Q.sub(Q.mul(b, vi), ui)), a), half)
+                    vn = Q.add(vi, Q.mul(step, Q.add(Q.sub(preAlpha, beta), Q.mul(Q.add(k5, Q.mul(rk2Coefficient, eta)), eta))))
+                    un = Q.add(ui, Q.mul(Q.mul(a, step), Q.add(Q.sub(Q.sub(0, ui), beta), Q.mul(b, eta))))
+                }
+                let fire = vn >= vPeak
+                if fire {
                     spikes.append(UInt16(truncatingIfNeeded: i))
                     vn = c
-                    un = S1615.add(un, d)
+                    un = Q.add(un, d)
                 }
                 v[i] = Int64(vn)
                 u[i] = Int64(un)
-                ie[i] = Int64(S1615.decay(e, decayE))
-                ii[i] = Int64(S1615.decay(inh, decayI))
-                slot.take(i, &ie[i], &ii[i])
+                fired[i] = fire ? 1 : 0
+                ie[i] = Int64(Q.decay(e, decayE))
+                ii[i] = Int64(Q.decay(inh, decayI))
+                if !inputFirst {
+                    ie[i] = min(ie[i] + inE, Int64(Int32.max))
+                    ii[i] = min(ii[i] + inI, Int64(Int32.max))
+                }
             }
-        }}}}
+        }
     }
 }

@@ -1,30 +1,11 @@
 import ChipSimBlockTypes
 import Foundation
 
-/// Step convention shared by every kernel (documented in `docs/step-semantics.md`): in tick n
-/// each neuron integrates from t_n to t_n+1 with its synaptic input as it stood at t_n,
-/// is tested against threshold (a spike is stamped t_n), is reset, and its synaptic input decays.
-/// Inputs due in tick n are then added from the ring buffer (after integration, as Brian2
-/// applies them), in the same pass.
-/// A refractory neuron is held for max(round(τ_refrac/h) − 1, 0) ticks after its spike tick.
-public enum StepConvention {
-    /// The longest run, delay or hold in time steps that the chip image and the engine count:
-    /// 2^31 − 1.
-    public static let maxTicks = Int(Int32.max)
-    /// The shortest and the longest time step, ms.
-    public static let minTimestepMs = 0.001, maxTimestepMs = 1000.0
-
-    /// `ms` in time steps of `dt` ms, rounded to the nearest, clamped to 0 ... ``maxTicks``.
-    public static func ticks(_ ms: Double, dt: Double) -> Int {
-        let t = (ms / dt).rounded()
-        guard t.isFinite else { return t > 0 ? maxTicks : 0 }
-        return Int(min(max(t, 0), Double(maxTicks)))
-    }
-
-    static func refractoryTicks(tauRefrac: Double, dt: Double) -> Int64 {
-        Int64(max(ticks(tauRefrac, dt: dt) - 1, 0))
-    }
-}
+// The LIF kernels. Each updates all of a core's neurons for one tick and consumes the tick's
+// ring-buffer slot in the same pass, at the place the step convention puts it
+// (`StepConvention`, `docs/step-semantics.md`): before the membrane update (`spinnaker`) or after
+// the update and the synaptic decay (`brian2`). `docs/arithmetic.md` gives the integration
+// schemes.
 
 /// Appends the indices whose flag (0 or 1) among `flags[0 ..< n]` is set, in index order. Reads
 /// eight flags at a time: a tick's spikes are few, and most words are zero.
@@ -43,40 +24,40 @@ func collectSpikes(_ flags: UnsafeMutablePointer<UInt8>, _ n: Int, _ spikes: ino
     for j in i..<n where flags[j] != 0 { spikes.append(UInt16(truncatingIfNeeded: j)) }
 }
 
-/// IF_curr_exp in `float64`: the exact propagator of the linear system (v, I_exc, I_inh),
-/// as Brian2's `exact` method and NEST's iaf_psc_exp compute it.
+/// IF_curr_exp in `float64` under the `brian2` convention: the exact propagator of the linear
+/// system (v, I_exc, I_inh), as Brian2's `exact` method and NEST's iaf_psc_exp compute it.
+/// Arrivals join the inputs unscaled, after the update.
 struct ExactCurrentLIF {
     let p22: Double, p21e: Double, p21i: Double, p20: Double
     let p11e: Double, p11i: Double
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
     let refractoryTicks: Int64
 
-    init(_ p: [String: Double], dt h: Double) {
-        let tauM = p["tau_m"]!, cm = p["cm"]!, tauE = p["tau_syn_E"]!, tauI = p["tau_syn_I"]!
-        p22 = exp(-h / tauM)
-        p20 = tauM / cm * (1 - p22)
-        p11e = exp(-h / tauE)
-        p11i = exp(-h / tauI)
+    init(_ p: LIFParameters, dt h: Double, refractoryTicks: Int64) {
+        p22 = exp(-h / p.tauM)
+        p20 = p.tauM / p.cm * (1 - p22)
+        p11e = exp(-h / p.tauE)
+        p11i = exp(-h / p.tauI)
         func p21(_ tauS: Double) -> Double {
-            if abs(tauS - tauM) < 1e-9 * tauM { return h / cm * exp(-h / tauM) }
-            return tauS * tauM / (cm * (tauS - tauM)) * (exp(-h / tauS) - exp(-h / tauM))
+            if abs(tauS - p.tauM) < 1e-9 * p.tauM { return h / p.cm * exp(-h / p.tauM) }
+            return tauS * p.tauM / (p.cm * (tauS - p.tauM)) * (exp(-h / tauS) - exp(-h / p.tauM))
         }
-        p21e = p21(tauE)
-        p21i = p21(tauI)
-        vRest = p["v_rest"]!; vReset = p["v_reset"]!; vThresh = p["v_thresh"]!; iOffset = p["i_offset"]!
-        refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
+        p21e = p21(p.tauE)
+        p21i = p21(p.tauI)
+        vRest = p.vRest; vReset = p.vReset; vThresh = p.vThresh; iOffset = p.iOffset
+        self.refractoryTicks = refractoryTicks
     }
 
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, _ in
             var fired = false, done = 0
             if let blocks = kernels.exactLIFBlocks {
                 let constants = ExactLIFBlockConstants(
                     p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
-                    vReset: vReset, vThresh: vThresh, scaleE: slot.scaleE, scaleI: slot.scaleI, refractoryTicks: refractoryTicks)
+                    vReset: vReset, vThresh: vThresh, scaleE: 1, scaleI: 1, refractoryTicks: refractoryTicks)
                 (done, fired) = blocks(constants, state, n)
             }
             fired = update(done..<n, state, slot) || fired
@@ -98,110 +79,159 @@ struct ExactCurrentLIF {
             refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
             flags[i] = fire ? 1 : 0
             fired |= fire ? 1 : 0
-            ie[i] = ie[i] * p11e + slot.excitatory[i] * slot.scaleE
-            ii[i] = ii[i] * p11i + slot.inhibitory[i] * slot.scaleI
-            slot.excitatory[i] = 0
-            slot.inhibitory[i] = 0
+            let (inE, inI) = slot.take(i)
+            ie[i] = ie[i] * p11e + inE
+            ii[i] = ii[i] * p11i + inI
         }
         return fired != 0
     }
 }
 
-/// The LIF as sPyNNaker integrates it (`neuron_model_lif_impl.h`): input held constant over
-/// the step, V ← α − e^(−h/τm)(α − V) with α = I·R + V_rest; synaptic input decays by
-/// e^(−h/τ) after the update and each arrival is scaled by (τ/h)(1 − e^(−h/τ)).
-/// In `float64` it serves IF_cond_exp, for which no exact propagator exists.
+/// The LIF as sPyNNaker integrates it (`neuron_model_lif_impl.h`), in double precision: the
+/// synaptic input is held over the step, V ← α − e^(−h/τm)(α − V) with α = I·R + V_rest, and
+/// a refractory membrane is held. Synaptic inputs by shape:
+///
+/// * exponential: each arrival is scaled by (τ/h)(1 − e^(−h/τ)), the input decays by e^(−h/τ)
+///   after the update;
+/// * alpha: an arrival of weight w raises the drive x by w·e; each step the input I becomes
+///   (I + x·h/τ)·e^(−h/τ) and x decays by e^(−h/τ), so I samples w·(t/τ)·e^(1 − t/τ) exactly;
+/// * delta: the tick's arrivals step V by their weights (mV), dropped while refractory.
+///
+/// It is the `float64` model under the `spinnaker` convention, and IF_curr_delta's exact
+/// integration under `brian2` (which consumes the slot after the update instead).
 struct HeldInputLIF {
-    let expTC: Double, r: Double
-    let decayE: Double, decayI: Double
+    let expTC: Double, resistance: Double
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
     let eRevE: Double, eRevI: Double
     let conductance: Bool
+    let shape: SynapseShape
+    let inputFirst: Bool
     let refractoryTicks: Int64
+    let synapseE: SynapseFactors, synapseI: SynapseFactors
 
-    init(_ p: [String: Double], dt h: Double, conductance: Bool) {
-        let tauM = p["tau_m"]!, cm = p["cm"]!
-        expTC = exp(-h / tauM)
-        r = tauM / cm
-        decayE = exp(-h / p["tau_syn_E"]!)
-        decayI = exp(-h / p["tau_syn_I"]!)
-        vRest = p["v_rest"]!; vReset = p["v_reset"]!; vThresh = p["v_thresh"]!; iOffset = p["i_offset"]!
-        eRevE = p["e_rev_E"] ?? 0; eRevI = p["e_rev_I"] ?? 0
+    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int64) {
+        expTC = exp(-h / p.tauM)
+        resistance = p.resistance
+        vRest = p.vRest; vReset = p.vReset; vThresh = p.vThresh; iOffset = p.iOffset
+        eRevE = p.eRevE; eRevI = p.eRevI
         self.conductance = conductance
-        refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
+        self.shape = shape
+        self.inputFirst = inputFirst
+        self.refractoryTicks = refractoryTicks
+        synapseE = SynapseFactors(tau: p.tauE, dt: h)
+        synapseI = SynapseFactors(tau: p.tauI, dt: h)
     }
 
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
         let n = s.v.count
-        s.v.withUnsafeMutableBufferPointer { v in
-        s.excitatory.withUnsafeMutableBufferPointer { ie in
-        s.inhibitory.withUnsafeMutableBufferPointer { ii in
-        s.refractory.withUnsafeMutableBufferPointer { refr in
-            for i in 0..<n {
-                if refr[i] > 0 {
-                    refr[i] -= 1
-                } else {
-                    let current = conductance
-                        ? ie[i] * (eRevE - v[i]) + ii[i] * (eRevI - v[i]) + iOffset
-                        : ie[i] - ii[i] + iOffset
-                    let alpha = current * r + vRest
-                    v[i] = alpha - expTC * (alpha - v[i])
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { b, extra in
+            let riseE = extra.riseE, riseI = extra.riseI
+            let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory
+            /// Adds the slot's entries to neuron i's synaptic state; returns a delta synapse's step.
+            @inline(__always) func arrive(_ i: Int, _ inE: Double, _ inI: Double) -> Double {
+                switch shape {
+                case .exponential:
+                    ie[i] += inE * synapseE.heldArrival
+                    ii[i] += inI * synapseI.heldArrival
+                case .alpha:
+                    riseE[i] += inE * SynapseFactors.alphaArrival
+                    riseI[i] += inI * SynapseFactors.alphaArrival
+                case .delta:
+                    return inE - inI
                 }
-                if v[i] >= vThresh {
-                    spikes.append(UInt16(truncatingIfNeeded: i))
-                    v[i] = vReset
-                    refr[i] = refractoryTicks
-                }
-                ie[i] *= decayE
-                ii[i] *= decayI
-                slot.take(i, &ie[i], &ii[i])
+                return 0
             }
-        }}}}
+            for i in 0..<n {
+                let (inE, inI) = slot.take(i)
+                let step = inputFirst ? arrive(i, inE, inI) : 0
+                let r = refr[i], vi = v[i]
+                let current = conductance
+                    ? ie[i] * (eRevE - vi) + ii[i] * (eRevI - vi) + iOffset
+                    : ie[i] - ii[i] + iOffset
+                let alpha = current * resistance + vRest
+                let held = r > 0
+                let vn = held ? vi : alpha - expTC * (alpha - vi) + step
+                let fire = vn >= vThresh
+                v[i] = fire ? vReset : vn
+                refr[i] = fire ? refractoryTicks : (held ? r - 1 : r)
+                if fire { spikes.append(UInt16(truncatingIfNeeded: i)) }
+                switch shape {
+                case .exponential:
+                    ie[i] *= synapseE.decay
+                    ii[i] *= synapseI.decay
+                case .alpha:
+                    ie[i] = (ie[i] + riseE[i] * synapseE.riseStep) * synapseE.decay
+                    ii[i] = (ii[i] + riseI[i] * synapseI.riseStep) * synapseI.decay
+                    riseE[i] *= synapseE.decay
+                    riseI[i] *= synapseI.decay
+                case .delta:
+                    break
+                }
+                if !inputFirst {
+                    let late = arrive(i, inE, inI)
+                    if !(held || fire) { v[i] += late }
+                }
+            }
+        }
     }
 }
 
-/// ``HeldInputLIF`` in the chip's arithmetic: S16.15 state, U0.32 decays. Conductances are held
-/// scaled by 2^``FixedState/conductanceScaleBits`` (sPyNNaker's ×1024) for precision.
+/// ``HeldInputLIF`` in the chip's arithmetic: S16.15 state, U0.32 decays, saturating operations
+/// (``S1615``). Conductances are held scaled by 2^10 (sPyNNaker's ×1024) for precision. It runs
+/// under both conventions. The exponential shape has block kernels (eight neurons at a time,
+/// bit for bit the same); alpha and delta run this scalar loop.
 struct FixedLIF {
     let expTC: UInt32, r: Int32
-    let decayE: UInt32, decayI: UInt32
     let vRest: Int32, vReset: Int32, vThresh: Int32, iOffset: Int32
     let eRevE: Int32, eRevI: Int32
     let conductance: Bool
+    let shape: SynapseShape
+    let inputFirst: Bool
     let refractoryTicks: Int64
+    let decayE: UInt32, decayI: UInt32
+    /// Exponential shape: each arrival's U0.32 scale (τ/h)(1 − e^(−h/τ)).
+    let arrivalE: UInt32, arrivalI: UInt32
+    /// Alpha shape: h/τ per type and e, S16.15.
+    let riseStepE: Int64, riseStepI: Int64
+    let alphaArrival = Int64(S1615.from(SynapseFactors.alphaArrival))
 
-    init(_ p: [String: Double], dt h: Double, conductance: Bool) {
-        let tauM = p["tau_m"]!, cm = p["cm"]!
-        expTC = U032.from(exp(-h / tauM))
-        r = S1615.from(tauM / cm)
-        decayE = U032.from(exp(-h / p["tau_syn_E"]!))
-        decayI = U032.from(exp(-h / p["tau_syn_I"]!))
-        vRest = S1615.from(p["v_rest"]!); vReset = S1615.from(p["v_reset"]!)
-        vThresh = S1615.from(p["v_thresh"]!); iOffset = S1615.from(p["i_offset"]!)
-        eRevE = S1615.from(p["e_rev_E"] ?? 0); eRevI = S1615.from(p["e_rev_I"] ?? 0)
+    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int64) {
+        expTC = U032.from(exp(-h / p.tauM))
+        r = S1615.from(p.resistance)
+        vRest = S1615.from(p.vRest); vReset = S1615.from(p.vReset)
+        vThresh = S1615.from(p.vThresh); iOffset = S1615.from(p.iOffset)
+        eRevE = S1615.from(p.eRevE); eRevI = S1615.from(p.eRevI)
         self.conductance = conductance
-        refractoryTicks = StepConvention.refractoryTicks(tauRefrac: p["tau_refrac"]!, dt: h)
+        self.shape = shape
+        self.inputFirst = inputFirst
+        self.refractoryTicks = refractoryTicks
+        let e = SynapseFactors(tau: p.tauE, dt: h), i = SynapseFactors(tau: p.tauI, dt: h)
+        decayE = U032.from(e.decay); decayI = U032.from(i.decay)
+        arrivalE = U032.from(e.heldArrival); arrivalI = U032.from(i.heldArrival)
+        riseStepE = Int64(S1615.from(e.riseStep)); riseStepI = Int64(S1615.from(i.riseStep))
     }
 
-    /// Updates every neuron: with a block-kernel set, eight at a time through the block kernel,
-    /// and here any block it gives up on (a value saturates) and the last n mod 8 neurons.
+    /// Updates every neuron: for the exponential shape with a block-kernel set, eight at a time
+    /// through the block kernel, and here any block it gives up on (a value saturates) and the
+    /// last n mod 8 neurons.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
         let n = s.v.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state in
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
+            let riseE = extra.riseE, riseI = extra.riseI
             var fired = false, i = 0
-            if let blocks = kernels.fixedLIFBlocks {
+            if shape == .exponential, let blocks = kernels.fixedLIFBlocks {
                 let constants = blockConstants(slot)
                 while i + 8 <= n {
                     let (stop, blockFired) = blocks(constants, state, i, n)
                     fired = fired || blockFired
                     i = stop
                     if i + 8 <= n {
-                        fired = update(i..<(i + 8), state, slot) || fired
+                        fired = update(i..<(i + 8), state, riseE, riseI, slot) || fired
                         i += 8
                     }
                 }
             }
-            fired = update(i..<n, state, slot) || fired
+            fired = update(i..<n, state, riseE, riseI, slot) || fired
             if fired { collectSpikes(state.fired, n, &spikes) }
         }
     }
@@ -212,13 +242,14 @@ struct FixedLIF {
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
             conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: refractoryTicks,
-            shiftE: Int64(slot.shiftE), shiftI: Int64(slot.shiftI), scaleE: Int64(slot.scaleE), scaleI: Int64(slot.scaleI))
+            shiftE: Int64(slot.shiftE), shiftI: Int64(slot.shiftI), scaleE: Int64(arrivalE), scaleI: Int64(arrivalI),
+            inputFirst: inputFirst)
     }
 
     /// The model's definition: updates `range` one neuron at a time, saturating as ``S1615``'s
-    /// operations do (by clamping 64-bit intermediates), branch-free over the neurons. Returns
-    /// whether any neuron fired.
-    private func update(_ range: Range<Int>, _ b: BlockBuffers<Int64, UInt16>, _ slot: FixedSlot) -> Bool {
+    /// operations do (by clamping 64-bit intermediates). Returns whether any neuron fired.
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Int64, UInt16>, _ riseE: UnsafeMutablePointer<Int64>,
+                        _ riseI: UnsafeMutablePointer<Int64>, _ slot: FixedSlot) -> Bool {
         let gBits = Int64(SynapticMatrix.conductanceScaleBits)
         var fired: UInt8 = 0
         @inline(__always) func sat(_ x: Int64) -> Int64 { min(max(x, Int64(Int32.min)), Int64(Int32.max)) }
@@ -227,7 +258,25 @@ struct FixedLIF {
         let rest = Int64(vRest), offset = Int64(iOffset), resistance = Int64(r)
         let excRev = Int64(eRevE), inhRev = Int64(eRevI)
         let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, flags = b.fired
+        /// Adds neuron i's entries to its synaptic state; returns a delta synapse's step.
+        @inline(__always) func arrive(_ i: Int) -> Int64 {
+            switch shape {
+            case .exponential:
+                let (inE, inI) = slot.take(i, scaleE: arrivalE, scaleI: arrivalI)
+                ie[i] = min(ie[i] + inE, Int64(Int32.max))
+                ii[i] = min(ii[i] + inI, Int64(Int32.max))
+            case .alpha:
+                let (inE, inI) = slot.takeShifted(i)
+                riseE[i] = sat(riseE[i] + mul(inE, alphaArrival))
+                riseI[i] = sat(riseI[i] + mul(inI, alphaArrival))
+            case .delta:
+                let (inE, inI) = slot.takeShifted(i)
+                return sat(inE - inI)
+            }
+            return 0
+        }
         for i in range {
+            let step = inputFirst ? arrive(i) : 0
             let r = refr[i], vi = v[i], e = ie[i], inh = ii[i]
             let current: Int64
             if conductance {
@@ -238,16 +287,30 @@ struct FixedLIF {
                 current = sat(sat(e &- inh) &+ offset)
             }
             let alpha = sat(mul(current, resistance) &+ rest)
-            let integrated = sat(alpha &- decay(sat(alpha &- vi), expTC))
-            let vn = r > 0 ? vi : integrated
+            let integrated = sat(sat(alpha &- decay(sat(alpha &- vi), expTC)) &+ step)
+            let held = r > 0
+            let vn = held ? vi : integrated
             let fire = vn >= Int64(vThresh)
             v[i] = fire ? Int64(vReset) : vn
-            refr[i] = fire ? refractoryTicks : (r > 0 ? r &- 1 : r)
+            refr[i] = fire ? refractoryTicks : (held ? r &- 1 : r)
             flags[i] = fire ? 1 : 0
             fired |= fire ? 1 : 0
-            ie[i] = decay(e, decayE)
-            ii[i] = decay(inh, decayI)
-            slot.take(i, &ie[i], &ii[i])
+            switch shape {
+            case .exponential:
+                ie[i] = decay(e, decayE)
+                ii[i] = decay(inh, decayI)
+            case .alpha:
+                ie[i] = decay(sat(e &+ mul(riseE[i], riseStepE)), decayE)
+                ii[i] = decay(sat(inh &+ mul(riseI[i], riseStepI)), decayI)
+                riseE[i] = decay(riseE[i], decayE)
+                riseI[i] = decay(riseI[i], decayI)
+            case .delta:
+                break
+            }
+            if !inputFirst {
+                let late = arrive(i)
+                if !(held || fire) { v[i] = sat(v[i] &+ late) }
+            }
         }
         return fired != 0
     }

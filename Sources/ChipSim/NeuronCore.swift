@@ -6,7 +6,7 @@ import Foundation
 /// A tick runs in steps that ``IdealTimingEngine`` calls: ``update(tick:)`` (neurons update and
 /// fire, their keys go out, and the tick's ring-buffer slot moves into the synaptic inputs),
 /// delivery of the tick's packets into the ring buffer (``SynapticDelivery``), and
-/// ``finishTick(packets:events:saturations:invalidKeys:)``, which costs the tick's work. A core
+/// ``finishTick(packets:delivery:invalidKeys:)``, which costs the tick's work. A core
 /// touches only its own state and its own region of the ring buffer, so cores can run on any
 /// threads.
 public final class NeuronCore {
@@ -25,8 +25,12 @@ public final class NeuronCore {
     @exclusivity(unchecked) public private(set) var spikes: [UInt16] = []
     @exclusivity(unchecked) public private(set) var counters = CoreCounters()
 
+    /// The kernel the core runs, chosen by model, arithmetic and step convention (see
+    /// ``StepConvention`` for what each convention integrates with).
     private enum Dynamics {
         case exactLIF(ExactCurrentLIF)
+        case exactAlphaLIF(ExactAlphaLIF)
+        case exponentialEulerLIF(ExponentialEulerLIF)
         case heldLIF(HeldInputLIF)
         case fixedLIF(FixedLIF)
         case izhikevich(FloatIzhikevich)
@@ -42,68 +46,74 @@ public final class NeuronCore {
     private let weightShifts: (Int32, Int32)
     /// The core's region of the engine's ring buffer, and its layout.
     private var region = RingRegion.none
-    /// Per synapse type, the factor each arrival is scaled by before it joins the input.
-    private let inputScale: [Double]
-    private let inputScaleFixed: [UInt32]
     private let costs: CoreCosts
     private let neuronCycles: Int
     private let cycleBudget: Int
 
     /// Loads core `index` of `image`; `seed` streams derive from the image's network seed.
-    /// `kernels` must be supported by the host (``KernelSet/isSupported``).
-    public init(image: ChipImage, core index: Int, arithmetic: Arithmetic, kernels: KernelSet = .best) {
-        precondition(kernels.isSupported, "kernel set \(kernels) is not supported by this CPU")
+    /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``).
+    public init(image: ChipImage, core index: Int, settings: CoreSettings) {
+        precondition(settings.kernels.isSupported, "kernel set \(settings.kernels) is not supported by this CPU")
         let core = image.cores[index]
         let population = image.populations[core.population]
         let p = population.parameters
         let dt = image.network.timestepMs
+        let arithmetic = settings.arithmetic
         model = population.model
         self.arithmetic = arithmetic
         neuronCount = core.neuronCount
         keyBase = core.keyBase
-        self.kernels = kernels
+        kernels = settings.kernels
         weightShifts = (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))
         costs = image.machine.costs
-        cycleBudget = Int(image.machine.clockHz * dt / 1000)
+        cycleBudget = image.machine.cycleBudget(timestepMs: dt, timeScaleFactor: settings.timeScaleFactor)
 
         let v = core.initialState.first ?? []
         let u = core.initialState.count > 1 ? core.initialState[1] : []
-        floatState = FloatState(count: arithmetic == .float64 ? neuronCount : 0, v: arithmetic == .float64 ? v : [], u: arithmetic == .float64 ? u : [])
-        fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, v: arithmetic == .s1615 ? v : [], u: arithmetic == .s1615 ? u : [])
-
-        func heldScale(_ tau: String) -> Double {
-            guard let t = p[tau] else { return 1 }
-            return t / dt * (1 - exp(-dt / t))
-        }
-        switch (model, arithmetic) {
-        case (.ifCurrExp, .float64):
-            dynamics = .exactLIF(ExactCurrentLIF(p, dt: dt))
-            inputScale = [1, 1]
-        case (.ifCondExp, .float64):
-            dynamics = .heldLIF(HeldInputLIF(p, dt: dt, conductance: true))
-            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
-        case (.ifCurrExp, .s1615), (.ifCondExp, .s1615):
-            dynamics = .fixedLIF(FixedLIF(p, dt: dt, conductance: model == .ifCondExp))
-            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
-        case (.izhikevich, .float64):
-            dynamics = .izhikevich(FloatIzhikevich(p, dt: dt))
-            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
-        case (.izhikevich, .s1615):
-            dynamics = .fixedIzhikevich(FixedIzhikevich(p, dt: dt))
-            inputScale = [heldScale("tau_syn_E"), heldScale("tau_syn_I")]
-        case (.spikeSourceArray, _):
-            dynamics = .spikeArray(SpikeArraySource(events: core.sourceEvents))
-            inputScale = [1, 1]
-        case (.spikeSourcePoisson, _):
-            let rng = RandomStream(seed: image.network.seed, stream: [0x504F_4953, UInt64(index)])
-            dynamics = .poisson(PoissonSource(p, dt: dt, rng: rng))
-            inputScale = [1, 1]
-        }
-        inputScaleFixed = inputScale.map(U032.from)
+        let alpha = model.synapseShape == .alpha
+        floatState = FloatState(count: arithmetic == .float64 ? neuronCount : 0, v: arithmetic == .float64 ? v : [],
+                                u: arithmetic == .float64 ? u : [], alpha: alpha)
+        fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, v: arithmetic == .s1615 ? v : [],
+                                u: arithmetic == .s1615 ? u : [], alpha: alpha)
+        dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
+                                 seed: image.network.seed, index: index)
         switch model {
-        case .ifCurrExp, .ifCondExp: neuronCycles = costs.lifNeuronCycles
+        case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
         case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
+        }
+    }
+
+    private static func dynamics(model: NeuronModel, parameters p: [String: Double], dt: Double, settings: CoreSettings,
+                                 core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
+        let convention = settings.stepConvention, float = settings.arithmetic == .float64
+        let inputFirst = convention.consumesInputFirst
+        switch model {
+        case .spikeSourceArray:
+            return .spikeArray(SpikeArraySource(events: core.sourceEvents))
+        case .spikeSourcePoisson:
+            return .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
+        case .izhikevich:
+            let integration: IzhikevichIntegration = convention == .spinnaker ? .rk2Midpoint : .euler
+            return float ? .izhikevich(FloatIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
+                : .fixedIzhikevich(FixedIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
+        case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha:
+            let lif = LIFParameters(p)
+            let refractory = convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: dt)
+            let shape = model.synapseShape!, conductance = model.isConductanceBased
+            if !float {
+                return .fixedLIF(FixedLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
+                                          refractoryTicks: refractory))
+            }
+            switch (convention, model) {
+            case (.brian2, .ifCurrExp): return .exactLIF(ExactCurrentLIF(lif, dt: dt, refractoryTicks: refractory))
+            case (.brian2, .ifCurrAlpha): return .exactAlphaLIF(ExactAlphaLIF(lif, dt: dt, refractoryTicks: refractory))
+            case (.brian2, .ifCondExp), (.brian2, .ifCondAlpha):
+                return .exponentialEulerLIF(ExponentialEulerLIF(lif, dt: dt, alpha: shape == .alpha, refractoryTicks: refractory))
+            default:
+                return .heldLIF(HeldInputLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
+                                             refractoryTicks: refractory))
+            }
         }
     }
 
@@ -114,12 +124,14 @@ public final class NeuronCore {
 
     // MARK: Tick steps
 
-    /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``, and
-    /// adds the inputs due in tick `tick` from the ring buffer.
+    /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``,
+    /// consuming the inputs due in tick `tick` from the ring buffer.
     public func update(tick: Int) {
         spikes.removeAll(keepingCapacity: true)
         switch dynamics {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
+        case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .exponentialEulerLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
@@ -141,29 +153,30 @@ public final class NeuronCore {
 
     private func floatSlot(_ tick: Int) -> FloatSlot {
         let base = region.ring64! + region.slotOffset(tick)
-        return FloatSlot(excitatory: base, inhibitory: base + region.typeStride, scaleE: inputScale[0], scaleI: inputScale[1])
+        return FloatSlot(excitatory: base, inhibitory: base + region.typeStride)
     }
 
     private func fixedSlot(_ tick: Int) -> FixedSlot {
         let base = region.ring16! + region.slotOffset(tick)
-        return FixedSlot(excitatory: base, inhibitory: base + region.typeStride, shiftE: weightShifts.0, shiftI: weightShifts.1,
-                         scaleE: inputScaleFixed[0], scaleI: inputScaleFixed[1])
+        return FixedSlot(excitatory: base, inhibitory: base + region.typeStride, shiftE: weightShifts.0, shiftI: weightShifts.1)
     }
 
     /// Costs the tick's work with the machine's cycle model and counts an overrun when it does
     /// not fit the tick's budget.
-    func finishTick(packets: Int, events: Int, saturations: Int, invalidKeys: Int) {
+    func finishTick(packets: Int, delivery: DeliveryTally, invalidKeys: Int) {
         counters.packetsReceived += packets
         counters.invalidKeys += invalidKeys
-        counters.synapticEvents += events
-        counters.saturations += saturations
+        counters.synapticEvents += delivery.events
+        counters.saturations = counters.saturations + delivery.saturations
+        counters.ringInput = counters.ringInput + delivery.input
+        counters.clippedInput = counters.clippedInput + delivery.clipped
         // Saturating at 2^60: a crafted target's costs times a flood of events must not trap.
         @inline(__always) func product(_ a: Int, _ b: Int) -> Int {
             let (p, overflow) = a.multipliedReportingOverflow(by: b)
             return overflow || p > 1 << 60 ? 1 << 60 : p
         }
         let cycles = min(costs.tickOverheadCycles + product(neuronCycles, neuronCount)
-            + product(costs.rowCycles, packets + invalidKeys) + product(costs.synapticEventCycles, events), 1 << 60)
+            + product(costs.rowCycles, packets + invalidKeys) + product(costs.synapticEventCycles, delivery.events), 1 << 60)
         counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
         counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
         if cycles > cycleBudget { counters.timerOverruns += 1 }
@@ -171,13 +184,19 @@ public final class NeuronCore {
 
     // MARK: Observation
 
-    /// The current value of a state variable for every neuron, in the model's units (mV).
+    /// The current value of a recordable variable (``NeuronModel/recordables``) for every
+    /// neuron, in the model's units (mV; nA or µS for `gsyn_exc`, `gsyn_inh`).
     public func sample(_ variable: String) -> [Double] {
+        let conductanceScale = model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
         switch (variable, arithmetic) {
         case ("v", .float64): return floatState.v
         case ("u", .float64): return floatState.u
+        case ("gsyn_exc", .float64): return floatState.excitatory
+        case ("gsyn_inh", .float64): return floatState.inhibitory
         case ("v", .s1615): return fixedState.v.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) }
         case ("u", .s1615): return fixedState.u.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) }
+        case ("gsyn_exc", .s1615): return fixedState.excitatory.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) / conductanceScale }
+        case ("gsyn_inh", .s1615): return fixedState.inhibitory.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) / conductanceScale }
         default: return []
         }
     }

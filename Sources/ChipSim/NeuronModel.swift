@@ -1,9 +1,17 @@
-/// The cell and source types a population can have, by their PyNN names.
+/// The cell and source types a population can have, by their PyNN names (`docs/models.md`
+/// lists every parameter with its unit and default).
 public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     /// Leaky integrate-and-fire, current-based synapses with exponential decay.
     case ifCurrExp = "IF_curr_exp"
+    /// Leaky integrate-and-fire, current-based synapses shaped as alpha functions.
+    case ifCurrAlpha = "IF_curr_alpha"
+    /// Leaky integrate-and-fire whose synaptic weights (mV) step the membrane at once (Brunel's
+    /// model; sPyNNaker's IF_curr_delta, NEST's iaf_psc_delta).
+    case ifCurrDelta = "IF_curr_delta"
     /// Leaky integrate-and-fire, conductance-based synapses with exponential decay.
     case ifCondExp = "IF_cond_exp"
+    /// Leaky integrate-and-fire, conductance-based synapses shaped as alpha functions.
+    case ifCondAlpha = "IF_cond_alpha"
     /// Izhikevich (2003) neuron with current-based exponential synapses (sPyNNaker's IZK_curr_exp).
     case izhikevich = "Izhikevich"
     /// Emits spikes at given times.
@@ -14,35 +22,73 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     /// Whether atoms of this model are spike sources (no membrane, no synaptic input).
     public var isSource: Bool { self == .spikeSourceArray || self == .spikeSourcePoisson }
 
-    /// Whether synaptic weights are conductances (µS) rather than currents (nA).
-    public var isConductanceBased: Bool { self == .ifCondExp }
+    /// Whether synaptic weights are conductances (µS) rather than currents (nA) or steps (mV).
+    public var isConductanceBased: Bool { self == .ifCondExp || self == .ifCondAlpha }
+
+    /// How an arriving weight shapes the synaptic input over time (nil for sources).
+    public var synapseShape: SynapseShape? {
+        switch self {
+        case .ifCurrExp, .ifCondExp, .izhikevich: return .exponential
+        case .ifCurrAlpha, .ifCondAlpha: return .alpha
+        case .ifCurrDelta: return .delta
+        case .spikeSourceArray, .spikeSourcePoisson: return nil
+        }
+    }
+
+    /// Whether the model is a leaky integrate-and-fire cell.
+    public var isLIF: Bool {
+        switch self {
+        case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: return true
+        case .izhikevich, .spikeSourceArray, .spikeSourcePoisson: return false
+        }
+    }
+
+    /// The unit of a synaptic weight onto this model.
+    public var weightUnit: String {
+        if isConductanceBased { return "µS" }
+        return self == .ifCurrDelta ? "mV" : "nA"
+    }
 
     /// The scalar parameters of the model with their PyNN defaults and units.
     public var parameters: [ParameterSpec] {
         switch self {
-        case .ifCurrExp: return ParameterSpec.lif
-        case .ifCondExp: return ParameterSpec.lif + ParameterSpec.conductance
+        case .ifCurrExp: return ParameterSpec.lif + ParameterSpec.synapticTimeConstants(5.0, 5.0)
+        case .ifCurrAlpha: return ParameterSpec.lif + ParameterSpec.synapticTimeConstants(0.5, 0.5)
+        case .ifCurrDelta: return ParameterSpec.lif
+        case .ifCondExp: return ParameterSpec.lif + ParameterSpec.synapticTimeConstants(5.0, 5.0) + ParameterSpec.conductance
+        case .ifCondAlpha: return ParameterSpec.lif + ParameterSpec.synapticTimeConstants(0.3, 0.5) + ParameterSpec.conductance
         case .izhikevich: return ParameterSpec.izhikevich
         case .spikeSourceArray: return []
         case .spikeSourcePoisson: return ParameterSpec.poisson
         }
     }
 
-    /// State variables that can be recorded (besides `spikes`) and given `initial` values.
+    /// State variables that can be given `initial` values (the chip image holds them).
     public var stateVariables: [String] {
         switch self {
-        case .ifCurrExp, .ifCondExp: return ["v"]
+        case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: return ["v"]
         case .izhikevich: return ["v", "u"]
         case .spikeSourceArray, .spikeSourcePoisson: return []
+        }
+    }
+
+    /// Variables that can be recorded besides `spikes`: the state variables and the synaptic
+    /// inputs `gsyn_exc`, `gsyn_inh` (nA for current cells, µS for conductance cells; PyNN's
+    /// names for both, as sPyNNaker has them).
+    public var recordables: [String] {
+        switch self {
+        case .ifCurrDelta: return stateVariables
+        case .spikeSourceArray, .spikeSourcePoisson: return []
+        default: return stateVariables + ["gsyn_exc", "gsyn_inh"]
         }
     }
 
     /// The default initial value of a state variable (PyNN's).
     public func defaultInitialValue(_ variable: String, parameters: [String: Double]) -> Double {
         switch (self, variable) {
-        case (.ifCurrExp, "v"), (.ifCondExp, "v"): return parameters["v_rest"] ?? -65.0
         case (.izhikevich, "v"): return -70.0
         case (.izhikevich, "u"): return -14.0
+        case (_, "v"): return parameters["v_rest"] ?? -65.0
         default: return 0
         }
     }
@@ -53,6 +99,16 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
         for p in parameters where result[p.name] == nil { result[p.name] = p.defaultValue }
         return result
     }
+}
+
+/// How one arriving weight shapes a synaptic input over time.
+public enum SynapseShape: String, Sendable {
+    /// Jumps by the weight, then decays by e^(−t/τ_syn).
+    case exponential
+    /// w · (t/τ_syn) · e^(1 − t/τ_syn): rises to the weight at t = τ_syn, then decays (PyNN's alpha).
+    case alpha
+    /// Steps the membrane by the weight (mV) when it arrives; no synaptic state.
+    case delta
 }
 
 /// One scalar parameter of a neuron model: its PyNN name, default, unit and the values it may
@@ -110,13 +166,14 @@ public struct ParameterSpec: Sendable, Equatable {
         ParameterSpec("cm", 1.0, "nF", .positive),
         ParameterSpec("tau_m", 20.0, "ms", .positive),
         ParameterSpec("tau_refrac", 0.1, "ms", .nonNegative),
-        ParameterSpec("tau_syn_E", 5.0, "ms", .positive),
-        ParameterSpec("tau_syn_I", 5.0, "ms", .positive),
         ParameterSpec("v_rest", -65.0, "mV"),
         ParameterSpec("v_reset", -65.0, "mV"),
         ParameterSpec("v_thresh", -50.0, "mV"),
         ParameterSpec("i_offset", 0.0, "nA"),
     ]
+    static func synapticTimeConstants(_ excitatory: Double, _ inhibitory: Double) -> [ParameterSpec] {
+        [ParameterSpec("tau_syn_E", excitatory, "ms", .positive), ParameterSpec("tau_syn_I", inhibitory, "ms", .positive)]
+    }
     static let conductance: [ParameterSpec] = [
         ParameterSpec("e_rev_E", 0.0, "mV"),
         ParameterSpec("e_rev_I", -70.0, "mV"),

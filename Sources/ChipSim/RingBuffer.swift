@@ -57,9 +57,11 @@ struct RingRegion {
 }
 
 /// Where delivery finds a core's ring entries in one tick: `start + ((position + term) & mask)`
-/// for a synapse's position in the region, with `term` the tick's slot offset.
+/// for a synapse's position in the region, with `term` the tick's slot offset; the position's
+/// bit `typeShift` (the core's index bits) is its synapse type.
 struct RegionAddress {
     var start: Int
     var mask: UInt32
     var term: UInt32
+    var typeShift: UInt32
 }

@@ -12,8 +12,8 @@ struct PoissonSource {
     init(_ p: [String: Double], dt: Double, rng: RandomStream) {
         lambda = p["rate"]! * dt / 1000
         expMinusLambda = exp(-lambda)
-        startTick = StepConvention.ticks(p["start"]!, dt: dt)
-        endTick = StepConvention.ticks(p["start"]! + p["duration"]!, dt: dt)
+        startTick = TimeSteps.ticks(p["start"]!, dt: dt)
+        endTick = TimeSteps.ticks(p["start"]! + p["duration"]!, dt: dt)
         self.rng = rng
     }
 

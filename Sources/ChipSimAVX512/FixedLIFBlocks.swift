@@ -1,6 +1,7 @@
 import ChipSimBlockTypes
 
-/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes.
+/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes,
+/// under either step convention (`k.inputFirst`).
 /// This file is compiled twice, for AVX-512 (module ChipSimAVX512) and for AVX2 (ChipSimAVX2
 /// links to it), and ChipSim calls either only after it has checked the host CPU.
 ///
@@ -41,26 +42,29 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
     var i = start
     while i + 8 <= end {
         let r: Lanes = b.refractory.vector(at: i), vi: Lanes = b.v.vector(at: i)
-        let e: Lanes = b.excitatory.vector(at: i), inh: Lanes = b.inhibitory.vector(at: i)
-        var range: Lanes
+        let inE = input(b.slotE, i, k.shiftE, scaleE), inI = input(b.slotI, i, k.shiftI, scaleI)
+        let stateE: Lanes = b.excitatory.vector(at: i), stateI: Lanes = b.inhibitory.vector(at: i)
+        // The inputs the membrane sees: this tick's arrivals added first, or not yet.
+        let e = k.inputFirst ? stateE &+ inE : stateE, inh = k.inputFirst ? stateI &+ inI : stateI
+        var range = outside(e) | outside(inh)
         let current: Lanes
         if k.conductance {
             let toE = excRev &- vi, toI = inhRev &- vi
             let pe = mul(e, toE), pi = mul(inh, toI)
             let sum = (pe &>> gShift) &+ (pi &>> gShift)
             current = sum &+ offset
-            range = outside(toE) | outside(toI) | outside(pe) | outside(pi) | outside(sum)
+            range |= outside(toE) | outside(toI) | outside(pe) | outside(pi) | outside(sum)
         } else {
             let net = e &- inh
             current = net &+ offset
-            range = outside(net)
+            range |= outside(net)
         }
         let product = mul(current, resistance)
         let alpha = product &+ rest
         let gap = alpha &- vi
         let integrated = alpha &- decay(gap, expTC)
-        let newE = decay(e, decayE) &+ input(b.slotE, i, k.shiftE, scaleE)
-        let newI = decay(inh, decayI) &+ input(b.slotI, i, k.shiftI, scaleI)
+        let newE = k.inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE
+        let newI = k.inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI
         range |= outside(current) | outside(product) | outside(alpha) | outside(gap) | outside(integrated) | outside(newE) | outside(newI)
         if (range &>> 32).anyNonzero { return (i, anyFired.anyNonzero) }
 

@@ -19,14 +19,18 @@ public struct FixedLIFBlockConstants {
     /// negative), then is scaled by a U0.32 factor.
     public var shiftE: Int64, shiftI: Int64
     public var scaleE: Int64, scaleI: Int64
+    /// Whether the slot's entries join the inputs before the membrane update (the `spinnaker`
+    /// step convention) or after the inputs decay (`brian2`).
+    public var inputFirst: Bool
 
     public init(expTC: Int64, resistance: Int64, decayE: Int64, decayI: Int64, vRest: Int64, vReset: Int64, vThresh: Int64,
                 iOffset: Int64, eRevE: Int64, eRevI: Int64, conductance: Bool, conductanceShift: Int64, refractoryTicks: Int64,
-                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64) {
+                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64, inputFirst: Bool) {
         self.expTC = expTC; self.resistance = resistance; self.decayE = decayE; self.decayI = decayI
         self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.iOffset = iOffset
         self.eRevE = eRevE; self.eRevI = eRevI; self.conductance = conductance; self.conductanceShift = conductanceShift
         self.refractoryTicks = refractoryTicks; self.shiftE = shiftE; self.shiftI = shiftI; self.scaleE = scaleE; self.scaleI = scaleI
+        self.inputFirst = inputFirst
     }
 }
 

@@ -13,20 +13,27 @@ public struct SourceLocation: Equatable, Sendable, CustomStringConvertible {
     public var description: String { "\(file):\(line):\(column)" }
 }
 
-/// One problem found in the user's input, at a place, saying what was expected.
+/// One problem found in the user's input, at a place, saying what was expected; or a warning
+/// about something accepted that the user should know.
 public struct Diagnostic: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Severity: String, Sendable {
+        case error, warning
+    }
+
     public var location: SourceLocation?
     public var message: String
+    public var severity: Severity
 
-    public init(_ message: String, at location: SourceLocation?) {
+    public init(_ message: String, at location: SourceLocation?, severity: Severity = .error) {
         self.location = location
         self.message = message
+        self.severity = severity
     }
 
     /// `file:line:column: error: message`, the form compilers print.
     public var description: String {
-        if let location { return "\(location): error: \(message)" }
-        return "error: \(message)"
+        if let location { return "\(location): \(severity.rawValue): \(message)" }
+        return "\(severity.rawValue): \(message)"
     }
 }
 

@@ -9,18 +9,33 @@ struct CoreSlice {
     var keyBase: UInt32 = 0
 }
 
-/// Cuts populations into cores of at most `maxNeuronsPerCore` atoms (full cores, remainder
-/// last), as sPyNNaker's fixed splitter does. Returns the slices in population order, or says
-/// which population does not fit on the machine's application cores.
+/// Cuts populations into cores of at most their `neurons_per_core` (the target's `max_neurons`
+/// unless the population sets fewer) atoms, full cores first and the remainder last, as
+/// sPyNNaker's fixed splitter does. Returns the slices in population order, or says which
+/// population does not fit on the machine's application cores.
 enum Partitioner {
-    static func partition(_ network: NetworkSpec, machine: MachineDescription) throws -> [CoreSlice] {
+    /// Neurons per core of each population.
+    static func neuronsPerCore(_ network: NetworkSpec, machine: MachineDescription) throws -> [Int] {
+        try network.populations.map { pop in
+            guard let n = pop.neuronsPerCore else { return machine.maxNeuronsPerCore }
+            guard n <= machine.maxNeuronsPerCore else {
+                throw CompileError([Diagnostic(
+                    "population '\(pop.name)' asks for \(n) neurons per core; target '\(machine.name)' holds at most \(machine.maxNeuronsPerCore) (its max_neurons)",
+                    at: pop.location)])
+            }
+            return n
+        }
+    }
+
+    static func partition(_ network: NetworkSpec, perCore: [Int], machine: MachineDescription) throws -> [CoreSlice] {
         let perChip = machine.applicationCoresPerChip, chips = machine.chips.count
         let capacity = min(chips * perChip, IdealTimingEngine.maxCores)
+        let coresOf = network.populations.indices.map { (network.populations[$0].size + perCore[$0] - 1) / perCore[$0] }
         var needed = 0
-        for pop in network.populations {
-            needed += (pop.size + machine.maxNeuronsPerCore - 1) / machine.maxNeuronsPerCore
+        for (p, pop) in network.populations.enumerated() {
+            needed += coresOf[p]
             guard needed <= capacity else {
-                let total = network.populations.reduce(0) { $0 + ($1.size + machine.maxNeuronsPerCore - 1) / machine.maxNeuronsPerCore }
+                let total = coresOf.reduce(0, +)
                 throw CompileError([Diagnostic(
                     capacity < chips * perChip
                         ? "the network needs \(total) cores; the simulator addresses at most \(capacity), and population '\(pop.name)' is the first that does not fit"
@@ -33,7 +48,7 @@ enum Partitioner {
         for (p, pop) in network.populations.enumerated() {
             var first = 0
             while first < pop.size {
-                let n = min(machine.maxNeuronsPerCore, pop.size - first)
+                let n = min(perCore[p], pop.size - first)
                 slices.append(CoreSlice(population: p, firstNeuron: first, count: n))
                 first += n
             }

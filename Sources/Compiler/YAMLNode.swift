@@ -18,6 +18,8 @@ struct YAMLNode {
 
     func error(_ message: String) -> Diagnostic { Diagnostic(message, at: location) }
 
+    func warning(_ message: String) -> Diagnostic { Diagnostic(message, at: location, severity: .warning) }
+
     /// Parses a YAML document; a syntax error becomes a located diagnostic.
     static func parse(_ text: String, file: String) throws -> YAMLNode? {
         do {
@@ -26,6 +28,10 @@ struct YAMLNode {
         } catch let error as YamlError {
             switch error {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+                if let column = tabInIndentation(text, line: mark.line) {
+                    throw Diagnostic("line \(mark.line) is indented with a tab; YAML indents with spaces only",
+                                     at: SourceLocation(file: file, line: mark.line, column: column))
+                }
                 let ctx = context.map { " \($0.text)" } ?? ""
                 throw Diagnostic("malformed YAML: \(problem)\(ctx)", at: SourceLocation(file: file, line: mark.line, column: mark.column))
             case let .duplicatedKeysInMapping(duplicates, context):
@@ -37,6 +43,19 @@ struct YAMLNode {
                 throw Diagnostic("malformed YAML: \(error)", at: SourceLocation(file: file, line: 1, column: 1))
             }
         }
+    }
+
+    /// The column of a tab among the leading white space of line `line` (1-based), if any.
+    static func tabInIndentation(_ text: String, line: Int) -> Int? {
+        var current = 1
+        for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if current == line {
+                let indent = l.prefix { $0 == " " || $0 == "\t" }
+                return indent.firstIndex(of: "\t").map { l.distance(from: l.startIndex, to: $0) + 1 }
+            }
+            current += 1
+        }
+        return nil
     }
 
     private func child(_ node: Node, _ key: String, keyNode: Node? = nil) -> YAMLNode {

@@ -42,8 +42,10 @@ public enum Run {
 
     static func summarise(image: ChipImage, options: RunOptions, totals: RunTotals, recorder: Recorder) -> RunReport {
         let dt = image.network.timestepMs
+        let settings = options.coreSettings(for: image)
         let durationMs = Double(totals.ticks) * dt
-        let budget = Int(image.machine.clockHz * dt / 1000)
+        let budget = image.machine.cycleBudget(timestepMs: dt, timeScaleFactor: settings.timeScaleFactor)
+        let fixed = options.arithmetic == .s1615
         var sum = CoreCounters()
         for c in totals.coreCounters { sum.add(c) }
         var populations: [String: RunSummary.Population] = [:]
@@ -58,23 +60,29 @@ public enum Run {
             staticJoules: (Double(chips) * e.idleChipWatts + Double(image.cores.count) * e.activeCoreWatts) * durationMs / 1000,
             packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
             synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9)
+        let saturated = fixed ? RunAdvice.saturatedInputs(image, counters: totals.coreCounters) : []
+        let provenance = RunSummary.Provenance(
+            droppedPackets: totals.droppedPackets, lateSpikes: 0, timerOverruns: sum.timerOverruns,
+            inputBufferOverflows: 0, saturations: fixed ? sum.saturations.total : 0,
+            weightsRoundedToZero: fixed ? weightsRoundedToZero(image) : 0,
+            invalidKeys: sum.invalidKeys)
         let summary = RunSummary(
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
             arithmetic: options.arithmetic.rawValue, threads: options.threads, kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
+            stepConvention: settings.stepConvention.rawValue, timeScaleFactor: settings.timeScaleFactor,
             ticks: totals.ticks, wallSeconds: totals.wallSeconds, populations: populations,
             synapticEvents: sum.synapticEvents,
             synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,
             packetsSent: totals.packetsSent,
-            provenance: RunSummary.Provenance(
-                droppedPackets: totals.droppedPackets, lateSpikes: 0, timerOverruns: sum.timerOverruns,
-                inputBufferOverflows: 0, saturations: options.arithmetic == .s1615 ? sum.saturations : 0,
-                weightsRoundedToZero: options.arithmetic == .s1615 ? weightsRoundedToZero(image) : 0,
-                invalidKeys: sum.invalidKeys),
+            provenance: provenance,
+            saturatedInputs: Array(saturated.prefix(20)),
+            warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings),
             maxCoreLoad: budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0,
             energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules, energy: energy)
-        let tableSizes = Dictionary(uniqueKeysWithValues: image.routingTables.map { ($0.chip, $0.entries.count) })
+        var tableSizes: [ChipCoordinate: Int] = [:]
+        for t in image.routingTables { tableSizes[t.chip, default: 0] += t.entries.count }
         let chipsSeen = Set(totals.chipTraffic.keys).union(tableSizes.keys).sorted()
-        let provenance = RunProvenance(
+        let runProvenance = RunProvenance(
             cycleBudgetPerTick: budget,
             cores: image.cores.indices.map { c in
                 let k = totals.coreCounters[c], core = image.cores[c]
@@ -82,12 +90,13 @@ public enum Run {
                     location: core.location.description, population: image.populations[core.population].name,
                     firstNeuron: core.firstNeuron, neurons: core.neuronCount, spikesSent: k.spikesSent,
                     packetsReceived: k.packetsReceived, invalidKeys: k.invalidKeys, synapticEvents: k.synapticEvents,
-                    saturations: options.arithmetic == .s1615 ? k.saturations : 0, timerOverruns: k.timerOverruns,
-                    maxCyclesPerTick: k.maxCyclesPerTick,
+                    saturations: fixed ? k.saturations.total : 0,
+                    clippedFractions: fixed ? (0..<2).map { RunAdvice.fraction(k.clippedInput[$0], of: k.ringInput[$0]) } : [0, 0],
+                    timerOverruns: k.timerOverruns, maxCyclesPerTick: k.maxCyclesPerTick,
                     meanLoad: totals.ticks > 0 && budget > 0 ? Double(k.totalCycles) / Double(totals.ticks) / Double(budget) : 0,
                     maxLoad: budget > 0 ? Double(k.maxCyclesPerTick) / Double(budget) : 0)
             },
             routers: chipsSeen.map { RunProvenance.Router(chip: "\($0.x),\($0.y)", packets: totals.chipTraffic[$0] ?? 0, routingEntries: tableSizes[$0] ?? 0) })
-        return RunReport(summary: summary, provenance: provenance, spikes: recorder.spikes)
+        return RunReport(summary: summary, provenance: runProvenance, spikes: recorder.spikes)
     }
 }

@@ -24,9 +24,14 @@ public struct RunOptions: Sendable {
     public var collectSpikes = false
     /// The neuron kernels to run. Default: the fastest this CPU supports. Results do not depend on it.
     public var kernels: KernelSet = .best
+    /// What happens inside a tick. Default: the image's (`step_convention` of the network).
+    public var stepConvention: StepConvention?
+    /// The tick's stretch in wall-clock time. Default: the image's (`time_scale_factor`).
+    public var timeScaleFactor: Double?
 
     public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
-                outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best) {
+                outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best,
+                stepConvention: StepConvention? = nil, timeScaleFactor: Double? = nil) {
         self.durationMs = durationMs
         self.arithmetic = arithmetic
         self.timing = timing
@@ -34,6 +39,14 @@ public struct RunOptions: Sendable {
         self.outputDirectory = outputDirectory
         self.collectSpikes = collectSpikes
         self.kernels = kernels
+        self.stepConvention = stepConvention
+        self.timeScaleFactor = timeScaleFactor
+    }
+
+    /// The settings every core of `image` runs with: these options over the image's defaults.
+    public func coreSettings(for image: ChipImage) -> CoreSettings {
+        CoreSettings(arithmetic: arithmetic, stepConvention: stepConvention ?? image.network.stepConvention,
+                     timeScaleFactor: timeScaleFactor ?? image.network.timeScaleFactor, kernels: kernels)
     }
 }
 

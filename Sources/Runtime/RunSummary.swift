@@ -28,6 +28,20 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var invalidKeys: Int
     }
 
+    /// Where the 16-bit ring buffer clipped input (`s1615`): one core and synapse type.
+    public struct Saturation: Codable, Equatable, Sendable {
+        /// `x,y,p`.
+        public var core: String
+        public var population: String
+        public var receptor: String
+        /// Additions that saturated.
+        public var saturations: Int
+        /// The fraction of the type's input on the core that saturation clipped off.
+        public var clippedFraction: Double
+        /// The core's weight shift for the type.
+        public var weightShift: Int
+    }
+
     public struct Energy: Codable, Equatable, Sendable {
         /// Idle chips and active cores over the run, run in real time, J.
         public var staticJoules: Double
@@ -46,6 +60,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var kernels: String
     public var durationMs: Double
     public var timestepMs: Double
+    /// What happened inside a tick (`spinnaker` or `brian2`) and the tick's stretch in
+    /// wall-clock time.
+    public var stepConvention: String
+    public var timeScaleFactor: Double
     public var ticks: Int
     public var wallSeconds: Double
     public var populations: [String: Population]
@@ -53,6 +71,10 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var synapticEventsPerSecond: Double
     public var packetsSent: Int
     public var provenance: Provenance
+    /// The cores and types where saturation clipped input, most clipped first (at most 20).
+    public var saturatedInputs: [Saturation]
+    /// What a user should read, each with the setting that addresses it.
+    public var warnings: [String]
     /// The busiest core's busiest tick, as a fraction of the tick's cycle budget.
     public var maxCoreLoad: Double
     public var energyJoules: Double
@@ -71,17 +93,6 @@ public struct RunSummary: Codable, Equatable, Sendable {
         return try decoder.decode(RunSummary.self, from: data)
     }
 
-    /// The warnings a user should read, in the words sPyNNaker users know.
-    public var warnings: [String] {
-        var w: [String] = []
-        let p = provenance
-        if p.droppedPackets > 0 { w.append("\(p.droppedPackets) packets were dropped by routers") }
-        if p.timerOverruns > 0 { w.append("\(p.timerOverruns) core-ticks overran their cycle budget: increase the time step or time_scale_factor, or decrease the number of neurons per core") }
-        if p.saturations > 0 { w.append("synaptic weights saturated the 16-bit ring buffer \(p.saturations) times") }
-        if p.weightsRoundedToZero > 0 { w.append("\(p.weightsRoundedToZero) synaptic weights round to zero in 16-bit fixed point and have no effect on the chip") }
-        if p.invalidKeys > 0 { w.append("\(p.invalidKeys) packets matched no master population table entry") }
-        return w
-    }
 }
 
 /// `provenance.json`: per-core and per-router counters of a run.
@@ -96,6 +107,9 @@ public struct RunProvenance: Codable, Equatable, Sendable {
         public var invalidKeys: Int
         public var synapticEvents: Int
         public var saturations: Int
+        /// Per synapse type (excitatory, inhibitory), the fraction of the core's input that
+        /// saturation clipped off (`s1615`).
+        public var clippedFractions: [Double]
         public var timerOverruns: Int
         public var maxCyclesPerTick: Int
         /// Mean and peak modelled cycles per tick over the budget.

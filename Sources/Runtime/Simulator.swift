@@ -24,8 +24,8 @@ public final class Simulator {
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         if let duration = options.durationMs {
             let dt = image.network.timestepMs
-            guard duration >= 0, (duration / dt).rounded() <= Double(StepConvention.maxTicks) else {
-                throw RunError("--duration \(duration) ms is outside 0 ... \(StepConvention.maxTicks) time steps of \(dt) ms")
+            guard duration >= 0, (duration / dt).rounded() <= Double(TimeSteps.maxTicks) else {
+                throw RunError("--duration \(duration) ms is outside 0 ... \(TimeSteps.maxTicks) time steps of \(dt) ms")
             }
             guard duration == 0 || (duration / dt).rounded() >= 1 else {
                 throw RunError("--duration \(duration) ms is shorter than half a time step (\(dt) ms): nothing would run")
@@ -34,13 +34,13 @@ public final class Simulator {
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
         self.image = image
         self.options = options
-        engine = IdealTimingEngine(image: image, arithmetic: options.arithmetic, kernels: options.kernels, parts: options.threads)
+        engine = IdealTimingEngine(image: image, settings: options.coreSettings(for: image), parts: options.threads)
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
     public var ticks: Int {
         let duration = options.durationMs ?? image.network.durationMs
-        return StepConvention.ticks(duration, dt: image.network.timestepMs)
+        return TimeSteps.ticks(duration, dt: image.network.timestepMs)
     }
 
     /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals.

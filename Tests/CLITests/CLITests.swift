@@ -53,6 +53,7 @@ final class CLITests: XCTestCase {
         let size = try FileManager.default.attributesOfItem(atPath: dir + "/small.nchip")[.size] as! Int
         XCTAssertEqual(r.stdout, """
         network small on spinn-5: 310 neurons, 7446 synapses
+          step convention       spinnaker
           chips used            1
           cores used            3
           max routing entries   3 of 1023 per chip (0 removed by default routing)
@@ -72,14 +73,14 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
         let text = try neurite("inspect", dir + "/small.nchip")
         XCTAssertEqual(text.status, 0, text.stderr)
-        for fragment in ["format 1.0", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
+        for fragment in ["format 1.1", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
                          "routing tables: 1 chips with entries"] {
             XCTAssertTrue(text.stdout.contains(fragment), "missing '\(fragment)' in\n\(text.stdout)")
         }
         let json = try neurite("inspect", dir + "/small.nchip", "--json")
         XCTAssertEqual(json.status, 0)
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
-        XCTAssertEqual((object["sections"] as! [Any]).count, 9)
+        XCTAssertEqual((object["sections"] as! [Any]).count, 10)
         XCTAssertEqual((object["populations"] as! [[String: Any]]).map { $0["name"] as! String }, ["stim", "cells"])
     }
 

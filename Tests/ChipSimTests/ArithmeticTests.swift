@@ -59,11 +59,19 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(skips.reduce(0, +) / 50_000, 4.0, accuracy: 0.1)  // (1 − p)/p
     }
 
-    func testRefractoryConventionFollowsBrian2() {
-        // Held ticks after the spike tick: round(τ/h) − 1, never negative.
-        XCTAssertEqual(StepConvention.refractoryTicks(tauRefrac: 0.1, dt: 1.0), 0)
-        XCTAssertEqual(StepConvention.refractoryTicks(tauRefrac: 0.1, dt: 0.1), 0)
-        XCTAssertEqual(StepConvention.refractoryTicks(tauRefrac: 5, dt: 1.0), 4)
-        XCTAssertEqual(StepConvention.refractoryTicks(tauRefrac: 2, dt: 0.1), 19)
+    func testRefractoryHoldFollowsTheStepConvention() {
+        // Brian2: held ticks after the spike tick are round(τ/h) − 1, never negative.
+        XCTAssertEqual(StepConvention.brian2.refractoryTicks(tauRefrac: 0.1, dt: 1.0), 0)
+        XCTAssertEqual(StepConvention.brian2.refractoryTicks(tauRefrac: 0.1, dt: 0.1), 0)
+        XCTAssertEqual(StepConvention.brian2.refractoryTicks(tauRefrac: 5, dt: 1.0), 4)
+        XCTAssertEqual(StepConvention.brian2.refractoryTicks(tauRefrac: 2, dt: 0.1), 19)
+        // sPyNNaker: ceil(τ/h), so PyNN's default 0.1 ms holds one whole 1 ms tick; decimal
+        // time constants that are whole steps stay whole (0.3 / 0.1 = 3.0000000000000004).
+        XCTAssertEqual(StepConvention.spinnaker.refractoryTicks(tauRefrac: 0.1, dt: 1.0), 1)
+        XCTAssertEqual(StepConvention.spinnaker.refractoryTicks(tauRefrac: 0.1, dt: 0.1), 1)
+        XCTAssertEqual(StepConvention.spinnaker.refractoryTicks(tauRefrac: 0.3, dt: 0.1), 3)
+        XCTAssertEqual(StepConvention.spinnaker.refractoryTicks(tauRefrac: 5, dt: 1.0), 5)
+        XCTAssertEqual(StepConvention.spinnaker.refractoryTicks(tauRefrac: 2.5, dt: 1.0), 3)
+        XCTAssertEqual(StepConvention.spinnaker.refractoryTicks(tauRefrac: 0, dt: 1.0), 0)
     }
 }

@@ -17,7 +17,7 @@ final class KernelSetTests: XCTestCase {
     /// A population of `n` neurons with random state; a tenth of them start near the limits of
     /// S16.15 so that clamps are reached.
     static func randomState(_ n: Int, _ rng: inout RandomStream) -> FixedState {
-        var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [])
+        var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: false)
         for i in 0..<n {
             let extreme = rng.nextUnit() < 0.1
             let max = Int64(Int32.max), min = Int64(Int32.min)
@@ -33,13 +33,21 @@ final class KernelSetTests: XCTestCase {
     /// The block-kernel sets this CPU runs.
     static var blockSets: [KernelSet] { KernelSet.allCases.filter { $0 != .scalar && $0.isSupported } }
 
+    /// Both step conventions: the slot's entries join before the update or after the decay.
     func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64) throws {
         try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
-        for set in Self.blockSets { check(parameters, conductance: conductance, shifts: shifts, n: n, seed: seed, set: set) }
+        for set in Self.blockSets {
+            for convention in StepConvention.allCases {
+                check(parameters, conductance: conductance, shifts: shifts, n: n, seed: seed, set: set, convention: convention)
+            }
+        }
     }
 
-    func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64, set: KernelSet) {
-        let kernel = FixedLIF(parameters, dt: 1, conductance: conductance)
+    func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64, set: KernelSet,
+               convention: StepConvention) {
+        let lif = LIFParameters(parameters)
+        let kernel = FixedLIF(lif, dt: 1, conductance: conductance, shape: .exponential, inputFirst: convention.consumesInputFirst,
+                              refractoryTicks: convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: 1))
         var rng = RandomStream(seed: seed, stream: [1])
         var scalar = Self.randomState(n, &rng), wide = scalar
         var slotScalar = [UInt16](repeating: 0, count: 2 * n), slotWide = slotScalar
@@ -56,19 +64,18 @@ final class KernelSetTests: XCTestCase {
             slotScalar.withUnsafeMutableBufferPointer { a in
                 slotWide.withUnsafeMutableBufferPointer { b in
                     func slot(_ p: UnsafeMutableBufferPointer<UInt16>) -> FixedSlot {
-                        FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
-                                  scaleE: U032.from(0.9), scaleI: U032.from(0.75))
+                        FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
                     }
                     kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
                     kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
                 }
             }
-            XCTAssertEqual(spikesWide, spikesScalar, "\(set), tick \(tick)")
-            XCTAssertEqual(wide.v, scalar.v, "\(set), tick \(tick)")
-            XCTAssertEqual(wide.excitatory, scalar.excitatory, "\(set), tick \(tick)")
-            XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "\(set), tick \(tick)")
-            XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), tick \(tick)")
-            XCTAssertEqual(slotWide, slotScalar, "\(set), tick \(tick): the slot is consumed")
+            XCTAssertEqual(spikesWide, spikesScalar, "\(set), \(convention), tick \(tick)")
+            XCTAssertEqual(wide.v, scalar.v, "\(set), \(convention), tick \(tick)")
+            XCTAssertEqual(wide.excitatory, scalar.excitatory, "\(set), \(convention), tick \(tick)")
+            XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "\(set), \(convention), tick \(tick)")
+            XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), \(convention), tick \(tick)")
+            XCTAssertEqual(slotWide, slotScalar, "\(set), \(convention), tick \(tick): the slot is consumed")
             totalSpikes += spikesScalar.count
             if testRun?.failureCount ?? 0 > 0 { return }
         }
@@ -81,9 +88,8 @@ final class KernelSetTests: XCTestCase {
         let n = s.v.count
         var slot = [UInt16](repeating: 0, count: 2 * n)
         return slot.withUnsafeMutableBufferPointer { slot in
-            let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1,
-                                      scaleE: U032.from(0.9), scaleI: U032.from(0.75))
-            return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers in
+            let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
+            return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers, _ in
                 set.fixedLIFBlocks!(kernel.blockConstants(fixedSlot), buffers, 0, n).stop
             }
         }
@@ -109,9 +115,9 @@ final class KernelSetTests: XCTestCase {
         for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
             var parameters = Self.current
             parameters["i_offset"] = offset
-            let kernel = ExactCurrentLIF(parameters, dt: 0.1)
+            let kernel = ExactCurrentLIF(LIFParameters(parameters), dt: 0.1, refractoryTicks: 19)
             var rng = RandomStream(seed: UInt64(n), stream: [2])
-            var scalar = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [])
+            var scalar = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: false)
             for i in 0..<n {
                 scalar.excitatory[i] = rng.uniform(0, 2)
                 scalar.inhibitory[i] = rng.uniform(0, 2)
@@ -127,7 +133,7 @@ final class KernelSetTests: XCTestCase {
                 slotScalar.withUnsafeMutableBufferPointer { a in
                     slotWide.withUnsafeMutableBufferPointer { b in
                         func slot(_ p: UnsafeMutableBufferPointer<Double>) -> FloatSlot {
-                            FloatSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, scaleE: 1, scaleI: 1)
+                            FloatSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n)
                         }
                         kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
                         kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)

@@ -5,7 +5,7 @@ import Runtime
 import XCTest
 
 /// The Brian2 2.9.0 reference cases (`Fixtures/brian2`, copied from the shared reference set):
-/// `float64` must reproduce Brian2's spike trains exactly under Neurite's step convention
+/// `float64` must reproduce Brian2's spike trains exactly under the `brian2` step convention
 /// (`docs/step-semantics.md`); `s1615` within one spike and each spike within one step.
 final class Brian2ReferenceTests: XCTestCase {
     struct Case {
@@ -28,6 +28,7 @@ final class Brian2ReferenceTests: XCTestCase {
         let yaml: String
         let header = """
             network: \(name)
+            step_convention: brian2
             timestep: \(dt)
             duration: \(stop)
             populations:

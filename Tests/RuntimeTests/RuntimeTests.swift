@@ -156,24 +156,35 @@ final class RuntimeTests: XCTestCase {
     }
 
     func testSaturationAndRoundingToZeroAreCounted() throws {
-        // 40 sources fire together onto one neuron; the weight scale is sized for 30 Hz
-        // arrivals, so the simultaneous volley saturates the 16-bit ring buffer. A tiny weight
-        // beside the large one rounds to zero.
+        // 40 sources fire together onto one neuron through a ring buffer held to shift 0 (the
+        // default would size it for the volley), so the volley saturates the 16-bit entries; a
+        // tiny weight beside the large one rounds to zero.
         let image = try compile("""
         duration: 10
         populations:
           s: {size: 40, model: SpikeSourceArray, spike_times: [2]}
-          t: {size: 1, model: IF_curr_exp}
+          t: {size: 1, model: IF_curr_exp, ring_buffer_shifts: {excitatory: 0}}
         projections:
-          - {pre: s, post: t, connector: {type: AllToAllConnector}, synapse: {weight: 2.0, delay: 1}}
-          - {pre: "s[0:1]", post: t, connector: {type: AllToAllConnector}, synapse: {weight: 0.0000001, delay: 1}}
+          - {pre: s, post: t, connector: {type: AllToAllConnector}, synapse: {weight: 2.0, delay: 1}, label: volley}
+          - {pre: "s[0:1]", post: t, connector: {type: AllToAllConnector}, synapse: {weight: 0.0000001, delay: 1}, label: tiny}
         """).image
-        let fixed = try simulate(image, arithmetic: .s1615).summary.provenance
-        XCTAssertGreaterThan(fixed.saturations, 0)
-        XCTAssertEqual(fixed.weightsRoundedToZero, 1)
-        let float = try simulate(image, arithmetic: .float64).summary.provenance
-        XCTAssertEqual(float.saturations, 0)
-        XCTAssertEqual(float.weightsRoundedToZero, 0)
+        let fixed = try simulate(image, arithmetic: .s1615).summary
+        XCTAssertEqual(fixed.provenance.saturations, 39, "the first entry fits, every later add saturates")
+        XCTAssertEqual(fixed.provenance.weightsRoundedToZero, 1)
+        // 2 nA at shift 0 is 65536 units, stored as the largest entry, 65535: one of the 40 entries
+        // reaches the neuron.
+        XCTAssertEqual(fixed.saturatedInputs.first?.clippedFraction ?? 0, 39.0 / 40, accuracy: 1e-12)
+        XCTAssertEqual(fixed.saturatedInputs.first?.population, "t")
+        let saturation = fixed.warnings.first { $0.contains("saturated") } ?? ""
+        for fragment in ["'t'", "'volley'", "ring_buffer_sigma", "ring_buffer_shifts", "97.5"] {
+            XCTAssertTrue(saturation.contains(fragment), "'\(fragment)' missing from: \(saturation)")
+        }
+        let rounding = fixed.warnings.first { $0.contains("round to zero") } ?? ""
+        XCTAssertTrue(rounding.contains("'tiny'") && rounding.contains("min_weights"), rounding)
+        let float = try simulate(image, arithmetic: .float64).summary
+        XCTAssertEqual(float.provenance.saturations, 0)
+        XCTAssertEqual(float.provenance.weightsRoundedToZero, 0)
+        XCTAssertTrue(float.warnings.isEmpty, "\(float.warnings)")
     }
 
     func testRunDirectory() throws {

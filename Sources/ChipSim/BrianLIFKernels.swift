@@ -1,0 +1,116 @@
+import Foundation
+
+// The `float64` kernels of the `brian2` convention for the models whose Brian2 integration is not
+// IF_curr_exp's closed form: they follow Brian2's methods step for step (`exact` for linear
+// equations, `exponential_euler` for conductance cells), consuming the slot after the update as
+// Brian2's synapses act after its state update and thresholds.
+
+/// IF_curr_alpha in `float64` under the `brian2` convention: the exact propagator of the linear
+/// system (v, I_exc, x_exc, I_inh, x_inh), where each type's input I follows dI/dt = (x − I)/τ
+/// and its drive dx/dt = −x/τ, an arrival of weight w raising x by w·e (so I is w·(t/τ)·e^(1−t/τ)).
+/// A refractory membrane is held; the synapses go on.
+struct ExactAlphaLIF {
+    /// Rows of e^(M·h) for (v, I_e, x_e, I_i, x_i, 1).
+    let propagator: [[Double]]
+    let vReset: Double, vThresh: Double
+    let refractoryTicks: Int64
+
+    init(_ p: LIFParameters, dt h: Double, refractoryTicks: Int64) {
+        // d/dt (v, Ie, xe, Ii, xi, 1); the constant state carries v_rest and i_offset.
+        let m: [[Double]] = [
+            [-1 / p.tauM, 1 / p.cm, 0, -1 / p.cm, 0, p.vRest / p.tauM + p.iOffset / p.cm],
+            [0, -1 / p.tauE, 1 / p.tauE, 0, 0, 0],
+            [0, 0, -1 / p.tauE, 0, 0, 0],
+            [0, 0, 0, -1 / p.tauI, 1 / p.tauI, 0],
+            [0, 0, 0, 0, -1 / p.tauI, 0],
+            [0, 0, 0, 0, 0, 0],
+        ]
+        propagator = MatrixExponential.exp(m, t: h)
+        vReset = p.vReset; vThresh = p.vThresh
+        self.refractoryTicks = refractoryTicks
+    }
+
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+        let n = s.v.count
+        let pv = propagator[0], pIe = propagator[1], pxe = propagator[2], pIi = propagator[3], pxi = propagator[4]
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { b, extra in
+            let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, xe = extra.riseE, xi = extra.riseI
+            for i in 0..<n {
+                let z = (v[i], ie[i], xe[i], ii[i], xi[i])
+                @inline(__always) func row(_ p: [Double]) -> Double {
+                    p[0] * z.0 + p[1] * z.1 + p[2] * z.2 + p[3] * z.3 + p[4] * z.4 + p[5]
+                }
+                let r = refr[i]
+                let vn = r > 0 ? z.0 : row(pv)
+                ie[i] = row(pIe); xe[i] = row(pxe); ii[i] = row(pIi); xi[i] = row(pxi)
+                let fire = vn >= vThresh
+                v[i] = fire ? vReset : vn
+                refr[i] = fire ? refractoryTicks : (r > 0 ? r - 1 : r)
+                if fire { spikes.append(UInt16(truncatingIfNeeded: i)) }
+                let (inE, inI) = slot.take(i)
+                xe[i] += inE * SynapseFactors.alphaArrival
+                xi[i] += inI * SynapseFactors.alphaArrival
+            }
+        }
+    }
+}
+
+/// IF_cond_exp and IF_cond_alpha in `float64` under the `brian2` convention: Brian2's
+/// `exponential_euler`. Each variable's equation is linear in that variable with the others held
+/// at their values from the start of the step: dv/dt = A + B·v with B = −1/τm − (g_e + g_i)/cm
+/// and A = v_rest/τm + (g_e·E_e + g_i·E_i + i_offset)/cm gives v ← −A/B + (v + A/B)·e^(B·h);
+/// an exponential conductance decays by e^(−h/τ); an alpha conductance (dg/dt = (x − g)/τ,
+/// dx/dt = −x/τ) steps to x + (g − x)·e^(−h/τ). Arrivals join after the update: g += w, or
+/// x += w·e for alpha.
+struct ExponentialEulerLIF {
+    let tauM: Double, cm: Double, vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
+    let eRevE: Double, eRevI: Double
+    let dt: Double
+    let alpha: Bool
+    let decayE: Double, decayI: Double
+    let refractoryTicks: Int64
+
+    init(_ p: LIFParameters, dt h: Double, alpha: Bool, refractoryTicks: Int64) {
+        tauM = p.tauM; cm = p.cm; vRest = p.vRest; vReset = p.vReset; vThresh = p.vThresh; iOffset = p.iOffset
+        eRevE = p.eRevE; eRevI = p.eRevI
+        dt = h
+        self.alpha = alpha
+        decayE = exp(-h / p.tauE); decayI = exp(-h / p.tauI)
+        self.refractoryTicks = refractoryTicks
+    }
+
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+        let n = s.v.count
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { b, extra in
+            let v = b.v, ge = b.excitatory, gi = b.inhibitory, refr = b.refractory, xe = extra.riseE, xi = extra.riseI
+            for i in 0..<n {
+                let vi = v[i], gE = ge[i], gI = gi[i], r = refr[i]
+                let bCoefficient = -1 / tauM - (gE + gI) / cm
+                let aCoefficient = vRest / tauM + (gE * eRevE + gI * eRevI + iOffset) / cm
+                let ratio = aCoefficient / bCoefficient
+                let vn = r > 0 ? vi : -ratio + (ratio + vi) * exp(bCoefficient * dt)
+                if alpha {
+                    ge[i] = xe[i] + (gE - xe[i]) * decayE
+                    gi[i] = xi[i] + (gI - xi[i]) * decayI
+                    xe[i] *= decayE
+                    xi[i] *= decayI
+                } else {
+                    ge[i] = gE * decayE
+                    gi[i] = gI * decayI
+                }
+                let fire = vn >= vThresh
+                v[i] = fire ? vReset : vn
+                refr[i] = fire ? refractoryTicks : (r > 0 ? r - 1 : r)
+                if fire { spikes.append(UInt16(truncatingIfNeeded: i)) }
+                let (inE, inI) = slot.take(i)
+                if alpha {
+                    xe[i] += inE * SynapseFactors.alphaArrival
+                    xi[i] += inI * SynapseFactors.alphaArrival
+                } else {
+                    ge[i] += inE
+                    gi[i] += inI
+                }
+            }
+        }
+    }
+}
