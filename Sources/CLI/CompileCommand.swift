@@ -23,6 +23,7 @@ struct CompileCommand: ParsableCommand {
     func run() throws {
         let spec = try NetworkParser.parse(contentsOf: network)
         let compilation = try NetworkCompiler.compile(spec, target: try TargetParser.resolve(target))
+        printWarnings(compilation)
         let out = output ?? ((network as NSString).deletingPathExtension + ".nchip")
         let bytes = ChipImageCodec.encode(compilation.image)
         // The report first: a run that fails leaves no image behind.

@@ -14,8 +14,7 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        guard let data = FileManager.default.contents(atPath: image) else { throw InputError(message: "cannot read '\(image)'") }
-        let bytes = [UInt8](data)
+        let bytes = try readInput(image)
         let sections = try ChipImageCodec.sections(of: bytes)
         let decoded = try ChipImageCodec.decode(bytes)
         print(json ? Self.json(decoded, sections: sections, size: bytes.count) : Self.text(decoded, sections: sections, path: image, size: bytes.count))

@@ -27,6 +27,9 @@ struct NeuriteCommand: ParsableCommand {
         } catch let error as InputError {
             printError("error: \(error.message)")
             return 1
+        } catch let error as UsageError {
+            printError("Error: \(error.message)")
+            return 2
         } catch let error as RunError {
             printError("error: \(error.description)")
             return 3
@@ -47,22 +50,37 @@ struct InputError: Error {
     var message: String
 }
 
+/// An option's value that is out of range for what it applies to, found only once the input is
+/// read (a duration beyond the image's longest run, say): a usage error, exit code 2.
+struct UsageError: Error {
+    var message: String
+}
+
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
 }
 
+/// The bytes of a file the user named, or an input error that says why they cannot be read.
+func readInput(_ path: String) throws -> [UInt8] {
+    do { return try FileAccess.read(path) } catch let e as FileAccess.ReadError { throw InputError(message: e.description) }
+}
+
+/// Prints a compilation's warnings to standard error.
+func printWarnings(_ compilation: Compilation) {
+    for w in compilation.warnings { printError(w.description) }
+}
+
 /// Reads a network (YAML) or a chip image and returns an image. A file is an image if it starts
 /// with the image's magic bytes or is named `*.nchip`, so that a damaged image is reported as one.
-func loadImage(_ path: String, target: String?) throws -> (ChipImage, MappingReport?) {
-    guard let data = FileManager.default.contents(atPath: path) else {
-        throw InputError(message: "cannot read '\(path)'")
-    }
-    let bytes = [UInt8](data)
+/// A network's compile warnings go to standard error.
+func loadImage(_ path: String, target: String?) throws -> ChipImage {
+    let bytes = try readInput(path)
     if bytes.starts(with: ChipImageCodec.magic) || path.hasSuffix(".nchip") {
         if target != nil { throw InputError(message: "--target applies when compiling a network, not to an image (\(path))") }
-        return (try ChipImageCodec.decode(bytes), nil)
+        return try ChipImageCodec.decode(bytes)
     }
     let network = try NetworkParser.parse(contentsOf: path)
     let compilation = try NetworkCompiler.compile(network, target: try TargetParser.resolve(target))
-    return (compilation.image, compilation.report)
+    printWarnings(compilation)
+    return compilation.image
 }

@@ -7,6 +7,7 @@ import Runtime
 extension Timing: ExpressibleByArgument {}
 extension Arithmetic: ExpressibleByArgument {}
 extension KernelSet: ExpressibleByArgument {}
+extension StepConvention: ExpressibleByArgument {}
 
 struct SimulateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,7 +17,7 @@ struct SimulateCommand: ParsableCommand {
     @Argument(help: "A network (.yaml) or a chip image (.nchip).")
     var input: String
 
-    @Option(help: "Biological time to simulate, ms (default: the network's duration).")
+    @Option(parsing: .unconditional, help: "Biological time to simulate, ms, a whole number of time steps (default: the network's duration).")
     var duration: Double?
 
     @Option(help: "Packet timing: ideal (every packet within its tick) or cycle.")
@@ -25,7 +26,7 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Arithmetic: s1615 (bit-faithful to the chip) or float64 (the reference).")
     var arithmetic: Arithmetic = .s1615
 
-    @Option(help: "Worker threads (the spikes do not depend on it; more pay off from about 50,000 neurons).")
+    @Option(parsing: .unconditional, help: "Worker threads, 1...\(SimulateCommand.maxThreads) (the spikes do not depend on it; more pay off from about 50,000 neurons).")
     var threads: Int = 1
 
     @Option(help: "Neuron kernels: scalar, avx2 or avx512 (default: the fastest this CPU runs; the results are the same).")
@@ -37,9 +38,25 @@ struct SimulateCommand: ParsableCommand {
     @Option(help: "Target machine when compiling a network: spinn-5, spinn-3 or a target YAML file.")
     var target: String?
 
+    @Option(name: .customLong("step-convention"), help: "What happens inside a tick: spinnaker (the chip's) or brian2 (default: the network's).")
+    var stepConvention: StepConvention?
+
+    @Option(name: .customLong("time-scale-factor"), parsing: .unconditional,
+            help: "Stretch of the chip's tick in wall-clock time, > 0 (default: the network's time_scale_factor, 1 if unset).")
+    var timeScaleFactor: Double?
+
+    /// The most worker threads a run takes.
+    static let maxThreads = 1024
+
     func validate() throws {
-        if let duration, duration < 0 || !duration.isFinite { throw ValidationError("--duration must be a number of ms ≥ 0") }
-        if threads < 1 { throw ValidationError("--threads must be at least 1") }
+        let longest = Double(TimeSteps.maxTicks) * TimeSteps.maxTimestepMs
+        if let duration, !(duration >= 0 && duration <= longest) {
+            throw ValidationError("--duration must be a number of ms in 0...\(longest) (at most \(TimeSteps.maxTicks) time steps), found \(duration)")
+        }
+        if !(1...Self.maxThreads).contains(threads) { throw ValidationError("--threads must be in 1...\(Self.maxThreads), found \(threads)") }
+        if let timeScaleFactor, !(timeScaleFactor > 0 && timeScaleFactor <= NetworkInfo.maxTimeScaleFactor) {
+            throw ValidationError("--time-scale-factor must be > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor), found \(timeScaleFactor)")
+        }
         if let kernels, !kernels.isSupported {
             throw ValidationError("--kernels \(kernels) needs CPU features this one lacks (\(kernels.requiredFlags.sorted().joined(separator: ", "))); use --kernels scalar")
         }
@@ -47,16 +64,25 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (image, _) = try loadImage(input, target: target)
+        let image = try loadImage(input, target: target)
+        let dt = image.network.timestepMs
+        if let duration {
+            guard (duration / dt).rounded() <= Double(TimeSteps.maxTicks) else {
+                throw UsageError(message: "--duration must be at most \(Double(TimeSteps.maxTicks) * dt) ms (\(TimeSteps.maxTicks) time steps of \(dt) ms), found \(duration)")
+            }
+            guard TimeSteps.isWhole(duration, dt: dt) else {
+                throw UsageError(message: "--duration \(duration) ms is not a whole number of \(dt) ms time steps")
+            }
+        }
         let options = RunOptions(durationMs: duration, arithmetic: arithmetic, timing: timing, threads: threads, outputDirectory: out,
-                                 kernels: kernels ?? .best)
+                                 kernels: kernels ?? .best, stepConvention: stepConvention, timeScaleFactor: timeScaleFactor)
         let report = try Run.execute(image, options: options)
         print(SimulateCommand.format(report.summary, directory: out))
     }
 
     static func format(_ s: RunSummary, directory: String) -> String {
         var lines: [String] = []
-        lines.append("\(s.network) on \(s.target): \(s.timing) timing, \(s.arithmetic) arithmetic, \(s.threads) thread\(s.threads == 1 ? "" : "s")")
+        lines.append("\(s.network) on \(s.target): \(s.timing) timing, \(s.arithmetic) arithmetic, \(s.stepConvention) step convention, \(s.threads) thread\(s.threads == 1 ? "" : "s")")
         lines.append(String(format: "  simulated %.1f ms in %d ticks; wall %.3f s", s.durationMs, s.ticks, s.wallSeconds))
         let width = max(10, s.populations.keys.map(\.count).max() ?? 0)
         lines.append("  " + "population".padding(toLength: width, withPad: " ", startingAt: 0) + "      size    spikes  rate (Hz)")

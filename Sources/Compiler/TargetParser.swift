@@ -10,17 +10,23 @@ public enum TargetParser {
         MachineDescription.spinn3.name: .spinn3,
     ]
 
-    /// A built-in target by name, or a target file by path.
+    /// A built-in target by name, or a target file by path (anything with a `/` or a `.yaml` or
+    /// `.yml` ending, or a file that exists).
     public static func resolve(_ nameOrPath: String?) throws -> MachineDescription {
         guard let nameOrPath else { return .spinn5 }
         if let m = builtIn[nameOrPath] { return m }
-        if FileManager.default.fileExists(atPath: nameOrPath) { return try parse(contentsOf: nameOrPath) }
+        let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
+        if looksLikePath || FileManager.default.fileExists(atPath: nameOrPath) { return try parse(contentsOf: nameOrPath) }
         throw CompileError([Diagnostic("unknown target '\(nameOrPath)'; expected one of \(builtIn.keys.sorted().joined(separator: ", ")) or a target YAML file", at: nil)])
     }
 
     public static func parse(contentsOf path: String) throws -> MachineDescription {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw CompileError([Diagnostic("cannot read target '\(path)'", at: nil)])
+        let bytes: [UInt8]
+        do { bytes = try FileAccess.read(path) } catch let e as FileAccess.ReadError {
+            throw CompileError([Diagnostic("target file: \(e.description)", at: nil)])
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CompileError([Diagnostic("target file '\(path)' is not UTF-8 text", at: nil)])
         }
         return try parse(text, file: path)
     }

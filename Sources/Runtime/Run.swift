@@ -61,6 +61,7 @@ public enum Run {
             packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
             synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9)
         let saturated = fixed ? RunAdvice.saturatedInputs(image, counters: totals.coreCounters) : []
+        let afterRun = image.cores.reduce(0) { n, core in n + core.sourceEvents.count { Int($0.tick) >= totals.ticks } }
         let provenance = RunSummary.Provenance(
             droppedPackets: totals.droppedPackets, lateSpikes: 0, timerOverruns: sum.timerOverruns,
             inputBufferOverflows: 0, saturations: fixed ? sum.saturations.total : 0,
@@ -74,9 +75,11 @@ public enum Run {
             synapticEvents: sum.synapticEvents,
             synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,
             packetsSent: totals.packetsSent,
+            sourceSpikesAfterRun: afterRun,
             provenance: provenance,
             saturatedInputs: Array(saturated.prefix(20)),
-            warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings),
+            warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings)
+                + (afterRun > 0 ? ["\(afterRun) spike-source-array spikes fall at or after the end of the run (\(durationMs) ms) and were not emitted; run longer (--duration) to include them"] : []),
             maxCoreLoad: budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0,
             energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules, energy: energy)
         var tableSizes: [ChipCoordinate: Int] = [:]

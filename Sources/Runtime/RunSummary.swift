@@ -70,6 +70,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var synapticEvents: Int
     public var synapticEventsPerSecond: Double
     public var packetsSent: Int
+    /// Spike-source-array spikes at or after the end of the run, never emitted.
+    public var sourceSpikesAfterRun: Int
     public var provenance: Provenance
     /// The cores and types where saturation clipped input, most clipped first (at most 20).
     public var saturatedInputs: [Saturation]
