@@ -144,3 +144,104 @@ final class CLITests: XCTestCase {
         XCTAssertTrue(help.stdout.contains("compile"))
     }
 }
+
+/// Messages that say why: numbers out of range on the command line are usage errors (exit 2) with
+/// the range, files that cannot be read say what the system said, warnings go to standard error.
+final class CLIMessageTests: XCTestCase {
+    var binary: URL { Bundle.main.bundleURL.appendingPathComponent("neurite") }
+    var dir = ""
+
+    func neurite(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    override func setUpWithError() throws {
+        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try """
+        duration: 20
+        populations:
+          s: {size: 2, model: SpikeSourceArray, spike_times: [5, 12.5, 30]}
+          n: {size: 2, model: IF_curr_exp, record: [spikes]}
+        projections:
+          - {pre: s, post: n, connector: {type: OneToOneConnector}, synapse: {weight: 5, delay: 1}}
+        """.write(toFile: dir + "/net.yaml", atomically: true, encoding: .utf8)
+    }
+
+    override func tearDown() {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func testOutOfRangeNumbersAreUsageErrorsWithTheRange() throws {
+        let cases: [([String], String)] = [
+            (["--duration", "-1"], "--duration must be a number of ms in 0...2147483647000.0"),
+            (["--duration", "1e12"], "--duration must be at most 2147483647.0 ms (2147483647 time steps of 1.0 ms), found 1000000000000.0"),
+            (["--duration", "10.5"], "--duration 10.5 ms is not a whole number of 1.0 ms time steps"),
+            (["--threads", "0"], "--threads must be in 1...1024, found 0"),
+            (["--threads", "-2"], "--threads must be in 1...1024, found -2"),
+            (["--time-scale-factor", "-1"], "--time-scale-factor must be > 0"),
+            (["--step-convention", "nest"], "--step-convention"),
+        ]
+        for (options, message) in cases {
+            let r = try neurite(["simulate", dir + "/net.yaml", "--out", dir + "/run"] + options)
+            XCTAssertEqual(r.status, 2, "\(options): \(r.stderr)")
+            XCTAssertTrue(r.stderr.contains(message), "\(options): \(r.stderr)")
+        }
+    }
+
+    func neurite(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+
+    func testUnreadableFilesSayWhy() throws {
+        let missing = try neurite("compile", dir + "/none.yaml")
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stderr, "error: cannot read '\(dir)/none.yaml': No such file or directory\n")
+        let directory = try neurite("simulate", dir)
+        XCTAssertEqual(directory.status, 1)
+        XCTAssertEqual(directory.stderr, "error: cannot read '\(dir)': Is a directory\n")
+        let inspect = try neurite("inspect", dir + "/none.nchip")
+        XCTAssertTrue(inspect.stderr.contains("No such file or directory"), inspect.stderr)
+        let target = try neurite("compile", dir + "/net.yaml", "--target", dir + "/board.yaml")
+        XCTAssertEqual(target.status, 1)
+        XCTAssertTrue(target.stderr.contains("target file: cannot read '\(dir)/board.yaml': No such file or directory"), target.stderr)
+        if getuid() != 0 {
+            try "populations: {}".write(toFile: dir + "/locked.yaml", atomically: true, encoding: .utf8)
+            try FileManager.default.setAttributes([.posixPermissions: 0], ofItemAtPath: dir + "/locked.yaml")
+            XCTAssertTrue(try neurite("compile", dir + "/locked.yaml").stderr.contains("Permission denied"))
+        }
+    }
+
+    func testConventionAndWarningsAreReported() throws {
+        let compiled = try neurite("compile", dir + "/net.yaml", "-o", dir + "/net.nchip")
+        XCTAssertEqual(compiled.status, 0, compiled.stderr)
+        XCTAssertTrue(compiled.stderr.contains("warning: population 's': 2 spike times (the first 12.5 ms) fall between 1.0 ms time steps"), compiled.stderr)
+        XCTAssertTrue(compiled.stderr.contains("warning: population 's': 2 spike times are at or after the end of the run (20.0 ms)"), compiled.stderr)
+        XCTAssertTrue(compiled.stdout.contains("step convention       spinnaker"), compiled.stdout)
+        let run = try neurite("simulate", dir + "/net.nchip", "--out", dir + "/run", "--step-convention", "brian2", "--time-scale-factor", "2")
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("s1615 arithmetic, brian2 step convention"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("warning: 2 spike-source-array spikes fall at or after the end of the run (20.0 ms) and were not emitted"), run.stdout)
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/run/summary.json"))) as! [String: Any]
+        XCTAssertEqual(summary["step_convention"] as? String, "brian2")
+        XCTAssertEqual(summary["time_scale_factor"] as? Double, 2)
+    }
+}
