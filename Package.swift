@@ -51,6 +51,7 @@ let package = Package(
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
     ],
     swiftLanguageModes: [.v5]
 )
