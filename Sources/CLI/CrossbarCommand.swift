@@ -80,7 +80,8 @@ struct NumberTable {
             for field in line.split(separator: ",", omittingEmptySubsequences: false) {
                 let text = field.trimmingCharacters(in: .whitespaces)
                 guard let v = Double(text), v.isFinite else {
-                    throw InputError(message: "\(path):\(n + 1):\(column): expected a finite number, found '\(text)'")
+                    let at = column + field.prefix(while: \.isWhitespace).count
+                    throw InputError(message: "\(path):\(n + 1):\(at): expected a finite number, found '\(text)'")
                 }
                 values.append(v)
                 column += field.count + 1
