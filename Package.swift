@@ -45,6 +45,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Release-build benchmark of one crossbar tile (Benchmarks/crossbar.sh).
+        .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
