@@ -51,7 +51,8 @@ var noiseOnly = settings
 noiseOnly.adcBits = 0
 var quiet = noiseOnly
 quiet.readNoise = 0
-let variants = [tile, CrossbarTile(programmed: programmed, settings: noiseOnly, seed: 1), CrossbarTile(programmed: programmed, settings: quiet, seed: 1)]
+let variants = [tile, CrossbarTile(programmed: programmed, settings: noiseOnly, seed: 1),
+                CrossbarTile(programmed: programmed, settings: quiet, seed: 1)]
 print("reads/s    active rows:  defaults (read noise, 8-bit ADC)   read noise, no ADC   neither")
 for active in [1, 4, 16, 64] {
     let rates = variants.map { readsPerSecond($0, active: active) }

@@ -45,11 +45,12 @@ struct CrossbarMVMCommand: ParsableCommand {
         let w = try NumberTable(contentsOf: weights)
         let x = try NumberTable(contentsOf: spikes)
         guard w.rows <= settings.tileRows, w.columns <= settings.tileCols else {
-            throw InputError(message: "\(weights): a \(w.rows) × \(w.columns) matrix does not fit one \(settings.tileRows) × \(settings.tileCols) tile"
-                + " (set tile_rows and tile_cols)")
+            throw InputError(message: "\(weights): a \(w.rows) × \(w.columns) matrix does not fit one "
+                + "\(settings.tileRows) × \(settings.tileCols) tile (set tile_rows and tile_cols)")
         }
         if x.columns != w.rows {
-            throw InputError(message: "\(spikes):\(x.lines[0]): \(x.columns) values per line; expected \(w.rows), one per row of \(weights)")
+            throw InputError(message: "\(spikes):\(x.lines[0]): \(x.columns) values per line; expected \(w.rows), "
+                + "one per row of \(weights)")
         }
         let tile: CrossbarTile
         do {
@@ -58,7 +59,8 @@ struct CrossbarMVMCommand: ParsableCommand {
         var out = ""
         for r in 0..<x.rows {
             let input = Array(x.values[(r * x.columns)..<((r + 1) * x.columns)])
-            let y = input.allSatisfy { $0 == 0 || $0 == 1 } ? tile.read(activeRows: input.indices.filter { input[$0] == 1 }) : tile.read(input: input)
+            let spikes = input.allSatisfy { $0 == 0 || $0 == 1 }
+            let y = spikes ? tile.read(activeRows: input.indices.filter { input[$0] == 1 }) : tile.read(input: input)
             out += y.map { "\($0)" }.joined(separator: ",") + "\n"
         }
         print(out, terminator: "")

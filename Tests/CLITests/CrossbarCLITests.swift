@@ -6,8 +6,8 @@ import XCTest
 final class CrossbarCLITests: XCTestCase {
     var dir = ""
     /// Every nonideality off: the output is W·x.
-    let ideal = ["levels=0", "programming_noise=0", "read_noise=0", "stuck_on_rate=0", "stuck_off_rate=0", "wire_resistance_ohm=0", "adc_bits=0"]
-        .flatMap { ["--set", $0] }
+    let ideal = ["levels=0", "programming_noise=0", "read_noise=0", "stuck_on_rate=0", "stuck_off_rate=0", "wire_resistance_ohm=0",
+                 "adc_bits=0"].flatMap { ["--set", $0] }
 
     override func setUpWithError() throws {
         dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-crossbar-\(UUID().uuidString)")
@@ -59,9 +59,11 @@ final class CrossbarCLITests: XCTestCase {
             (ideal, "bad.csv", "X.csv", "bad.csv:2:4: expected a finite number, found 'x'"),
             (ideal, "W.csv", "ragged.csv", "ragged.csv:2: 1 values; expected 2, as on line 1"),
             (ideal, "W.csv", "long.csv", "long.csv:1: 3 values per line; expected 2, one per row of"),
-            (["--set", "read_nois=0.1"], "W.csv", "X.csv", "--set read_nois=0.1: unknown crossbar setting 'read_nois'; expected one of: tile_rows,"),
+            (["--set", "read_nois=0.1"], "W.csv", "X.csv",
+             "--set read_nois=0.1: unknown crossbar setting 'read_nois'; expected one of: tile_rows,"),
             (["--set", "adc_bits=30"], "W.csv", "X.csv", "--set adc_bits=30: 'adc_bits' must be in 0...24, found 30"),
-            (["--set", "tile_cols=2"], "W.csv", "X.csv", "W.csv: a 2 × 3 matrix does not fit one 256 × 2 tile (set tile_rows and tile_cols)"),
+            (["--set", "tile_cols=2"], "W.csv", "X.csv",
+             "W.csv: a 2 × 3 matrix does not fit one 256 × 2 tile (set tile_rows and tile_cols)"),
             (["--set", "g_min_us=41"], "W.csv", "X.csv", "the crossbar settings have 'g_min_us' (41) must be below 'g_max_us' (40)"),
             (["--target", dir + "/bad.yaml"], "W.csv", "X.csv", "bad.yaml:2:11: error: 'levels' must be in 0...65536, found -1"),
             ([], "none.csv", "X.csv", "cannot read"),

@@ -38,8 +38,10 @@ final class DeterminismAndTilingTests: XCTestCase {
         let p = CrossbarTilePlacement.split(rows: 600, cols: 300, tileRows: 256, tileCols: 256)
         XCTAssertEqual(p.map(\.rows), [0..<200, 0..<200, 200..<400, 200..<400, 400..<600, 400..<600])
         XCTAssertEqual(p.map(\.cols), [0..<150, 150..<300, 0..<150, 150..<300, 0..<150, 150..<300])
-        XCTAssertEqual(CrossbarTilePlacement.split(rows: 256, cols: 1, tileRows: 256, tileCols: 256), [CrossbarTilePlacement(rows: 0..<256, cols: 0..<1)])
-        XCTAssertEqual(CrossbarTilePlacement.split(rows: 257, cols: 5, tileRows: 256, tileCols: 2).map(\.rows.count), [128, 128, 128, 129, 129, 129])
+        XCTAssertEqual(CrossbarTilePlacement.split(rows: 256, cols: 1, tileRows: 256, tileCols: 256),
+                       [CrossbarTilePlacement(rows: 0..<256, cols: 0..<1)])
+        XCTAssertEqual(CrossbarTilePlacement.split(rows: 257, cols: 5, tileRows: 256, tileCols: 2).map(\.rows.count),
+                       [128, 128, 128, 129, 129, 129])
     }
 
     func testTiledReadsAddPartialSums() throws {

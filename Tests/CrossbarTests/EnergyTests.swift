@@ -42,7 +42,8 @@ final class EnergyTests: XCTestCase {
         XCTAssertEqual(tile.totalCost.rowPulses, sum.rowPulses)
         XCTAssertEqual(tile.totalCost.adcConversions, 26 * 30)
         XCTAssertEqual(tile.totalCost.picojoules, sum.picojoules, accuracy: 1e-9)
-        XCTAssertEqual(tile.totalCost.picojoules, tile.totalCost.rowDriverPicojoules + tile.totalCost.cellPicojoules + tile.totalCost.adcPicojoules)
+        let t = tile.totalCost
+        XCTAssertEqual(t.picojoules, t.rowDriverPicojoules + t.cellPicojoules + t.adcPicojoules)
         XCTAssertEqual(tile.totalCost.latencyNanoseconds, 26 * (10 + 9), accuracy: 1e-9)
         // A read with no pulsed row does not happen.
         XCTAssertEqual(readCost(tile, []), CrossbarCost())
@@ -65,5 +66,7 @@ final class EnergyTests: XCTestCase {
 /// One read of `rows`, returning its cost.
 func readCost(_ tile: CrossbarTile, _ rows: [Int]) -> CrossbarCost {
     var out = [Double](repeating: 0, count: tile.cols)
-    return rows.withUnsafeBufferPointer { r in out.withUnsafeMutableBufferPointer { tile.read(activeRows: r, addingInto: $0.baseAddress!) } }
+    return rows.withUnsafeBufferPointer { r in
+        out.withUnsafeMutableBufferPointer { tile.read(activeRows: r, addingInto: $0.baseAddress!) }
+    }
 }

@@ -19,9 +19,10 @@ final class SettingsTests: XCTestCase {
         }
         // research/crossbar.md §7 and DESIGN §4.
         XCTAssertEqual([defaults.tileRows, defaults.tileCols, defaults.levels, defaults.adcBits], [256, 256, 16, 8])
-        XCTAssertEqual([defaults.gMaxMicrosiemens, defaults.gMinMicrosiemens, defaults.wireResistanceOhm, defaults.readVoltageV, defaults.readPulseNs],
-                       [40, 1, 1, 0.2, 10])
-        XCTAssertEqual([defaults.readNoise, defaults.stuckOnRate, defaults.stuckOffRate, defaults.adcEnergyPicojoules], [0.01, 0.001, 0.001, 1.56])
+        XCTAssertEqual([defaults.gMaxMicrosiemens, defaults.gMinMicrosiemens, defaults.wireResistanceOhm, defaults.readVoltageV,
+                        defaults.readPulseNs], [40, 1, 1, 0.2, 10])
+        XCTAssertEqual([defaults.readNoise, defaults.stuckOnRate, defaults.stuckOffRate, defaults.adcEnergyPicojoules],
+                       [0.01, 0.001, 0.001, 1.56])
         XCTAssertNil(defaults.problem)
         XCTAssertNil(CrossbarSettings.ideal.problem)
     }
@@ -59,11 +60,15 @@ final class SettingsTests: XCTestCase {
         XCTAssertEqual(problem { $0.gMinMicrosiemens = 40 }, "'g_min_us' (40) must be below 'g_max_us' (40)")
         XCTAssertEqual(problem { $0.levels = 1 }, "'levels' of 1; expected 0 (continuous) or 2...65536")
         XCTAssertEqual(problem { $0.adcBits = 1 }, "'adc_bits' of 1 leaves no level either side of 0; expected 0 (no ADC) or 2...24")
-        XCTAssertEqual(problem { $0.stuckOnRate = 0.6; $0.stuckOffRate = 0.6 }, "'stuck_on_rate' + 'stuck_off_rate' = 1.2; expected at most 1")
+        XCTAssertEqual(problem { $0.stuckOnRate = 0.6; $0.stuckOffRate = 0.6 },
+                       "'stuck_on_rate' + 'stuck_off_rate' = 1.2; expected at most 1")
         XCTAssertEqual(problem { $0.tileRows = 0 }, "'tile_rows' of 0; expected 1...4096")
         XCTAssertEqual(problem { $0.readPulseNs = .nan }, "'read_pulse_ns' of nan; expected 1e-09...1000000000.0")
-        XCTAssertThrowsError(try CrossbarTile(weights: [1], rows: 1, cols: 1, settings: { var s = CrossbarSettings(); s.levels = 1; return s }(), seed: 0))
-        XCTAssertThrowsError(try CrossbarTile(weights: [1, 2], rows: 1, cols: 2, settings: { var s = CrossbarSettings(); s.tileCols = 1; return s }(), seed: 0)) {
+        var oneLevel = CrossbarSettings(), narrow = CrossbarSettings()
+        oneLevel.levels = 1
+        narrow.tileCols = 1
+        XCTAssertThrowsError(try CrossbarTile(weights: [1], rows: 1, cols: 1, settings: oneLevel, seed: 0))
+        XCTAssertThrowsError(try CrossbarTile(weights: [1, 2], rows: 1, cols: 2, settings: narrow, seed: 0)) {
             XCTAssertEqual("\($0)", "a 1 × 2 weight matrix does not fit a 256 × 1 tile")
         }
         XCTAssertThrowsError(try CrossbarTile(weights: [1, .infinity], rows: 1, cols: 2, settings: CrossbarSettings(), seed: 0)) {
@@ -81,7 +86,9 @@ final class SettingsTests: XCTestCase {
             ("crossbar: [1]\n", "t.yaml:1:11: error: 'crossbar' must be a mapping, found a list"),
         ]
         for (text, message) in cases {
-            XCTAssertThrowsError(try CrossbarSettingsParser.parse(text, file: "t.yaml")) { XCTAssertTrue("\($0)".hasPrefix(message), "\($0)") }
+            XCTAssertThrowsError(try CrossbarSettingsParser.parse(text, file: "t.yaml")) {
+                XCTAssertTrue("\($0)".hasPrefix(message), "\($0)")
+            }
         }
         XCTAssertEqual(try CrossbarSettingsParser.parse("name: x\ncrossbar:\n  adc_bits: 0\n  wire_resistance_ohm: 0.5\n", file: "t.yaml"),
                        { var s = CrossbarSettings(); s.adcBits = 0; s.wireResistanceOhm = 0.5; return s }())

@@ -15,7 +15,8 @@ extension CrossbarSettings {
                 read: { Double($0[keyPath: path]) }, write: { $0[keyPath: path] = Int($1) })
         }
 
-        static func real(_ name: String, _ path: WritableKeyPath<CrossbarSettings, Double> & Sendable, _ range: ClosedRange<Double>) -> Key {
+        static func real(_ name: String, _ path: WritableKeyPath<CrossbarSettings, Double> & Sendable,
+                         _ range: ClosedRange<Double>) -> Key {
             Key(name: name, isInteger: false, range: range, read: { $0[keyPath: path] }, write: { $0[keyPath: path] = $1 })
         }
 

@@ -131,7 +131,9 @@ public final class CrossbarTile: @unchecked Sendable {
     /// One read with the rows in `activeRows` pulsed; the column outputs.
     public func read(activeRows: [Int]) -> [Double] {
         var out = [Double](repeating: 0, count: cols)
-        activeRows.withUnsafeBufferPointer { a in out.withUnsafeMutableBufferPointer { _ = read(activeRows: a, addingInto: $0.baseAddress!) } }
+        activeRows.withUnsafeBufferPointer { a in
+            out.withUnsafeMutableBufferPointer { _ = read(activeRows: a, addingInto: $0.baseAddress!) }
+        }
         return out
     }
 
