@@ -45,12 +45,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Release-build benchmark of one crossbar tile (Benchmarks/crossbar.sh).
+        .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -41,10 +41,24 @@ public struct RandomStream: RandomNumberGenerator, Sendable {
 
     /// A normal deviate (Box-Muller, one value per call so the stream stays simple to reason about).
     public mutating func normal(mean: Double, sd: Double) -> Double {
+        let (radius, angle) = boxMuller()
+        return mean + sd * radius * cos(angle)
+    }
+
+    /// Two independent standard normal deviates from the two uniforms one ``normal(mean:sd:)``
+    /// call takes (the first is the value that call would give with mean 0 and sd 1).
+    @inline(__always)
+    public mutating func normalPair() -> (Double, Double) {
+        let (radius, angle) = boxMuller()
+        return (radius * cos(angle), radius * sin(angle))
+    }
+
+    @inline(__always)
+    private mutating func boxMuller() -> (radius: Double, angle: Double) {
         var u1 = nextUnit()
         while u1 <= 0 { u1 = nextUnit() }
         let u2 = nextUnit()
-        return mean + sd * (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+        return ((-2 * log(u1)).squareRoot(), 2 * Double.pi * u2)
     }
 
     /// The number of failures before the first success of Bernoulli(p) trials (p in (0, 1]).

@@ -3,16 +3,20 @@ import XCTest
 
 /// End-to-end tests of the `neurite` executable: exact output, files written, exit codes
 /// (0 success, 1 invalid input, 2 usage error, 3 run-time failure).
-final class CLITests: XCTestCase {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+/// What a run of the executable gave.
+struct Result {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
 
+extension XCTestCase {
     var binary: URL { Bundle.main.bundleURL.appendingPathComponent("neurite") }
 
-    func neurite(_ arguments: String...) throws -> Result {
+    /// Runs `neurite` with `arguments` and waits for it.
+    func neurite(_ arguments: String...) throws -> Result { try neurite(arguments) }
+
+    func neurite(_ arguments: [String]) throws -> Result {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -24,7 +28,9 @@ final class CLITests: XCTestCase {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
+}
 
+final class CLITests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
