@@ -1,8 +1,6 @@
 import Foundation
 import XCTest
 
-/// End-to-end tests of the `neurite` executable: exact output, files written, exit codes
-/// (0 success, 1 invalid input, 2 usage error, 3 run-time failure).
 /// What a run of the executable gave.
 struct Result {
     var status: Int32
@@ -30,6 +28,8 @@ extension XCTestCase {
     }
 }
 
+/// End-to-end tests of the `neurite` executable: exact output, files written, exit codes
+/// (0 success, 1 invalid input, 2 usage error, 3 run-time failure).
 final class CLITests: XCTestCase {
     var dir = ""
 
@@ -94,7 +94,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
         let fromImage = try neurite("simulate", dir + "/small.nchip", "--out", dir + "/run1", "--threads", "2")
         XCTAssertEqual(fromImage.status, 0, fromImage.stderr)
-        XCTAssertTrue(fromImage.stdout.contains("small on spinn-5: ideal timing, s1615 arithmetic, 2 threads"), fromImage.stdout)
+        XCTAssertTrue(fromImage.stdout.contains("small on spinn-5: ideal timing, s1615 arithmetic, spinnaker step convention, 2 threads"), fromImage.stdout)
         XCTAssertTrue(fromImage.stdout.contains("provenance: dropped packets 0"), fromImage.stdout)
         for file in ["spikes.csv", "v.csv", "summary.json", "provenance.json", "mapping.json"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/run1/" + file), file)
@@ -154,21 +154,7 @@ final class CLITests: XCTestCase {
 /// Messages that say why: numbers out of range on the command line are usage errors (exit 2) with
 /// the range, files that cannot be read say what the system said, warnings go to standard error.
 final class CLIMessageTests: XCTestCase {
-    var binary: URL { Bundle.main.bundleURL.appendingPathComponent("neurite") }
     var dir = ""
-
-    func neurite(_ arguments: String...) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
-    }
 
     override func setUpWithError() throws {
         dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cli-\(UUID().uuidString)")
@@ -202,19 +188,6 @@ final class CLIMessageTests: XCTestCase {
             XCTAssertEqual(r.status, 2, "\(options): \(r.stderr)")
             XCTAssertTrue(r.stderr.contains(message), "\(options): \(r.stderr)")
         }
-    }
-
-    func neurite(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
     }
 
     func testUnreadableFilesSayWhy() throws {

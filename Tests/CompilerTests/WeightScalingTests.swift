@@ -9,10 +9,10 @@ final class WeightScalingTests: XCTestCase {
         XCTAssertEqual(WeightScaling.shift(holding: 4), 3, "a bound that is a power of two needs one more")
         XCTAssertEqual(WeightScaling.shift(holding: 0.3), 0, "never below 0, as on the chip")
         XCTAssertEqual(WeightScaling.shift(holding: 0), 0)
-        XCTAssertEqual(WeightScaling.shift(holding: 1e-320), 0, "a subnormal bound")
+        XCTAssertEqual(WeightScaling.shift(holding: Double.leastNonzeroMagnitude * 2), 0, "a subnormal bound")
         XCTAssertEqual(WeightScaling.shift(holding: .infinity), 16)
         XCTAssertEqual(WeightScaling.shift(forMinimumWeight: 1.0 / 1024), 5, "resolution 2^(5 − 15) = 1/1024")
-        XCTAssertEqual(WeightScaling.shift(forMinimumWeight: 1e-320), -16)
+        XCTAssertEqual(WeightScaling.shift(forMinimumWeight: Double.leastNonzeroMagnitude * 2), -16)
     }
 
     func testExpectedUpperBoundAndPoissonSpikesPerTick() {
