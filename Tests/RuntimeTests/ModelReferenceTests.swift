@@ -86,3 +86,35 @@ final class ModelReferenceTests: XCTestCase {
         }
     }
 }
+
+/// `gsyn_exc` and `gsyn_inh` record the synaptic inputs the membrane sees, in the model's units.
+final class SynapticInputRecordingTests: XCTestCase {
+    func testConductanceIsRecordedInMicrosiemens() throws {
+        let image = try compile("""
+        step_convention: brian2
+        duration: 6
+        populations:
+          s: {size: 1, model: SpikeSourceArray, spike_times: [1]}
+          n: {size: 1, model: IF_cond_exp, params: {tau_syn_E: 2}, record: [gsyn_exc, gsyn_inh]}
+        projections:
+          - {pre: s, post: n, connector: {type: OneToOneConnector}, synapse: {weight: 0.04, delay: 1}}
+        """).image
+        for arithmetic in Arithmetic.allCases {
+            let dir = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            _ = try simulate(image, arithmetic: arithmetic, out: dir)
+            let g = try String(contentsOfFile: dir + "/gsyn_exc.csv", encoding: .utf8).split(separator: "\n")
+            XCTAssertEqual(g.first, "population,neuron,time_ms,gsyn_exc")
+            let values = g.dropFirst().map { Double($0.split(separator: ",")[3])! }
+            // The spike of tick 1 joins after tick 2's update (brian2), then decays by e^(−1/2) per
+            // step: 0.04 µS in Brian2's integration; on the chip the held input that carries the
+            // same charge over a step, 0.04 · (τ/h)(1 − e^(−h/τ)).
+            let peak = arithmetic == .float64 ? 0.04 : 0.04 * 2 * (1 - exp(-0.5))
+            XCTAssertEqual(values[2], 0, "\(arithmetic)")
+            XCTAssertEqual(values[3], peak, accuracy: 1e-4, "\(arithmetic)")
+            XCTAssertEqual(values[4], peak * exp(-0.5), accuracy: 1e-4, "\(arithmetic)")
+            let inh = try String(contentsOfFile: dir + "/gsyn_inh.csv", encoding: .utf8).split(separator: "\n").dropFirst()
+            XCTAssertTrue(inh.allSatisfy { $0.hasSuffix(",0.0") }, "\(arithmetic)")
+        }
+    }
+}
