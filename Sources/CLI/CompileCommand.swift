@@ -20,20 +20,23 @@ struct CompileCommand: ParsableCommand {
     @Option(help: "Also write the mapping report as JSON here.")
     var report: String?
 
+    @Option(name: .customLong("max-memory"), help: "The most memory compiling may take, e.g. 8G or 512M (default: 80% of this host's).")
+    var maxMemory: ByteSize?
+
     func run() throws {
         let spec = try NetworkParser.parse(contentsOf: network)
-        let compilation = try NetworkCompiler.compile(spec, target: try TargetParser.resolve(target))
+        let compilation = try NetworkCompiler.compile(spec, target: try TargetParser.resolve(target), maxMemory: maxMemory?.bytes)
         printWarnings(compilation)
         let out = output ?? ((network as NSString).deletingPathExtension + ".nchip")
         let bytes = ChipImageCodec.encode(compilation.image)
-        // The report first: a run that fails leaves no image behind.
-        if let report {
-            do { try (compilation.report.json() + "\n").write(toFile: report, atomically: true, encoding: .utf8) } catch {
-                throw InputError(message: "cannot write '\(report)': \(error.localizedDescription)")
-            }
-        }
-        guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else {
-            throw InputError(message: "cannot write '\(out)'")
+        // The report first: a run that fails leaves no image behind. Each goes to a temporary
+        // name beside its path and is renamed into place; a path that is not a regular file is
+        // refused, never replaced.
+        do {
+            if let report { try FileAccess.writeReplacing(report, Array((compilation.report.json() + "\n").utf8)) }
+            try FileAccess.writeReplacing(out, bytes)
+        } catch let e as FileAccess.WriteError {
+            throw InputError(message: e.description)
         }
         print(compilation.report.summary)
         print("wrote \(out) (\(bytes.count) bytes)")

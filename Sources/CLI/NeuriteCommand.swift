@@ -27,6 +27,8 @@ struct NeuriteCommand: ParsableCommand {
         } catch let error as InputError {
             printError("error: \(error.message)")
             return 1
+        } catch let error as StoppedBySignal {
+            return 128 + error.signal
         } catch let error as UsageError {
             printError("Error: \(error.message)")
             return 2
@@ -48,6 +50,30 @@ struct NeuriteCommand: ParsableCommand {
 /// Input the user gave that cannot be used (a file that cannot be read, say).
 struct InputError: Error {
     var message: String
+}
+
+/// A run stopped by SIGINT or SIGTERM and ended cleanly: the process exits with 128 + the signal
+/// (130, 143), as a shell expects of a program the signal ended.
+struct StoppedBySignal: Error {
+    var signal: Int32
+}
+
+/// An amount of memory on the command line: bytes, or a number with K, M, G or T (powers of 1024).
+struct ByteSize: ExpressibleByArgument {
+    var bytes: Int
+
+    init?(argument: String) {
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var text = argument.uppercased()
+        if text.hasSuffix("B") { text.removeLast() }
+        var scale = 1
+        if let last = text.last, let unit = units[last] {
+            scale = unit
+            text.removeLast()
+        }
+        guard let value = Double(text), value > 0, value * Double(scale) < 1e18 else { return nil }
+        bytes = Int(value * Double(scale))
+    }
 }
 
 /// An option's value that is out of range for what it applies to, found only once the input is

@@ -45,6 +45,12 @@ struct SimulateCommand: ParsableCommand {
             help: "Stretch of the chip's tick in wall-clock time, > 0 (default: the network's time_scale_factor, 1 if unset).")
     var timeScaleFactor: Double?
 
+    @Flag(help: "Replace an earlier run in the run directory (without it, such a directory is refused).")
+    var force = false
+
+    @Option(name: .customLong("max-memory"), help: "The most memory the run may take, e.g. 8G or 512M (default: 80% of this host's).")
+    var maxMemory: ByteSize?
+
     /// The most worker threads a run takes.
     static let maxThreads = 1024
 
@@ -74,16 +80,24 @@ struct SimulateCommand: ParsableCommand {
                 throw UsageError(message: "--duration \(duration) ms is not a whole number of \(dt) ms time steps")
             }
         }
-        let options = RunOptions(durationMs: duration, arithmetic: arithmetic, timing: timing, threads: threads, outputDirectory: out,
+        var options = RunOptions(durationMs: duration, arithmetic: arithmetic, timing: timing, threads: threads, outputDirectory: out,
                                  kernels: kernels ?? .best, stepConvention: stepConvention, timeScaleFactor: timeScaleFactor)
+        options.replaceEarlierRun = force
+        options.maxMemoryBytes = maxMemory?.bytes
+        let stop = StopRequest()
+        StopRequest.stopOnSignals()
+        options.stop = stop
+        print(RunBudget.recording(image, ticks: TimeSteps.ticks(duration ?? image.network.durationMs, dt: dt)).description)
         let report = try Run.execute(image, options: options)
         print(SimulateCommand.format(report.summary, directory: out))
+        if case .signal(let s) = stop.reason { throw StoppedBySignal(signal: s) }
     }
 
     static func format(_ s: RunSummary, directory: String) -> String {
         var lines: [String] = []
         lines.append("\(s.network) on \(s.target): \(s.timing) timing, \(s.arithmetic) arithmetic, \(s.stepConvention) step convention, \(s.threads) thread\(s.threads == 1 ? "" : "s")")
         lines.append(String(format: "  simulated %.1f ms in %d ticks; wall %.3f s", s.durationMs, s.ticks, s.wallSeconds))
+        if !s.complete { lines.append("  the run did not complete (\(s.ending)) after \(s.ticks) of \(s.ticksRequested) ticks; every file holds whole rows up to there") }
         let width = max(10, s.populations.keys.map(\.count).max() ?? 0)
         lines.append("  " + "population".padding(toLength: width, withPad: " ", startingAt: 0) + "      size    spikes  rate (Hz)")
         for name in s.populations.keys.sorted() {

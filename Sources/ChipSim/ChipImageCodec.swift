@@ -234,15 +234,26 @@ public enum ChipImageCodec {
             if expected != found {
                 throw ChipImageError.damagedHeader(String(format: "checksum 0x%08x, expected 0x%08x", found, expected))
             }
+            // The sections follow the header back to back, in directory order, to the end of the
+            // file: each once, nothing between them or after them.
             var sections: [String: [UInt8]] = [:]
+            var expectedOffset = headerEnd + 4
             for (id, offset, length, crc) in directory {
                 guard offset <= bytes.count, length <= bytes.count - offset else {
                     throw ChipImageError.truncatedSection(name(id), "it should hold \(length) bytes from offset \(offset), the file ends at \(bytes.count)")
+                }
+                guard sections[id] == nil else { throw ChipImageError.damagedHeader("section \(name(id)) appears twice in the directory") }
+                guard offset == expectedOffset else {
+                    throw ChipImageError.damagedHeader("section \(name(id)) starts at offset \(offset), expected \(expectedOffset) (sections follow each other without gaps)")
                 }
                 let payload = Array(bytes[offset..<offset + length])
                 let sum = CRC32.checksum(payload)
                 if sum != crc { throw ChipImageError.checksumMismatch(name(id), expected: crc, found: sum) }
                 sections[id] = payload
+                expectedOffset = offset + length
+            }
+            guard expectedOffset == bytes.count else {
+                throw ChipImageError.damagedHeader("\(bytes.count - expectedOffset) bytes follow the last section")
             }
             return (directory, sections)
         } catch let e as BinaryReader.OutOfData {

@@ -1,5 +1,14 @@
-/// Checks that a decoded image is internally consistent, so that a crafted or damaged image
-/// whose checksums still match is refused with a message instead of crashing the runtime.
+/// Checks that a decoded image is a whole, consistent machine program, so that a crafted or
+/// damaged image whose checksums still match is refused with a message instead of crashing the
+/// runtime or running as something else. Every limit the compiler enforces is enforced here too:
+///
+/// * each field: counts, ranges, finite numbers (parameters, initial state, float weights);
+/// * uniqueness: population names, processors, key blocks, routing tables per chip;
+/// * coverage: every population's neurons by exactly its cores, in order, each core listed once;
+/// * capacity: neurons per core, ring-buffer index bits, row lengths, router entries, SDRAM per chip;
+/// * routing: every core with synapses downstream is routed to every core whose master
+///   population table expects it (a muted core is an error, not a silent run);
+/// * order: master population tables and spike-source events sorted.
 enum ChipImageValidator {
     static func validate(_ image: ChipImage) throws {
         func fail(_ id: String, _ why: String) -> ChipImageError {
@@ -10,15 +19,34 @@ enum ChipImageValidator {
         guard image.cores.count <= IdealTimingEngine.maxCores else {
             throw fail("CORE", "\(image.cores.count) cores; the simulator addresses at most \(IdealTimingEngine.maxCores)")
         }
-        let n = image.network
+        try validateNetwork(image.network, fail: fail)
+        try validatePopulations(image, fail: fail)
+        for (k, projection) in image.projections.enumerated() {
+            guard image.populations.indices.contains(projection.pre), image.populations.indices.contains(projection.post),
+                  projection.synapses >= 0, projection.weightsRoundedToZero >= 0 else {
+                throw fail("PROJ", "projection \(k) ('\(projection.label)') names a population the image lacks or counts below zero")
+            }
+        }
+        try validateCores(image, fail: fail)
+        try validateRouting(image, fail: fail)
+    }
+
+    private static func validateNetwork(_ n: NetworkInfo, fail: (String, String) -> ChipImageError) throws {
         guard n.timestepMs >= TimeSteps.minTimestepMs, n.timestepMs <= TimeSteps.maxTimestepMs, n.durationMs >= 0,
               (n.durationMs / n.timestepMs).rounded() <= Double(TimeSteps.maxTicks)
         else { throw fail("NETW", "a time step of \(n.timestepMs) ms and a duration of \(n.durationMs) ms; expected \(TimeSteps.minTimestepMs) ms ≤ time step ≤ \(TimeSteps.maxTimestepMs) ms and at most \(TimeSteps.maxTicks) time steps") }
         guard n.timeScaleFactor > 0, n.timeScaleFactor <= NetworkInfo.maxTimeScaleFactor else {
             throw fail("NETW", "a time scale factor of \(n.timeScaleFactor); expected > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor)")
         }
+    }
+
+    private static func validatePopulations(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {
+        var names: Set<String> = []
+        var owner = [Int](repeating: -1, count: image.cores.count)
         for (pi, pop) in image.populations.enumerated() {
             if let problem = PopulationInfo.nameProblem(pop.name) { throw fail("POPS", "population name '\(pop.name)' \(problem)") }
+            guard names.insert(pop.name).inserted else { throw fail("POPS", "two populations are named '\(pop.name)'") }
+            guard pop.size > 0, pop.size <= 1 << 24 else { throw fail("POPS", "population '\(pop.name)' has size \(pop.size); expected 1...\(1 << 24)") }
             for variable in pop.record where variable != "spikes" && !pop.model.recordables.contains(variable) {
                 throw fail("POPS", "population '\(pop.name)' records '\(variable)', which \(pop.model.rawValue) does not have")
             }
@@ -26,16 +54,34 @@ enum ChipImageValidator {
                 guard let v = pop.parameters[spec.name] else { throw fail("POPS", "population '\(pop.name)' lacks parameter \(spec.name)") }
                 guard spec.admits(v) else { throw fail("POPS", "population '\(pop.name)' has \(spec.name) = \(v); expected \(spec.allowed)") }
             }
-            for c in pop.cores where c < 0 || c >= image.cores.count || image.cores[c].population != pi {
-                throw fail("POPS", "population '\(pop.name)' lists core \(c), which is not one of its cores")
+            if pop.model == .spikeSourcePoisson, pop.parameters["rate"]! * image.network.timestepMs / 1000 > PoissonLimits.maxSpikesPerTick {
+                throw fail("POPS", "population '\(pop.name)' draws more than \(Int(PoissonLimits.maxSpikesPerTick)) spikes per atom and tick")
+            }
+            // Its cores: each its own, listed once, covering 0 ..< size in order without gaps.
+            var next = 0
+            for c in pop.cores {
+                guard c >= 0, c < image.cores.count, image.cores[c].population == pi else {
+                    throw fail("POPS", "population '\(pop.name)' lists core \(c), which is not one of its cores")
+                }
+                guard owner[c] < 0 else { throw fail("POPS", "population '\(pop.name)' lists core \(c) twice") }
+                owner[c] = pi
+                guard image.cores[c].firstNeuron == next else {
+                    throw fail("POPS", "population '\(pop.name)': core \(c) starts at neuron \(image.cores[c].firstNeuron), expected \(next) (its cores must cover its neurons once, in order)")
+                }
+                next += image.cores[c].neuronCount
+            }
+            guard next == pop.size else {
+                throw fail("POPS", "population '\(pop.name)' of \(pop.size) neurons: its cores hold \(next)")
             }
         }
-        for (k, projection) in image.projections.enumerated() {
-            guard image.populations.indices.contains(projection.pre), image.populations.indices.contains(projection.post),
-                  projection.synapses >= 0, projection.weightsRoundedToZero >= 0 else {
-                throw fail("PROJ", "projection \(k) ('\(projection.label)') names a population the image lacks or counts below zero")
-            }
-        }
+        if let c = owner.firstIndex(of: -1) { throw fail("CORE", "core \(c) belongs to no population's core list") }
+    }
+
+    private static func validateCores(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {
+        let m = image.machine
+        var processors: Set<CoreLocation> = []
+        var sdram: [ChipCoordinate: Int] = [:]
+        var keyBlocks: [(base: UInt32, last: UInt32, core: Int)] = []
         for (ci, core) in image.cores.enumerated() {
             guard core.population >= 0, core.population < image.populations.count else {
                 throw fail("CORE", "core \(ci) belongs to population \(core.population), the image has \(image.populations.count)")
@@ -48,23 +94,36 @@ enum ChipImageValidator {
             guard m.exists(core.location.chip), core.location.processor >= m.monitorCoresPerChip, core.location.processor < m.coresPerChip else {
                 throw fail("CORE", "core \(ci) sits at \(core.location), which is not an application core of the machine")
             }
+            guard processors.insert(core.location).inserted else { throw fail("CORE", "two cores sit on processor \(core.location)") }
+            // The key block: the mask covers every neuron's key.
+            let span = ~core.keyMask
+            guard core.keyBase & span == 0, UInt64(core.neuronCount) <= UInt64(span) + 1 else {
+                throw fail("CORE", "core \(ci)'s key \(hex(core.keyBase)) and mask \(hex(core.keyMask)) do not give its \(core.neuronCount) neurons keys of their own")
+            }
+            keyBlocks.append((core.keyBase, core.keyBase | span, ci))
             guard core.initialState.count == pop.model.stateVariables.count,
                   core.initialState.allSatisfy({ $0.count == core.neuronCount && $0.allSatisfy(\.isFinite) }) else {
                 throw fail("INIT", "core \(ci) has \(core.initialState.count) state arrays, its model needs \(pop.model.stateVariables.count) of \(core.neuronCount) finite values")
             }
-            for e in core.sourceEvents where Int(e.neuron) >= core.neuronCount {
-                throw fail("SRCE", "core \(ci) has an event for neuron \(e.neuron) of \(core.neuronCount)")
+            for (k, e) in core.sourceEvents.enumerated() {
+                guard Int(e.neuron) < core.neuronCount else { throw fail("SRCE", "core \(ci) has an event for neuron \(e.neuron) of \(core.neuronCount)") }
+                if k > 0, e < core.sourceEvents[k - 1] { throw fail("SRCE", "core \(ci)'s events are not sorted by tick and neuron") }
+            }
+            if !core.sourceEvents.isEmpty, pop.model != .spikeSourceArray {
+                throw fail("SRCE", "core \(ci) is a \(pop.model.rawValue), not a spike source array, and has events")
             }
             if pop.model.isSource, !core.synapses.entries.isEmpty {
                 throw fail("SYNM", "core \(ci) is a spike source and has a master population table")
             }
             try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
+            sdram[core.location.chip, default: 0] += core.synapses.sdramBytes
         }
-        for t in image.routingTables {
-            guard m.exists(t.chip) else { throw fail("ROUT", "a table for chip \(t.chip), which the machine does not have") }
-            for e in t.entries where e.route >> UInt32(6 + m.coresPerChip) != 0 {
-                throw fail("ROUT", "an entry on chip \(t.chip) routes to a core the chip does not have")
-            }
+        keyBlocks.sort { $0.base < $1.base }
+        for (a, b) in zip(keyBlocks, keyBlocks.dropFirst()) where b.base <= a.last {
+            throw fail("CORE", "cores \(a.core) and \(b.core) share keys (\(hex(a.base)) and \(hex(b.base)))")
+        }
+        for (chip, bytes) in sdram where bytes > m.sdramBytesPerChip {
+            throw fail("SYNM", "the synaptic matrices of chip \(chip) need \(bytes) bytes of SDRAM; the chip has \(m.sdramBytesPerChip)")
         }
     }
 
@@ -80,12 +139,18 @@ enum ChipImageValidator {
               zip(s.rowStarts, s.rowStarts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw fail("SYNM", "core \(ci)'s row starts do not run from 0 to its \(s.words.count) synapse words")
         }
+        if let bad = s.weights.firstIndex(where: { !($0.isFinite && abs($0) <= 1e9) }) {
+            throw fail("SYNM", "core \(ci) has the weight \(s.weights[bad]) at synapse \(bad); expected a finite value within ±1e9")
+        }
         var nextRow = 0
         for (k, e) in s.entries.enumerated() {
             if k > 0, s.entries[k - 1].key >= e.key { throw fail("SYNM", "core \(ci)'s master population table is not sorted") }
             guard Int(e.firstRow) == nextRow, Int(e.firstRow) + Int(e.rows) < s.rowStarts.count, e.rows >= 1,
-                  Int(e.rows) - 1 <= Int(~e.mask) else {
+                  Int(e.rows) - 1 <= Int(~e.mask), e.key & ~e.mask == 0 else {
                 throw fail("SYNM", "core \(ci)'s table entry \(k) points past its synaptic matrix")
+            }
+            guard Int(e.rowLength) <= m.maxRowWords else {
+                throw fail("SYNM", "core \(ci)'s table entry \(k) has rows of \(e.rowLength) words; the target's rows hold \(m.maxRowWords)")
             }
             nextRow += Int(e.rows)
             for r in 0..<Int(e.rows) {
@@ -98,4 +163,43 @@ enum ChipImageValidator {
         }
         guard nextRow == s.rowStarts.count - 1 else { throw fail("SYNM", "core \(ci) has rows that no table entry covers") }
     }
+
+    private static func validateRouting(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {
+        let m = image.machine
+        var chips: Set<ChipCoordinate> = []
+        for t in image.routingTables {
+            guard m.exists(t.chip) else { throw fail("ROUT", "a table for chip \(t.chip), which the machine does not have") }
+            guard chips.insert(t.chip).inserted else { throw fail("ROUT", "two tables for chip \(t.chip)") }
+            guard t.entries.count <= m.routerEntries else {
+                throw fail("ROUT", "chip \(t.chip) has \(t.entries.count) routing entries; its router holds \(m.routerEntries)")
+            }
+            for e in t.entries {
+                if e.route >> UInt32(6 + m.coresPerChip) != 0 { throw fail("ROUT", "an entry on chip \(t.chip) routes to a core the chip does not have") }
+                if e.key & ~e.mask != 0 { throw fail("ROUT", "an entry on chip \(t.chip) has key \(hex(e.key)) with bits outside its mask \(hex(e.mask)), which no packet matches") }
+            }
+        }
+        // Every master population table entry must be reached by its source's packets.
+        var coreByKey: [UInt32: Int] = [:]
+        for (c, core) in image.cores.enumerated() { coreByKey[core.keyBase] = c }
+        let routes = PacketRoutes(image: image)
+        for (c, core) in image.cores.enumerated() {
+            let reaching = Set(routes.incoming[c])
+            for e in core.synapses.entries {
+                guard let source = coreByKey[e.key] else {
+                    throw fail("SYNM", "core \(c)'s table entry for key \(hex(e.key)) names no core of the image")
+                }
+                guard reaching.contains(source) else {
+                    throw fail("ROUT", "core \(source) (\(image.cores[source].location)) has synapses onto core \(c) (\(core.location)), but no route brings its packets there")
+                }
+            }
+        }
+    }
+
+    private static func hex(_ v: UInt32) -> String {
+        "0x" + String(v, radix: 16, uppercase: false).leftPadded(to: 8)
+    }
+}
+
+private extension String {
+    func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: "0", count: n - count) + self }
 }

@@ -40,6 +40,56 @@ public enum FileAccess {
         return bytes
     }
 
+    /// Why a file could not be written.
+    public struct WriteError: Error, CustomStringConvertible, Equatable {
+        public var path: String
+        public var reason: String
+
+        public var description: String { "cannot write '\(path)': \(reason)" }
+    }
+
+    /// Writes `bytes` to a new file beside `path` and renames it into place, so that readers see
+    /// the old file or the whole new one, never a part. An existing `path` that is not a regular
+    /// file (a device, a FIFO, a directory) is refused rather than replaced.
+    public static func writeReplacing(_ path: String, _ bytes: [UInt8]) throws {
+        var info = stat()
+        if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            throw WriteError(path: path, reason: "it exists and is not a regular file")
+        }
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        var template = Array("\(directory).\(name).XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw WriteError(path: path, reason: reason(errno)) }
+        let temporary = String(cString: template)
+        var done = 0
+        while done < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let why = reason(errno)
+                close(fd)
+                unlink(temporary)
+                throw WriteError(path: path, reason: why)
+            }
+            done += n
+        }
+        let synced = fsync(fd) == 0
+        let why = synced ? "" : reason(errno)
+        fchmod(fd, 0o644)
+        close(fd)
+        guard synced else {
+            unlink(temporary)
+            throw WriteError(path: path, reason: why)
+        }
+        guard rename(temporary, path) == 0 else {
+            let why = reason(errno)
+            unlink(temporary)
+            throw WriteError(path: path, reason: why)
+        }
+    }
+
     /// The system's text for an errno value.
     public static func reason(_ code: Int32) -> String {
         String(cString: strerror(code))

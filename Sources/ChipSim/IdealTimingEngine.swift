@@ -69,6 +69,24 @@ public final class IdealTimingEngine {
         regions.deallocate()
     }
 
+    /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
+    /// exchange, routes), estimated from the image before any of it is allocated, so that a run
+    /// too large for the host can be refused with the numbers.
+    public static func memoryEstimate(image: ChipImage, arithmetic: Arithmetic, parts: Int) -> Int {
+        let entry = arithmetic == .s1615 ? 2 : 8
+        var ring = 0, synapses = 0, neurons = 0, tableEntries = 0
+        for core in image.cores {
+            ring += (1 << (core.synapses.slotBits + SynapticMatrix.typeBits + core.synapses.indexBits)) * entry
+            synapses += core.synapses.words.count
+            neurons += core.neuronCount
+            tableEntries += core.synapses.entries.count
+        }
+        let parts = min(max(parts, 1), max(image.cores.count, 1))
+        let delivery = synapses * (4 + entry) + (parts + 2) * (neurons + 1) * 8 + tableEntries * 48
+        let state = neurons * (6 * 8 + 8 + 1 + 2)
+        return ring + delivery + state + image.cores.count * 256
+    }
+
     /// Phase 1 for one core.
     public func update(core c: Int, tick: Int) {
         cores[c].update(tick: tick)

@@ -1,5 +1,12 @@
 import Foundation
 
+/// Bounds on what a Poisson source may ask of a core.
+public enum PoissonLimits {
+    /// Expected spikes per atom and tick, rate × timestep, at most 10,000: a core of 256 atoms
+    /// then sends at most a few million packets a tick.
+    public static let maxSpikesPerTick = 10_000.0
+}
+
 /// SpikeSourcePoisson as sPyNNaker's `spike_source_poisson.c` draws it: per atom and tick a
 /// Poisson count with mean λ = rate·h, by Knuth's product of uniforms for λ < 10 and by a
 /// rounded normal approximation above. Each core draws from its own seeded stream.

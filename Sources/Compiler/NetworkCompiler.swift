@@ -19,11 +19,15 @@ public enum NetworkCompiler {
     /// SpiNNaker-style, so what sPyNNaker runs on the machine.
     public static let defaultStepConvention = StepConvention.spinnaker
 
-    public static func compile(_ network: NetworkSpec, target machine: MachineDescription) throws -> Compilation {
+    /// `maxMemory` bounds the compiler's memory (default ``HostMemory/defaultBudget``); a
+    /// network whose synapses would not fit, or would not fit a chip's SDRAM, is refused before
+    /// any is drawn.
+    public static func compile(_ network: NetworkSpec, target machine: MachineDescription, maxMemory: Int? = nil) throws -> Compilation {
         let perCore = try Partitioner.neuronsPerCore(network, machine: machine)
         var slices = try Partitioner.partition(network, perCore: perCore, machine: machine)
         Placer.place(&slices, machine: machine)
         try KeyAllocator.allocate(&slices, machine: machine)
+        try ExpansionBudget.check(network, slices: slices, perCore: perCore, machine: machine, maxMemory: maxMemory ?? HostMemory.defaultBudget)
 
         let coresOf = coresByPopulation(slices, count: network.populations.count)
         let rates = slices.map { expectedSpikesPerTick($0, network: network) }

@@ -137,6 +137,9 @@ struct NetworkReader {
             }
         }
         parameters = model.resolvedParameters(parameters)
+        if model == .spikeSourcePoisson, let rate = parameters["rate"], rate * timestep / 1000 > PoissonLimits.maxSpikesPerTick {
+            throw (f["params"] ?? node).error("population '\(name)': a rate of \(rate) Hz at a \(timestep) ms step gives \(rate * timestep / 1000) spikes per atom and tick; at most \(Int(PoissonLimits.maxSpikesPerTick)) (lower the rate or the time step)")
+        }
 
         var initial: [String: ValueSpec] = [:]
         if let ini = f["initial"], !ini.isNull {

@@ -221,7 +221,7 @@ extension NetworkReader {
         if let fileNode = f["file"] {
             let rows = try listFile(fileNode)
             for (i, c) in rows.enumerated() {
-                let where_ = YAMLNode(node: fileNode.node, file: fileNode.file, path: "\(fileNode.path) row \(i)")
+                let where_ = fileNode.relocated(fileNode.node, path: "\(fileNode.path) row \(i)")
                 try checkRow(c, where_, pre: pre, post: post, receptor: receptor, postPop: postPop, timestep: timestep)
             }
             return .fromList(rows)

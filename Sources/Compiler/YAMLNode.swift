@@ -1,9 +1,33 @@
 import Yams
 
+/// How much of a document its readers may visit. Aliases and merge keys let a short document
+/// stand for an exponentially large one (`<<: [*m, *m, …]` nested a few levels); every entry and
+/// element a reader visits is charged here, so that reading is linear in the budget and such a
+/// document is refused in a moment with a message instead of running for hours.
+final class ReadBudget {
+    /// Entries and elements of all mappings and lists together. 20 million: an inline
+    /// FromListConnector of four million rows fits.
+    static let nodes = 20_000_000
+    /// Entries brought in by merge keys. 100,000.
+    static let mergedEntries = 100_000
+
+    private(set) var nodesLeft = ReadBudget.nodes
+    private(set) var mergedLeft = ReadBudget.mergedEntries
+
+    /// Charges `n` visited nodes (and `merged` of them brought in by merge keys); false when the
+    /// budget is spent.
+    func charge(_ n: Int, merged: Int = 0) -> Bool {
+        nodesLeft -= n
+        mergedLeft -= merged
+        return nodesLeft >= 0 && mergedLeft >= 0
+    }
+}
+
 /// A YAML node with its file, for reading a document and pointing at the place of each error.
 ///
 /// Readers throw a ``Diagnostic`` that names the offending key, where it is, and what was
-/// expected. Mappings are read with merge keys (`<<`) applied and duplicate keys refused.
+/// expected. Mappings are read with merge keys (`<<`) applied and duplicate keys refused; every
+/// read is charged to the document's ``ReadBudget``.
 struct YAMLNode {
     let node: Node
     let file: String
@@ -11,6 +35,12 @@ struct YAMLNode {
     let path: String
     /// Where the key of this value stands, for a node read out of a mapping.
     var keyLocation: SourceLocation? = nil
+    let budget: ReadBudget
+
+    /// A node of the same document (sharing its budget) at another path.
+    func relocated(_ node: Node, path: String, keyLocation: SourceLocation? = nil) -> YAMLNode {
+        YAMLNode(node: node, file: file, path: path, keyLocation: keyLocation, budget: budget)
+    }
 
     var location: SourceLocation? {
         node.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) }
@@ -24,7 +54,7 @@ struct YAMLNode {
     static func parse(_ text: String, file: String) throws -> YAMLNode? {
         do {
             guard let node = try Yams.compose(yaml: text) else { return nil }
-            return YAMLNode(node: node, file: file, path: "")
+            return YAMLNode(node: node, file: file, path: "", budget: ReadBudget())
         } catch let error as YamlError {
             switch error {
             case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
@@ -59,8 +89,17 @@ struct YAMLNode {
     }
 
     private func child(_ node: Node, _ key: String, keyNode: Node? = nil) -> YAMLNode {
-        YAMLNode(node: node, file: file, path: path.isEmpty ? key : "\(path).\(key)",
-                 keyLocation: keyNode?.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) })
+        relocated(node, path: path.isEmpty ? key : "\(path).\(key)",
+                  keyLocation: keyNode?.mark.map { SourceLocation(file: file, line: $0.line, column: $0.column) })
+    }
+
+    /// Charges a read of `n` nodes (`merged` of them through merge keys) to the budget.
+    private func charge(_ n: Int, merged: Int = 0) throws {
+        guard budget.charge(n, merged: merged) else {
+            throw error(merged > 0 && budget.mergedLeft < 0
+                ? "merge keys ('<<') here expand to more than \(ReadBudget.mergedEntries) entries; expected each mapping to be merged a few times, not exponentially"
+                : "the document expands (through aliases and merge keys) to more than \(ReadBudget.nodes) entries and list elements")
+        }
     }
 
     // MARK: Mappings
@@ -68,11 +107,13 @@ struct YAMLNode {
     /// The entries of a mapping, in document order, merge keys applied.
     func mapping(_ expected: String = "a mapping") throws -> [(key: String, value: YAMLNode)] {
         guard case .mapping(let m) = node else { throw error("\(describe(path)) must be \(expected), found \(kind)") }
+        try charge(m.count)
         var explicit: [(String, YAMLNode)] = []
         var merged: [(String, YAMLNode)] = []
-        var seen: [String: SourceLocation?] = [:]
+        var mergedKeys: Set<String> = []
+        var seen: Set<String> = []
         for (k, v) in m {
-            guard case .scalar(let ks) = k else { throw YAMLNode(node: k, file: file, path: path).error("keys of \(describe(path)) must be plain names") }
+            guard case .scalar(let ks) = k else { throw relocated(k, path: path).error("keys of \(describe(path)) must be plain names") }
             if ks.string == "<<" {
                 let sources: [Node]
                 switch v {
@@ -81,16 +122,17 @@ struct YAMLNode {
                 default: throw child(v, "<<").error("a merge key '<<' must name a mapping or a list of mappings")
                 }
                 for s in sources {
-                    for (mk, mv) in try child(s, "<<").mapping() where !merged.contains(where: { $0.0 == mk }) {
-                        merged.append((mk, YAMLNode(node: mv.node, file: file, path: path.isEmpty ? mk : "\(path).\(mk)", keyLocation: mv.keyLocation)))
+                    let entries = try child(s, "<<").mapping()
+                    try charge(0, merged: entries.count)
+                    for (mk, mv) in entries where mergedKeys.insert(mk).inserted {
+                        merged.append((mk, relocated(mv.node, path: path.isEmpty ? mk : "\(path).\(mk)", keyLocation: mv.keyLocation)))
                     }
                 }
                 continue
             }
-            if seen[ks.string] != nil {
-                throw YAMLNode(node: k, file: file, path: path).error("duplicate key '\(ks.string)' in \(describe(path))")
+            guard seen.insert(ks.string).inserted else {
+                throw relocated(k, path: path).error("duplicate key '\(ks.string)' in \(describe(path))")
             }
-            seen[ks.string] = YAMLNode(node: k, file: file, path: path).location
             explicit.append((ks.string, child(v, ks.string, keyNode: k)))
         }
         let overridden = Set(explicit.map(\.0))
@@ -158,6 +200,7 @@ struct YAMLNode {
 
     func sequence(_ expected: String = "a list") throws -> [YAMLNode] {
         guard case .sequence(let s) = node else { throw error("\(describe(path)) must be \(expected), found \(kind)") }
+        try charge(s.count)
         return s.enumerated().map { child($1, "[\($0)]") }
     }
 

@@ -9,24 +9,86 @@ public struct RunReport: Sendable {
 }
 
 /// Loads an image, runs it and writes the run directory: the one call the CLI makes.
+///
+/// Before anything is allocated it checks the options, the memory the run needs against the
+/// budget and, with a run directory, the size of the traces against the free disk; it replaces
+/// an earlier run in the directory only when asked. `summary.json` is written with
+/// `"complete": false` when the run starts and replaced when it ends; a run stopped by a signal
+/// or a full disk ends at a tick boundary with every file whole and says so in its summary.
 public enum Run {
     public static func execute(_ image: ChipImage, options: RunOptions) throws -> RunReport {
+        try Simulator.check(image, options: options)
+        try RunBudget.checkMemory(image, options: options)
+        if let dir = options.outputDirectory {
+            try RunDirectory.prepare(dir, replacing: options.replaceEarlierRun)
+            try RunBudget.checkDisk(RunBudget.recording(image, ticks: Simulator.ticks(image, options: options)), directory: dir)
+        }
         let simulator = try Simulator(image: image, options: options)
         let recorder = try Recorder(image: image, options: options)
-        let totals = try simulator.run(recorder: recorder)
-        let report = summarise(image: image, options: options, totals: totals, recorder: recorder)
-        if let dir = options.outputDirectory {
-            try write(report.summary.json(), to: dir, "summary.json")
-            try write(report.provenance.json(), to: dir, "provenance.json")
-            try write(image.mappingReport + "\n", to: dir, "mapping.json")
+        let summaryFile = options.outputDirectory.map { SummaryFile(path: ($0 as NSString).appendingPathComponent("summary.json")) }
+        if let summaryFile {
+            let starting = RunTotals(ticks: 0, ticksRequested: simulator.ticks, ending: .stopped("running"), wallSeconds: 0,
+                                     coreCounters: Array(repeating: CoreCounters(), count: image.cores.count), packetsSent: 0,
+                                     routerCrossings: 0, droppedPackets: 0, chipTraffic: [:])
+            try summaryFile.start(summarise(image: image, options: options, totals: starting, recorder: recorder).summary.json())
         }
+        let totals = simulator.run(recorder: recorder)
+        let report = summarise(image: image, options: options, totals: totals, recorder: recorder)
+        if let dir = options.outputDirectory, let summaryFile {
+            do {
+                try write(report.provenance.json(), to: dir, "provenance.json")
+                try write(image.mappingReport + "\n", to: dir, "mapping.json")
+            } catch where totals.ending != .complete {
+                // The run failed already (a full disk): its own error is the one to report.
+            }
+            try summaryFile.finish(report.summary.json())
+        }
+        if case .failed(let why) = totals.ending { throw RunError(why) }
         return report
     }
 
     private static func write(_ text: String, to dir: String, _ name: String) throws {
-        let path = (dir as NSString).appendingPathComponent(name)
-        do { try text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw RunError("cannot write '\(path)': \(error.localizedDescription)")
+        do { try FileAccess.writeReplacing((dir as NSString).appendingPathComponent(name), Array(text.utf8)) } catch let e as FileAccess.WriteError {
+            throw RunError(e.description)
+        }
+    }
+
+    /// `summary.json`: written when the run starts with room reserved after it (JSON allows
+    /// trailing white space), so that the final summary can overwrite it in place when a full
+    /// disk refuses a new file, and a failed run still says why.
+    struct SummaryFile {
+        let path: String
+        /// Room kept for the final summary beyond the first one's size.
+        static let slack = 1 << 16
+
+        func start(_ text: String) throws {
+            try write(Array(text.utf8) + Array(repeating: UInt8(ascii: " "), count: Self.slack))
+        }
+
+        func finish(_ text: String) throws {
+            let bytes = Array(text.utf8)
+            do { try write(bytes) } catch {
+                guard overwriteInPlace(bytes) else { throw error }
+            }
+        }
+
+        private func write(_ bytes: [UInt8]) throws {
+            do { try FileAccess.writeReplacing(path, bytes) } catch let e as FileAccess.WriteError { throw RunError(e.description) }
+        }
+
+        /// Writes `bytes` over the reserved file, padding with spaces to its length.
+        private func overwriteInPlace(_ bytes: [UInt8]) -> Bool {
+            guard let handle = FileHandle(forUpdatingAtPath: path), let size = try? handle.seekToEnd(), bytes.count <= Int(size) else {
+                return false
+            }
+            defer { try? handle.close() }
+            do {
+                try handle.seek(toOffset: 0)
+                try handle.write(contentsOf: bytes + Array(repeating: UInt8(ascii: " "), count: Int(size) - bytes.count))
+                return true
+            } catch {
+                return false
+            }
         }
     }
 
@@ -52,7 +114,7 @@ public enum Run {
         for (p, pop) in image.populations.enumerated() {
             let spikes = recorder.spikeCounts[p]
             populations[pop.name] = RunSummary.Population(size: pop.size, spikes: spikes,
-                                                          rateHz: durationMs > 0 ? Double(spikes) / Double(pop.size) / (durationMs / 1000) : 0)
+                                                          rateHz: durationMs > 0 && pop.size > 0 ? Double(spikes) / Double(pop.size) / (durationMs / 1000) : 0)
         }
         let e = image.machine.energy
         let chips = Set(image.cores.map(\.location.chip)).count
@@ -71,7 +133,8 @@ public enum Run {
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
             arithmetic: options.arithmetic.rawValue, threads: options.threads, kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
             stepConvention: settings.stepConvention.rawValue, timeScaleFactor: settings.timeScaleFactor,
-            ticks: totals.ticks, wallSeconds: totals.wallSeconds, populations: populations,
+            ticks: totals.ticks, ticksRequested: totals.ticksRequested, complete: totals.ending == .complete,
+            ending: totals.ending.description, wallSeconds: totals.wallSeconds, populations: populations,
             synapticEvents: sum.synapticEvents,
             synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,
             packetsSent: totals.packetsSent,

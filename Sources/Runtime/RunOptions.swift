@@ -28,6 +28,12 @@ public struct RunOptions: Sendable {
     public var stepConvention: StepConvention?
     /// The tick's stretch in wall-clock time. Default: the image's (`time_scale_factor`).
     public var timeScaleFactor: Double?
+    /// The most memory the run may take, bytes. Default ``RunBudget/defaultMemoryBytes``.
+    public var maxMemoryBytes: Int?
+    /// Whether an earlier run in ``outputDirectory`` is replaced (`--force`) rather than refused.
+    public var replaceEarlierRun = false
+    /// Ends the run early at a tick boundary when requested (by a signal, a caller).
+    public var stop: StopRequest?
 
     public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
                 outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best,

@@ -64,7 +64,15 @@ public struct RunSummary: Codable, Equatable, Sendable {
     /// wall-clock time.
     public var stepConvention: String
     public var timeScaleFactor: Double
+    /// Ticks that ran, and ticks the run was asked for.
     public var ticks: Int
+    public var ticksRequested: Int
+    /// Whether every tick ran and every file was written; false while the run goes on and for a
+    /// run stopped early, whose ``ending`` says why.
+    public var complete: Bool
+    /// `complete`, `running`, `stopped: <why>` (a signal, a vanished live client) or
+    /// `failed: <why>` (a full disk).
+    public var ending: String
     public var wallSeconds: Double
     public var populations: [String: Population]
     public var synapticEvents: Int
@@ -84,7 +92,7 @@ public struct RunSummary: Codable, Equatable, Sendable {
 
     public func json() -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
     }
@@ -131,7 +139,7 @@ public struct RunProvenance: Codable, Equatable, Sendable {
 
     public func json() -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
     }
