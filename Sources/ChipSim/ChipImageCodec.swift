@@ -71,6 +71,12 @@ public enum ChipImageCodec {
             ("ROUT", encodeRouting(image.routingTables)),
             ("MAPR", Array(image.mappingReport.utf8)),
         ]
+        return assemble(payloads)
+    }
+
+    /// The header, directory and sections of an image whose section payloads are `payloads`, in
+    /// order, with their checksums.
+    static func assemble(_ payloads: [(String, [UInt8])]) -> [UInt8] {
         var header = BinaryWriter()
         header.bytes.append(contentsOf: magic)
         header.u16(UInt16(formatMajor << 8 | formatMinor))

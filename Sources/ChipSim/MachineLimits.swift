@@ -33,6 +33,9 @@ extension MachineDescription {
         if let (what, v) = counts.first(where: { !(0...Self.maxCount).contains($0.1) }) {
             return "\(what) of \(v); expected 0...\(Self.maxCount)"
         }
+        let capacities = [("sdram_bytes", sdramBytesPerChip), ("router entries", routerEntries), ("max_row_words", maxRowWords),
+                          ("input_buffer_packets", inputBufferPackets)]
+        if let (what, v) = capacities.first(where: { $0.1 < 1 }) { return "\(what) of \(v); a machine needs at least 1" }
         let figures = [energy.packetNanojoules, energy.synapticEventNanojoules, energy.idleChipWatts, energy.activeCoreWatts]
         if figures.contains(where: { !($0 >= 0 && $0 <= Self.maxEnergyFigure) }) {
             return "an energy figure outside 0...\(Self.maxEnergyFigure)"

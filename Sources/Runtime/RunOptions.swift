@@ -37,7 +37,8 @@ public struct RunOptions: Sendable {
 
     public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
                 outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best,
-                stepConvention: StepConvention? = nil, timeScaleFactor: Double? = nil) {
+                stepConvention: StepConvention? = nil, timeScaleFactor: Double? = nil, maxMemoryBytes: Int? = nil,
+                replaceEarlierRun: Bool = false, stop: StopRequest? = nil) {
         self.durationMs = durationMs
         self.arithmetic = arithmetic
         self.timing = timing
@@ -47,6 +48,9 @@ public struct RunOptions: Sendable {
         self.kernels = kernels
         self.stepConvention = stepConvention
         self.timeScaleFactor = timeScaleFactor
+        self.maxMemoryBytes = maxMemoryBytes
+        self.replaceEarlierRun = replaceEarlierRun
+        self.stop = stop
     }
 
     /// The settings every core of `image` runs with: these options over the image's defaults.

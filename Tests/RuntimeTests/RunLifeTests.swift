@@ -1,0 +1,119 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import ChipSim
+import Compiler
+import Foundation
+@testable import Runtime
+import XCTest
+
+/// A run's life: budgets before work, an earlier run replaced only when asked, a stop at a tick
+/// boundary that leaves every file whole and a summary that says so, a full disk that stops the run
+/// cleanly.
+final class RunLifeTests: XCTestCase {
+    static let yaml = """
+    duration: 400
+    populations:
+      n: {size: 50, model: IF_curr_exp, params: {i_offset: 1}, record: [spikes, v]}
+    """
+
+    func testAStopRequestEndsTheRunAtATickBoundary() throws {
+        let image = try compile(Self.yaml).image
+        for threads in [1, 3] {
+            let dir = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let stop = StopRequest()
+            stop.request("a live client vanished")
+            let report = try Run.execute(image, options: RunOptions(threads: threads, outputDirectory: dir, stop: stop))
+            XCTAssertFalse(report.summary.complete)
+            XCTAssertEqual(report.summary.ending, "stopped: a live client vanished")
+            XCTAssertEqual(report.summary.ticks, 0)
+            XCTAssertEqual(report.summary.ticksRequested, 400)
+            let summary = try RunSummary.decode(json: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json")))
+            XCTAssertEqual(summary, report.summary)
+        }
+        let full = try Run.execute(image, options: RunOptions())
+        XCTAssertTrue(full.summary.complete)
+        XCTAssertEqual(full.summary.ending, "complete")
+    }
+
+    func testAnEarlierRunIsReplacedOnlyWhenAsked() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Run.execute(try compile(Self.yaml).image, options: RunOptions(outputDirectory: dir))
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/v.csv"))
+        try "keep me".write(toFile: dir + "/notes.txt", atomically: true, encoding: .utf8)
+        let spikesOnly = try compile(Self.yaml.replacingOccurrences(of: "[spikes, v]", with: "[spikes]")).image
+        XCTAssertThrowsError(try Run.execute(spikesOnly, options: RunOptions(outputDirectory: dir))) { error in
+            XCTAssertTrue("\(error)".contains("holds an earlier run (mapping.json, provenance.json, spikes.csv, summary.json, v.csv); use --force"), "\(error)")
+        }
+        _ = try Run.execute(spikesOnly, options: RunOptions(outputDirectory: dir, replaceEarlierRun: true))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/v.csv"), "the earlier run's trace is gone, not left beside the new run")
+        XCTAssertEqual(try String(contentsOfFile: dir + "/notes.txt", encoding: .utf8), "keep me", "files that are not a run's stay")
+        XCTAssertThrowsError(try Run.execute(spikesOnly, options: RunOptions(outputDirectory: dir + "/notes.txt"))) {
+            XCTAssertTrue("\($0)".contains("exists and is not a directory"), "\($0)")
+        }
+    }
+
+    func testMemoryBudgetIsCheckedBeforeAllocation() throws {
+        let image = try compile(Self.yaml).image
+        XCTAssertThrowsError(try Run.execute(image, options: RunOptions(maxMemoryBytes: 1000))) { error in
+            XCTAssertTrue("\(error)".contains("of memory") && "\(error)".contains("(--max-memory)"), "\(error)")
+        }
+        // A crafted image of 65,536 one-neuron cores with 16 ring-index bits asks for 8 GiB of
+        // ring buffer (34 GB in float64): the estimate sees it before anything is allocated.
+        var m = MachineDescription(name: "wide", layout: .rectangle, width: 256, height: 16, wrapsAround: false)
+        m.ringBufferIndexBits = 16
+        let cores = (0..<(1 << 16)).map { c in
+            CoreImage(population: 0, location: CoreLocation(chip: ChipCoordinate(x: c / 16 % 256, y: c / 4096), processor: 1 + c % 16),
+                      firstNeuron: c, neuronCount: 1, keyBase: UInt32(c) << 1, keyMask: ~1, initialState: [[-65]],
+                      synapses: SynapticMatrix(indexBits: 0, slotBits: 15, shifts: [0, 0], entries: [], rowStarts: [0], words: [], weights: []),
+                      sourceEvents: [])
+        }
+        let crafted = ChipImage(machine: m, network: image.network, populations: [PopulationInfo(
+            name: "wide", model: .ifCurrExp, size: 1 << 16, parameters: image.populations[0].parameters, record: [], liveOutput: false,
+            cores: Array(0..<(1 << 16)))], cores: cores, routingTables: [], mappingReport: "{}")
+        XCTAssertGreaterThan(RunBudget.memoryBytes(crafted, options: RunOptions(arithmetic: .float64)), 34_000_000_000)
+        XCTAssertThrowsError(try Run.execute(crafted, options: RunOptions(arithmetic: .float64, maxMemoryBytes: 16 << 30)))
+    }
+
+    /// A small filesystem of its own (a tmpfs, where the machine lets the test mount one): a run
+    /// whose traces cannot fit is refused before it starts; one that fills the disk with spikes
+    /// stops with whole rows and a summary that says why.
+    func testAFullDiskStopsTheRunCleanly() throws {
+        let mountPoint = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: mountPoint) }
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint]
+        mount.standardError = Pipe()
+        try mount.run()
+        mount.waitUntilExit()
+        try XCTSkipIf(mount.terminationStatus != 0, "this machine does not let the test mount a small filesystem")
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [mountPoint]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        XCTAssertThrowsError(try Run.execute(try compile(Self.yaml.replacingOccurrences(of: "duration: 400", with: "duration: 40000")).image,
+                                             options: RunOptions(outputDirectory: mountPoint + "/traces"))) { error in
+            XCTAssertTrue("\(error)".contains("of traces into") && "\(error)".contains("free"), "\(error)")
+        }
+        let spiking = try compile("""
+        duration: 20000
+        populations:
+          n: {size: 1000, model: IF_curr_exp, params: {i_offset: 1}, record: [spikes]}
+        """).image
+        XCTAssertThrowsError(try Run.execute(spiking, options: RunOptions(outputDirectory: mountPoint + "/spikes"))) { error in
+            XCTAssertTrue("\(error)".contains("No space left on device"), "\(error)")
+        }
+        let rows = try String(contentsOfFile: mountPoint + "/spikes/spikes.csv", encoding: .utf8)
+        XCTAssertTrue(rows.hasSuffix("\n"))
+        XCTAssertTrue(rows.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",").count == 3 }, "no partial row")
+        let summary = try RunSummary.decode(json: Data(contentsOf: URL(fileURLWithPath: mountPoint + "/spikes/summary.json")))
+        XCTAssertFalse(summary.complete)
+        XCTAssertTrue(summary.ending.hasPrefix("failed: cannot write") && summary.ending.contains("No space left on device"), summary.ending)
+    }
+}
