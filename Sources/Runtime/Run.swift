@@ -131,7 +131,7 @@ public enum Run {
             invalidKeys: sum.invalidKeys)
         let summary = RunSummary(
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
-            arithmetic: options.arithmetic.rawValue, threads: options.threads, kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
+            arithmetic: options.arithmetic.rawValue, threads: min(options.threads, max(image.cores.count, 1)), kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
             stepConvention: settings.stepConvention.rawValue, timeScaleFactor: settings.timeScaleFactor,
             ticks: totals.ticks, ticksRequested: totals.ticksRequested, complete: totals.ending == .complete,
             ending: totals.ending.description, wallSeconds: totals.wallSeconds, populations: populations,
