@@ -38,6 +38,8 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     public var costs: CoreCosts
     /// Power and energy model.
     public var energy: EnergyModel
+    /// Routers, links, DMA and queues as the cycle-level engine times them.
+    public var timing: CycleTiming
 
     /// The chips that exist, in (y, x) order.
     public var chips: [ChipCoordinate] { layout.chips(width: width, height: height) }
@@ -50,7 +52,8 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         coresPerChip: Int = 18, monitorCoresPerChip: Int = 1, clockHz: Double = 200e6,
         sdramBytesPerChip: Int = 123_469_792, routerEntries: Int = 1023, routerWaitCycles: Int = 480,
         maxNeuronsPerCore: Int = 256, ringBufferIndexBits: Int = 14, maxRowWords: Int = 256,
-        inputBufferPackets: Int = 256, costs: CoreCosts = CoreCosts(), energy: EnergyModel = EnergyModel()
+        inputBufferPackets: Int = 256, costs: CoreCosts = CoreCosts(), energy: EnergyModel = EnergyModel(),
+        timing: CycleTiming = CycleTiming()
     ) {
         self.name = name
         self.layout = layout
@@ -69,6 +72,30 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         self.inputBufferPackets = inputBufferPackets
         self.costs = costs
         self.energy = energy
+        self.timing = timing
+    }
+
+    /// Images of format 1.0 and 1.1 have no cycle timing: they take the defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        name = try c.decode(String.self, forKey: .name)
+        layout = try c.decode(BoardLayout.self, forKey: .layout)
+        width = try c.decode(Int.self, forKey: .width)
+        height = try c.decode(Int.self, forKey: .height)
+        wrapsAround = try c.decode(Bool.self, forKey: .wrapsAround)
+        coresPerChip = try c.decode(Int.self, forKey: .coresPerChip)
+        monitorCoresPerChip = try c.decode(Int.self, forKey: .monitorCoresPerChip)
+        clockHz = try c.decode(Double.self, forKey: .clockHz)
+        sdramBytesPerChip = try c.decode(Int.self, forKey: .sdramBytesPerChip)
+        routerEntries = try c.decode(Int.self, forKey: .routerEntries)
+        routerWaitCycles = try c.decode(Int.self, forKey: .routerWaitCycles)
+        maxNeuronsPerCore = try c.decode(Int.self, forKey: .maxNeuronsPerCore)
+        ringBufferIndexBits = try c.decode(Int.self, forKey: .ringBufferIndexBits)
+        maxRowWords = try c.decode(Int.self, forKey: .maxRowWords)
+        inputBufferPackets = try c.decode(Int.self, forKey: .inputBufferPackets)
+        costs = try c.decode(CoreCosts.self, forKey: .costs)
+        energy = try c.decode(EnergyModel.self, forKey: .energy)
+        timing = try c.decodeIfPresent(CycleTiming.self, forKey: .timing) ?? CycleTiming()
     }
 
     /// One SpiNN-5 board: 48 chips in an 8 × 8 hexagon, no wrap-around. The built-in default target.
@@ -128,6 +155,19 @@ public struct EnergyModel: Codable, Equatable, Sendable {
     public var idleChipWatts: Double = 0.35
     /// Extra power of a core that runs an application, W. Default 0.034.
     public var activeCoreWatts: Double = 0.034
+    /// Energy per byte a core's DMA moves from SDRAM, nJ. Default 0.16 (an estimate: mobile DDR
+    /// at about 20 pJ per bit; no SpiNNaker figure was found).
+    public var dmaNanojoulesPerByte: Double = 0.16
 
     public init() {}
+
+    /// Images of format 1.0 and 1.1 have no DMA figure: it takes the default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        packetNanojoules = try c.decode(Double.self, forKey: .packetNanojoules)
+        synapticEventNanojoules = try c.decode(Double.self, forKey: .synapticEventNanojoules)
+        idleChipWatts = try c.decode(Double.self, forKey: .idleChipWatts)
+        activeCoreWatts = try c.decode(Double.self, forKey: .activeCoreWatts)
+        dmaNanojoulesPerByte = try c.decodeIfPresent(Double.self, forKey: .dmaNanojoulesPerByte) ?? EnergyModel().dmaNanojoulesPerByte
+    }
 }

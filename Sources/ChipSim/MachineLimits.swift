@@ -36,7 +36,9 @@ extension MachineDescription {
         let capacities = [("sdram_bytes", sdramBytesPerChip), ("router entries", routerEntries), ("max_row_words", maxRowWords),
                           ("input_buffer_packets", inputBufferPackets)]
         if let (what, v) = capacities.first(where: { $0.1 < 1 }) { return "\(what) of \(v); a machine needs at least 1" }
-        let figures = [energy.packetNanojoules, energy.synapticEventNanojoules, energy.idleChipWatts, energy.activeCoreWatts]
+        if let problem = timing.problem { return problem }
+        let figures = [energy.packetNanojoules, energy.synapticEventNanojoules, energy.idleChipWatts, energy.activeCoreWatts,
+                       energy.dmaNanojoulesPerByte]
         if figures.contains(where: { !($0 >= 0 && $0 <= Self.maxEnergyFigure) }) {
             return "an energy figure outside 0...\(Self.maxEnergyFigure)"
         }

@@ -72,52 +72,10 @@ public struct CoreLocation: Hashable, Codable, Comparable, Sendable, CustomStrin
 
 extension MachineDescription {
     /// Follows a packet with `key`, sent by a core on `source`, through the routers' tables
-    /// exactly as the hardware would: first-match lookup, multicast fan-out, default routing
-    /// straight through for link-sourced misses, drop for locally sourced misses. A copy that
-    /// comes back to a chip over a link it has already arrived on is in a routing loop and is
-    /// counted as dropped (the hardware would circulate it until its wait time ran out).
+    /// exactly as the hardware would (``MulticastTree``).
     public func route(key: UInt32, from source: ChipCoordinate, tables: [ChipCoordinate: RoutingTable]) -> MulticastOutcome {
-        var outcome = MulticastOutcome()
-        // (chip, link the packet arrived on; nil = sent by a core on this chip)
-        var pending: [(ChipCoordinate, Link?)] = [(source, nil)]
-        var arrived: Set<Arrival> = []
-        while let (chip, arrival) = pending.popLast() {
-            guard arrived.insert(Arrival(chip: chip, link: arrival)).inserted else {
-                outcome.dropped += 1
-                continue
-            }
-            outcome.visitedChips.append(chip)
-            guard let route = tables[chip]?.lookup(key) else {
-                if let arrival {
-                    outcome.defaultRouted += 1
-                    let out = arrival.opposite
-                    if let next = neighbour(of: chip, along: out) {
-                        pending.append((next, out.opposite))
-                    } else {
-                        outcome.dropped += 1
-                    }
-                } else {
-                    outcome.dropped += 1
-                }
-                continue
-            }
-            for p in 0..<coresPerChip where route & RoutingEntry.processorBit(p) != 0 {
-                outcome.destinations.append(CoreLocation(chip: chip, processor: p))
-            }
-            for link in Link.allCases.reversed() where route & RoutingEntry.linkBit(link) != 0 {
-                if let next = neighbour(of: chip, along: link) {
-                    pending.append((next, link.opposite))
-                } else {
-                    outcome.dropped += 1
-                }
-            }
-        }
-        return outcome
+        let tree = MulticastTree(key: key, from: source, machine: self, tables: tables)
+        return MulticastOutcome(destinations: tree.destinations, visitedChips: tree.nodes.map(\.chip), dropped: tree.dropped,
+                                defaultRouted: tree.nodes.count(where: \.defaultRouted))
     }
-}
-
-/// A packet copy's arrival at a chip, over a link or (nil) from one of the chip's cores.
-private struct Arrival: Hashable {
-    var chip: ChipCoordinate
-    var link: Link?
 }
