@@ -36,7 +36,7 @@ let package = Package(
         // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5).
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         // Executing an image: cores on worker threads, recording, the run directory.
-        .target(name: "Runtime", dependencies: ["ChipSim"]),
+        .target(name: "Runtime", dependencies: ["ChipSim", "CZeroMQ"]),
         // The `neurite` executable. Thin.
         .executableTarget(
             name: "CLI",
