@@ -56,7 +56,7 @@ public final class LiveIOServer {
         thread.name = "neurite-live-io"
         thread.start()
         let phase = session.locked { () -> LiveSession.Phase in
-            while case .binding = session.phase { _ = session.wait(until: .distantFuture) }
+            while case .binding = session.phase { _ = session.wait(until: nil) }
             return session.phase
         }
         switch phase {

@@ -82,8 +82,15 @@ final class LiveSession: @unchecked Sendable {
         return try body()
     }
 
-    /// Inside ``locked(_:)``: waits for a broadcast until `deadline`; false if the deadline passed.
-    func wait(until deadline: Date) -> Bool { condition.wait(until: deadline) }
+    /// Inside ``locked(_:)``: waits for a broadcast until `deadline` (nil: however long it takes);
+    /// false if the deadline passed.
+    func wait(until deadline: Date?) -> Bool {
+        guard let deadline else {
+            condition.wait()
+            return true
+        }
+        return condition.wait(until: deadline)
+    }
 
     /// Inside ``locked(_:)``: wakes every waiting caller.
     func broadcast() { condition.broadcast() }

@@ -74,6 +74,14 @@ final class ZMQSocket {
         }
     }
 
+    /// An option whose value is 64 bits wide (`ZMQ_MAXMSGSIZE`).
+    func set(_ option: Int32, int64 value: Int64) throws {
+        var v = value
+        guard zmq_setsockopt(handle, option, &v, MemoryLayout<Int64>.size) == 0 else {
+            throw ZMQError.last("\(kind) option \(option) = \(value)")
+        }
+    }
+
     func set(_ option: Int32, bytes: [UInt8]) throws {
         let rc = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, $0.count) }
         guard rc == 0 else { throw ZMQError.last("\(kind) option \(option)") }
