@@ -47,6 +47,8 @@ let package = Package(
         ),
         // Release-build benchmark of one crossbar tile (Benchmarks/crossbar.sh).
         .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
+        // Release-build benchmark of the live I/O round trip per lock-step tick (Benchmarks/live.sh).
+        .executableTarget(name: "LiveBench", dependencies: ["Runtime", "CZeroMQ"], path: "Benchmarks/LiveBench"),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
