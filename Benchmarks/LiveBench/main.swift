@@ -22,7 +22,8 @@ func report(_ label: String, _ samples: [UInt64]) {
     func q(_ p: Double) -> Double { Double(s[min(s.count - 1, Int(p * Double(s.count)))]) / 1000 }
     let mean = Double(s.reduce(0, +)) / Double(s.count) / 1000
     print(String(format: "%@  median %7.1f µs  p99 %7.1f µs  p99.9 %7.1f µs  max %8.1f µs  mean %7.1f µs  (%d ticks)",
-                 label.padding(toLength: 34, withPad: " ", startingAt: 0), q(0.5), q(0.99), q(0.999), Double(s.last!) / 1000, mean, s.count))
+                 label.padding(toLength: 34, withPad: " ", startingAt: 0), q(0.5), q(0.99), q(0.999), Double(s.last!) / 1000, mean,
+                 s.count))
 }
 
 /// Round trips through LiveIOServer in lock-step mode, `keys` spikes per tick.
@@ -71,7 +72,9 @@ func serverRoundTrips(keys: Int) throws -> [UInt64] {
 
 /// The same two hops with no server logic: a thread echoes every PULL message to a PUB socket.
 func bareRoundTrips(keys: Int) throws -> [UInt64] {
-    func check(_ rc: Int32, _ what: String) throws { if rc != 0 { throw LiveIOError("\(what): \(String(cString: zmq_strerror(zmq_errno())))") } }
+    func check(_ rc: Int32, _ what: String) throws {
+        if rc != 0 { throw LiveIOError("\(what): \(String(cString: zmq_strerror(zmq_errno())))") }
+    }
     let context = zmq_ctx_new()!
     defer { zmq_ctx_term(context) }
     let pull = zmq_socket(context, ZMQ_PULL)!, pub = zmq_socket(context, ZMQ_PUB)!

@@ -69,7 +69,9 @@ final class BoundaryExchangeTests: XCTestCase {
         a.timeout = 0.3
         try a.connect(peers: [a.endpoint, b.endpoint])
         let t0 = Date()
-        XCTAssertThrowsError(try a.exchange(tick: 0, outgoing: [[], [1]])) { XCTAssertTrue("\($0)".contains("nothing from rank 1"), "\($0)") }
+        XCTAssertThrowsError(try a.exchange(tick: 0, outgoing: [[], [1]])) {
+            XCTAssertTrue("\($0)".contains("nothing from rank 1"), "\($0)")
+        }
         XCTAssertEqual(Date().timeIntervalSince(t0), 0.3, accuracy: 0.25)
         a.timeout = 30
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { a.interrupt() }
@@ -87,12 +89,16 @@ final class BoundaryExchangeTests: XCTestCase {
         try a.connect(peers: [a.endpoint, "tcp://127.0.0.1:9"])
         let header = SpikeHeader(kind: .spikes, streamID: 1, sequence: 5, tick: 0, count: 0)
         try forger.send(SpikeMessage(topic: "boundary/1", header: header, keys: []).frames())
-        XCTAssertThrowsError(try a.exchange(tick: 0, outgoing: [[], []])) { XCTAssertTrue("\($0)".contains("sequence 5, expected 0"), "\($0)") }
+        XCTAssertThrowsError(try a.exchange(tick: 0, outgoing: [[], []])) {
+            XCTAssertTrue("\($0)".contains("sequence 5, expected 0"), "\($0)")
+        }
         forger.close()
         a.close()
     }
 
     func testANonLoopbackListenNeedsCurve() {
-        XCTAssertThrowsError(try BoundaryExchange(rank: 0, listen: "tcp://0.0.0.0:*")) { XCTAssertTrue("\($0)".contains("refusing"), "\($0)") }
+        XCTAssertThrowsError(try BoundaryExchange(rank: 0, listen: "tcp://0.0.0.0:*")) {
+            XCTAssertTrue("\($0)".contains("refusing"), "\($0)")
+        }
     }
 }

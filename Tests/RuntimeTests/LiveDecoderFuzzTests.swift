@@ -17,7 +17,9 @@ final class LiveDecoderFuzzTests: XCTestCase {
         var bytes: [[UInt8]] {
             frames.map { hex in
                 let digits = Array(hex.utf8)
-                return stride(from: 0, to: digits.count, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+                return stride(from: 0, to: digits.count, by: 2).map {
+                    UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)!
+                }
             }
         }
     }

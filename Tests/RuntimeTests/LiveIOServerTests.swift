@@ -81,7 +81,9 @@ final class LiveIOServerTests: XCTestCase {
         let ticks = 300
         let a = try lockStepRun(ticks: ticks, pipelined: true)
         let b = try lockStepRun(ticks: ticks, pipelined: false)
-        let expected = (0..<ticks).map { t in Self.pattern(t).flatMap { $0.isEmpty ? nil : [LiveInputBatch(stream: 0, neurons: $0.sorted())] } ?? [] }
+        let expected = (0..<ticks).map { t in
+            Self.pattern(t).flatMap { $0.isEmpty ? nil : [LiveInputBatch(stream: 0, neurons: $0.sorted())] } ?? []
+        }
         XCTAssertEqual(a.handOver, expected)
         XCTAssertEqual(b.handOver, expected)
         let echoed = expected.map { $0.first?.neurons.filter { $0 < 50 }.map { UInt32(5000 + $0) } ?? [] }
@@ -140,7 +142,8 @@ final class LiveIOServerTests: XCTestCase {
             _ = try c.handshake()
             _ = try c.awaitStart()
             for (_, frames) in script { try c.sendFrames(frames) }
-            let garbage = ["not json", #"{"type":"HELLO","protocol":"neurite-spikes/9"}"#, #"{"type":"BOGUS"}"#, #"{"type":"START","tick":0}"#]
+            let garbage = ["not json", #"{"type":"HELLO","protocol":"neurite-spikes/9"}"#, #"{"type":"BOGUS"}"#,
+                           #"{"type":"START","tick":0}"#]
             for g in garbage { try c.sendControl(bytes: Array(g.utf8)) }
             for _ in garbage { if let m = try c.receiveControl(timeout: 10) { replies.value.append(m) } }
             let stranger = try LiveIOClient(endpoints: endpoints)
@@ -152,7 +155,10 @@ final class LiveIOServerTests: XCTestCase {
         }
         try server.start()
         XCTAssertTrue(LiveTest.eventually { server.counters().control.errorsSent == 5 })
-        XCTAssertTrue(LiveTest.eventually { let c = server.counters(); return c.inputs[0].messages + c.unattributedMessages == script.count })
+        XCTAssertTrue(LiveTest.eventually {
+            let c = server.counters()
+            return c.inputs[0].messages + c.unattributedMessages == script.count
+        })
         XCTAssertEqual(server.inputs(forTick: 5), .spikes([LiveInputBatch(stream: 0, neurons: [0, 1])]))
         let c = server.finish(complete: true, ticks: 10)
         client.join()

@@ -33,7 +33,8 @@ final class LivePythonClientTests: XCTestCase {
         let server = try LiveIOServer(config)
         let e = server.endpoints
         let script = Self.repository.appendingPathComponent("Examples/live/client.py").path
-        let client = try Self.python([script, "--control", e.control, "--spikes-in", e.spikesIn, "--spikes-out", e.spikesOut, "--every", "3"])
+        let client = try Self.python([script, "--control", e.control, "--spikes-in", e.spikesIn, "--spikes-out", e.spikesOut,
+                                      "--every", "3"])
         try server.start()
         var sent: [[Int]] = []
         for t in 0..<ticks {

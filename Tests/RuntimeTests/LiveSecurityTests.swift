@@ -19,7 +19,9 @@ final class LiveSecurityTests: XCTestCase {
     func testANonLoopbackBindNeedsCurve() throws {
         var config = LiveTest.configuration()
         config.spikesOutEndpoint = "tcp://0.0.0.0:*"
-        XCTAssertThrowsError(try LiveIOServer(config)) { XCTAssertTrue("\($0)".contains("refusing to bind the spikes-out endpoint"), "\($0)") }
+        XCTAssertThrowsError(try LiveIOServer(config)) {
+            XCTAssertTrue("\($0)".contains("refusing to bind the spikes-out endpoint"), "\($0)")
+        }
         config.curve = CurveServerSecurity(keys: try CurveKeyPair.generate(), allowedClientKeys: [])
         XCTAssertNoThrow(try config.validate())
     }
@@ -47,7 +49,8 @@ final class LiveSecurityTests: XCTestCase {
         let server = try LiveIOServer(config)
         let endpoints = server.endpoints
         let refused = LiveTest.thread {
-            let c = try LiveIOClient(endpoints: endpoints, curve: CurveClientSecurity(keys: stranger, serverPublicKey: serverKeys.publicKey))
+            let curve = CurveClientSecurity(keys: stranger, serverPublicKey: serverKeys.publicKey)
+            let c = try LiveIOClient(endpoints: endpoints, curve: curve)
             try c.sendControl(.hello(protocolName: SpikeWire.controlProtocol))
             XCTAssertNil(try c.receiveControl(timeout: 1))
             c.close()

@@ -83,7 +83,9 @@ public enum ControlMessage: Equatable, Sendable {
             switch type {
             case "HELLO": return .success(.hello(protocolName: try fields.string("protocol")))
             case "WELCOME":
-                guard let list = object["streams"] as? [[String: Any]] else { throw LiveIOError("WELCOME: \"streams\" is not a list of objects") }
+                guard let list = object["streams"] as? [[String: Any]] else {
+                    throw LiveIOError("WELCOME: \"streams\" is not a list of objects")
+                }
                 let streams = try list.map { entry -> LiveStreamInfo in
                     let f = Fields(object: entry, type: "WELCOME stream")
                     guard let direction = LiveStreamInfo.Direction(rawValue: try f.string("direction")) else {
