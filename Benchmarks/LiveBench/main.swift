@@ -26,8 +26,20 @@ func report(_ label: String, _ samples: [UInt64]) {
                  s.count))
 }
 
-/// Round trips through LiveIOServer in lock-step mode, `keys` spikes per tick.
-func serverRoundTrips(keys: Int) throws -> [UInt64] {
+/// When each tick's message left the client, was handed to the simulation, and its echo came back
+/// (each array written by one thread, read after both have finished).
+final class Stamps: @unchecked Sendable {
+    var sent: [UInt64], handedOver: [UInt64], echoed: [UInt64]
+    var error: Error?
+    init(_ n: Int) {
+        let zeros = [UInt64](repeating: 0, count: n)
+        (sent, handedOver, echoed) = (zeros, zeros, zeros)
+    }
+}
+
+/// Round trips through LiveIOServer in lock-step mode, `keys` spikes per tick: the whole trip,
+/// client to hand-over, hand-over to the client.
+func serverRoundTrips(keys: Int) throws -> (trip: [UInt64], inbound: [UInt64], outbound: [UInt64]) {
     let size = max(keys, 1)
     var config = LiveIOConfiguration(inputs: [LiveStream(label: "in", streamID: 1, keyBase: 0, size: size)],
                                      outputs: [LiveStream(label: "out", streamID: 2, keyBase: 1 << 20, size: size)], dtNs: 1_000_000)
@@ -37,8 +49,7 @@ func serverRoundTrips(keys: Int) throws -> [UInt64] {
     let server = try LiveIOServer(config)
     let endpoints = server.endpoints
     let total = warmUp + ticks
-    final class Samples: @unchecked Sendable { var values: [UInt64] = []; var error: Error? }
-    let samples = Samples(), done = DispatchSemaphore(value: 0)
+    let stamps = Stamps(total), done = DispatchSemaphore(value: 0)
     Thread {
         do {
             let client = try LiveIOClient(endpoints: endpoints)
@@ -46,28 +57,31 @@ func serverRoundTrips(keys: Int) throws -> [UInt64] {
             _ = try client.awaitStart()
             let neurons = Array(0..<keys)
             for t in 0..<total {
-                let t0 = now()
+                stamps.sent[t] = now()
                 try client.send("in", tick: t, neurons: neurons)
                 guard let m = try client.receiveSpikes(timeout: 10), m.header.tick == UInt64(t), m.keys.count == keys else {
                     throw LiveIOError("tick \(t): no echo")
                 }
-                if t >= warmUp { samples.values.append(now() - t0) }
+                stamps.echoed[t] = now()
             }
             _ = try client.receiveControl(timeout: 10)
             client.close()
-        } catch { samples.error = error }
+        } catch { stamps.error = error }
         done.signal()
     }.start()
     try server.start()
     for t in 0..<total {
         guard case .spikes(let batches) = server.inputs(forTick: t) else { throw LiveIOError("stopped at tick \(t)") }
+        stamps.handedOver[t] = now()
         server.publish(tick: t, stream: 0, neurons: batches.first?.neurons ?? [])
     }
     let counters = server.finish(complete: true, ticks: total)
     done.wait()
-    if let error = samples.error { throw error }
+    if let error = stamps.error { throw error }
     guard counters.balances, counters.totals.delivered == keys * total else { throw LiveIOError("counters: \(counters.totals)") }
-    return samples.values
+    let measured = warmUp..<total
+    return (measured.map { stamps.echoed[$0] - stamps.sent[$0] }, measured.map { stamps.handedOver[$0] - stamps.sent[$0] },
+            measured.map { stamps.echoed[$0] - stamps.handedOver[$0] })
 }
 
 /// The same two hops with no server logic: a thread echoes every PULL message to a PUB socket.
@@ -119,6 +133,9 @@ func bareRoundTrips(keys: Int) throws -> [UInt64] {
 
 print("live I/O round trip per lock-step tick, loopback TCP, \(ticks) ticks after \(warmUp) of warm-up")
 for keys in sizes {
-    report("LiveIOServer echo, \(keys) keys/tick", try serverRoundTrips(keys: keys))
+    let server = try serverRoundTrips(keys: keys)
+    report("LiveIOServer echo, \(keys) keys/tick", server.trip)
+    report("  client → hand-over", server.inbound)
+    report("  hand-over → client", server.outbound)
     report("bare libzmq echo, \(keys) keys/tick", try bareRoundTrips(keys: keys))
 }
