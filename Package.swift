@@ -33,8 +33,10 @@ let package = Package(
         .target(name: "ChipSimAVX2", dependencies: ["ChipSimBlockTypes"], swiftSettings: avx2Settings),
         // Front ends and lowering passes onto a MachineDescription. Knows nothing of threads.
         .target(name: "Compiler", dependencies: ["ChipSim", .product(name: "Yams", package: "Yams")]),
-        // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5).
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5). Debian puts
+        // zmq.h on the default include path; pkg-config is not asked, because libzmq.pc's private
+        // requirements add -isystem flags that SwiftPM warns about on every build.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         // Executing an image: cores on worker threads, recording, the run directory.
         .target(name: "Runtime", dependencies: ["ChipSim", "CZeroMQ"]),
         // The `neurite` executable. Thin.
