@@ -26,6 +26,16 @@ final class LiveSecurityTests: XCTestCase {
         XCTAssertNoThrow(try config.validate())
     }
 
+    func testAnEndpointInUseIsAnErrorThatSaysSo() throws {
+        let first = try LiveIOServer(LiveTest.configuration(clients: 0))
+        var config = LiveTest.configuration(clients: 0)
+        config.spikesInEndpoint = first.endpoints.spikesIn
+        XCTAssertThrowsError(try LiveIOServer(config)) {
+            XCTAssertEqual("\($0)", "bind PULL \(first.endpoints.spikesIn): Address already in use")
+        }
+        first.finish(complete: true, ticks: 0)
+    }
+
     func testKeyFilesRoundTrip() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -95,7 +95,7 @@ public final class LiveIOClient {
         return message
     }
 
-    /// Closes the sockets (queued spikes get up to 2 s to leave) and the context.
+    /// Closes the sockets (queued spikes get up to 2 s to leave); the context goes with the client.
     public func close() {
         for socket in [control, spikesIn, spikesOut] { socket.close() }
     }
