@@ -101,7 +101,9 @@ final class LiveIOServerLifecycleTests: XCTestCase {
         XCTAssertGreaterThan(out.messages, 10)
     }
 
-    /// Servers made and finished (or just released) leave no file descriptor open.
+    /// Servers made and finished (or just released) leave no file descriptor open. Each server
+    /// holds about ten (sockets, epoll, signalling pipes), so 20 that leaked would leave 200; the
+    /// slack allows for other tests' threads closing or opening a few meanwhile.
     func testNothingIsLeftOpen() throws {
         func openDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0 }
         func cycle(finishing: Bool) throws {
@@ -112,7 +114,7 @@ final class LiveIOServerLifecycleTests: XCTestCase {
         }
         try cycle(finishing: true)
         let before = openDescriptors()
-        for i in 0..<10 { try cycle(finishing: i % 2 == 0) }
-        XCTAssertEqual(openDescriptors(), before)
+        for i in 0..<20 { try cycle(finishing: i % 2 == 0) }
+        XCTAssertLessThan(openDescriptors() - before, 5)
     }
 }

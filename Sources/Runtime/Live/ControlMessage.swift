@@ -2,6 +2,7 @@ import Foundation
 
 /// A stream as WELCOME describes it to clients.
 public struct LiveStreamInfo: Equatable, Sendable {
+    /// Who sends a stream's spikes.
     public enum Direction: String, Sendable {
         /// Clients send on it (`in/<label>`).
         case input = "in"

@@ -9,8 +9,6 @@ final class ZAPHandler {
     private let allowed: Set<String>
     /// Handshakes refused so far.
     private(set) var refused = 0
-    /// Handshakes accepted so far.
-    private(set) var accepted = 0
 
     /// Binds the context's ZAP endpoint; must come before any CURVE server socket binds.
     init(_ context: ZMQContext, allowedClientKeys: [String]) throws {
@@ -41,7 +39,6 @@ final class ZAPHandler {
             refused += 1
             return Self.answer(id, "400", "client key not allowed")
         }
-        accepted += 1
         return Self.answer(id, "200", "OK", user: key)
     }
 
