@@ -72,7 +72,8 @@ final class BoundaryExchangeTests: XCTestCase {
         XCTAssertThrowsError(try a.exchange(tick: 0, outgoing: [[], [1]])) {
             XCTAssertTrue("\($0)".contains("nothing from rank 1"), "\($0)")
         }
-        XCTAssertEqual(Date().timeIntervalSince(t0), 0.3, accuracy: 0.25)
+        XCTAssertGreaterThanOrEqual(Date().timeIntervalSince(t0), 0.29)
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 3)
         a.timeout = 30
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.1) { a.interrupt() }
         XCTAssertThrowsError(try a.exchange(tick: 1, outgoing: [[], []])) { XCTAssertTrue("\($0)".contains("interrupted"), "\($0)") }

@@ -40,7 +40,8 @@ public final class BoundaryExchange {
     /// Batches that arrived for later ticks, by tick, by rank.
     private var early: [Int: [Int: [UInt32]]] = [:]
     private var lastTick = -1
-    /// How long a tick waits for the other ranks, s. Default 30.
+    /// How long a tick waits for the other ranks, s, and (as it is when ``connect(peers:)`` is
+    /// called) for a rank's full queue to take a batch. Default 30.
     public var timeout = 30.0
 
     /// Binds `listen` (loopback or `ipc://` unless `security` is given). `highWaterMark` is in
