@@ -20,12 +20,17 @@ final class LivePythonClientTests: XCTestCase {
         return (process, output, errors)
     }
 
-    func testTheExampleClientDrivesALockStepRun() throws {
-        let probe = try Self.python(["-c", "import zmq"])
+    /// Skips the test where python3 cannot import zmq.
+    static func requirePyzmq() throws {
+        let probe = try python(["-c", "import zmq"])
         probe.process.waitUntilExit()
         guard probe.process.terminationStatus == 0 else {
             throw XCTSkip("python3 with pyzmq is not available (scripts/setup.sh installs it with pip); Examples/live/client.py not run")
         }
+    }
+
+    func testTheExampleClientDrivesALockStepRun() throws {
+        try Self.requirePyzmq()
         let ticks = 12
         var config = LiveTest.configuration(inputs: [LiveStream(label: "stim", streamID: 1, keyBase: 100, size: 10)],
                                             outputs: [LiveStream(label: "echo", streamID: 2, keyBase: 200, size: 10)])
@@ -57,5 +62,32 @@ final class LivePythonClientTests: XCTestCase {
         XCTAssertTrue(counters.balances)
         XCTAssertEqual(counters.totals.delivered, pattern.joined().count)
         XCTAssertEqual(counters.totals.rejected, 0)
+    }
+
+    /// The client process killed mid-run: the waiting tick learns at once that it vanished.
+    func testAKilledClientIsSeenToVanish() throws {
+        try Self.requirePyzmq()
+        var config = LiveTest.configuration(inputs: [LiveStream(label: "stim", streamID: 1, keyBase: 100, size: 10)],
+                                            outputs: [LiveStream(label: "echo", streamID: 2, keyBase: 200, size: 10)])
+        config.inputTimeout = 30
+        let server = try LiveIOServer(config)
+        let e = server.endpoints
+        let script = Self.repository.appendingPathComponent("Examples/live/client.py").path
+        let client = try Self.python([script, "--control", e.control, "--spikes-in", e.spikesIn, "--spikes-out", e.spikesOut,
+                                      "--ticks", "1000"])
+        try server.start()
+        for t in 0..<5 {
+            guard case .spikes(let batches) = server.inputs(forTick: t) else { return XCTFail("stopped at tick \(t)") }
+            server.publish(tick: t, stream: 0, neurons: batches.first?.neurons ?? [])
+        }
+        guard case .spikes = server.inputs(forTick: 5) else { return XCTFail("stopped at tick 5") }
+        kill(client.process.processIdentifier, SIGKILL)
+        let t0 = Date()
+        XCTAssertEqual(server.inputs(forTick: 6), .stop(.clientVanished(count: 1)))
+        XCTAssertLessThan(Date().timeIntervalSince(t0), 5)
+        client.process.waitUntilExit()
+        let c = server.finish(complete: false, ticks: 6)
+        XCTAssertEqual(c.control.clientsVanished, 1)
+        XCTAssertTrue(c.balances)
     }
 }
