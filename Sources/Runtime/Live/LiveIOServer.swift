@@ -144,8 +144,9 @@ public final class LiveIOServer {
 
     /// Ends live I/O: sends end of stream on every output stream (tick = the last tick run) and
     /// STOP to every client, waits (at most about 2.5 s) for them to leave, closes every socket
-    /// and the context, joins the I/O thread, and returns the final counters (input spikes still
-    /// queued for ticks never reached are rejected as `after_run_end`). Idempotent.
+    /// and the context, joins the I/O thread, and returns the final counters (input that reached
+    /// the process is counted; spikes for ticks never reached are rejected as `after_run_end`).
+    /// Idempotent.
     @discardableResult
     public func finish(complete: Bool, ticks: Int) -> LiveCounters {
         if !finished {

@@ -154,6 +154,10 @@ final class LiveIOThread: @unchecked Sendable {
                 drainDeadline = deadline
                 if backlog.isEmpty || Date() >= deadline {
                     drop(&backlog, keeping: 0)
+                    // What has reached this process is counted, not lost with the socket (a bounded
+                    // number of rounds, should a client keep sending).
+                    var rounds = 0
+                    while rounds < 64, try takeSpikes(s.spikesIn) == Self.takeLimit { rounds += 1 }
                     return
                 }
             }
@@ -171,15 +175,19 @@ final class LiveIOThread: @unchecked Sendable {
         }
     }
 
-    /// Takes what is waiting on the PULL socket, a bounded number of messages per call so that
-    /// a flood cannot starve the other sockets.
-    private func takeSpikes(_ socket: ZMQSocket) throws {
+    /// Messages ``takeSpikes(_:)`` takes at most per call, so that a flood cannot starve the other sockets.
+    static let takeLimit = 4096
+
+    /// Takes what is waiting on the PULL socket, at most ``takeLimit`` messages; returns how many.
+    @discardableResult
+    private func takeSpikes(_ socket: ZMQSocket) throws -> Int {
         var messages: [[[UInt8]]] = []
-        while messages.count < 4096, let frames = try socket.receive(wait: false, maxFrames: 8) { messages.append(frames) }
+        while messages.count < Self.takeLimit, let frames = try socket.receive(wait: false, maxFrames: 8) { messages.append(frames) }
         session.locked {
             for m in messages { session.inputs.take(m) }
             session.broadcast()
         }
+        return messages.count
     }
 
     private func watchConnections(_ monitor: ZMQSocket) throws {
