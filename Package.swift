@@ -33,10 +33,12 @@ let package = Package(
         .target(name: "ChipSimAVX2", dependencies: ["ChipSimBlockTypes"], swiftSettings: avx2Settings),
         // Front ends and lowering passes onto a MachineDescription. Knows nothing of threads.
         .target(name: "Compiler", dependencies: ["ChipSim", .product(name: "Yams", package: "Yams")]),
-        // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5).
-        .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
+        // libzmq as a system library, for live I/O and multi-process runs (DESIGN §5.4, §5.5). Debian puts
+        // zmq.h on the default include path; pkg-config is not asked, because libzmq.pc's private
+        // requirements add -isystem flags that SwiftPM warns about on every build.
+        .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         // Executing an image: cores on worker threads, recording, the run directory.
-        .target(name: "Runtime", dependencies: ["ChipSim"]),
+        .target(name: "Runtime", dependencies: ["ChipSim", "CZeroMQ"]),
         // The `neurite` executable. Thin.
         .executableTarget(
             name: "CLI",
@@ -47,6 +49,8 @@ let package = Package(
         ),
         // Release-build benchmark of one crossbar tile (Benchmarks/crossbar.sh).
         .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
+        // Release-build benchmark of the live I/O round trip per lock-step tick (Benchmarks/live.sh).
+        .executableTarget(name: "LiveBench", dependencies: ["Runtime", "CZeroMQ"], path: "Benchmarks/LiveBench"),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),

@@ -19,3 +19,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# pyzmq for the live-I/O example client (Examples/live/client.py) and the test that runs it.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import zmq" >/dev/null 2>&1; then
+  echo "setup: installing pyzmq"
+  python3 -m pip install -q pyzmq >/dev/null 2>&1 \
+    || python3 -m pip install -q --break-system-packages pyzmq >/dev/null 2>&1 \
+    || echo "setup: could not install pyzmq; the test of Examples/live/client.py will be skipped" >&2
+fi
