@@ -11,21 +11,17 @@
 /// Each phase writes only the state of the cores it is given, so the result does not depend on
 /// how cores are split among threads.
 public final class IdealTimingEngine {
-    public let cores: [NeuronCore]
-    public let routes: PacketRoutes
-    private let delivery: SynapticDelivery
-    private let ring16: UnsafeMutableBufferPointer<UInt16>
-    private let ring64: UnsafeMutableBufferPointer<Double>
+    /// The loaded image: cores, ring buffer, delivery lists.
+    public let chip: LoadedChip
+    public var cores: [NeuronCore] { chip.cores }
+    public var routes: PacketRoutes { chip.routes }
     /// Per core, what the tick's delivery counted.
     private let tallies: UnsafeMutableBufferPointer<DeliveryTally>
     /// The cores split into contiguous ranges, one per worker, for ``deliver(part:tick:)``.
-    public let partition: [Range<Int>]
+    public var partition: [Range<Int>] { chip.partition }
     /// Where a delivery stores the sum of its look-ahead loads, at its part's first core.
     private let lookAheadSink: UnsafeMutableBufferPointer<UInt64>
     private let spikes: SpikeExchange
-    private let layout: RingLayout
-    /// Per core, where delivery finds its ring entries this tick (each worker updates its range).
-    private let regions: UnsafeMutableBufferPointer<RegionAddress>
 
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
     public static let maxCores = RingLayout.maxCores
@@ -34,39 +30,18 @@ public final class IdealTimingEngine {
     /// is the number of workers the delivery phase is split over, balanced by the cores' synapse
     /// counts.
     public init(image: ChipImage, settings: CoreSettings, parts: Int = 1) {
-        let arithmetic = settings.arithmetic
-        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, settings: settings) }
-        routes = PacketRoutes(image: image)
-        let layout = RingLayout(image: image)
-        self.layout = layout
-        partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 }, parts: min(max(parts, 1), max(image.cores.count, 1)))
-        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
-        ring16 = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
-        ring16.initialize(repeating: 0)
-        ring64 = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
-        ring64.initialize(repeating: 0)
-        regions = .allocate(capacity: cores.count)
-        for (c, core) in cores.enumerated() {
-            core.attach(RingRegion(
-                ring16: arithmetic == .s1615 ? ring16.baseAddress! + layout.start[c] : nil,
-                ring64: arithmetic == .float64 ? ring64.baseAddress! + layout.start[c] : nil,
-                slotShift: layout.slotShift[c], slotMask: layout.size[c] >> layout.slotShift[c] - 1))
-            regions[c] = RegionAddress(start: layout.start[c], mask: UInt32(layout.size[c] - 1), term: 0,
-                                       typeShift: UInt32(image.cores[c].synapses.indexBits))
-        }
-        tallies = .allocate(capacity: cores.count)
+        chip = LoadedChip(image: image, settings: settings, parts: parts)
+        let n = chip.cores.count
+        tallies = .allocate(capacity: n)
         tallies.initialize(repeating: .zero)
-        lookAheadSink = .allocate(capacity: cores.count)
+        lookAheadSink = .allocate(capacity: n)
         lookAheadSink.initialize(repeating: 0)
-        spikes = SpikeExchange(capacities: cores.map(\.neuronCount))
+        spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
     }
 
     deinit {
-        ring16.deallocate()
-        ring64.deallocate()
         tallies.deallocate()
         lookAheadSink.deallocate()
-        regions.deallocate()
     }
 
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
@@ -99,14 +74,14 @@ public final class IdealTimingEngine {
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {
         let range = partition[part]
+        let regions = chip.regions, delivery = chip.delivery, cores = chip.cores
         for c in range {
             tallies[c] = .zero
-            regions[c].term = UInt32(truncatingIfNeeded: tick << layout.slotShift[c]) & regions[c].mask
+            regions[c].term = chip.slotTerm(core: c, tick: tick)
         }
         let spikeCounts = spikes.counts
         let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
-                                   ring16: ring16.isEmpty ? nil : ring16.baseAddress, ring64: ring64.isEmpty ? nil : ring64.baseAddress,
-                                   tallies: tallies.baseAddress!)
+                                   ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in
@@ -124,24 +99,5 @@ public final class IdealTimingEngine {
                 }
             }}
         }
-    }
-
-    /// Splits 0..<weights.count into `parts` contiguous ranges of about equal total weight.
-    static func balancedRanges(weights: [Int], parts: Int) -> [Range<Int>] {
-        let total = weights.reduce(0, +)
-        var ranges: [Range<Int>] = []
-        var start = 0, acc = 0
-        for p in 1..<parts {
-            let goal = total * p / parts
-            var end = start
-            while end < weights.count - (parts - p), acc + weights[end] <= goal || end == start {
-                acc += weights[end]
-                end += 1
-            }
-            ranges.append(start..<end)
-            start = end
-        }
-        ranges.append(start..<weights.count)
-        return ranges
     }
 }

@@ -39,7 +39,7 @@ struct RingLayout {
     }
 }
 
-/// One core's region of the ring buffer, by raw pointer (owned by ``IdealTimingEngine``).
+/// One core's region of the ring buffer, by raw pointer (owned by ``LoadedChip``).
 struct RingRegion {
     var ring16: UnsafeMutablePointer<UInt16>?
     var ring64: UnsafeMutablePointer<Double>?

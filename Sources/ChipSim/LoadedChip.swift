@@ -1,0 +1,81 @@
+/// A chip image loaded for simulation: every core with its neuron state, one ring buffer holding
+/// every core's region, and the delivery lists that add a spike's synapses into it. This is the
+/// functional model of the machine; a timing engine (``IdealTimingEngine``, ``CycleTimingEngine``)
+/// decides when each of its steps happens.
+///
+/// The ring buffer is 16-bit (`s1615`) or float (`float64`) and is owned here; each core reads
+/// and clears its own region through a ``RingRegion``.
+public final class LoadedChip {
+    public let cores: [NeuronCore]
+    public let routes: PacketRoutes
+    let layout: RingLayout
+    let delivery: SynapticDelivery
+    /// The cores split into contiguous ranges of about equal synapse counts, one per worker.
+    public let partition: [Range<Int>]
+    private let ring16Storage: UnsafeMutableBufferPointer<UInt16>
+    private let ring64Storage: UnsafeMutableBufferPointer<Double>
+    /// Per core, where delivery finds its ring entries (each worker updates its cores' terms).
+    let regions: UnsafeMutableBufferPointer<RegionAddress>
+
+    /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1)
+    /// is the number of contiguous ranges ``partition`` splits the cores into.
+    public init(image: ChipImage, settings: CoreSettings, parts: Int = 1) {
+        let arithmetic = settings.arithmetic
+        cores = image.cores.indices.map { NeuronCore(image: image, core: $0, settings: settings) }
+        routes = PacketRoutes(image: image)
+        let layout = RingLayout(image: image)
+        self.layout = layout
+        partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 },
+                                        parts: min(max(parts, 1), max(image.cores.count, 1)))
+        delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
+        ring16Storage = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
+        ring16Storage.initialize(repeating: 0)
+        ring64Storage = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
+        ring64Storage.initialize(repeating: 0)
+        regions = .allocate(capacity: cores.count)
+        for (c, core) in cores.enumerated() {
+            core.attach(RingRegion(
+                ring16: arithmetic == .s1615 ? ring16Storage.baseAddress! + layout.start[c] : nil,
+                ring64: arithmetic == .float64 ? ring64Storage.baseAddress! + layout.start[c] : nil,
+                slotShift: layout.slotShift[c], slotMask: layout.size[c] >> layout.slotShift[c] - 1))
+            regions[c] = RegionAddress(start: layout.start[c], mask: UInt32(layout.size[c] - 1), term: 0,
+                                       typeShift: UInt32(image.cores[c].synapses.indexBits))
+        }
+    }
+
+    deinit {
+        ring16Storage.deallocate()
+        ring64Storage.deallocate()
+        regions.deallocate()
+    }
+
+    /// The ring buffer, whichever arithmetic it holds (nil for the other).
+    var ring16: UnsafeMutablePointer<UInt16>? { ring16Storage.isEmpty ? nil : ring16Storage.baseAddress }
+    var ring64: UnsafeMutablePointer<Double>? { ring64Storage.isEmpty ? nil : ring64Storage.baseAddress }
+
+    /// The offset that places a synapse of a spike sent in `tick` in core `c`'s region: a
+    /// synapse of delay d then lands in the slot of tick `tick + d`.
+    @inline(__always)
+    func slotTerm(core c: Int, tick: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: tick << layout.slotShift[c]) & regions[c].mask
+    }
+
+    /// Splits 0..<weights.count into `parts` contiguous ranges of about equal total weight.
+    static func balancedRanges(weights: [Int], parts: Int) -> [Range<Int>] {
+        let total = weights.reduce(0, +)
+        var ranges: [Range<Int>] = []
+        var start = 0, acc = 0
+        for p in 1..<parts {
+            let goal = total * p / parts
+            var end = start
+            while end < weights.count - (parts - p), acc + weights[end] <= goal || end == start {
+                acc += weights[end]
+                end += 1
+            }
+            ranges.append(start..<end)
+            start = end
+        }
+        ranges.append(start..<weights.count)
+        return ranges
+    }
+}
