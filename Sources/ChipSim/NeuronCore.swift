@@ -46,8 +46,17 @@ public final class NeuronCore {
     private let weightShifts: (Int32, Int32)
     /// The core's region of the engine's ring buffer, and its layout.
     private var region = RingRegion.none
+    /// Where the timer moves a due ring-buffer slot when transfers are explicit (cycle timing):
+    /// one slot's worth of entries, read and cleared by the next update, so that packets
+    /// processed between the timer and the update (or while updates run late) never meet it.
+    /// Nil in ideal timing, where each update reads its slot in place.
+    private var held16: UnsafeMutablePointer<UInt16>?
+    private var held64: UnsafeMutablePointer<Double>?
+    /// Whether ``held16``/``held64`` hold anything since the last update.
+    private var holding = false
     private let costs: CoreCosts
-    private let neuronCycles: Int
+    /// Cycles of one neuron's (or source atom's) update in the cost model.
+    let neuronCycles: Int
     private let cycleBudget: Int
 
     /// Loads core `index` of `image`; `seed` streams derive from the image's network seed.
@@ -117,9 +126,63 @@ public final class NeuronCore {
         }
     }
 
+    deinit {
+        held16?.deallocate()
+        held64?.deallocate()
+    }
+
     /// Points the core at its region of a ring buffer laid out by `layout`.
     func attach(_ region: RingRegion) {
         self.region = region
+    }
+
+    /// From now on the due slot moves out of the ring at ``transfer(tick:)`` (the timer) and the
+    /// next update reads it from there, as the chip does.
+    func holdTransfers() {
+        let entries = 1 << region.slotShift
+        if region.ring16 != nil, held16 == nil {
+            held16 = .allocate(capacity: entries)
+            held16!.initialize(repeating: 0, count: entries)
+        }
+        if region.ring64 != nil, held64 == nil {
+            held64 = .allocate(capacity: entries)
+            held64!.initialize(repeating: 0, count: entries)
+        }
+    }
+
+    /// The timer's transfer of tick `tick`'s ring-buffer slot into the synaptic inputs the next
+    /// update takes (``holdTransfers()`` first). Transfers that meet before an update runs add
+    /// up, as the chip's inputs do when updates run late or are lost; in the 16-bit arithmetic
+    /// an addition that overflows saturates and is counted.
+    func transfer(tick: Int) {
+        let entries = 1 << region.slotShift, offset = region.slotOffset(tick)
+        if let held = held16, let ring = region.ring16 {
+            let slot = ring + offset
+            if holding {
+                for k in 0..<entries where slot[k] != 0 {
+                    let sum = UInt32(held[k]) + UInt32(slot[k])
+                    if sum > 0xFFFF {
+                        let type = k >> (region.slotShift - SynapticMatrix.typeBits)
+                        counters.saturations[type] += 1
+                        counters.clippedInput[type] += Int(sum - 0xFFFF)
+                    }
+                    held[k] = UInt16(min(sum, 0xFFFF))
+                }
+            } else {
+                held.update(from: slot, count: entries)
+            }
+            slot.update(repeating: 0, count: entries)
+        }
+        if let held = held64, let ring = region.ring64 {
+            let slot = ring + offset
+            if holding {
+                for k in 0..<entries { held[k] += slot[k] }
+            } else {
+                held.update(from: slot, count: entries)
+            }
+            slot.update(repeating: 0, count: entries)
+        }
+        holding = true
     }
 
     // MARK: Tick steps
@@ -144,6 +207,7 @@ public final class NeuronCore {
             dynamics = .poisson(s)
         }
         counters.spikesSent += spikes.count
+        holding = false
     }
 
     /// Copies the last update's spikes into `exchange` as core `c`'s.
@@ -152,34 +216,54 @@ public final class NeuronCore {
     }
 
     private func floatSlot(_ tick: Int) -> FloatSlot {
-        let base = region.ring64! + region.slotOffset(tick)
+        let base = held64 ?? region.ring64! + region.slotOffset(tick)
         return FloatSlot(excitatory: base, inhibitory: base + region.typeStride)
     }
 
     private func fixedSlot(_ tick: Int) -> FixedSlot {
-        let base = region.ring16! + region.slotOffset(tick)
+        let base = held16 ?? region.ring16! + region.slotOffset(tick)
         return FixedSlot(excitatory: base, inhibitory: base + region.typeStride, shiftE: weightShifts.0, shiftI: weightShifts.1)
     }
 
     /// Costs the tick's work with the machine's cycle model and counts an overrun when it does
     /// not fit the tick's budget.
     func finishTick(packets: Int, delivery: DeliveryTally, invalidKeys: Int) {
+        count(delivery, packets: packets, invalidKeys: invalidKeys)
+        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events)
+        counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
+        counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
+        if cycles > cycleBudget { counters.timerOverruns += 1 }
+    }
+
+    /// Adds what a delivery counted to the core's counters.
+    func count(_ delivery: DeliveryTally, packets: Int, invalidKeys: Int) {
         counters.packetsReceived += packets
         counters.invalidKeys += invalidKeys
         counters.synapticEvents += delivery.events
         counters.saturations = counters.saturations + delivery.saturations
         counters.ringInput = counters.ringInput + delivery.input
         counters.clippedInput = counters.clippedInput + delivery.clipped
-        // Saturating at 2^60: a crafted target's costs times a flood of events must not trap.
+    }
+
+    /// The cost model's cycles for a tick in which the core took `packets` packets (found in
+    /// its master population table or not) and `events` synaptic events: the timer's overhead,
+    /// every neuron's update, a row per packet and the events. Saturates at 2^60, so that a
+    /// crafted target's costs times a flood of events cannot trap.
+    func tickCycles(packets: Int, events: Int) -> Int {
         @inline(__always) func product(_ a: Int, _ b: Int) -> Int {
             let (p, overflow) = a.multipliedReportingOverflow(by: b)
             return overflow || p > 1 << 60 ? 1 << 60 : p
         }
-        let cycles = min(costs.tickOverheadCycles + product(neuronCycles, neuronCount)
-            + product(costs.rowCycles, packets + invalidKeys) + product(costs.synapticEventCycles, delivery.events), 1 << 60)
-        counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
-        counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
-        if cycles > cycleBudget { counters.timerOverruns += 1 }
+        return min(costs.tickOverheadCycles + product(neuronCycles, neuronCount) + product(costs.rowCycles, packets)
+                   + product(costs.synapticEventCycles, events), 1 << 60)
+    }
+
+    /// Records the cycles the core spent in all and its most loaded tick's demand, and how many
+    /// ticks overran (the cycle engine's counts).
+    func recordCycles(total: Int, maxPerTick: Int, overruns: Int) {
+        counters.totalCycles = min(total, 1 << 61)
+        counters.maxCyclesPerTick = maxPerTick
+        counters.timerOverruns = overruns
     }
 
     // MARK: Observation

@@ -145,28 +145,14 @@ final class SynapticDelivery {
                         while k < end {
                             let t = targets[k]
                             let core = Int(t >> regionBits)
-                            let region = regions[core]
-                            let idx = region.start + Int((t &+ region.term) & region.mask)
-                            let w = UInt32(w16[k])
-                            let sum = UInt32(ring[idx]) &+ w
-                            let type = Int((t >> region.typeShift) & 1)
-                            if sum > 0xFFFF {
-                                ring[idx] = 0xFFFF
-                                tallies[core].saturations[type] += 1
-                                tallies[core].clipped[type] += Int(sum - 0xFFFF)
-                            } else {
-                                ring[idx] = UInt16(truncatingIfNeeded: sum)
-                            }
-                            tallies[core].events += 1
-                            tallies[core].input[type] += Int(w)
+                            Self.add(t, w16[k], at: regions[core], ring: ring, tally: tallies + core)
                             k += 1
                         }
                     } else if let ring = ring64 {
                         while k < end {
                             let t = targets[k]
-                            let region = regions[Int(t >> regionBits)]
-                            ring[region.start + Int((t &+ region.term) & region.mask)] += w64[k]
-                            tallies[Int(t >> regionBits)].events += 1
+                            let core = Int(t >> regionBits)
+                            Self.add(t, w64[k], at: regions[core], ring: ring, tally: tallies + core)
                             k += 1
                         }
                     }
@@ -174,6 +160,92 @@ final class SynapticDelivery {
             }
             return touched
         }}}}
+    }
+
+    /// Adds one synapse (ring address `t`, 16-bit weight `w`) into its entry, saturating at
+    /// 0xFFFF, and counts it.
+    @inline(__always)
+    static func add(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
+                    tally: UnsafeMutablePointer<DeliveryTally>) {
+        let idx = region.start + Int((t &+ region.term) & region.mask)
+        let sum = UInt32(ring[idx]) &+ UInt32(w)
+        let type = Int((t >> region.typeShift) & 1)
+        if sum > 0xFFFF {
+            ring[idx] = 0xFFFF
+            tally.pointee.saturations[type] += 1
+            tally.pointee.clipped[type] += Int(sum - 0xFFFF)
+        } else {
+            ring[idx] = UInt16(truncatingIfNeeded: sum)
+        }
+        tally.pointee.events += 1
+        tally.pointee.input[type] += Int(w)
+    }
+
+    /// Adds one synapse (ring address `t`, float weight `w`) into its entry and counts it.
+    @inline(__always)
+    static func add(_ t: UInt32, _ w: Double, at region: RegionAddress, ring: UnsafeMutablePointer<Double>,
+                    tally: UnsafeMutablePointer<DeliveryTally>) {
+        ring[region.start + Int((t &+ region.term) & region.mask)] += w
+        tally.pointee.events += 1
+    }
+
+    /// The global index of neuron `neuron` of source core `core`.
+    @inline(__always)
+    func globalNeuron(core: Int, neuron: Int) -> Int { neuronBase[core] + neuron }
+
+    /// Where the synapses of global source neuron `g` onto core `core` lie in the delivery
+    /// lists: one packet's row on that core.
+    func row(neuron g: Int, core: Int) -> Range<Int> {
+        let parts = cut.count / max(neurons, 1) - 1
+        var lo = cut[g], hi = cut[parts * neurons + g]
+        let first = UInt32(core) << UInt32(RingLayout.positionBits), next = UInt32(core + 1) << UInt32(RingLayout.positionBits)
+        return targets.withUnsafeBufferPointer { targets in
+            var a = lo, b = hi
+            while a < b {
+                let mid = (a + b) >> 1
+                if targets[mid] >= first { b = mid } else { a = mid + 1 }
+            }
+            lo = a
+            b = hi
+            while a < b {
+                let mid = (a + b) >> 1
+                if targets[mid] >= next { b = mid } else { a = mid + 1 }
+            }
+            hi = a
+            return lo..<hi
+        }
+    }
+
+    /// Adds the synapses `row` (one packet's row on a core, ``row(neuron:core:)``) into the
+    /// core's ring region at `region` (its term placing the spike's tick), except those whose
+    /// delay is at most `skipThrough` ticks: they are due in slots already consumed (a spike
+    /// that arrived `skipThrough` ticks late, as sPyNNaker's colour correction skips them).
+    /// `slotShift` and `slots` are the core's ring layout.
+    func deliver(row: Range<Int>, region: RegionAddress, skipThrough: Int, slotShift: Int, slots: Int,
+                 ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
+                 tally: UnsafeMutablePointer<DeliveryTally>) -> Int {
+        var skipped = 0
+        let positionMask = UInt32(1 << RingLayout.positionBits - 1), slotMask = UInt32(slots - 1)
+        targets.withUnsafeBufferPointer { targets in
+        weights16.withUnsafeBufferPointer { w16 in
+        weights64.withUnsafeBufferPointer { w64 in
+            for k in row {
+                let t = targets[k]
+                if skipThrough > 0 {
+                    let field = Int(((t & positionMask) >> UInt32(slotShift)) & slotMask)
+                    if (field == 0 ? slots : field) <= skipThrough {
+                        skipped += 1
+                        continue
+                    }
+                }
+                if let ring = ring16 {
+                    Self.add(t, w16[k], at: region, ring: ring, tally: tally)
+                } else if let ring = ring64 {
+                    Self.add(t, w64[k], at: region, ring: ring, tally: tally)
+                }
+            }
+        }}}
+        return skipped
     }
 }
 

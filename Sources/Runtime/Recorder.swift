@@ -77,6 +77,14 @@ public final class Recorder {
     }
 
     func sampleTraces(tick: Int, cores: [NeuronCore]) throws {
+        try sampleTraces(tick: tick) { c, variable in cores[c].sample(variable) }
+    }
+
+    /// Whether any state variable is recorded.
+    var recordsTraces: Bool { !traceFiles.isEmpty }
+
+    /// Writes the values of tick `tick` that `sample(core, variable)` gives.
+    func sampleTraces(tick: Int, sample: (Int, String) -> [Double]) throws {
         guard !traceFiles.isEmpty else { return }
         let t = time(tick)
         for (variable, pops) in traced {
@@ -84,7 +92,7 @@ public final class Recorder {
             for p in pops {
                 let pop = image.populations[p]
                 for c in pop.cores {
-                    let values = cores[c].sample(variable)
+                    let values = sample(c, variable)
                     let first = image.cores[c].firstNeuron
                     for (i, value) in values.enumerated() {
                         try file.write("\(pop.name),\(first + i),\(t),\(value)\n")

@@ -4,7 +4,8 @@ import ChipSim
 public enum Timing: String, CaseIterable, Sendable {
     /// Every packet is delivered within its tick, with no contention: the fast path.
     case ideal
-    /// The cycle-level event engine (routers, links, DMA, cycle budgets). Not available yet.
+    /// The cycle-level event engine (routers, links, DMA, cycle budgets): what the machine does,
+    /// failures included.
     case cycle
 }
 

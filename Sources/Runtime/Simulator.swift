@@ -4,18 +4,28 @@ import Foundation
 import Synchronization
 
 /// Runs a chip image in `ideal` timing (``IdealTimingEngine``) on worker threads that live for
-/// the whole run and meet at a barrier between a tick's phases. Worker w owns a contiguous range
-/// of cores, balanced by their synapse counts, in both phases (so a core's state and ring-buffer
-/// region stay in one CPU's cache); worker 0 records between ticks. The spikes are the same for
-/// any thread count.
+/// the whole run and meet at a barrier between a tick's phases, or in `cycle` timing
+/// (``CycleTimingEngine``), whose event loop runs on one thread. In ideal timing worker w owns a
+/// contiguous range of cores, balanced by their synapse counts, in both phases (so a core's
+/// state and ring-buffer region stay in one CPU's cache); worker 0 records between ticks. The
+/// spikes are the same for any thread count.
 public final class Simulator {
     public let image: ChipImage
     public let options: RunOptions
-    private let engine: IdealTimingEngine
-    private var cores: [NeuronCore] { engine.cores }
-    /// Workers: one per part of the engine's partition, each owning that range of cores in both
-    /// phases of a tick.
-    private var threads: Int { engine.partition.count }
+    private let engine: Engine
+    /// Workers: in ideal timing one per part of the engine's partition, each owning that range
+    /// of cores in both phases of a tick; one in cycle timing.
+    public var threads: Int {
+        switch engine {
+        case .ideal(let e): return e.partition.count
+        case .cycle: return 1
+        }
+    }
+
+    private enum Engine {
+        case ideal(IdealTimingEngine)
+        case cycle(CycleTimingEngine)
+    }
 
     /// Allocates the engine; ``check(_:options:)`` first, and the memory budget
     /// (``RunBudget``), say whether it should be.
@@ -23,13 +33,17 @@ public final class Simulator {
         try Self.check(image, options: options)
         self.image = image
         self.options = options
-        engine = IdealTimingEngine(image: image, settings: options.coreSettings(for: image), parts: options.threads)
+        let settings = options.coreSettings(for: image)
+        switch options.timing {
+        case .ideal: engine = .ideal(IdealTimingEngine(image: image, settings: settings, parts: options.threads))
+        case .cycle: engine = .cycle(CycleTimingEngine(image: image, settings: settings, ticks: Self.ticks(image, options: options)))
+        }
     }
 
     /// Refuses options the image cannot be run with, before anything is allocated.
     public static func check(_ image: ChipImage, options: RunOptions) throws {
-        guard options.timing == .ideal else {
-            throw RunError("timing 'cycle' is not available yet; use --timing ideal")
+        if options.timing == .cycle, let problem = image.machine.timing.problem {
+            throw RunError("the target's \(problem)")
         }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         if let duration = options.durationMs {
@@ -59,12 +73,19 @@ public final class Simulator {
     /// boundary; the totals then say how it ended and how many ticks ran.
     public func run(recorder: Recorder) -> RunTotals {
         let start = DispatchTime.now()
-        var tally = TrafficTally(cores: cores.count)
+        var tally = TrafficTally(cores: image.cores.count)
         let ended: (ticks: Int, ending: RunEnding)
-        if threads == 1 {
-            ended = runOnOneThread(recorder: recorder, tally: &tally)
-        } else {
-            ended = runOnWorkers(recorder: recorder, tally: &tally)
+        var cycleReport: CycleReport?
+        let chip: LoadedChip
+        switch engine {
+        case .ideal(let engine):
+            ended = threads == 1 ? runOnOneThread(engine, recorder: recorder, tally: &tally)
+                : runOnWorkers(engine, recorder: recorder, tally: &tally)
+            chip = engine.chip
+        case .cycle(let engine):
+            ended = runCycles(engine, recorder: recorder, tally: &tally)
+            cycleReport = engine.finish()
+            chip = engine.chip
         }
         var ending = ended.ending
         if case .complete = ending {
@@ -73,10 +94,21 @@ public final class Simulator {
             try? recorder.finish()
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-        return RunTotals(ticks: ended.ticks, ticksRequested: ticks, ending: ending, wallSeconds: wall,
-                         coreCounters: cores.map(\.counters), packetsSent: tally.packetsSent,
-                         routerCrossings: tally.routerCrossings, droppedPackets: tally.dropped,
-                         chipTraffic: tally.chipTraffic(engine.routes))
+        var totals = RunTotals(ticks: ended.ticks, ticksRequested: ticks, ending: ending, wallSeconds: wall,
+                               coreCounters: chip.cores.map(\.counters), packetsSent: tally.packetsSent,
+                               routerCrossings: tally.routerCrossings, droppedPackets: tally.dropped,
+                               chipTraffic: tally.chipTraffic(chip.routes))
+        if let cycleReport {
+            totals.cycle = cycleReport
+            let chips = image.machine.chips
+            totals.routerCrossings = cycleReport.routers.reduce(0) { $0 + $1.localPackets + $1.externalPackets }
+            totals.droppedPackets = cycleReport.routers.reduce(0) { $0 + $1.droppedPackets + $1.localMisses + $1.loopedCopies }
+            totals.chipTraffic = [:]
+            for (r, router) in cycleReport.routers.enumerated() where router.localPackets + router.externalPackets > 0 {
+                totals.chipTraffic[chips[r]] = router.localPackets + router.externalPackets
+            }
+        }
+        return totals
     }
 
     /// How the run ends if a stop was requested before `tick`, else nil.
@@ -85,7 +117,37 @@ public final class Simulator {
         return .stopped(stop.reason?.description ?? "stopped")
     }
 
-    private func runOnOneThread(recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    /// The cycle engine's loop: the engine runs until every core has finished a tick, which is
+    /// then recorded with each core's state sampled just before its update of that tick ran.
+    private func runCycles(_ engine: CycleTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+        var samples: [Int: [Int: [String: [Double]]]] = [:]
+        if recorder.recordsTraces {
+            let variables = image.cores.map { core in image.populations[core.population].record.filter { $0 != "spikes" } }
+            let cores = engine.cores
+            engine.onUpdate = { c, tick in
+                guard !variables[c].isEmpty else { return }
+                var values: [String: [Double]] = [:]
+                for v in variables[c] { values[v] = cores[c].sample(v) }
+                samples[tick, default: [:]][c] = values
+            }
+        }
+        for tick in 0..<ticks {
+            if let ending = stopBefore(tick) { return (tick, ending) }
+            engine.advance(through: tick)
+            do {
+                let sampled = samples.removeValue(forKey: tick) ?? [:]
+                try recorder.sampleTraces(tick: tick) { c, v in sampled[c]?[v] ?? [] }
+                tally.count(engine.tickSpikes, engine.chip.routes)
+                try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
+            } catch {
+                return (tick, .failed("\(error)"))
+            }
+        }
+        return (ticks, .complete)
+    }
+
+    private func runOnOneThread(_ engine: IdealTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+        let cores = engine.cores
         for tick in 0..<ticks {
             if let ending = stopBefore(tick) { return (tick, ending) }
             do {
@@ -107,10 +169,10 @@ public final class Simulator {
     /// every worker delivers the tick's spikes into its cores; worker 0 counts and records the
     /// tick, samples the traces of the next one and decides whether the run goes on, which every
     /// worker reads after the tick's last barrier.
-    private func runOnWorkers(recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    private func runOnWorkers(_ engine: IdealTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks
-        let engine = self.engine, cores = self.cores, ranges = engine.partition
+        let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
         var localTally = tally
         if ticks > 0 {
@@ -241,4 +303,6 @@ public struct RunTotals: Sendable {
     public var droppedPackets: Int
     /// Packets through each chip's router.
     public var chipTraffic: [ChipCoordinate: Int]
+    /// What the cycle engine counted (cycle timing only).
+    public var cycle: CycleReport?
 }

@@ -16,6 +16,13 @@ public struct CycleTiming: Codable, Equatable, Sendable {
     public var linkBufferPackets: Int = 8
     /// Router cycles to hand a packet to a core on the chip. Default 1.
     public var coreDeliveryCycles: Int = 1
+    /// CPU cycles of the fast interrupt that takes a packet from the core's communications
+    /// controller into its input buffer: the rate at which a core drains its router port.
+    /// Default 40 (an estimate: about 25 instructions with interrupt entry and exit).
+    public var packetReceiveCycles: Int = 40
+    /// Packets a router's port to a core holds (the communications controller's receive
+    /// register). Default 1.
+    public var corePortPackets: Int = 1
     /// Packets a core's transmit queue holds before its sender stalls (spin1's TX queue). Default 16.
     public var transmitQueuePackets: Int = 16
     /// SDRAM bandwidth per chip shared by its cores' DMA, bytes/s. Default 10^9 (the datasheet's
@@ -45,6 +52,8 @@ public struct CycleTiming: Codable, Equatable, Sendable {
         linkLatencyNs = try c.decodeIfPresent(Double.self, forKey: .linkLatencyNs) ?? d.linkLatencyNs
         linkBufferPackets = try c.decodeIfPresent(Int.self, forKey: .linkBufferPackets) ?? d.linkBufferPackets
         coreDeliveryCycles = try c.decodeIfPresent(Int.self, forKey: .coreDeliveryCycles) ?? d.coreDeliveryCycles
+        packetReceiveCycles = try c.decodeIfPresent(Int.self, forKey: .packetReceiveCycles) ?? d.packetReceiveCycles
+        corePortPackets = try c.decodeIfPresent(Int.self, forKey: .corePortPackets) ?? d.corePortPackets
         transmitQueuePackets = try c.decodeIfPresent(Int.self, forKey: .transmitQueuePackets) ?? d.transmitQueuePackets
         sdramBytesPerSecond = try c.decodeIfPresent(Double.self, forKey: .sdramBytesPerSecond) ?? d.sdramBytesPerSecond
         backgroundQueueDepth = try c.decodeIfPresent(Int.self, forKey: .backgroundQueueDepth) ?? d.backgroundQueueDepth
@@ -62,7 +71,8 @@ public struct CycleTiming: Codable, Equatable, Sendable {
         if let (what, v) = positives.first(where: { !($0.1 > 0 && $0.1 <= 1e12) }) { return "timing \(what) of \(v); expected > 0" }
         let counts: [(String, Int, ClosedRange<Int>)] = [
             ("router_pipeline_cycles", routerPipelineCycles, 0...1_000_000), ("link_buffer_packets", linkBufferPackets, 1...1_000_000),
-            ("core_delivery_cycles", coreDeliveryCycles, 0...1_000_000), ("transmit_queue_packets", transmitQueuePackets, 1...1_000_000),
+            ("core_delivery_cycles", coreDeliveryCycles, 0...1_000_000), ("packet_receive_cycles", packetReceiveCycles, 1...1_000_000),
+            ("core_port_packets", corePortPackets, 1...1_000_000), ("transmit_queue_packets", transmitQueuePackets, 1...1_000_000),
             ("background_queue_depth", backgroundQueueDepth, 0...1_000_000), ("colour_bits", colourBits, 0...16),
             ("reinjection_queue_packets", reinjectionQueuePackets, 0...1_000_000),
         ]

@@ -1,0 +1,646 @@
+/// The chip in `cycle` timing: a discrete-event model of the machine, keyed by CPU cycle, that
+/// times every core's work and every packet's way through routers and links on top of the same
+/// functional model as ``IdealTimingEngine`` (``LoadedChip``).
+///
+/// What is timed (settings in ``CycleTiming`` and ``CoreCosts``, converted by
+/// ``CycleDurations``):
+/// - each core's timer fires every tick (its cycle budget, stretched by the time scale factor);
+///   its callback moves the due ring-buffer slot into the inputs and queues the neuron update,
+///   or loses it when the background queue is full; the update runs as the background task,
+///   preempted by packet work, and sends each spike as its neuron fires, waiting when the
+///   transmit queue is full;
+/// - each packet copy enters its router's queue, crosses the pipeline, waits at the output stage
+///   until every output it needs has room (or is dropped after the wait time and handed to the
+///   monitor for re-injection), crosses links with bandwidth, latency and credit-based flow
+///   control, and is taken into a core's input buffer (256 packets) at the rate of the core's
+///   receive interrupt;
+/// - each core looks a packet up in its master population table, reads its row by DMA from the
+///   chip's shared SDRAM (two buffers: one row is read while the other is processed) and adds
+///   its synapses, with the spike's lateness corrected by its colour as sPyNNaker does.
+///
+/// What happens functionally is the ideal engine's: a neuron update runs at the cycle its
+/// background task starts; a processed row's synapses are added, in the ideal engine's order
+/// (by tick, source core and spike), just before the core's next transfer. So when no packet is
+/// dropped or late and no update overruns, the spikes are exactly those of ideal timing, in
+/// both arithmetics.
+///
+/// The engine is one event loop on one thread: events run in (cycle, scheduling order), so a run
+/// is the same bit for bit every time and for any number of runtime threads.
+public final class CycleTimingEngine {
+    public let chip: LoadedChip
+    public var cores: [NeuronCore] { chip.cores }
+    /// Called with (core, tick) just before a core's update of that tick runs, or when the
+    /// update is lost: the moment to sample the core's state for that tick.
+    public var onUpdate: ((Int, Int) -> Void)?
+
+    private let routes: CycleRoutes
+    private let durations: CycleDurations
+    private let timing: CycleTiming
+    private let costs: CoreCosts
+    private let inputBufferPackets: Int
+    private let coresPerChip: Int
+    private let ticks: Int
+    private var queue = EventQueue()
+    private let timelines: [CoreTimeline]
+    private let routers: [RouterState]
+    /// Per chip, when its SDRAM is free for the next DMA.
+    private var sdramFree: [Int]
+    /// Per core, the bytes of a row (padded, with its header) from each source core whose key
+    /// has an entry in its master population table.
+    private let rowBytes: [[Int32: Int32]]
+    private let slotShift: [Int]
+    private let slots: [Int]
+    private let spikes: SpikeExchange
+    private let tally: UnsafeMutablePointer<DeliveryTally>
+    /// Per tick not yet finished everywhere, how many cores have finished it.
+    private var finishedCores: [Int: Int] = [:]
+    /// Every core has finished (or lost) the updates of ticks up to this one.
+    private var ticksDone = -1
+    private var now = 0
+    private var report: CycleReport
+
+    /// Loads `image` to run `ticks` ticks with `settings` (whose kernels the host must support).
+    public init(image: ChipImage, settings: CoreSettings, ticks: Int) {
+        let chip = LoadedChip(image: image, settings: settings, parts: 1)
+        self.chip = chip
+        for core in chip.cores { core.holdTransfers() }
+        let routes = CycleRoutes(image: image)
+        self.routes = routes
+        let machine = image.machine
+        durations = CycleDurations(machine: machine, tickCycles: machine.cycleBudget(timestepMs: image.network.timestepMs,
+                                                                                      timeScaleFactor: settings.timeScaleFactor))
+        timing = machine.timing
+        costs = machine.costs
+        inputBufferPackets = machine.inputBufferPackets
+        coresPerChip = machine.coresPerChip
+        self.ticks = ticks
+        timelines = image.cores.indices.map { c in
+            CoreTimeline(router: Int(routes.coreRouter[c]), port: RouterState.port(processor: Int(routes.coreProcessor[c])),
+                         neurons: chip.cores[c].neuronCount, neuronCycles: chip.cores[c].neuronCycles)
+        }
+        routers = routes.chips.map { _ in RouterState(processors: machine.coresPerChip) }
+        sdramFree = Array(repeating: 0, count: routes.chips.count)
+        rowBytes = image.cores.indices.map { c in
+            let m = image.cores[c].synapses
+            var bytes: [Int32: Int32] = [:]
+            for s in Set(chip.routes.incoming[c]) {
+                if let e = m.lookup(image.cores[s].keyBase) { bytes[Int32(s)] = Int32((Int(m.entries[e].rowLength) + 3) * 4) }
+            }
+            return bytes
+        }
+        slotShift = chip.layout.slotShift
+        slots = image.cores.map { $0.synapses.slots }
+        spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
+        tally = .allocate(capacity: 1)
+        report = CycleReport(cores: [], routers: [], links: [])
+        if ticks > 0 { for c in timelines.indices { queue.push(CycleEvent(time: 0, kind: .timer, target: c)) } }
+    }
+
+    deinit {
+        tally.deallocate()
+    }
+
+    // MARK: Running
+
+    /// Runs the machine until every core has finished (or lost) its update of `tick`, ticks in
+    /// order; ``tickSpikes`` then holds that tick's spikes.
+    public func advance(through tick: Int) {
+        if timelines.isEmpty { ticksDone = tick }
+        while ticksDone < tick {
+            guard let event = queue.pop() else { preconditionFailure("cycle engine ran out of events before tick \(tick)") }
+            handle(event)
+        }
+        for (c, timeline) in timelines.enumerated() {
+            let entry = timeline.spikeLog.popFirst()
+            precondition(entry?.tick == tick, "core \(c) logged tick \(entry?.tick ?? -1), expected \(tick)")
+            spikes.publish(core: c, entry!.spikes)
+        }
+    }
+
+    /// The spikes of the tick last advanced through.
+    public var tickSpikes: TickSpikes { spikes.view }
+
+    /// Lets the packets still on their way arrive and be processed (for at most one more tick
+    /// of cycles), adds every processed row into the ring buffer, and returns the counts.
+    /// Every core's ``CoreCounters`` then hold its busy cycles, its most demanding tick and its
+    /// overruns.
+    public func finish() -> CycleReport {
+        let limit = now + durations.tick
+        while let t = queue.nextTime, t <= limit, let event = queue.pop() {
+            handle(event)
+        }
+        for c in timelines.indices { flush(c) }
+        var inFlight = 0, queuedAtEnd = 0
+        while let e = queue.pop() {
+            switch e.kind {
+            case .routerArrival, .reinject: inFlight += Int(routes.destinationsBelow[Int(e.packet.node)])
+            case .coreArrival: inFlight += 1
+            case .dmaDone: queuedAtEnd += 1
+            case .timer, .jobDone, .updateMilestone, .routerStep, .linkSend: break
+            }
+        }
+        for router in routers {
+            for k in 0..<router.queue.count { inFlight += Int(routes.destinationsBelow[Int(router.queue[k].packet.node)]) }
+            if let p = router.stage { inFlight += Int(routes.destinationsBelow[Int(p.node)]) }
+            for link in router.links {
+                for k in 0..<link.waiting.count { inFlight += Int(routes.destinationsBelow[Int(link.waiting[k].node)]) }
+            }
+        }
+        for (c, t) in timelines.enumerated() {
+            queuedAtEnd += t.input.count
+            if let job = t.running, job.kind == .process || (job.kind == .setup && job.found) { queuedAtEnd += 1 }
+            for k in 0..<t.jobs.count where t.jobs[k].kind == .process { queuedAtEnd += 1 }
+            if t.onCPU { account(t, until: now) }
+            chip.cores[c].recordCycles(total: t.busyCycles, maxPerTick: t.peakDemand, overruns: t.overruns)
+        }
+        report.copiesInFlight = inFlight
+        report.queuedAtEnd = queuedAtEnd
+        report.cores = timelines.map { var k = $0.counters; k.busyCycles = $0.busyCycles; return k }
+        report.routers = routers.map(\.counters)
+        report.links = []
+        for (r, router) in routers.enumerated() {
+            for link in Link.allCases where router.links[link.rawValue].packets > 0 {
+                var l = LinkCycleCounters(chip: routes.chips[r], link: link)
+                l.packets = router.links[link.rawValue].packets
+                l.busyCycles = router.links[link.rawValue].busyCycles
+                report.links.append(l)
+            }
+        }
+        report.endCycle = now
+        report.events = Int(queue.scheduled)
+        return report
+    }
+
+    private func handle(_ e: CycleEvent) {
+        now = e.time
+        let target = Int(e.target)
+        switch e.kind {
+        case .timer: timerFires(target)
+        case .jobDone: jobDone(target)
+        case .dmaDone: dmaDone(target, e.packet)
+        case .updateMilestone: milestone(target, generation: e.aux)
+        case .coreArrival: coreArrival(target, e.packet)
+        case .routerStep:
+            guard routers[target].stepAt == now else { return }
+            routers[target].stepAt = .max
+            runRouter(target)
+        case .routerArrival:
+            routers[target].queue.append(RouterState.Queued(packet: e.packet, port: e.aux, arrival: now))
+            scheduleStep(target, at: now)
+        case .linkSend: transmit(target, link: Int(e.aux))
+        case .reinject:
+            let router = routers[target]
+            router.monitorQueue -= 1
+            router.counters.reinjected += 1
+            router.inputCount[router.monitorPort] += 1
+            router.queue.append(RouterState.Queued(packet: e.packet, port: Int32(router.monitorPort), arrival: now))
+            scheduleStep(target, at: now)
+        }
+    }
+
+    // MARK: Cores: the CPU
+
+    private func timerFires(_ c: Int) {
+        let t = timelines[c]
+        let tick = t.nextTimer
+        t.nextTimer += 1
+        t.jobs.prepend(CoreTimeline.Job(kind: .timer, tick: tick, cost: costs.tickOverheadCycles))
+        if tick + 1 < ticks { queue.push(CycleEvent(time: (tick + 1) * durations.tick, kind: .timer, target: c)) }
+        if t.running == nil { dispatch(c) }
+    }
+
+    /// Starts the next priority-0 job if the CPU has none running, preempting the neuron
+    /// update; with no job waiting, gives the CPU to the update.
+    private func dispatch(_ c: Int) {
+        let t = timelines[c]
+        guard t.running == nil else { return }
+        guard var job = t.jobs.popFirst() else {
+            runBackground(c)
+            return
+        }
+        switch job.kind {
+        case .timer: startTick(c, job.tick)
+        case .setup: setUpRow(c, &job)
+        case .process: break
+        }
+        if t.onCPU { leaveCPU(t) }
+        t.running = job
+        t.busyCycles += job.cost
+        queue.push(CycleEvent(time: now + job.cost, kind: .jobDone, target: c))
+    }
+
+    private func jobDone(_ c: Int) {
+        let t = timelines[c]
+        guard let job = t.running else { return }
+        t.running = nil
+        switch job.kind {
+        case .timer: break
+        case .setup:
+            t.setupQueued = false
+            if job.found { startDMA(c, job.packet) }
+            queueSetup(c)
+        case .process:
+            t.buffersInUse -= 1
+            recordRow(c, job)
+            queueSetup(c)
+        }
+        dispatch(c)
+    }
+
+    /// The timer callback of `tick`: the rows processed in the tick before are added, the due
+    /// slot moves into the inputs, and the update is queued (or lost, with a full queue).
+    private func startTick(_ c: Int, _ tick: Int) {
+        let t = timelines[c]
+        flush(c)
+        t.time = tick
+        chip.cores[c].transfer(tick: tick)
+        t.addDemand(costs.tickOverheadCycles + t.neurons * t.neuronCycles, tick: tick)
+        if t.backgroundLoad > 0 { t.overruns += 1 }
+        if t.updates.count >= timing.backgroundQueueDepth {
+            t.counters.backgroundOverloads += 1
+            t.updates.append(-1 - tick)
+        } else {
+            t.updates.append(tick)
+        }
+        t.counters.maxBackgroundsQueued = max(t.counters.maxBackgroundsQueued, t.backgroundLoad)
+    }
+
+    // MARK: Cores: the neuron update
+
+    /// Gives the CPU to the neuron update: resumes the running one or starts the next queued.
+    private func runBackground(_ c: Int) {
+        let t = timelines[c]
+        if t.updateTick == nil, !startNextUpdate(c) { return }
+        t.onCPU = true
+        t.resumedAt = now
+        sendDue(c)
+    }
+
+    /// Starts the next queued update (finishing lost ones on the way); false if none is queued.
+    private func startNextUpdate(_ c: Int) -> Bool {
+        let t = timelines[c]
+        while let queued = t.updates.popFirst() {
+            if queued < 0 {
+                let tick = -1 - queued
+                onUpdate?(c, tick)
+                t.spikeLog.append((tick, []))
+                finished(c, tick)
+                continue
+            }
+            onUpdate?(c, queued)
+            let core = chip.cores[c]
+            core.update(tick: queued)
+            t.updateTick = queued
+            t.updateSpikes = core.spikes
+            t.spikeLog.append((queued, t.updateSpikes))
+            t.nextSpike = 0
+            t.progress = 0
+            return true
+        }
+        return false
+    }
+
+    /// Adds the time on the CPU since `resumedAt` to the update's progress (or to its wait for
+    /// the transmit queue).
+    private func account(_ t: CoreTimeline, until time: Int) {
+        let elapsed = time - t.resumedAt
+        t.busyCycles += elapsed
+        if t.stalled { t.counters.transmitStallCycles += elapsed } else { t.progress += elapsed }
+        t.resumedAt = time
+    }
+
+    /// The update leaves the CPU to a priority-0 job; its scheduled milestone goes stale.
+    private func leaveCPU(_ t: CoreTimeline) {
+        account(t, until: now)
+        t.onCPU = false
+        t.generation &+= 1
+    }
+
+    private func milestone(_ c: Int, generation: Int32) {
+        let t = timelines[c]
+        guard generation == t.generation, t.onCPU, !t.stalled else { return }
+        account(t, until: now)
+        sendDue(c)
+    }
+
+    /// Sends the spikes the update has reached, then schedules its next milestone, or finishes
+    /// it and starts the next. A full transmit queue stalls it until the router takes a packet.
+    private func sendDue(_ c: Int) {
+        let t = timelines[c]
+        while true {
+            while t.nextSpike < t.updateSpikes.count, (Int(t.updateSpikes[t.nextSpike]) + 1) * t.neuronCycles <= t.progress {
+                guard send(c, neuron: t.updateSpikes[t.nextSpike], ordinal: t.nextSpike) else {
+                    if !t.stalled {
+                        t.stalled = true
+                        t.counters.transmitStalls += 1
+                    }
+                    return
+                }
+                t.stalled = false
+                t.nextSpike += 1
+            }
+            t.stalled = false
+            let milestone = t.nextMilestone
+            if t.progress < milestone {
+                queue.push(CycleEvent(time: now + milestone - t.progress, kind: .updateMilestone, target: c, aux: Int(t.generation)))
+                return
+            }
+            finished(c, t.updateTick!)
+            t.updateTick = nil
+            guard startNextUpdate(c) else {
+                account(t, until: now)
+                t.onCPU = false
+                t.generation &+= 1
+                return
+            }
+        }
+    }
+
+    /// Puts a spike's packet into the router's queue from the core's transmit queue; false when
+    /// that queue is full.
+    private func send(_ c: Int, neuron: UInt16, ordinal: Int) -> Bool {
+        let root = routes.root[c]
+        guard root >= 0 else { return true }
+        let t = timelines[c], router = routers[t.router]
+        guard router.inputCount[t.port] < timing.transmitQueuePackets else { return false }
+        router.inputCount[t.port] += 1
+        let packet = PacketCopy(source: Int32(c), neuron: neuron, node: root, tick: Int32(t.updateTick!), ordinal: Int32(ordinal))
+        router.queue.append(RouterState.Queued(packet: packet, port: Int32(t.port), arrival: now))
+        report.copiesSent += Int(routes.destinationsBelow[Int(root)])
+        scheduleStep(t.router, at: now)
+        return true
+    }
+
+    private func finished(_ c: Int, _ tick: Int) {
+        let n = (finishedCores[tick] ?? 0) + 1
+        if n == timelines.count {
+            finishedCores[tick] = nil
+            ticksDone = max(ticksDone, tick)
+        } else {
+            finishedCores[tick] = n
+        }
+    }
+
+    // MARK: Cores: synaptic rows
+
+    private func coreArrival(_ c: Int, _ packet: PacketCopy) {
+        let t = timelines[c]
+        report.copiesArrived += 1
+        guard t.input.count < inputBufferPackets else {
+            t.counters.inputBufferOverflows += 1
+            report.inputBufferOverflows += 1
+            return
+        }
+        t.input.append(packet)
+        t.counters.maxInputBufferFill = max(t.counters.maxInputBufferFill, t.input.count)
+        queueSetup(c)
+        dispatch(c)
+    }
+
+    /// Queues a row set-up when a packet waits, no DMA is running and a buffer is free.
+    private func queueSetup(_ c: Int) {
+        let t = timelines[c]
+        guard !t.setupQueued, !t.dmaInFlight, t.buffersInUse < 2, !t.input.isEmpty else { return }
+        t.jobs.append(CoreTimeline.Job(kind: .setup))
+        t.setupQueued = true
+    }
+
+    /// Takes packets from the input buffer until one has a table entry; each costs a row's
+    /// cycles (the search, and the DMA set-up when found).
+    private func setUpRow(_ c: Int, _ job: inout CoreTimeline.Job) {
+        let t = timelines[c]
+        job.cost = 0
+        while let p = t.input.popFirst() {
+            job.cost += costs.rowCycles
+            t.addDemand(costs.rowCycles, tick: Int(p.tick))
+            if rowBytes[c][p.source] != nil {
+                job.packet = p
+                job.found = true
+                return
+            }
+            report.invalidKeys += 1
+            chip.cores[c].count(.zero, packets: 0, invalidKeys: 1)
+        }
+    }
+
+    private func startDMA(_ c: Int, _ packet: PacketCopy) {
+        let t = timelines[c]
+        let bytes = Int(rowBytes[c][packet.source] ?? 0)
+        let start = max(now, sdramFree[t.router])
+        let end = start + durations.dma(bytes: bytes)
+        sdramFree[t.router] = end
+        t.dmaInFlight = true
+        t.buffersInUse += 1
+        t.counters.dmaReads += 1
+        t.counters.dmaBytes += bytes
+        queue.push(CycleEvent(time: end, kind: .dmaDone, target: c, packet: packet))
+    }
+
+    private func dmaDone(_ c: Int, _ packet: PacketCopy) {
+        let t = timelines[c]
+        t.dmaInFlight = false
+        queueSetup(c)
+        let g = chip.delivery.globalNeuron(core: Int(packet.source), neuron: Int(packet.neuron))
+        let row = chip.delivery.row(neuron: g, core: c)
+        let cost = min(row.count * costs.synapticEventCycles, 1 << 50)
+        t.addDemand(cost, tick: Int(packet.tick))
+        t.jobs.append(CoreTimeline.Job(kind: .process, packet: packet, row: row, cost: cost))
+        dispatch(c)
+    }
+
+    /// A processed row waits to be added until the core's next transfer. Its tick decides
+    /// where: a packet late by L ticks is placed by its colour (L modulo 2^colourBits), and its
+    /// synapses with delays up to that are skipped, as sPyNNaker's `synapses.c` does.
+    private func recordRow(_ c: Int, _ job: CoreTimeline.Job) {
+        let t = timelines[c]
+        let sent = Int(job.packet.tick), late = t.time - sent
+        var place = sent, skip = 0
+        if late > 0 {
+            t.counters.lateSpikes += 1
+            t.counters.maxLateTicks = max(t.counters.maxLateTicks, late)
+            skip = timing.colourBits > 0 ? late & (1 << timing.colourBits - 1) : 0
+            place = t.time - skip
+        }
+        t.pending.append(CoreTimeline.PendingRow(tick: job.packet.tick, source: job.packet.source, ordinal: job.packet.ordinal,
+                                                 row: job.row, placeTick: place, skipThrough: skip))
+        report.rowsProcessed += 1
+    }
+
+    /// Adds the rows processed since the last transfer into the ring buffer, in the ideal
+    /// engine's order: by the tick they were sent in, then source core, then spike.
+    private func flush(_ c: Int) {
+        let t = timelines[c]
+        guard !t.pending.isEmpty else { return }
+        t.pending.sort { ($0.tick, $0.source, $0.ordinal) < ($1.tick, $1.source, $1.ordinal) }
+        let core = chip.cores[c]
+        var region = chip.regions[c]
+        for row in t.pending {
+            region.term = chip.slotTerm(core: c, tick: row.placeTick)
+            tally.pointee = .zero
+            t.counters.skippedSynapses += chip.delivery.deliver(
+                row: row.row, region: region, skipThrough: row.skipThrough, slotShift: slotShift[c], slots: slots[c],
+                ring16: chip.ring16, ring64: chip.ring64, tally: tally)
+            core.count(tally.pointee, packets: 1, invalidKeys: 0)
+        }
+        t.pending.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: Routers and links
+
+    private func scheduleStep(_ r: Int, at time: Int) {
+        let router = routers[r]
+        guard time < router.stepAt else { return }
+        router.stepAt = time
+        queue.push(CycleEvent(time: time, kind: .routerStep, target: r))
+    }
+
+    /// Moves the router on as far as it can go at `now`: forwards or drops the packet at the
+    /// output stage, then brings the next one through the pipeline.
+    private func runRouter(_ r: Int) {
+        let router = routers[r]
+        while true {
+            if let packet = router.stage {
+                var wake = router.stageDeadline
+                if forward(r, packet, wake: &wake) {
+                    leaveStage(router)
+                    continue
+                }
+                if now >= router.stageDeadline {
+                    drop(r, packet)
+                    leaveStage(router)
+                    continue
+                }
+                scheduleStep(r, at: wake)
+                return
+            }
+            guard let head = router.queue.first else { return }
+            let ready = max(head.arrival + durations.pipeline, router.lastExit + durations.routerCycle)
+            guard ready <= now else {
+                scheduleStep(r, at: ready)
+                return
+            }
+            _ = router.queue.popFirst()
+            router.inputCount[Int(head.port)] -= 1
+            creditReturned(r, port: Int(head.port))
+            let node = Int(head.packet.node)
+            if routes.external[node] { router.counters.externalPackets += 1 } else { router.counters.localPackets += 1 }
+            if routes.localMiss[node] {
+                router.counters.localMisses += 1
+                router.lastExit = now
+                continue
+            }
+            if routes.defaultRouted[node] { router.counters.defaultRouted += 1 }
+            router.stage = head.packet
+            router.stageSince = now
+            router.stageDeadline = now + durations.wait
+        }
+    }
+
+    private func leaveStage(_ router: RouterState) {
+        let waited = now - router.stageSince
+        router.counters.blockedCycles += waited
+        router.counters.maxWaitCycles = max(router.counters.maxWaitCycles, waited)
+        router.stage = nil
+        router.lastExit = now
+    }
+
+    /// Sends a copy of `packet` to every output of its node if all have room; otherwise lowers
+    /// `wake` to the earliest cycle a blocked core port has room and returns false.
+    private func forward(_ r: Int, _ packet: PacketCopy, wake: inout Int) -> Bool {
+        let router = routers[r]
+        let node = Int(packet.node)
+        let outputs = Int(routes.outputStart[node])..<Int(routes.outputStart[node + 1])
+        var blocked = false
+        for k in outputs {
+            let out = routes.outputs[k]
+            switch out.kind {
+            case .link: if router.links[Int(out.link)].waiting.count >= timing.linkBufferPackets { blocked = true }
+            case .deadLink, .idleProcessor: blocked = true
+            case .core:
+                let p = Int(out.link)
+                if !router.corePortHasRoom(p, capacity: timing.corePortPackets, now: now) {
+                    blocked = true
+                    if let done = router.coreDone[p].first { wake = min(wake, done) }
+                }
+            case .looped: break
+            }
+        }
+        guard !blocked else { return false }
+        for k in outputs {
+            let out = routes.outputs[k]
+            switch out.kind {
+            case .link:
+                var copy = packet
+                copy.node = out.value
+                router.links[Int(out.link)].waiting.append(copy)
+                transmit(r, link: Int(out.link))
+            case .core:
+                let p = Int(out.link)
+                let done = max(now + durations.coreDelivery, router.coreLastDone[p]) + durations.packetReceive
+                router.coreLastDone[p] = done
+                router.coreDone[p].append(done)
+                queue.push(CycleEvent(time: done, kind: .coreArrival, target: Int(out.value), packet: packet))
+            case .looped: router.counters.loopedCopies += 1
+            case .deadLink, .idleProcessor: break
+            }
+        }
+        return true
+    }
+
+    /// A packet that waited its time out: the monitor re-injects it if it has room, else it is
+    /// lost with every copy it would have made.
+    private func drop(_ r: Int, _ packet: PacketCopy) {
+        let router = routers[r]
+        router.counters.droppedPackets += 1
+        if timing.reinjection, router.monitorQueue < timing.reinjectionQueuePackets {
+            router.monitorQueue += 1
+            queue.push(CycleEvent(time: now + durations.reinjectionDelay, kind: .reinject, target: r, packet: packet))
+            return
+        }
+        if timing.reinjection { router.counters.reinjectionOverflows += 1 }
+        let lost = Int(routes.destinationsBelow[Int(packet.node)])
+        router.counters.lostCopies += lost
+        report.copiesLost += lost
+    }
+
+    /// Starts sending the next packet of a link if the link is free and the far router's input
+    /// has room (a credit).
+    private func transmit(_ r: Int, link l: Int) {
+        let router = routers[r]
+        guard router.links[l].busyUntil <= now, let packet = router.links[l].waiting.first else { return }
+        let next = Int(routes.neighbour[r * 6 + l])
+        let inPort = (l + 3) % 6
+        guard routers[next].inputCount[inPort] < timing.linkBufferPackets else {
+            router.links[l].awaitingCredit = true
+            return
+        }
+        router.links[l].awaitingCredit = false
+        _ = router.links[l].waiting.popFirst()
+        routers[next].inputCount[inPort] += 1
+        router.links[l].busyUntil = now + durations.linkPacket
+        router.links[l].packets += 1
+        router.links[l].busyCycles += durations.linkPacket
+        queue.push(CycleEvent(time: now + durations.linkPacket + durations.linkLatency, kind: .routerArrival, target: next,
+                              aux: inPort, packet: packet))
+        queue.push(CycleEvent(time: now + durations.linkPacket, kind: .linkSend, target: r, aux: l))
+        if router.stage != nil { scheduleStep(r, at: now) }
+    }
+
+    /// A packet left input `port` of router `r`: the link or core feeding that input may send
+    /// again.
+    private func creditReturned(_ r: Int, port: Int) {
+        if port < 6 {
+            let up = Int(routes.neighbour[r * 6 + port])
+            let l = (port + 3) % 6
+            if up >= 0, routers[up].links[l].awaitingCredit { transmit(up, link: l) }
+        } else if port < routers[r].monitorPort {
+            let c = Int(routes.coreAt[r * coresPerChip + port - 6])
+            guard c >= 0 else { return }
+            let t = timelines[c]
+            if t.stalled, t.onCPU {
+                account(t, until: now)
+                sendDue(c)
+            }
+        }
+    }
+}
