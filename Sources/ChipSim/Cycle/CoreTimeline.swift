@@ -2,7 +2,7 @@
 /// timer callback (priority 0), the synaptic-row pipeline of packet interrupt, row set-up, DMA
 /// with two buffers and row processing (priority 0), and the neuron update as the background
 /// task (priority 1, preempted by the rest), which sends each spike as its neuron fires.
-final class CoreTimeline {
+struct CoreTimeline {
     /// A priority-0 callback on the CPU. Callbacks run to completion one at a time; the timer's
     /// goes ahead of any that are waiting.
     struct Job {
@@ -10,18 +10,17 @@ final class CoreTimeline {
             /// The timer callback of tick `tick`: the tick starts, the due ring-buffer slot moves
             /// into the inputs, the neuron update is queued.
             case timer
-            /// Takes packets from the input buffer until one's key has an entry in the master
-            /// population table (`packet`), and starts the DMA of its row.
-            case setup
-            /// Adds the synapses of `packet`'s row (`row` of the delivery lists).
-            case process
+            /// The packet callback with the row pipeline idle: takes packets from the input
+            /// buffer until one's key has an entry in the master population table and starts
+            /// the DMA of its row.
+            case rowStart
+            /// The DMA-done callback of `packet`'s row: starts the next row's DMA as `rowStart`
+            /// does (the second buffer), then adds the synapses of this one.
+            case rowDone
         }
         var kind: Kind
         var tick = 0
         var packet = PacketCopy()
-        var found = false
-        var row = 0..<0
-        var cost = 0
     }
 
     /// A processed row whose synapses wait to be added, in the order the ideal engine adds
@@ -55,9 +54,8 @@ final class CoreTimeline {
     // The synaptic-row pipeline.
     var input = Fifo<PacketCopy>(filler: PacketCopy(), capacity: 256)
     var dmaInFlight = false
-    /// Rows in the two DMA buffers: being read, or waiting for or in processing.
-    var buffersInUse = 0
-    var setupQueued = false
+    /// Row callbacks queued or running (a new row is started only when there is none).
+    var rowJobs = 0
     var pending: [PendingRow] = []
 
     // The neuron update (background task).
@@ -71,13 +69,11 @@ final class CoreTimeline {
     var progress = 0
     var resumedAt = 0
     var onCPU = false
-    /// Waiting for room in the transmit queue to send `updateSpikes[nextSpike]`, since when.
+    /// Waiting for room in the transmit queue to send `updateSpikes[nextSpike]`.
     var stalled = false
-    var stalledSince = 0
-    /// Bumped whenever the update leaves the CPU, so that its scheduled milestone is ignored.
-    var generation: Int32 = 0
-    /// Ticks whose update finished or was lost, and each tick's spikes in order.
-    var completed = -1
+    /// When the earliest scheduled milestone event fires (Int.max: none); later ones are stale.
+    var milestoneAt = Int.max
+    /// Each tick's spikes, in tick order, until the tick is recorded.
     var spikeLog = Fifo<(tick: Int, spikes: [UInt16])>(filler: (0, []))
 
     // Demand: the cost model's cycles attributed to the tick whose spikes caused them, kept for
@@ -97,7 +93,7 @@ final class CoreTimeline {
     }
 
     /// Adds `cycles` to the demand of tick `tick`.
-    func addDemand(_ cycles: Int, tick: Int) {
+    mutating func addDemand(_ cycles: Int, tick: Int) {
         let slot = tick & (Self.demandWindow - 1)
         if demandTick[slot] != tick {
             if demandTick[slot] >= 0 { maxDemand = max(maxDemand, demand[slot]) }

@@ -40,11 +40,14 @@ public final class CycleTimingEngine {
     private let inputBufferPackets: Int
     private let coresPerChip: Int
     private let ticks: Int
-    private var queue = EventQueue()
-    private let timelines: [CoreTimeline]
-    private let routers: [RouterState]
+    @exclusivity(unchecked) private var queue = EventQueue()
+    /// Per core and per chip, the timing state (owned here, reached without reference counting).
+    private let timelines: UnsafeMutablePointer<CoreTimeline>
+    private let coreCount: Int
+    private let routers: UnsafeMutablePointer<RouterState>
+    private let routerCount: Int
     /// Per chip, when its SDRAM is free for the next DMA.
-    private var sdramFree: [Int]
+    @exclusivity(unchecked) private var sdramFree: [Int]
     /// Per core, the bytes of a row (padded, with its header) from each source core whose key
     /// has an entry in its master population table.
     private let rowBytes: [[Int32: Int32]]
@@ -53,11 +56,11 @@ public final class CycleTimingEngine {
     private let spikes: SpikeExchange
     private let tally: UnsafeMutablePointer<DeliveryTally>
     /// Per tick not yet finished everywhere, how many cores have finished it.
-    private var finishedCores: [Int: Int] = [:]
+    @exclusivity(unchecked) private var finishedCores: [Int: Int] = [:]
     /// Every core has finished (or lost) the updates of ticks up to this one.
-    private var ticksDone = -1
-    private var now = 0
-    private var report: CycleReport
+    @exclusivity(unchecked) private var ticksDone = -1
+    @exclusivity(unchecked) private var now = 0
+    @exclusivity(unchecked) private var report: CycleReport
 
     /// Loads `image` to run `ticks` ticks with `settings` (whose kernels the host must support).
     public init(image: ChipImage, settings: CoreSettings, ticks: Int) {
@@ -74,11 +77,16 @@ public final class CycleTimingEngine {
         inputBufferPackets = machine.inputBufferPackets
         coresPerChip = machine.coresPerChip
         self.ticks = ticks
-        timelines = image.cores.indices.map { c in
-            CoreTimeline(router: Int(routes.coreRouter[c]), port: RouterState.port(processor: Int(routes.coreProcessor[c])),
-                         neurons: chip.cores[c].neuronCount, neuronCycles: chip.cores[c].neuronCycles)
+        coreCount = image.cores.count
+        timelines = .allocate(capacity: coreCount)
+        for c in 0..<coreCount {
+            (timelines + c).initialize(to: CoreTimeline(
+                router: Int(routes.coreRouter[c]), port: RouterState.port(processor: Int(routes.coreProcessor[c])),
+                neurons: chip.cores[c].neuronCount, neuronCycles: chip.cores[c].neuronCycles))
         }
-        routers = routes.chips.map { _ in RouterState(processors: machine.coresPerChip) }
+        routerCount = routes.chips.count
+        routers = .allocate(capacity: routerCount)
+        routers.initialize(repeating: RouterState(processors: machine.coresPerChip), count: routerCount)
         sdramFree = Array(repeating: 0, count: routes.chips.count)
         rowBytes = image.cores.indices.map { c in
             let m = image.cores[c].synapses
@@ -93,11 +101,15 @@ public final class CycleTimingEngine {
         spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
         tally = .allocate(capacity: 1)
         report = CycleReport(cores: [], routers: [], links: [])
-        if ticks > 0 { for c in timelines.indices { queue.push(CycleEvent(time: 0, kind: .timer, target: c)) } }
+        if ticks > 0 { for c in 0..<coreCount { queue.push(CycleEvent(time: 0, kind: .timer, target: c)) } }
     }
 
     deinit {
         tally.deallocate()
+        timelines.deinitialize(count: coreCount)
+        timelines.deallocate()
+        routers.deinitialize(count: routerCount)
+        routers.deallocate()
     }
 
     // MARK: Running
@@ -105,13 +117,13 @@ public final class CycleTimingEngine {
     /// Runs the machine until every core has finished (or lost) its update of `tick`, ticks in
     /// order; ``tickSpikes`` then holds that tick's spikes.
     public func advance(through tick: Int) {
-        if timelines.isEmpty { ticksDone = tick }
+        if coreCount == 0 { ticksDone = tick }
         while ticksDone < tick {
             guard let event = queue.pop() else { preconditionFailure("cycle engine ran out of events before tick \(tick)") }
             handle(event)
         }
-        for (c, timeline) in timelines.enumerated() {
-            let entry = timeline.spikeLog.popFirst()
+        for c in 0..<coreCount {
+            let entry = timelines[c].spikeLog.popFirst()
             precondition(entry?.tick == tick, "core \(c) logged tick \(entry?.tick ?? -1), expected \(tick)")
             spikes.publish(core: c, entry!.spikes)
         }
@@ -129,7 +141,7 @@ public final class CycleTimingEngine {
         while let t = queue.nextTime, t <= limit, let event = queue.pop() {
             handle(event)
         }
-        for c in timelines.indices { flush(c) }
+        for c in 0..<coreCount { flush(c) }
         var inFlight = 0, queuedAtEnd = 0
         while let e = queue.pop() {
             switch e.kind {
@@ -139,26 +151,27 @@ public final class CycleTimingEngine {
             case .timer, .jobDone, .updateMilestone, .routerStep, .linkSend: break
             }
         }
-        for router in routers {
+        let routerStates = UnsafeBufferPointer(start: routers, count: routerCount)
+        for router in routerStates {
             for k in 0..<router.queue.count { inFlight += Int(routes.destinationsBelow[Int(router.queue[k].packet.node)]) }
             if let p = router.stage { inFlight += Int(routes.destinationsBelow[Int(p.node)]) }
             for link in router.links {
                 for k in 0..<link.waiting.count { inFlight += Int(routes.destinationsBelow[Int(link.waiting[k].node)]) }
             }
         }
-        for (c, t) in timelines.enumerated() {
-            queuedAtEnd += t.input.count
-            if let job = t.running, job.kind == .process || (job.kind == .setup && job.found) { queuedAtEnd += 1 }
-            for k in 0..<t.jobs.count where t.jobs[k].kind == .process { queuedAtEnd += 1 }
-            if t.onCPU { account(t, until: now) }
-            chip.cores[c].recordCycles(total: t.busyCycles, maxPerTick: t.peakDemand, overruns: t.overruns)
+        for c in 0..<coreCount {
+            let t = timelines + c
+            queuedAtEnd += t.pointee.input.count
+            for k in 0..<t.pointee.jobs.count where t.pointee.jobs[k].kind == .rowDone { queuedAtEnd += 1 }
+            if t.pointee.onCPU { account(t, until: now) }
+            chip.cores[c].recordCycles(total: t.pointee.busyCycles, maxPerTick: t.pointee.peakDemand, overruns: t.pointee.overruns)
         }
         report.copiesInFlight = inFlight
         report.queuedAtEnd = queuedAtEnd
-        report.cores = timelines.map { var k = $0.counters; k.busyCycles = $0.busyCycles; return k }
-        report.routers = routers.map(\.counters)
+        report.cores = UnsafeBufferPointer(start: timelines, count: coreCount).map { var k = $0.counters; k.busyCycles = $0.busyCycles; return k }
+        report.routers = routerStates.map(\.counters)
         report.links = []
-        for (r, router) in routers.enumerated() {
+        for (r, router) in routerStates.enumerated() {
             for link in Link.allCases where router.links[link.rawValue].packets > 0 {
                 var l = LinkCycleCounters(chip: routes.chips[r], link: link)
                 l.packets = router.links[link.rawValue].packets
@@ -178,7 +191,7 @@ public final class CycleTimingEngine {
         case .timer: timerFires(target)
         case .jobDone: jobDone(target)
         case .dmaDone: dmaDone(target, e.packet)
-        case .updateMilestone: milestone(target, generation: e.aux)
+        case .updateMilestone: milestone(target)
         case .coreArrival: coreArrival(target, e.packet)
         case .routerStep:
             guard routers[target].stepAt == now else { return }
@@ -189,11 +202,11 @@ public final class CycleTimingEngine {
             scheduleStep(target, at: now)
         case .linkSend: transmit(target, link: Int(e.aux))
         case .reinject:
-            let router = routers[target]
-            router.monitorQueue -= 1
-            router.counters.reinjected += 1
-            router.inputCount[router.monitorPort] += 1
-            router.queue.append(RouterState.Queued(packet: e.packet, port: Int32(router.monitorPort), arrival: now))
+            let router = routers + target
+            router.pointee.monitorQueue -= 1
+            router.pointee.counters.reinjected += 1
+            router.pointee.inputCount[router.pointee.monitorPort] += 1
+            router.pointee.queue.append(RouterState.Queued(packet: e.packet, port: Int32(router.pointee.monitorPort), arrival: now))
             scheduleStep(target, at: now)
         }
     }
@@ -201,48 +214,50 @@ public final class CycleTimingEngine {
     // MARK: Cores: the CPU
 
     private func timerFires(_ c: Int) {
-        let t = timelines[c]
-        let tick = t.nextTimer
-        t.nextTimer += 1
-        t.jobs.prepend(CoreTimeline.Job(kind: .timer, tick: tick, cost: costs.tickOverheadCycles))
+        let t = timelines + c
+        let tick = t.pointee.nextTimer
+        t.pointee.nextTimer += 1
+        t.pointee.jobs.prepend(CoreTimeline.Job(kind: .timer, tick: tick))
         if tick + 1 < ticks { queue.push(CycleEvent(time: (tick + 1) * durations.tick, kind: .timer, target: c)) }
-        if t.running == nil { dispatch(c) }
+        if t.pointee.running == nil { dispatch(c) }
     }
 
     /// Starts the next priority-0 job if the CPU has none running, preempting the neuron
     /// update; with no job waiting, gives the CPU to the update.
     private func dispatch(_ c: Int) {
-        let t = timelines[c]
-        guard t.running == nil else { return }
-        guard var job = t.jobs.popFirst() else {
+        let t = timelines + c
+        guard t.pointee.running == nil else { return }
+        guard let job = t.pointee.jobs.popFirst() else {
             runBackground(c)
             return
         }
+        var cost: Int
         switch job.kind {
-        case .timer: startTick(c, job.tick)
-        case .setup: setUpRow(c, &job)
-        case .process: break
+        case .timer:
+            startTick(c, job.tick)
+            cost = costs.tickOverheadCycles
+        case .rowStart:
+            cost = startNextRow(c, after: 0)
+        case .rowDone:
+            let row = rowOf(c, job.packet)
+            let events = min(row.count * costs.synapticEventCycles, 1 << 50)
+            t.pointee.addDemand(events, tick: Int(job.packet.tick))
+            recordRow(c, job.packet, row)
+            cost = startNextRow(c, after: 0) + events
         }
-        if t.onCPU { leaveCPU(t) }
-        t.running = job
-        t.busyCycles += job.cost
-        queue.push(CycleEvent(time: now + job.cost, kind: .jobDone, target: c))
+        if t.pointee.onCPU { leaveCPU(t) }
+        t.pointee.running = job
+        t.pointee.busyCycles += cost
+        queue.push(CycleEvent(time: now + cost, kind: .jobDone, target: c))
     }
 
     private func jobDone(_ c: Int) {
-        let t = timelines[c]
-        guard let job = t.running else { return }
-        t.running = nil
-        switch job.kind {
-        case .timer: break
-        case .setup:
-            t.setupQueued = false
-            if job.found { startDMA(c, job.packet) }
-            queueSetup(c)
-        case .process:
-            t.buffersInUse -= 1
-            recordRow(c, job)
-            queueSetup(c)
+        let t = timelines + c
+        guard let job = t.pointee.running else { return }
+        t.pointee.running = nil
+        if job.kind != .timer {
+            t.pointee.rowJobs -= 1
+            queueRowStart(c)
         }
         dispatch(c)
     }
@@ -250,51 +265,51 @@ public final class CycleTimingEngine {
     /// The timer callback of `tick`: the rows processed in the tick before are added, the due
     /// slot moves into the inputs, and the update is queued (or lost, with a full queue).
     private func startTick(_ c: Int, _ tick: Int) {
-        let t = timelines[c]
+        let t = timelines + c
         flush(c)
-        t.time = tick
+        t.pointee.time = tick
         chip.cores[c].transfer(tick: tick)
-        t.addDemand(costs.tickOverheadCycles + t.neurons * t.neuronCycles, tick: tick)
-        if t.backgroundLoad > 0 { t.overruns += 1 }
-        if t.updates.count >= timing.backgroundQueueDepth {
-            t.counters.backgroundOverloads += 1
-            t.updates.append(-1 - tick)
+        t.pointee.addDemand(costs.tickOverheadCycles + t.pointee.neurons * t.pointee.neuronCycles, tick: tick)
+        if t.pointee.backgroundLoad > 0 { t.pointee.overruns += 1 }
+        if t.pointee.updates.count >= timing.backgroundQueueDepth {
+            t.pointee.counters.backgroundOverloads += 1
+            t.pointee.updates.append(-1 - tick)
         } else {
-            t.updates.append(tick)
+            t.pointee.updates.append(tick)
         }
-        t.counters.maxBackgroundsQueued = max(t.counters.maxBackgroundsQueued, t.backgroundLoad)
+        t.pointee.counters.maxBackgroundsQueued = max(t.pointee.counters.maxBackgroundsQueued, t.pointee.backgroundLoad)
     }
 
     // MARK: Cores: the neuron update
 
     /// Gives the CPU to the neuron update: resumes the running one or starts the next queued.
     private func runBackground(_ c: Int) {
-        let t = timelines[c]
-        if t.updateTick == nil, !startNextUpdate(c) { return }
-        t.onCPU = true
-        t.resumedAt = now
+        let t = timelines + c
+        if t.pointee.updateTick == nil, !startNextUpdate(c) { return }
+        t.pointee.onCPU = true
+        t.pointee.resumedAt = now
         sendDue(c)
     }
 
     /// Starts the next queued update (finishing lost ones on the way); false if none is queued.
     private func startNextUpdate(_ c: Int) -> Bool {
-        let t = timelines[c]
-        while let queued = t.updates.popFirst() {
+        let t = timelines + c
+        while let queued = t.pointee.updates.popFirst() {
             if queued < 0 {
                 let tick = -1 - queued
                 onUpdate?(c, tick)
-                t.spikeLog.append((tick, []))
+                t.pointee.spikeLog.append((tick, []))
                 finished(c, tick)
                 continue
             }
             onUpdate?(c, queued)
             let core = chip.cores[c]
             core.update(tick: queued)
-            t.updateTick = queued
-            t.updateSpikes = core.spikes
-            t.spikeLog.append((queued, t.updateSpikes))
-            t.nextSpike = 0
-            t.progress = 0
+            t.pointee.updateTick = queued
+            t.pointee.updateSpikes = core.spikes
+            t.pointee.spikeLog.append((queued, t.pointee.updateSpikes))
+            t.pointee.nextSpike = 0
+            t.pointee.progress = 0
             return true
         }
         return false
@@ -302,23 +317,25 @@ public final class CycleTimingEngine {
 
     /// Adds the time on the CPU since `resumedAt` to the update's progress (or to its wait for
     /// the transmit queue).
-    private func account(_ t: CoreTimeline, until time: Int) {
-        let elapsed = time - t.resumedAt
-        t.busyCycles += elapsed
-        if t.stalled { t.counters.transmitStallCycles += elapsed } else { t.progress += elapsed }
-        t.resumedAt = time
+    private func account(_ t: UnsafeMutablePointer<CoreTimeline>, until time: Int) {
+        let elapsed = time - t.pointee.resumedAt
+        t.pointee.busyCycles += elapsed
+        if t.pointee.stalled { t.pointee.counters.transmitStallCycles += elapsed } else { t.pointee.progress += elapsed }
+        t.pointee.resumedAt = time
     }
 
-    /// The update leaves the CPU to a priority-0 job; its scheduled milestone goes stale.
-    private func leaveCPU(_ t: CoreTimeline) {
+    /// The update leaves the CPU to a priority-0 job. A milestone scheduled meanwhile fires
+    /// early and is moved on (cheaper than an event per preemption).
+    private func leaveCPU(_ t: UnsafeMutablePointer<CoreTimeline>) {
         account(t, until: now)
-        t.onCPU = false
-        t.generation &+= 1
+        t.pointee.onCPU = false
     }
 
-    private func milestone(_ c: Int, generation: Int32) {
-        let t = timelines[c]
-        guard generation == t.generation, t.onCPU, !t.stalled else { return }
+    private func milestone(_ c: Int) {
+        let t = timelines + c
+        guard now == t.pointee.milestoneAt else { return }
+        t.pointee.milestoneAt = .max
+        guard t.pointee.onCPU, !t.pointee.stalled else { return }
         account(t, until: now)
         sendDue(c)
     }
@@ -326,31 +343,33 @@ public final class CycleTimingEngine {
     /// Sends the spikes the update has reached, then schedules its next milestone, or finishes
     /// it and starts the next. A full transmit queue stalls it until the router takes a packet.
     private func sendDue(_ c: Int) {
-        let t = timelines[c]
+        let t = timelines + c
         while true {
-            while t.nextSpike < t.updateSpikes.count, (Int(t.updateSpikes[t.nextSpike]) + 1) * t.neuronCycles <= t.progress {
-                guard send(c, neuron: t.updateSpikes[t.nextSpike], ordinal: t.nextSpike) else {
-                    if !t.stalled {
-                        t.stalled = true
-                        t.counters.transmitStalls += 1
+            while t.pointee.nextSpike < t.pointee.updateSpikes.count, (Int(t.pointee.updateSpikes[t.pointee.nextSpike]) + 1) * t.pointee.neuronCycles <= t.pointee.progress {
+                guard send(c, neuron: t.pointee.updateSpikes[t.pointee.nextSpike], ordinal: t.pointee.nextSpike) else {
+                    if !t.pointee.stalled {
+                        t.pointee.stalled = true
+                        t.pointee.counters.transmitStalls += 1
                     }
                     return
                 }
-                t.stalled = false
-                t.nextSpike += 1
+                t.pointee.stalled = false
+                t.pointee.nextSpike += 1
             }
-            t.stalled = false
-            let milestone = t.nextMilestone
-            if t.progress < milestone {
-                queue.push(CycleEvent(time: now + milestone - t.progress, kind: .updateMilestone, target: c, aux: Int(t.generation)))
+            t.pointee.stalled = false
+            let milestone = t.pointee.nextMilestone
+            if t.pointee.progress < milestone {
+                let at = now + milestone - t.pointee.progress
+                if at < t.pointee.milestoneAt {
+                    t.pointee.milestoneAt = at
+                    queue.push(CycleEvent(time: at, kind: .updateMilestone, target: c))
+                }
                 return
             }
-            finished(c, t.updateTick!)
-            t.updateTick = nil
+            finished(c, t.pointee.updateTick!)
+            t.pointee.updateTick = nil
             guard startNextUpdate(c) else {
-                account(t, until: now)
-                t.onCPU = false
-                t.generation &+= 1
+                leaveCPU(t)
                 return
             }
         }
@@ -361,19 +380,19 @@ public final class CycleTimingEngine {
     private func send(_ c: Int, neuron: UInt16, ordinal: Int) -> Bool {
         let root = routes.root[c]
         guard root >= 0 else { return true }
-        let t = timelines[c], router = routers[t.router]
-        guard router.inputCount[t.port] < timing.transmitQueuePackets else { return false }
-        router.inputCount[t.port] += 1
-        let packet = PacketCopy(source: Int32(c), neuron: neuron, node: root, tick: Int32(t.updateTick!), ordinal: Int32(ordinal))
-        router.queue.append(RouterState.Queued(packet: packet, port: Int32(t.port), arrival: now))
+        let t = timelines + c, router = routers + t.pointee.router
+        guard router.pointee.inputCount[t.pointee.port] < timing.transmitQueuePackets else { return false }
+        router.pointee.inputCount[t.pointee.port] += 1
+        let packet = PacketCopy(source: Int32(c), neuron: neuron, node: root, tick: Int32(t.pointee.updateTick!), ordinal: Int32(ordinal))
+        router.pointee.queue.append(RouterState.Queued(packet: packet, port: Int32(t.pointee.port), arrival: now))
         report.copiesSent += Int(routes.destinationsBelow[Int(root)])
-        scheduleStep(t.router, at: now)
+        scheduleStep(t.pointee.router, at: now)
         return true
     }
 
     private func finished(_ c: Int, _ tick: Int) {
         let n = (finishedCores[tick] ?? 0) + 1
-        if n == timelines.count {
+        if n == coreCount {
             finishedCores[tick] = nil
             ticksDone = max(ticksDone, tick)
         } else {
@@ -384,128 +403,131 @@ public final class CycleTimingEngine {
     // MARK: Cores: synaptic rows
 
     private func coreArrival(_ c: Int, _ packet: PacketCopy) {
-        let t = timelines[c]
+        let t = timelines + c
         report.copiesArrived += 1
-        guard t.input.count < inputBufferPackets else {
-            t.counters.inputBufferOverflows += 1
+        guard t.pointee.input.count < inputBufferPackets else {
+            t.pointee.counters.inputBufferOverflows += 1
             report.inputBufferOverflows += 1
             return
         }
-        t.input.append(packet)
-        t.counters.maxInputBufferFill = max(t.counters.maxInputBufferFill, t.input.count)
-        queueSetup(c)
+        t.pointee.input.append(packet)
+        t.pointee.counters.maxInputBufferFill = max(t.pointee.counters.maxInputBufferFill, t.pointee.input.count)
+        queueRowStart(c)
         dispatch(c)
     }
 
-    /// Queues a row set-up when a packet waits, no DMA is running and a buffer is free.
-    private func queueSetup(_ c: Int) {
-        let t = timelines[c]
-        guard !t.setupQueued, !t.dmaInFlight, t.buffersInUse < 2, !t.input.isEmpty else { return }
-        t.jobs.append(CoreTimeline.Job(kind: .setup))
-        t.setupQueued = true
+    /// Queues the packet callback when packets wait and no row is being read or processed.
+    private func queueRowStart(_ c: Int) {
+        let t = timelines + c
+        guard t.pointee.rowJobs == 0, !t.pointee.dmaInFlight, !t.pointee.input.isEmpty else { return }
+        t.pointee.jobs.append(CoreTimeline.Job(kind: .rowStart))
+        t.pointee.rowJobs += 1
     }
 
-    /// Takes packets from the input buffer until one has a table entry; each costs a row's
-    /// cycles (the search, and the DMA set-up when found).
-    private func setUpRow(_ c: Int, _ job: inout CoreTimeline.Job) {
-        let t = timelines[c]
-        job.cost = 0
-        while let p = t.input.popFirst() {
-            job.cost += costs.rowCycles
-            t.addDemand(costs.rowCycles, tick: Int(p.tick))
-            if rowBytes[c][p.source] != nil {
-                job.packet = p
-                job.found = true
-                return
+    /// Takes packets from the input buffer until one has a table entry, each costing a row's
+    /// cycles (the search, and the DMA set-up when found), and starts that row's DMA when the
+    /// set-up is done, `after` cycles into the running job. Returns the cycles spent.
+    private func startNextRow(_ c: Int, after: Int) -> Int {
+        let t = timelines + c
+        guard !t.pointee.dmaInFlight else { return 0 }
+        var cost = 0
+        while let p = t.pointee.input.popFirst() {
+            cost += costs.rowCycles
+            t.pointee.addDemand(costs.rowCycles, tick: Int(p.tick))
+            if let bytes = rowBytes[c][p.source] {
+                startDMA(c, p, bytes: Int(bytes), at: now + after + cost)
+                return cost
             }
             report.invalidKeys += 1
             chip.cores[c].count(.zero, packets: 0, invalidKeys: 1)
         }
+        return cost
     }
 
-    private func startDMA(_ c: Int, _ packet: PacketCopy) {
-        let t = timelines[c]
-        let bytes = Int(rowBytes[c][packet.source] ?? 0)
-        let start = max(now, sdramFree[t.router])
+    /// Reads a row from the chip's SDRAM, first come first served among the chip's cores; its
+    /// place in the queue is taken when its set-up starts.
+    private func startDMA(_ c: Int, _ packet: PacketCopy, bytes: Int, at issue: Int) {
+        let t = timelines + c
+        let start = max(issue, sdramFree[t.pointee.router])
         let end = start + durations.dma(bytes: bytes)
-        sdramFree[t.router] = end
-        t.dmaInFlight = true
-        t.buffersInUse += 1
-        t.counters.dmaReads += 1
-        t.counters.dmaBytes += bytes
+        sdramFree[t.pointee.router] = end
+        t.pointee.dmaInFlight = true
+        t.pointee.counters.dmaReads += 1
+        t.pointee.counters.dmaBytes += bytes
         queue.push(CycleEvent(time: end, kind: .dmaDone, target: c, packet: packet))
     }
 
     private func dmaDone(_ c: Int, _ packet: PacketCopy) {
-        let t = timelines[c]
-        t.dmaInFlight = false
-        queueSetup(c)
-        let g = chip.delivery.globalNeuron(core: Int(packet.source), neuron: Int(packet.neuron))
-        let row = chip.delivery.row(neuron: g, core: c)
-        let cost = min(row.count * costs.synapticEventCycles, 1 << 50)
-        t.addDemand(cost, tick: Int(packet.tick))
-        t.jobs.append(CoreTimeline.Job(kind: .process, packet: packet, row: row, cost: cost))
+        let t = timelines + c
+        t.pointee.dmaInFlight = false
+        t.pointee.jobs.append(CoreTimeline.Job(kind: .rowDone, packet: packet))
+        t.pointee.rowJobs += 1
         dispatch(c)
+    }
+
+    /// The synapses of `packet`'s row on core `c`.
+    private func rowOf(_ c: Int, _ packet: PacketCopy) -> Range<Int> {
+        chip.delivery.row(neuron: chip.delivery.globalNeuron(core: Int(packet.source), neuron: Int(packet.neuron)), core: c)
     }
 
     /// A processed row waits to be added until the core's next transfer. Its tick decides
     /// where: a packet late by L ticks is placed by its colour (L modulo 2^colourBits), and its
     /// synapses with delays up to that are skipped, as sPyNNaker's `synapses.c` does.
-    private func recordRow(_ c: Int, _ job: CoreTimeline.Job) {
-        let t = timelines[c]
-        let sent = Int(job.packet.tick), late = t.time - sent
+    private func recordRow(_ c: Int, _ packet: PacketCopy, _ row: Range<Int>) {
+        let t = timelines + c
+        let sent = Int(packet.tick), late = t.pointee.time - sent
         var place = sent, skip = 0
         if late > 0 {
-            t.counters.lateSpikes += 1
-            t.counters.maxLateTicks = max(t.counters.maxLateTicks, late)
+            t.pointee.counters.lateSpikes += 1
+            t.pointee.counters.maxLateTicks = max(t.pointee.counters.maxLateTicks, late)
             skip = timing.colourBits > 0 ? late & (1 << timing.colourBits - 1) : 0
-            place = t.time - skip
+            place = t.pointee.time - skip
         }
-        t.pending.append(CoreTimeline.PendingRow(tick: job.packet.tick, source: job.packet.source, ordinal: job.packet.ordinal,
-                                                 row: job.row, placeTick: place, skipThrough: skip))
+        t.pointee.pending.append(CoreTimeline.PendingRow(tick: packet.tick, source: packet.source, ordinal: packet.ordinal,
+                                                 row: row, placeTick: place, skipThrough: skip))
         report.rowsProcessed += 1
     }
 
     /// Adds the rows processed since the last transfer into the ring buffer, in the ideal
     /// engine's order: by the tick they were sent in, then source core, then spike.
     private func flush(_ c: Int) {
-        let t = timelines[c]
-        guard !t.pending.isEmpty else { return }
-        t.pending.sort { ($0.tick, $0.source, $0.ordinal) < ($1.tick, $1.source, $1.ordinal) }
+        let t = timelines + c
+        guard !t.pointee.pending.isEmpty else { return }
+        t.pointee.pending.sort { ($0.tick, $0.source, $0.ordinal) < ($1.tick, $1.source, $1.ordinal) }
         let core = chip.cores[c]
         var region = chip.regions[c]
-        for row in t.pending {
+        for row in t.pointee.pending {
             region.term = chip.slotTerm(core: c, tick: row.placeTick)
             tally.pointee = .zero
-            t.counters.skippedSynapses += chip.delivery.deliver(
+            t.pointee.counters.skippedSynapses += chip.delivery.deliver(
                 row: row.row, region: region, skipThrough: row.skipThrough, slotShift: slotShift[c], slots: slots[c],
                 ring16: chip.ring16, ring64: chip.ring64, tally: tally)
             core.count(tally.pointee, packets: 1, invalidKeys: 0)
         }
-        t.pending.removeAll(keepingCapacity: true)
+        t.pointee.pending.removeAll(keepingCapacity: true)
     }
 
     // MARK: Routers and links
 
     private func scheduleStep(_ r: Int, at time: Int) {
-        let router = routers[r]
-        guard time < router.stepAt else { return }
-        router.stepAt = time
+        let router = routers + r
+        guard time < router.pointee.stepAt else { return }
+        router.pointee.stepAt = time
         queue.push(CycleEvent(time: time, kind: .routerStep, target: r))
     }
 
     /// Moves the router on as far as it can go at `now`: forwards or drops the packet at the
     /// output stage, then brings the next one through the pipeline.
     private func runRouter(_ r: Int) {
-        let router = routers[r]
+        let router = routers + r
         while true {
-            if let packet = router.stage {
-                var wake = router.stageDeadline
+            if let packet = router.pointee.stage {
+                var wake = router.pointee.stageDeadline
                 if forward(r, packet, wake: &wake) {
                     leaveStage(router)
                     continue
                 }
-                if now >= router.stageDeadline {
+                if now >= router.pointee.stageDeadline {
                     drop(r, packet)
                     leaveStage(router)
                     continue
@@ -513,54 +535,54 @@ public final class CycleTimingEngine {
                 scheduleStep(r, at: wake)
                 return
             }
-            guard let head = router.queue.first else { return }
-            let ready = max(head.arrival + durations.pipeline, router.lastExit + durations.routerCycle)
+            guard let head = router.pointee.queue.first else { return }
+            let ready = max(head.arrival + durations.pipeline, router.pointee.lastExit + durations.routerCycle)
             guard ready <= now else {
                 scheduleStep(r, at: ready)
                 return
             }
-            _ = router.queue.popFirst()
-            router.inputCount[Int(head.port)] -= 1
+            _ = router.pointee.queue.popFirst()
+            router.pointee.inputCount[Int(head.port)] -= 1
             creditReturned(r, port: Int(head.port))
             let node = Int(head.packet.node)
-            if routes.external[node] { router.counters.externalPackets += 1 } else { router.counters.localPackets += 1 }
+            if routes.external[node] { router.pointee.counters.externalPackets += 1 } else { router.pointee.counters.localPackets += 1 }
             if routes.localMiss[node] {
-                router.counters.localMisses += 1
-                router.lastExit = now
+                router.pointee.counters.localMisses += 1
+                router.pointee.lastExit = now
                 continue
             }
-            if routes.defaultRouted[node] { router.counters.defaultRouted += 1 }
-            router.stage = head.packet
-            router.stageSince = now
-            router.stageDeadline = now + durations.wait
+            if routes.defaultRouted[node] { router.pointee.counters.defaultRouted += 1 }
+            router.pointee.stage = head.packet
+            router.pointee.stageSince = now
+            router.pointee.stageDeadline = now + durations.wait
         }
     }
 
-    private func leaveStage(_ router: RouterState) {
-        let waited = now - router.stageSince
-        router.counters.blockedCycles += waited
-        router.counters.maxWaitCycles = max(router.counters.maxWaitCycles, waited)
-        router.stage = nil
-        router.lastExit = now
+    private func leaveStage(_ router: UnsafeMutablePointer<RouterState>) {
+        let waited = now - router.pointee.stageSince
+        router.pointee.counters.blockedCycles += waited
+        router.pointee.counters.maxWaitCycles = max(router.pointee.counters.maxWaitCycles, waited)
+        router.pointee.stage = nil
+        router.pointee.lastExit = now
     }
 
     /// Sends a copy of `packet` to every output of its node if all have room; otherwise lowers
     /// `wake` to the earliest cycle a blocked core port has room and returns false.
     private func forward(_ r: Int, _ packet: PacketCopy, wake: inout Int) -> Bool {
-        let router = routers[r]
+        let router = routers + r
         let node = Int(packet.node)
         let outputs = Int(routes.outputStart[node])..<Int(routes.outputStart[node + 1])
         var blocked = false
         for k in outputs {
             let out = routes.outputs[k]
             switch out.kind {
-            case .link: if router.links[Int(out.link)].waiting.count >= timing.linkBufferPackets { blocked = true }
+            case .link: if router.pointee.links[Int(out.link)].waiting.count >= timing.linkBufferPackets { blocked = true }
             case .deadLink, .idleProcessor: blocked = true
             case .core:
                 let p = Int(out.link)
-                if !router.corePortHasRoom(p, capacity: timing.corePortPackets, now: now) {
+                if !router.pointee.corePortHasRoom(p, capacity: timing.corePortPackets, now: now) {
                     blocked = true
-                    if let done = router.coreDone[p].first { wake = min(wake, done) }
+                    if let done = router.pointee.coreDone[p].first { wake = min(wake, done) }
                 }
             case .looped: break
             }
@@ -572,15 +594,15 @@ public final class CycleTimingEngine {
             case .link:
                 var copy = packet
                 copy.node = out.value
-                router.links[Int(out.link)].waiting.append(copy)
+                router.pointee.links[Int(out.link)].waiting.append(copy)
                 transmit(r, link: Int(out.link))
             case .core:
                 let p = Int(out.link)
-                let done = max(now + durations.coreDelivery, router.coreLastDone[p]) + durations.packetReceive
-                router.coreLastDone[p] = done
-                router.coreDone[p].append(done)
+                let done = max(now + durations.coreDelivery, router.pointee.coreLastDone[p]) + durations.packetReceive
+                router.pointee.coreLastDone[p] = done
+                router.pointee.coreDone[p].append(done)
                 queue.push(CycleEvent(time: done, kind: .coreArrival, target: Int(out.value), packet: packet))
-            case .looped: router.counters.loopedCopies += 1
+            case .looped: router.pointee.counters.loopedCopies += 1
             case .deadLink, .idleProcessor: break
             }
         }
@@ -590,40 +612,40 @@ public final class CycleTimingEngine {
     /// A packet that waited its time out: the monitor re-injects it if it has room, else it is
     /// lost with every copy it would have made.
     private func drop(_ r: Int, _ packet: PacketCopy) {
-        let router = routers[r]
-        router.counters.droppedPackets += 1
-        if timing.reinjection, router.monitorQueue < timing.reinjectionQueuePackets {
-            router.monitorQueue += 1
+        let router = routers + r
+        router.pointee.counters.droppedPackets += 1
+        if timing.reinjection, router.pointee.monitorQueue < timing.reinjectionQueuePackets {
+            router.pointee.monitorQueue += 1
             queue.push(CycleEvent(time: now + durations.reinjectionDelay, kind: .reinject, target: r, packet: packet))
             return
         }
-        if timing.reinjection { router.counters.reinjectionOverflows += 1 }
+        if timing.reinjection { router.pointee.counters.reinjectionOverflows += 1 }
         let lost = Int(routes.destinationsBelow[Int(packet.node)])
-        router.counters.lostCopies += lost
+        router.pointee.counters.lostCopies += lost
         report.copiesLost += lost
     }
 
     /// Starts sending the next packet of a link if the link is free and the far router's input
     /// has room (a credit).
     private func transmit(_ r: Int, link l: Int) {
-        let router = routers[r]
-        guard router.links[l].busyUntil <= now, let packet = router.links[l].waiting.first else { return }
+        let router = routers + r
+        guard router.pointee.links[l].busyUntil <= now, let packet = router.pointee.links[l].waiting.first else { return }
         let next = Int(routes.neighbour[r * 6 + l])
         let inPort = (l + 3) % 6
         guard routers[next].inputCount[inPort] < timing.linkBufferPackets else {
-            router.links[l].awaitingCredit = true
+            router.pointee.links[l].awaitingCredit = true
             return
         }
-        router.links[l].awaitingCredit = false
-        _ = router.links[l].waiting.popFirst()
+        router.pointee.links[l].awaitingCredit = false
+        _ = router.pointee.links[l].waiting.popFirst()
         routers[next].inputCount[inPort] += 1
-        router.links[l].busyUntil = now + durations.linkPacket
-        router.links[l].packets += 1
-        router.links[l].busyCycles += durations.linkPacket
+        router.pointee.links[l].busyUntil = now + durations.linkPacket
+        router.pointee.links[l].packets += 1
+        router.pointee.links[l].busyCycles += durations.linkPacket
         queue.push(CycleEvent(time: now + durations.linkPacket + durations.linkLatency, kind: .routerArrival, target: next,
                               aux: inPort, packet: packet))
         queue.push(CycleEvent(time: now + durations.linkPacket, kind: .linkSend, target: r, aux: l))
-        if router.stage != nil { scheduleStep(r, at: now) }
+        if router.pointee.stage != nil { scheduleStep(r, at: now) }
     }
 
     /// A packet left input `port` of router `r`: the link or core feeding that input may send
@@ -636,8 +658,8 @@ public final class CycleTimingEngine {
         } else if port < routers[r].monitorPort {
             let c = Int(routes.coreAt[r * coresPerChip + port - 6])
             guard c >= 0 else { return }
-            let t = timelines[c]
-            if t.stalled, t.onCPU {
+            let t = timelines + c
+            if t.pointee.stalled, t.pointee.onCPU {
                 account(t, until: now)
                 sendDue(c)
             }

@@ -3,7 +3,7 @@
 /// waits until every output it needs has room, and its output ports.
 ///
 /// Ports: 0–5 are the links, 6 + p is processor p, and the last is the monitor's re-injection.
-final class RouterState {
+struct RouterState {
     /// A packet waiting to enter the pipeline: the port it came in on and when.
     struct Queued {
         var packet: PacketCopy
@@ -55,7 +55,7 @@ final class RouterState {
     var monitorPort: Int { inputCount.count - 1 }
 
     /// Whether processor `p`'s port, holding at most `capacity` packets, has room at `now`.
-    func corePortHasRoom(_ p: Int, capacity: Int, now: Int) -> Bool {
+    mutating func corePortHasRoom(_ p: Int, capacity: Int, now: Int) -> Bool {
         while let done = coreDone[p].first, done <= now { _ = coreDone[p].popFirst() }
         return coreDone[p].count < capacity
     }
