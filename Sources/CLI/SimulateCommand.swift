@@ -105,11 +105,22 @@ struct SimulateCommand: ParsableCommand {
                 + String(format: " %9d %9d %10.3f", p.size, p.spikes, p.rateHz))
         }
         lines.append(String(format: "  synaptic events %d (%.3g per wall second)", s.synapticEvents, s.synapticEventsPerSecond))
-        lines.append(String(format: "  energy %.4g J (static %.4g J, packets %.4g J, synaptic %.4g J)",
-                            s.energyJoules, s.energy.staticJoules, s.energy.packetJoules, s.energy.synapticJoules))
+        let dma = s.energy.dmaJoules > 0 ? String(format: ", DMA %.4g J", s.energy.dmaJoules) : ""
+        lines.append(String(format: "  energy %.4g J (static %.4g J, packets %.4g J, synaptic %.4g J%@)",
+                            s.energyJoules, s.energy.staticJoules, s.energy.packetJoules, s.energy.synapticJoules, dma))
         let p = s.provenance
-        lines.append("  provenance: dropped packets \(p.droppedPackets), late spikes \(p.lateSpikes), timer overruns \(p.timerOverruns), input buffer overflows \(p.inputBufferOverflows), saturations \(p.saturations), weights rounded to zero \(p.weightsRoundedToZero)")
+        var provenance = "  provenance: dropped packets \(p.droppedPackets), late spikes \(p.lateSpikes), timer overruns \(p.timerOverruns), input buffer overflows \(p.inputBufferOverflows)"
+        if s.cycle != nil {
+            provenance += ", lost updates \(p.backgroundOverloads), skipped synapses \(p.skippedSynapses), re-injected \(p.reinjectedPackets), lost copies \(p.lostPacketCopies)"
+        }
+        lines.append(provenance + ", saturations \(p.saturations), weights rounded to zero \(p.weightsRoundedToZero)")
         lines.append(String(format: "  busiest core tick: %.1f%% of its cycle budget", s.maxCoreLoad * 100))
+        if let c = s.cycle {
+            lines.append(String(format: "  cycle engine: %d events (%.3g per wall second); cores busy %.1f%% on average, %.1f%% at most; %d link hops, busiest link %.1f%% busy",
+                                c.events, c.eventsPerSecond, c.meanCoreBusy * 100, c.maxCoreBusy * 100, c.linkPackets, c.maxLinkBusy * 100))
+            let k = c.copies
+            lines.append("  packet copies: \(k.sent) sent = \(k.arrived) arrived + \(k.lost) lost + \(k.inFlight) in flight at the end\(k.balances ? "" : " (DOES NOT BALANCE)")")
+        }
         for w in s.warnings { lines.append("  warning: \(w)") }
         lines.append("  run directory: \(directory)")
         return lines.joined(separator: "\n")

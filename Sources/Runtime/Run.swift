@@ -102,6 +102,20 @@ public enum Run {
         return n
     }
 
+    static func cycleSummary(_ c: CycleReport, runCycles: Int, wallSeconds: Double) -> RunSummary.Cycle {
+        let busy = c.cores.map { Double($0.busyCycles) / Double(runCycles) }
+        return RunSummary.Cycle(
+            endCycle: c.endCycle, events: c.events, eventsPerSecond: wallSeconds > 0 ? Double(c.events) / wallSeconds : 0,
+            meanCoreBusy: busy.isEmpty ? 0 : busy.reduce(0, +) / Double(busy.count), maxCoreBusy: busy.max() ?? 0,
+            linkPackets: c.links.reduce(0) { $0 + $1.packets },
+            maxLinkBusy: c.links.map { Double($0.busyCycles) / Double(runCycles) }.max() ?? 0,
+            maxLateTicks: c.cores.map(\.maxLateTicks).max() ?? 0, maxRouterWaitCycles: c.routers.map(\.maxWaitCycles).max() ?? 0,
+            transmitStalls: c.cores.reduce(0) { $0 + $1.transmitStalls }, dmaBytes: c.cores.reduce(0) { $0 + $1.dmaBytes },
+            copies: RunSummary.Copies(sent: c.copiesSent, arrived: c.copiesArrived, lost: c.copiesLost, inFlight: c.copiesInFlight,
+                                      rowsProcessed: c.rowsProcessed, invalidKeys: c.invalidKeys,
+                                      inputBufferOverflows: c.inputBufferOverflows, queuedAtEnd: c.queuedAtEnd, balances: c.balances))
+    }
+
     static func summarise(image: ChipImage, options: RunOptions, totals: RunTotals, recorder: Recorder) -> RunReport {
         let dt = image.network.timestepMs
         let settings = options.coreSettings(for: image)
@@ -118,20 +132,30 @@ public enum Run {
         }
         let e = image.machine.energy
         let chips = Set(image.cores.map(\.location.chip)).count
+        let cycle = totals.cycle
+        let dmaBytes = cycle?.cores.reduce(0) { $0 + $1.dmaBytes } ?? 0
         let energy = RunSummary.Energy(
             staticJoules: (Double(chips) * e.idleChipWatts + Double(image.cores.count) * e.activeCoreWatts) * durationMs / 1000,
             packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
-            synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9)
+            synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9,
+            dmaJoules: Double(dmaBytes) * e.dmaNanojoulesPerByte * 1e-9)
         let saturated = fixed ? RunAdvice.saturatedInputs(image, counters: totals.coreCounters) : []
         let afterRun = image.cores.reduce(0) { n, core in n + core.sourceEvents.count { Int($0.tick) >= totals.ticks } }
+        let cores = cycle?.cores ?? []
         let provenance = RunSummary.Provenance(
-            droppedPackets: totals.droppedPackets, lateSpikes: 0, timerOverruns: sum.timerOverruns,
-            inputBufferOverflows: 0, saturations: fixed ? sum.saturations.total : 0,
-            weightsRoundedToZero: fixed ? weightsRoundedToZero(image) : 0,
+            droppedPackets: totals.droppedPackets, lateSpikes: cores.reduce(0) { $0 + $1.lateSpikes }, timerOverruns: sum.timerOverruns,
+            inputBufferOverflows: cycle?.inputBufferOverflows ?? 0, backgroundOverloads: cores.reduce(0) { $0 + $1.backgroundOverloads },
+            skippedSynapses: cores.reduce(0) { $0 + $1.skippedSynapses },
+            reinjectedPackets: cycle?.routers.reduce(0) { $0 + $1.reinjected } ?? 0, lostPacketCopies: cycle?.copiesLost ?? 0,
+            saturations: fixed ? sum.saturations.total : 0, weightsRoundedToZero: fixed ? weightsRoundedToZero(image) : 0,
             invalidKeys: sum.invalidKeys)
+        let maxLoad = budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0
+        let advised = RunAdvice.advisedTimeScaleFactor(provenance, current: settings.timeScaleFactor, maxLoad: maxLoad)
+        let runCycles = max(totals.ticks, 1) * max(budget, 1)
         let summary = RunSummary(
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
-            arithmetic: options.arithmetic.rawValue, threads: min(options.threads, max(image.cores.count, 1)), kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
+            arithmetic: options.arithmetic.rawValue, threads: options.timing == .cycle ? 1 : min(options.threads, max(image.cores.count, 1)),
+            kernels: options.kernels.rawValue, durationMs: durationMs, timestepMs: dt,
             stepConvention: settings.stepConvention.rawValue, timeScaleFactor: settings.timeScaleFactor,
             ticks: totals.ticks, ticksRequested: totals.ticksRequested, complete: totals.ending == .complete,
             ending: totals.ending.description, wallSeconds: totals.wallSeconds, populations: populations,
@@ -141,17 +165,22 @@ public enum Run {
             sourceSpikesAfterRun: afterRun,
             provenance: provenance,
             saturatedInputs: Array(saturated.prefix(20)),
-            warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings)
+            warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings, timing: options.timing,
+                                         counters: totals.coreCounters, cycle: cycle, advised: advised)
                 + (afterRun > 0 ? ["\(afterRun) spike-source-array spikes fall at or after the end of the run (\(durationMs) ms) and were not emitted; run longer (--duration) to include them"] : []),
-            maxCoreLoad: budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0,
-            energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules, energy: energy)
+            maxCoreLoad: maxLoad, advisedTimeScaleFactor: advised,
+            cycle: cycle.map { Self.cycleSummary($0, runCycles: runCycles, wallSeconds: totals.wallSeconds) },
+            energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules + energy.dmaJoules, energy: energy)
         var tableSizes: [ChipCoordinate: Int] = [:]
         for t in image.routingTables { tableSizes[t.chip, default: 0] += t.entries.count }
         let chipsSeen = Set(totals.chipTraffic.keys).union(tableSizes.keys).sorted()
+        var routerCounters: [ChipCoordinate: RouterCycleCounters] = [:]
+        if let cycle { for (r, chip) in image.machine.chips.enumerated() { routerCounters[chip] = cycle.routers[r] } }
         let runProvenance = RunProvenance(
             cycleBudgetPerTick: budget,
             cores: image.cores.indices.map { c in
                 let k = totals.coreCounters[c], core = image.cores[c]
+                let busy = cycle?.cores[c].busyCycles
                 return RunProvenance.Core(
                     location: core.location.description, population: image.populations[core.population].name,
                     firstNeuron: core.firstNeuron, neurons: core.neuronCount, spikesSent: k.spikesSent,
@@ -160,9 +189,17 @@ public enum Run {
                     clippedFractions: fixed ? (0..<2).map { RunAdvice.fraction(k.clippedInput[$0], of: k.ringInput[$0]) } : [0, 0],
                     timerOverruns: k.timerOverruns, maxCyclesPerTick: k.maxCyclesPerTick,
                     meanLoad: totals.ticks > 0 && budget > 0 ? Double(k.totalCycles) / Double(totals.ticks) / Double(budget) : 0,
-                    maxLoad: budget > 0 ? Double(k.maxCyclesPerTick) / Double(budget) : 0)
+                    maxLoad: budget > 0 ? Double(k.maxCyclesPerTick) / Double(budget) : 0,
+                    busyCycles: busy, idleCycles: busy.map { max(runCycles - $0, 0) }, cycle: cycle?.cores[c])
             },
-            routers: chipsSeen.map { RunProvenance.Router(chip: "\($0.x),\($0.y)", packets: totals.chipTraffic[$0] ?? 0, routingEntries: tableSizes[$0] ?? 0) })
+            routers: chipsSeen.map {
+                RunProvenance.Router(chip: "\($0.x),\($0.y)", packets: totals.chipTraffic[$0] ?? 0, routingEntries: tableSizes[$0] ?? 0,
+                                     cycle: routerCounters[$0])
+            },
+            links: cycle.map { c in
+                c.links.map { RunProvenance.Link(chip: "\($0.chip.x),\($0.chip.y)", link: $0.link.name, packets: $0.packets,
+                                                 busy: Double($0.busyCycles) / Double(runCycles)) }
+            })
         return RunReport(summary: summary, provenance: runProvenance, spikes: recorder.spikes)
     }
 }

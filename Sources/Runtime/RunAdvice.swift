@@ -24,17 +24,64 @@ enum RunAdvice {
         return out.sorted { ($0.clippedFraction, $0.saturations) > ($1.clippedFraction, $1.saturations) }
     }
 
+    /// A time scale factor that gives the most demanding core-tick a tenth to spare, when the
+    /// run overran, lost or delayed work; nil otherwise. When the demand already fits (the
+    /// trouble came from bursts within ticks) it doubles the factor.
+    static func advisedTimeScaleFactor(_ p: RunSummary.Provenance, current: Double, maxLoad: Double) -> Double? {
+        guard p.timerOverruns > 0 || p.lateSpikes > 0 || p.backgroundOverloads > 0 || p.inputBufferOverflows > 0 else { return nil }
+        let needed = current * maxLoad * 1.1
+        return needed > current ? max(needed.rounded(.up), current.rounded(.up)) : 2 * current
+    }
+
     static func warnings(_ image: ChipImage, provenance p: RunSummary.Provenance, saturated: [RunSummary.Saturation],
-                         settings: CoreSettings) -> [String] {
+                         settings: CoreSettings, timing: Timing = .ideal, counters: [CoreCounters] = [], cycle: CycleReport? = nil,
+                         advised: Double? = nil) -> [String] {
         var w: [String] = []
-        if p.droppedPackets > 0 { w.append("\(p.droppedPackets) packets were dropped by routers: a routing table sends them off the machine or to no core") }
-        if p.timerOverruns > 0 {
-            w.append("\(p.timerOverruns) core-ticks overran their cycle budget (in ideal timing a prediction; spikes were not delayed): raise time_scale_factor (now \(settings.timeScaleFactor); network YAML or simulate --time-scale-factor) or the time step, or lower neurons_per_core of the busiest populations (provenance.json has each core's load)")
+        let factor = advised.map { String(format: "%g", $0) } ?? "a larger value"
+        let raise = "raise time_scale_factor to \(factor) (now \(String(format: "%g", settings.timeScaleFactor)); network YAML or simulate --time-scale-factor)"
+        let busiest = busiestPopulations(image, counters: counters)
+        let fewer = busiest.isEmpty ? "" : ", or lower neurons_per_core of \(busiest)"
+        if let cycle {
+            if p.droppedPackets > 0 {
+                let worst = cycle.routers.enumerated().max { $0.element.droppedPackets < $1.element.droppedPackets }
+                let chip = worst.map { image.machine.chips[$0.offset] }.map { " (most at chip \($0.x),\($0.y))" } ?? ""
+                w.append("\(p.droppedPackets) packets were dropped by routers\(chip): \(p.reinjectedPackets) re-injected by the monitor, \(p.lostPacketCopies) copies lost; a blocked output (a full link or core port, a link off the machine) held them past the router's wait time: spread the populations that send in bursts over more cores (neurons_per_core), or check the routes in mapping.json")
+            }
+            if p.timerOverruns > 0 {
+                w.append("\(p.timerOverruns) core-ticks' neuron updates were still running or waiting when the next timer fired, so their spikes went out late: \(raise)\(fewer) (provenance.json has each core's load)")
+            }
+            if p.backgroundOverloads > 0 {
+                w.append("\(p.backgroundOverloads) neuron updates were lost because a core's background queue was full (their inputs merged into the next update): \(raise)\(fewer)")
+            }
+            if p.lateSpikes > 0 {
+                let late = cycle.cores.map(\.maxLateTicks).max() ?? 0
+                let colour = image.machine.timing.colourBits
+                let corrected = colour > 0 ? "their colour (\(colour) bits) placed them in their own tick, and \(p.skippedSynapses) of their synapses whose delay had passed were skipped" : "without colour bits they were applied late"
+                w.append("\(p.lateSpikes) packets were processed after the tick they were sent in (up to \(late) tick\(late == 1 ? "" : "s") late); \(corrected): \(raise)\(fewer)")
+            }
+            if p.inputBufferOverflows > 0 {
+                w.append("\(p.inputBufferOverflows) packets were lost because a core's \(image.machine.inputBufferPackets)-packet input buffer was full: \(raise)\(fewer), so that each core receives fewer packets at once")
+            }
+        } else {
+            if p.droppedPackets > 0 { w.append("\(p.droppedPackets) packets were dropped by routers: a routing table sends them off the machine or to no core") }
+            if p.timerOverruns > 0 {
+                w.append("\(p.timerOverruns) core-ticks overran their cycle budget (in ideal timing a prediction; spikes were not delayed; --timing cycle shows what the machine does): \(raise)\(fewer) (provenance.json has each core's load)")
+            }
         }
         w += saturationWarnings(image, saturated)
         w += roundingWarnings(image, total: p.weightsRoundedToZero)
         if p.invalidKeys > 0 { w.append("\(p.invalidKeys) packets matched no master population table entry on the cores they reached") }
         return w
+    }
+
+    /// The populations of the cores with the most demanding tick, most loaded first (up to three,
+    /// quoted), or "" without counters.
+    static func busiestPopulations(_ image: ChipImage, counters: [CoreCounters]) -> String {
+        guard !counters.isEmpty else { return "" }
+        var peak: [Int: Int] = [:]
+        for (c, k) in counters.enumerated() { peak[image.cores[c].population] = max(peak[image.cores[c].population] ?? 0, k.maxCyclesPerTick) }
+        let top = peak.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
+        return top.map { "'\(image.populations[$0.key].name)'" }.joined(separator: ", ")
     }
 
     /// One warning per population and type whose input saturated: how much was clipped, on how

@@ -12,14 +12,26 @@ public struct RunSummary: Codable, Equatable, Sendable {
 
     /// The hardware's warnings, summed over the machine.
     public struct Provenance: Codable, Equatable, Sendable {
+        /// Packets routers dropped: in `ideal` timing the copies the tables send nowhere; in
+        /// `cycle` timing also the packets that waited out a blocked output (re-injected or not).
         public var droppedPackets: Int
-        /// Packets that arrived after their tick (always 0 in `ideal` timing).
+        /// Packets whose row was processed after the tick they were sent in (always 0 in `ideal`
+        /// timing).
         public var lateSpikes: Int
         /// Core-ticks whose modelled work exceeded the tick's cycle budget. In `ideal` timing
-        /// they are predicted and do not delay spikes.
+        /// they are predicted and do not delay spikes; in `cycle` timing they are the ticks whose
+        /// neuron update was still running or waiting when the next timer fired.
         public var timerOverruns: Int
         /// Packets lost because a core's input buffer was full (always 0 in `ideal` timing).
         public var inputBufferOverflows: Int
+        /// Neuron updates lost because a core's background queue was full (`cycle` timing).
+        public var backgroundOverloads: Int
+        /// Synapses of late packets whose delay had passed, not added (`cycle` timing).
+        public var skippedSynapses: Int
+        /// Dropped packets the monitor cores sent again, and copies of packets that never
+        /// reached their core (`cycle` timing).
+        public var reinjectedPackets: Int
+        public var lostPacketCopies: Int
         /// Ring-buffer additions that saturated at 0xFFFF (`s1615`).
         public var saturations: Int
         /// Synapses whose non-zero weight is 0 in 16-bit fixed point (they do nothing in `s1615`).
@@ -49,6 +61,44 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var packetJoules: Double
         /// Synaptic events processed, J.
         public var synapticJoules: Double
+        /// Synaptic rows read from SDRAM by DMA, J (`cycle` timing; 0 in `ideal`).
+        public var dmaJoules: Double
+    }
+
+    /// What the cycle engine saw (`cycle` timing only).
+    public struct Cycle: Codable, Equatable, Sendable {
+        /// The CPU cycle the run ended at, the events the engine processed and their rate.
+        public var endCycle: Int
+        public var events: Int
+        public var eventsPerSecond: Double
+        /// Cores' busy cycles over the run's cycles (ticks × budget): the mean and the busiest.
+        public var meanCoreBusy: Double
+        public var maxCoreBusy: Double
+        /// Packet hops over links, and the busiest link's busy fraction of the run.
+        public var linkPackets: Int
+        public var maxLinkBusy: Double
+        /// The most ticks a packet was late, the longest a router's output stage waited
+        /// (CPU cycles), spikes that waited for room in a transmit queue, bytes read by DMA.
+        public var maxLateTicks: Int
+        public var maxRouterWaitCycles: Int
+        public var transmitStalls: Int
+        public var dmaBytes: Int
+        /// Where every packet copy addressed to a core went.
+        public var copies: Copies
+    }
+
+    /// The balance of packet copies: sent = arrived + lost + in flight, and arrived = rows
+    /// processed + invalid keys + input buffer overflows + queued at the end.
+    public struct Copies: Codable, Equatable, Sendable {
+        public var sent: Int
+        public var arrived: Int
+        public var lost: Int
+        public var inFlight: Int
+        public var rowsProcessed: Int
+        public var invalidKeys: Int
+        public var inputBufferOverflows: Int
+        public var queuedAtEnd: Int
+        public var balances: Bool
     }
 
     public var network: String
@@ -87,6 +137,11 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var warnings: [String]
     /// The busiest core's busiest tick, as a fraction of the tick's cycle budget.
     public var maxCoreLoad: Double
+    /// A time scale factor at which the busiest tick fits its budget with a margin, when the
+    /// run overran, lost or delayed work (nil otherwise).
+    public var advisedTimeScaleFactor: Double?
+    /// What the cycle engine saw (`cycle` timing only).
+    public var cycle: Cycle?
     public var energyJoules: Double
     public var energy: Energy
 
@@ -125,22 +180,54 @@ public struct RunProvenance: Codable, Equatable, Sendable {
         /// Mean and peak modelled cycles per tick over the budget.
         public var meanLoad: Double
         public var maxLoad: Double
+        /// Busy and idle cycles and the cycle engine's counters (`cycle` timing only).
+        public var busyCycles: Int?
+        public var idleCycles: Int?
+        public var cycle: CoreCycleCounters?
     }
 
     public struct Router: Codable, Equatable, Sendable {
         public var chip: String
         public var packets: Int
         public var routingEntries: Int
+        /// The router's diagnostic counters in `cycle` timing.
+        public var cycle: RouterCycleCounters?
+    }
+
+    /// One link's traffic in `cycle` timing.
+    public struct Link: Codable, Equatable, Sendable {
+        /// `x,y` of the chip it leaves, and its direction (`east`, `north_east`, …).
+        public var chip: String
+        public var link: String
+        public var packets: Int
+        /// Cycles it was sending over the run's cycles.
+        public var busy: Double
     }
 
     public var cycleBudgetPerTick: Int
     public var cores: [Core]
     public var routers: [Router]
+    /// Links that carried packets (`cycle` timing only).
+    public var links: [Link]?
 
     public func json() -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         return String(decoding: try! encoder.encode(self), as: UTF8.self) + "\n"
+    }
+}
+
+extension Link {
+    /// The link's name in provenance: `east`, `north_east`, `north`, `west`, `south_west`, `south`.
+    var name: String {
+        switch self {
+        case .east: return "east"
+        case .northEast: return "north_east"
+        case .north: return "north"
+        case .west: return "west"
+        case .southWest: return "south_west"
+        case .south: return "south"
+        }
     }
 }

@@ -1,6 +1,6 @@
 /// What the cycle engine counts on one core beyond ``CoreCounters``, in the words of
 /// sPyNNaker's provenance where it has them.
-public struct CoreCycleCounters: Equatable, Sendable {
+public struct CoreCycleCounters: Codable, Equatable, Sendable {
     /// CPU cycles spent on the timer callback, rows and neuron updates (including waits for a
     /// full transmit queue); the rest of the run the core was idle.
     public var busyCycles = 0
@@ -31,7 +31,7 @@ public struct CoreCycleCounters: Equatable, Sendable {
 }
 
 /// A router's counters over a run, after its diagnostic counters and the extra monitor's.
-public struct RouterCycleCounters: Equatable, Sendable {
+public struct RouterCycleCounters: Codable, Equatable, Sendable {
     /// Packets routed that came from this chip's cores, and over links.
     public var localPackets = 0
     public var externalPackets = 0
