@@ -43,7 +43,7 @@ public enum TargetParser {
     }
 
     private static func read(_ root: YAMLNode) throws -> MachineDescription {
-        let f = try root.fields(allowed: ["name", "layout", "width", "height", "wrap_around", "chip", "router", "core", "costs", "energy"], what: "a target")
+        let f = try root.fields(allowed: ["name", "layout", "width", "height", "wrap_around", "chip", "router", "core", "costs", "energy", "timing"], what: "a target")
         let layoutNode = try f.required("layout", "rectangle or spinn5")
         guard let layout = BoardLayout(rawValue: try layoutNode.string()) else {
             throw layoutNode.error("unknown layout '\(layoutNode.scalarString ?? "")'; expected rectangle or spinn5")
@@ -88,17 +88,52 @@ public enum TargetParser {
             if let v = c["tick_overhead_cycles"] { m.costs.tickOverheadCycles = try positive(v, "tick_overhead_cycles") }
         }
         if let energy = f["energy"] {
-            let e = try energy.fields(allowed: ["packet_nj", "synaptic_event_nj", "idle_chip_w", "active_core_w"], what: "'energy'")
+            let e = try energy.fields(allowed: ["packet_nj", "synaptic_event_nj", "idle_chip_w", "active_core_w", "dma_nj_per_byte"], what: "'energy'")
             if let v = e["packet_nj"] { m.energy.packetNanojoules = try positiveDouble(v, "packet_nj") }
             if let v = e["synaptic_event_nj"] { m.energy.synapticEventNanojoules = try positiveDouble(v, "synaptic_event_nj") }
             if let v = e["idle_chip_w"] { m.energy.idleChipWatts = try positiveDouble(v, "idle_chip_w") }
             if let v = e["active_core_w"] { m.energy.activeCoreWatts = try positiveDouble(v, "active_core_w") }
+            if let v = e["dma_nj_per_byte"] { m.energy.dmaNanojoulesPerByte = try positiveDouble(v, "dma_nj_per_byte") }
         }
+        if let timing = f["timing"] { m.timing = try readTiming(timing) }
         guard m.maxNeuronsPerCore <= 1 << (m.ringBufferIndexBits - 1) else {
             throw root.error("'max_neurons' (\(m.maxNeuronsPerCore)) needs more than 'ring_buffer_index_bits' − 1 = \(m.ringBufferIndexBits - 1) index bits")
         }
         if let problem = m.problem { throw root.error("the target describes \(problem)") }
         return m
+    }
+
+    /// The `timing:` section: what the cycle engine times (``CycleTiming``); every key optional.
+    private static func readTiming(_ node: YAMLNode) throws -> CycleTiming {
+        let counts: [(String, WritableKeyPath<CycleTiming, Int>, ClosedRange<Int>)] = [
+            ("router_pipeline_cycles", \.routerPipelineCycles, 0...1_000_000), ("link_buffer_packets", \.linkBufferPackets, 1...1_000_000),
+            ("core_delivery_cycles", \.coreDeliveryCycles, 0...1_000_000), ("packet_receive_cycles", \.packetReceiveCycles, 1...1_000_000),
+            ("core_port_packets", \.corePortPackets, 1...1_000_000), ("transmit_queue_packets", \.transmitQueuePackets, 1...1_000_000),
+            ("background_queue_depth", \.backgroundQueueDepth, 0...1_000_000), ("colour_bits", \.colourBits, 0...16),
+            ("reinjection_queue_packets", \.reinjectionQueuePackets, 0...1_000_000),
+        ]
+        let times: [(String, WritableKeyPath<CycleTiming, Double>, ClosedRange<Double>)] = [
+            ("link_packet_ns", \.linkPacketNs, 1e-3...1e9), ("link_latency_ns", \.linkLatencyNs, 0...1e9),
+            ("reinjection_delay_ns", \.reinjectionDelayNs, 0...1e9), ("sdram_bytes_per_second", \.sdramBytesPerSecond, 1...1e12),
+        ]
+        let f = try node.fields(allowed: counts.map(\.0) + times.map(\.0) + ["router_clock_mhz", "reinjection"], what: "'timing'")
+        var t = CycleTiming()
+        for (key, path, range) in counts {
+            guard let v = f[key] else { continue }
+            let x = try v.int("an integer")
+            guard range.contains(x) else { throw v.error("'\(key)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)") }
+            t[keyPath: path] = x
+        }
+        for (key, path, range) in times {
+            guard let v = f[key] else { continue }
+            let x = try v.double("a number")
+            guard range.contains(x) else { throw v.error("'\(key)' must be in \(range.lowerBound)...\(range.upperBound), found \(x)") }
+            t[keyPath: path] = x
+        }
+        if let v = f["router_clock_mhz"] { t.routerClockHz = try positiveDouble(v, "router_clock_mhz", max: MachineDescription.maxClockHz / 1e6) * 1e6 }
+        if let v = f["reinjection"] { t.reinjection = try v.bool() }
+        if let problem = t.problem { throw node.error("'timing' describes \(problem)") }
+        return t
     }
 
     private static func positive(_ node: YAMLNode, _ key: String, max limit: Int = MachineDescription.maxCount) throws -> Int {
