@@ -39,4 +39,22 @@ public struct PacketRoutes: Sendable {
         }
         for d in 0..<n { incoming[d].sort() }
     }
+
+    /// Both timing engines route each core's key block as one (the walk of its first key).
+    /// This says where a routing entry matches part of a core's block but not all of it, so
+    /// that such an image is refused rather than routed wrongly; nil when none does.
+    public static func splitKeyBlock(in image: ChipImage) -> String? {
+        for table in image.routingTables {
+            for (k, entry) in table.entries.enumerated() {
+                for (c, core) in image.cores.enumerated() {
+                    let overlaps = (core.keyBase ^ entry.key) & core.keyMask & entry.mask == 0
+                    let covers = entry.mask & ~core.keyMask == 0 && core.keyBase & entry.mask == entry.key
+                    if overlaps && !covers {
+                        return "routing entry \(k) on chip \(table.chip.x),\(table.chip.y) (key 0x\(String(entry.key, radix: 16)), mask 0x\(String(entry.mask, radix: 16))) matches only some of the keys of core \(c) (\(core.location)); the simulator routes a core's keys alike"
+                    }
+                }
+            }
+        }
+        return nil
+    }
 }

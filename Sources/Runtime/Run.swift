@@ -151,7 +151,8 @@ public enum Run {
             invalidKeys: sum.invalidKeys)
         let maxLoad = budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0
         let advised = RunAdvice.advisedTimeScaleFactor(provenance, current: settings.timeScaleFactor, maxLoad: maxLoad)
-        let runCycles = max(totals.ticks, 1) * max(budget, 1)
+        // The run's cycles: its ticks, or longer when the cores finished late.
+        let runCycles = max(max(totals.ticks, 1) * max(budget, 1), totals.cycle?.endCycle ?? 0)
         let summary = RunSummary(
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,
             arithmetic: options.arithmetic.rawValue, threads: options.timing == .cycle ? 1 : min(options.threads, max(image.cores.count, 1)),

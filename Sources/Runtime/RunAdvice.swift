@@ -74,12 +74,15 @@ enum RunAdvice {
         return w
     }
 
-    /// The populations of the cores with the most demanding tick, most loaded first (up to three,
-    /// quoted), or "" without counters.
+    /// The populations of the cores that overran (or, if none did, of the most demanding
+    /// cores), most demanding first, up to three, quoted; "" without counters.
     static func busiestPopulations(_ image: ChipImage, counters: [CoreCounters]) -> String {
         guard !counters.isEmpty else { return "" }
+        let overran = counters.indices.filter { counters[$0].timerOverruns > 0 }
         var peak: [Int: Int] = [:]
-        for (c, k) in counters.enumerated() { peak[image.cores[c].population] = max(peak[image.cores[c].population] ?? 0, k.maxCyclesPerTick) }
+        for c in overran.isEmpty ? Array(counters.indices) : overran {
+            peak[image.cores[c].population] = max(peak[image.cores[c].population] ?? 0, counters[c].maxCyclesPerTick)
+        }
         let top = peak.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.prefix(3)
         return top.map { "'\(image.populations[$0.key].name)'" }.joined(separator: ", ")
     }

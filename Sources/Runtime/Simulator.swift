@@ -45,6 +45,7 @@ public final class Simulator {
         if options.timing == .cycle, let problem = image.machine.timing.problem {
             throw RunError("the target's \(problem)")
         }
+        if let split = PacketRoutes.splitKeyBlock(in: image) { throw RunError(split) }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         if let duration = options.durationMs {
             let dt = image.network.timestepMs

@@ -104,3 +104,30 @@ public struct CycleReport: Equatable, Sendable {
             && copiesArrived == rowsProcessed + invalidKeys + inputBufferOverflows + queuedAtEnd
     }
 }
+
+/// One step of one packet copy, for a run's packet trace (``CycleTimingEngine/onPacket``).
+public struct PacketEvent: Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        /// A core sent the spike's packet into its router.
+        case sent
+        /// A router sent the packet on to all its outputs.
+        case forwarded
+        /// A router dropped the packet after its wait time (re-injected or lost).
+        case dropped
+        /// A copy reached a core's input buffer (or was lost there, the buffer full).
+        case arrived
+        /// A core added the copy's synaptic row.
+        case processed
+    }
+
+    public var kind: Kind
+    /// CPU cycle since the run began.
+    public var cycle: Int
+    /// Where: the router's chip (sent, forwarded, dropped) or the core (arrived, processed).
+    public var chip: ChipCoordinate
+    public var core: Int?
+    /// The spike: its source core, the neuron on it, and the tick it was sent in.
+    public var sourceCore: Int
+    public var neuron: Int
+    public var tick: Int
+}

@@ -32,6 +32,8 @@ public final class CycleTimingEngine {
     /// Called with (core, tick) just before a core's update of that tick runs, or when the
     /// update is lost: the moment to sample the core's state for that tick.
     public var onUpdate: ((Int, Int) -> Void)?
+    /// Called at every step of every packet copy when set (a packet trace, for small runs).
+    public var onPacket: ((PacketEvent) -> Void)?
 
     private let routes: CycleRoutes
     private let durations: CycleDurations
@@ -243,6 +245,7 @@ public final class CycleTimingEngine {
             let events = min(row.count * costs.synapticEventCycles, 1 << 50)
             t.pointee.addDemand(events, tick: Int(job.packet.tick))
             recordRow(c, job.packet, row)
+            log(.processed, job.packet, core: c)
             cost = startNextRow(c, after: 0) + events
         }
         if t.pointee.onCPU { leaveCPU(t) }
@@ -386,6 +389,7 @@ public final class CycleTimingEngine {
         let packet = PacketCopy(source: Int32(c), neuron: neuron, node: root, tick: Int32(t.pointee.updateTick!), ordinal: Int32(ordinal))
         router.pointee.queue.append(RouterState.Queued(packet: packet, port: Int32(t.pointee.port), arrival: now))
         report.copiesSent += Int(routes.destinationsBelow[Int(root)])
+        log(.sent, packet, router: t.pointee.router)
         scheduleStep(t.pointee.router, at: now)
         return true
     }
@@ -405,6 +409,7 @@ public final class CycleTimingEngine {
     private func coreArrival(_ c: Int, _ packet: PacketCopy) {
         let t = timelines + c
         report.copiesArrived += 1
+        log(.arrived, packet, core: c)
         guard t.pointee.input.count < inputBufferPackets else {
             t.pointee.counters.inputBufferOverflows += 1
             report.inputBufferOverflows += 1
@@ -507,6 +512,13 @@ public final class CycleTimingEngine {
         t.pointee.pending.removeAll(keepingCapacity: true)
     }
 
+    private func log(_ kind: PacketEvent.Kind, _ packet: PacketCopy, router r: Int? = nil, core c: Int? = nil) {
+        guard let onPacket else { return }
+        let chip = routes.chips[r ?? Int(routes.coreRouter[c ?? 0])]
+        onPacket(PacketEvent(kind: kind, cycle: now, chip: chip, core: c, sourceCore: Int(packet.source), neuron: Int(packet.neuron),
+                             tick: Int(packet.tick)))
+    }
+
     // MARK: Routers and links
 
     private func scheduleStep(_ r: Int, at time: Int) {
@@ -588,6 +600,7 @@ public final class CycleTimingEngine {
             }
         }
         guard !blocked else { return false }
+        log(.forwarded, packet, router: r)
         for k in outputs {
             let out = routes.outputs[k]
             switch out.kind {
@@ -614,6 +627,7 @@ public final class CycleTimingEngine {
     private func drop(_ r: Int, _ packet: PacketCopy) {
         let router = routers + r
         router.pointee.counters.droppedPackets += 1
+        log(.dropped, packet, router: r)
         if timing.reinjection, router.pointee.monitorQueue < timing.reinjectionQueuePackets {
             router.pointee.monitorQueue += 1
             queue.push(CycleEvent(time: now + durations.reinjectionDelay, kind: .reinject, target: r, packet: packet))
