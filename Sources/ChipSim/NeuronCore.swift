@@ -153,19 +153,17 @@ public final class NeuronCore {
     /// The timer's transfer of tick `tick`'s ring-buffer slot into the synaptic inputs the next
     /// update takes (``holdTransfers()`` first). Transfers that meet before an update runs add
     /// up, as the chip's inputs do when updates run late or are lost; in the 16-bit arithmetic
-    /// an addition that overflows saturates and is counted.
-    func transfer(tick: Int) {
+    /// an addition that overflows saturates (the chip's 32-bit inputs would not). Returns the
+    /// entries that saturated.
+    func transfer(tick: Int) -> Int {
+        var saturated = 0
         let entries = 1 << region.slotShift, offset = region.slotOffset(tick)
         if let held = held16, let ring = region.ring16 {
             let slot = ring + offset
             if holding {
                 for k in 0..<entries where slot[k] != 0 {
                     let sum = UInt32(held[k]) + UInt32(slot[k])
-                    if sum > 0xFFFF {
-                        let type = k >> (region.slotShift - SynapticMatrix.typeBits)
-                        counters.saturations[type] += 1
-                        counters.clippedInput[type] += Int(sum - 0xFFFF)
-                    }
+                    if sum > 0xFFFF { saturated += 1 }
                     held[k] = UInt16(min(sum, 0xFFFF))
                 }
             } else {
@@ -183,6 +181,7 @@ public final class NeuronCore {
             slot.update(repeating: 0, count: entries)
         }
         holding = true
+        return saturated
     }
 
     // MARK: Tick steps

@@ -24,12 +24,14 @@ enum RunAdvice {
         return out.sorted { ($0.clippedFraction, $0.saturations) > ($1.clippedFraction, $1.saturations) }
     }
 
-    /// A time scale factor that gives the most demanding core-tick a tenth to spare, when the
-    /// run overran, lost or delayed work; nil otherwise. When the demand already fits (the
-    /// trouble came from bursts within ticks) it doubles the factor.
+    /// A whole time scale factor that gives the most demanding core-tick a fifth of its budget
+    /// to spare (packets arrive in bursts, not evenly), when the run overran, lost or delayed
+    /// work; nil otherwise. When the demand already fits (the trouble came from bursts within
+    /// ticks) it doubles the factor. A run that lost work may have had less activity than it
+    /// would at the advised factor, so the advice is a lower bound.
     static func advisedTimeScaleFactor(_ p: RunSummary.Provenance, current: Double, maxLoad: Double) -> Double? {
         guard p.timerOverruns > 0 || p.lateSpikes > 0 || p.backgroundOverloads > 0 || p.inputBufferOverflows > 0 else { return nil }
-        let needed = current * maxLoad * 1.1
+        let needed = current * maxLoad * 1.2
         return needed > current ? max(needed.rounded(.up), current.rounded(.up)) : 2 * current
     }
 
@@ -38,7 +40,7 @@ enum RunAdvice {
                          advised: Double? = nil) -> [String] {
         var w: [String] = []
         let factor = advised.map { String(format: "%g", $0) } ?? "a larger value"
-        let raise = "raise time_scale_factor to \(factor) (now \(String(format: "%g", settings.timeScaleFactor)); network YAML or simulate --time-scale-factor)"
+        let raise = "raise time_scale_factor to \(factor) or more (now \(String(format: "%g", settings.timeScaleFactor)); network YAML or simulate --time-scale-factor)"
         let busiest = busiestPopulations(image, counters: counters)
         let fewer = busiest.isEmpty ? "" : ", or lower neurons_per_core of \(busiest)"
         if let cycle {

@@ -20,6 +20,9 @@ public struct CoreCycleCounters: Codable, Equatable, Sendable {
     /// at once ("Max_backgrounds_queued"; more than 1 means updates ran late).
     public var backgroundOverloads = 0
     public var maxBackgroundsQueued = 0
+    /// Input entries that hit 0xFFFF when the inputs of several ticks met before an update ran
+    /// (late or lost updates): the model holds them in 16 bits where the chip's inputs have 32.
+    public var mergedInputSaturations = 0
     /// Spikes whose send waited for room in the transmit queue, and the cycles waited.
     public var transmitStalls = 0
     public var transmitStallCycles = 0

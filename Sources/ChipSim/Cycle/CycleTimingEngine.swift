@@ -271,7 +271,7 @@ public final class CycleTimingEngine {
         let t = timelines + c
         flush(c)
         t.pointee.time = tick
-        chip.cores[c].transfer(tick: tick)
+        t.pointee.counters.mergedInputSaturations += chip.cores[c].transfer(tick: tick)
         t.pointee.addDemand(costs.tickOverheadCycles + t.pointee.neurons * t.pointee.neuronCycles, tick: tick)
         if t.pointee.backgroundLoad > 0 { t.pointee.overruns += 1 }
         if t.pointee.updates.count >= timing.backgroundQueueDepth {
@@ -413,6 +413,9 @@ public final class CycleTimingEngine {
         guard t.pointee.input.count < inputBufferPackets else {
             t.pointee.counters.inputBufferOverflows += 1
             report.inputBufferOverflows += 1
+            // The packet's work is still demand: the core would have needed it.
+            let cost = costs.rowCycles + (rowBytes[c][packet.source] == nil ? 0 : rowOf(c, packet).count * costs.synapticEventCycles)
+            t.pointee.addDemand(cost, tick: Int(packet.tick))
             return
         }
         t.pointee.input.append(packet)
