@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ChipSim", targets: ["ChipSim"]),
         .library(name: "NeuriteCompiler", targets: ["Compiler"]),
         .library(name: "NeuriteRuntime", targets: ["Runtime"]),
+        .library(name: "NeuriteDelayLearning", targets: ["DelayLearning"]),
+        .executable(name: "neurite-delays-bench", targets: ["DelayBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -45,12 +47,21 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // HD-SNN: synthetic event movies, training of the heterogeneous-delay kernel, offline evaluation,
+        // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.
+        .target(name: "DelayLearning", dependencies: ["ChipSim"]),
+        // Release-build benchmark of DelayLearning: generate, train, evaluate, write the curves.
+        .executableTarget(
+            name: "DelayBench",
+            dependencies: ["DelayLearning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "DelayLearningTests", dependencies: ["DelayLearning"]),
     ],
     swiftLanguageModes: [.v5]
 )

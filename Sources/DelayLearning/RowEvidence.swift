@@ -1,0 +1,71 @@
+import Foundation
+
+/// The evidence of one output row (t, y) for every x and class, computed from the events alone.
+///
+/// An event at (x_e, y − dy) in step t − d feeds the outputs x_e + dx of row y for every live kx of
+/// `spans[d, ky]`: one contiguous run of class vectors added into a row tile laid out
+/// `[(x + halfWidth)·lanes + c]` (the tile is `kernel.width − 1` columns wider than the frame, so no
+/// event needs a bounds check). The work is proportional to the events in the receptive field, and
+/// the tile stays in the first-level cache. Two tiles are kept: the kernel on the events as
+/// recorded and on the events with their polarities swapped (the ON/OFF symmetry).
+extension PackedKernel {
+    /// The length of a row tile for frames `frameWidth` px wide.
+    func tileLength(frameWidth: Int) -> Int { (frameWidth + shape.width - 1) * lanes }
+
+    /// Calls `body(own, swapped, tile, count)` for every event feeding row (t, y): `count` floats of
+    /// the kernel from offset `own` (the event's polarity) and `swapped` (the other polarity) meet
+    /// the tile from offset `tile`.
+    @inline(__always)
+    func forEachRun(movie: EventMovie, t: Int, y: Int, _ body: (Int, Int, Int, Int) -> Void) {
+        movie.x.withUnsafeBufferPointer { xs in
+            movie.polarity.withUnsafeBufferPointer { ps in
+                for d in 0..<min(shape.delays, t + 1) {
+                    for ky in 0..<shape.height {
+                        let span = spans[d * shape.height + ky], source = y - (ky - shape.halfHeight)
+                        guard !span.isEmpty, source >= 0, source < movie.height else { continue }
+                        let count = span.count * lanes
+                        let on = offset(polarity: Polarity.on, delay: d, ky: ky, kx: span.lowerBound)
+                        let off = offset(polarity: Polarity.off, delay: d, ky: ky, kx: span.lowerBound)
+                        for e in movie.rowRange(t: t - d, y: source) {
+                            let tile = (Int(xs[e]) + span.lowerBound) * lanes
+                            if Int(ps[e]) == Polarity.on { body(on, off, tile, count) } else { body(off, on, tile, count) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the evidence of row (t, y) into `original` and `swapped` (row tiles, zeroed by the caller).
+    func accumulate(movie: EventMovie, t: Int, y: Int, original: UnsafeMutablePointer<Float>, swapped: UnsafeMutablePointer<Float>) {
+        weights.withUnsafeBufferPointer { w in
+            let base = w.baseAddress!
+            forEachRun(movie: movie, t: t, y: y) { own, other, tile, count in
+                addVectors(base + own, into: original + tile, count: count)
+                addVectors(base + other, into: swapped + tile, count: count)
+            }
+        }
+    }
+
+    /// Adds to `gradient` (laid out as ``weights``) the gradient of a loss whose derivatives with
+    /// respect to row (t, y)'s original and swapped evidence are the tiles `original` and `swapped`.
+    func accumulateGradient(movie: EventMovie, t: Int, y: Int, original: UnsafePointer<Float>, swapped: UnsafePointer<Float>,
+                            into gradient: UnsafeMutablePointer<Float>) {
+        forEachRun(movie: movie, t: t, y: y) { own, other, tile, count in
+            addVectors(original + tile, into: gradient + own, count: count)
+            addVectors(swapped + tile, into: gradient + other, count: count)
+        }
+    }
+}
+
+/// `target[i] += source[i]` for i < count, a multiple of 8.
+@inline(__always)
+func addVectors(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int) {
+    var i = 0
+    while i < count {
+        let s = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+        let t = UnsafeMutableRawPointer(target + i)
+        t.storeBytes(of: t.loadUnaligned(as: SIMD8<Float>.self) + s, as: SIMD8<Float>.self)
+        i += 8
+    }
+}
