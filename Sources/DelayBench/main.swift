@@ -35,6 +35,7 @@ struct DelayBench: ParsableCommand {
     var out: String?
 
     func run() throws {
+        setvbuf(stdout, nil, _IOLBF, 0)  // progress lines appear as they are printed, even into a file
         let started = Date()
         func elapsed(_ since: Date) -> String { String(format: "%.1f s", Date().timeIntervalSince(since)) }
         var model: HDSNNModel
@@ -63,7 +64,8 @@ struct DelayBench: ParsableCommand {
             t = Date()
             let movies = generator.movies(.training, count: pool, workers: workers)
             let generation = Date().timeIntervalSince(t)
-            print(String(format: "training pool: %d movies in %.1f s (%.1f ms per movie)", pool, generation, 1000 * generation / Double(pool)))
+            print(String(format: "training pool: %d movies in %.1f s (%.1f ms per movie)", pool, generation,
+                         1000 * generation / Double(pool)))
             var settings = TrainingSettings()
             if let steps { settings.steps = steps }
             let trainer = HDSNNTrainer(model: model, settings: settings, workers: workers)
@@ -122,7 +124,8 @@ struct DelayBench: ParsableCommand {
             try (pruningTable + "\n\n" + shorteningTable + "\n").write(toFile: dir + "/curves.md", atomically: true, encoding: .utf8)
             let name = model.name
             try SVGLineChart(title: "Pruning (\(name))", xLabel: "fraction of weights kept", yLabel: "accuracy (%)", logX: true,
-                             series: [.init(name: "largest |w| kept", points: pruning.map { ($0.kept, 100 * $0.accuracy) }, color: "#1f77b4")])
+                             series: [.init(name: "largest |w| kept", points: pruning.map { ($0.kept, 100 * $0.accuracy) },
+                                            color: "#1f77b4")])
                 .render().write(toFile: dir + "/pruning.svg", atomically: true, encoding: .utf8)
             try SVGLineChart(title: "Shortening (\(name))", xLabel: "delays kept (shortest first)", yLabel: "accuracy (%)", logX: false,
                              series: [.init(name: "k shortest delays kept",

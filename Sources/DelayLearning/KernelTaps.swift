@@ -45,8 +45,8 @@ extension HDSNNModel {
                         for ky in 0..<shape.height {
                             let w = kernel[shape.index(class: c, polarity: p, delay: d, kx: kx, ky: ky)]
                             guard w != 0 else { continue }
-                            taps.append(KernelTap(polarity: polaritySwapped ? 1 - p : p, dx: kx - shape.halfWidth, dy: ky - shape.halfHeight,
-                                                  delayMs: d + 1, classIndex: c, weight: w))
+                            taps.append(KernelTap(polarity: polaritySwapped ? 1 - p : p, dx: kx - shape.halfWidth,
+                                                  dy: ky - shape.halfHeight, delayMs: d + 1, classIndex: c, weight: w))
                         }
                     }
                 }

@@ -65,7 +65,9 @@ public enum ModelFile {
         }
         let shape = KernelShape(classes: d[0], delays: d[2], width: d[3], height: d[4])
         guard c.kernel.count == shape.count else { throw ModelFileError("kernel has \(c.kernel.count) weights, its shape \(shape.count)") }
-        guard c.mask.count == shape.tapsPerPolarity else { throw ModelFileError("mask has \(c.mask.count) values, expected \(shape.tapsPerPolarity)") }
+        guard c.mask.count == shape.tapsPerPolarity else {
+            throw ModelFileError("mask has \(c.mask.count) values, expected \(shape.tapsPerPolarity)")
+        }
         guard c.bias.count == shape.classes else { throw ModelFileError("bias has \(c.bias.count) values, expected \(shape.classes)") }
         guard c.generator.classes.count == shape.classes else {
             throw ModelFileError("the generator has \(c.generator.classes.count) classes, the kernel \(shape.classes)")

@@ -101,7 +101,8 @@ public struct MovieGenerator: Sendable {
         texture.withUnsafeBufferPointer { tex in
             frames.withUnsafeMutableBufferPointer { f in
                 for (k, p) in path.enumerated() {
-                    crop.frame(of: tex, shiftX: p.x, shiftY: p.y, into: UnsafeMutableBufferPointer(rebasing: f[k * pixels..<(k + 1) * pixels]))
+                    let frame = UnsafeMutableBufferPointer(rebasing: f[k * pixels..<(k + 1) * pixels])
+                    crop.frame(of: tex, shiftX: p.x, shiftY: p.y, into: frame)
                 }
             }
         }
@@ -119,7 +120,8 @@ public struct MovieGenerator: Sendable {
 
     /// Movies `first ..< first + count` of `set`, made on `workers` threads (the result does not
     /// depend on `workers`).
-    public func movies(_ set: MovieSet, count: Int, first: Int = 0, workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [EventMovie] {
+    public func movies(_ set: MovieSet, count: Int, first: Int = 0,
+                       workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [EventMovie] {
         mapIndices(count, workers: workers) { movie(set, index: first + $0) }
     }
 }

@@ -35,7 +35,7 @@ extension EvidenceVolume {
         var sums = [Double](repeating: 0, count: classes)
         if fraction < 1 {
             let confidences = range.map { confidence($0) }
-            let threshold = quantile(confidences.sorted(), 1 - fraction)
+            let threshold = quantile(confidences, 1 - fraction)
             var selected = 0
             for (k, q) in zip(range, confidences) where q > threshold {
                 addEvidence(of: k, to: &sums)
@@ -94,15 +94,6 @@ func argmax<T: Comparable>(_ values: [T]) -> Int {
     var best = 0
     for k in values.indices where values[k] > values[best] { best = k }
     return best
-}
-
-/// The q-quantile of ascending `sorted` values, interpolating linearly between order statistics
-/// (numpy's and PyTorch's default).
-func quantile(_ sorted: [Float], _ q: Double) -> Float {
-    precondition(!sorted.isEmpty)
-    let position = q * Double(sorted.count - 1), below = Int(position.rounded(.down))
-    guard below + 1 < sorted.count else { return sorted[sorted.count - 1] }
-    return sorted[below] + Float(position - Double(below)) * (sorted[below + 1] - sorted[below])
 }
 
 /// A spike of output neuron (class, x, y) at step t (ms) of the offline model; on hardware with a

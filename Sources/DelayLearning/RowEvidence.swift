@@ -3,41 +3,58 @@ import Foundation
 /// The evidence of one output row (t, y) for every x and class, computed from the events alone.
 ///
 /// An event at (x_e, y − dy) in step t − d feeds the outputs x_e + dx of row y for every live kx of
-/// `spans[d, ky]`: one contiguous run of class vectors added into a row tile laid out
-/// `[(x + halfWidth)·lanes + c]` (the tile is `kernel.width − 1` columns wider than the frame, so no
-/// event needs a bounds check). The work is proportional to the events in the receptive field, and
-/// the tile stays in the first-level cache. Two tiles are kept: the kernel on the events as
-/// recorded and on the events with their polarities swapped (the ON/OFF symmetry).
+/// `spans[d, ky]`. In a dense kernel that is one contiguous run of class vectors added into a row
+/// tile laid out `[(x + halfWidth)·lanes + c]` (the tile is `kernel.width − 1` columns wider than the
+/// frame, so no event needs a bounds check); in a sparse (pruned) kernel it is the list of nonzero
+/// weights of (polarity, d, ky). The work is proportional to the events in the receptive field
+/// (times the live weights), and the tile stays in the first-level cache. Two tiles are kept: the
+/// kernel on the events as recorded and on the events with their polarities swapped (the ON/OFF
+/// symmetry).
 extension PackedKernel {
     /// The length of a row tile for frames `frameWidth` px wide.
     func tileLength(frameWidth: Int) -> Int { (frameWidth + shape.width - 1) * lanes }
 
-    /// Calls `body(own, swapped, tile, count)` for every event feeding row (t, y): `count` floats of
-    /// the kernel from offset `own` (the event's polarity) and `swapped` (the other polarity) meet
-    /// the tile from offset `tile`.
+    /// Calls `body(d, ky, polarity, x)` for every event that feeds row (t, y) through a live span:
+    /// an event of that polarity at column x of row y − (ky − halfHeight), step t − d.
     @inline(__always)
-    func forEachRun(movie: EventMovie, t: Int, y: Int, _ body: (Int, Int, Int, Int) -> Void) {
+    func forEachEvent(movie: EventMovie, t: Int, y: Int, _ body: (Int, Int, Int, Int) -> Void) {
         movie.x.withUnsafeBufferPointer { xs in
             movie.polarity.withUnsafeBufferPointer { ps in
                 for d in 0..<min(shape.delays, t + 1) {
                     for ky in 0..<shape.height {
-                        let span = spans[d * shape.height + ky], source = y - (ky - shape.halfHeight)
-                        guard !span.isEmpty, source >= 0, source < movie.height else { continue }
-                        let count = span.count * lanes
-                        let on = offset(polarity: Polarity.on, delay: d, ky: ky, kx: span.lowerBound)
-                        let off = offset(polarity: Polarity.off, delay: d, ky: ky, kx: span.lowerBound)
-                        for e in movie.rowRange(t: t - d, y: source) {
-                            let tile = (Int(xs[e]) + span.lowerBound) * lanes
-                            if Int(ps[e]) == Polarity.on { body(on, off, tile, count) } else { body(off, on, tile, count) }
-                        }
+                        let source = y - (ky - shape.halfHeight)
+                        guard !spans[d * shape.height + ky].isEmpty, source >= 0, source < movie.height else { continue }
+                        for e in movie.rowRange(t: t - d, y: source) { body(d, ky, Int(ps[e]), Int(xs[e])) }
                     }
                 }
             }
         }
     }
 
+    /// Calls `body(own, swapped, tile, count)` for every event feeding row (t, y): `count` floats of
+    /// the dense kernel from offset `own` (the event's polarity) and `swapped` (the other polarity)
+    /// meet the tile from offset `tile`.
+    @inline(__always)
+    func forEachRun(movie: EventMovie, t: Int, y: Int, _ body: (Int, Int, Int, Int) -> Void) {
+        forEachEvent(movie: movie, t: t, y: y) { d, ky, p, x in
+            let span = spans[d * shape.height + ky]
+            body(offset(polarity: p, delay: d, ky: ky, kx: span.lowerBound), offset(polarity: 1 - p, delay: d, ky: ky, kx: span.lowerBound),
+                 (x + span.lowerBound) * lanes, span.count * lanes)
+        }
+    }
+
     /// Adds the evidence of row (t, y) into `original` and `swapped` (row tiles, zeroed by the caller).
     func accumulate(movie: EventMovie, t: Int, y: Int, original: UnsafeMutablePointer<Float>, swapped: UnsafeMutablePointer<Float>) {
+        if let sparse {
+            sparse.entries.withUnsafeBufferPointer { entries in
+                forEachEvent(movie: movie, t: t, y: y) { d, ky, p, x in
+                    let tile = x * lanes
+                    for entry in entries[sparse.range(polarity: p, delay: d, ky: ky)] { original[tile + Int(entry.offset)] += entry.weight }
+                    for entry in entries[sparse.range(polarity: 1 - p, delay: d, ky: ky)] { swapped[tile + Int(entry.offset)] += entry.weight }
+                }
+            }
+            return
+        }
         weights.withUnsafeBufferPointer { w in
             let base = w.baseAddress!
             forEachRun(movie: movie, t: t, y: y) { own, other, tile, count in

@@ -69,7 +69,8 @@ public struct SVGLineChart {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(py(tick)))\" x2=\"\(f(left + plotWidth))\" y2=\"\(f(py(tick)))\" stroke=\"#ddd\"/>\n"
             svg += "<text x=\"\(f(left - 8))\" y=\"\(f(py(tick) + 4))\" text-anchor=\"end\">\(label(tick))</text>\n"
         }
-        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" fill=\"none\" stroke=\"black\"/>\n"
+        svg += "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotWidth))\" height=\"\(f(plotHeight))\" "
+            + "fill=\"none\" stroke=\"black\"/>\n"
         svg += "<text x=\"\(f(left + plotWidth / 2))\" y=\"\(f(height - 12))\" text-anchor=\"middle\">\(escape(xLabel))</text>\n"
         svg += "<text x=\"18\" y=\"\(f(top + plotHeight / 2))\" text-anchor=\"middle\" "
             + "transform=\"rotate(-90 18 \(f(top + plotHeight / 2)))\">\(escape(yLabel))</text>\n"
@@ -78,7 +79,8 @@ public struct SVGLineChart {
             svg += "<polyline fill=\"none\" stroke=\"\(s.color)\" stroke-width=\"2\" points=\"\(points)\"/>\n"
             for p in s.points { svg += "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(s.color)\"/>\n" }
             let y = top + 16 + 18 * Double(k)
-            svg += "<line x1=\"\(f(left + 12))\" y1=\"\(f(y - 4))\" x2=\"\(f(left + 32))\" y2=\"\(f(y - 4))\" stroke=\"\(s.color)\" stroke-width=\"2\"/>\n"
+            svg += "<line x1=\"\(f(left + 12))\" y1=\"\(f(y - 4))\" x2=\"\(f(left + 32))\" y2=\"\(f(y - 4))\" "
+                + "stroke=\"\(s.color)\" stroke-width=\"2\"/>\n"
             svg += "<text x=\"\(f(left + 38))\" y=\"\(f(y))\">\(escape(s.name))</text>\n"
         }
         return svg + "</svg>\n"
@@ -103,6 +105,7 @@ public struct SVGLineChart {
     private func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
     private func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -23,31 +23,9 @@ public enum ThresholdCalibration {
         let ranks = ratesHz.map { min(outputs, max(1, Int(($0 / 1000 * Double(outputs)).rounded()))) }
         let keep = ranks.max()!
         let candidates = mapIndices(movies.count, workers: workers) { i -> [Float] in
-            largest(model.evidence(movies[i], packed: packed).values, count: keep)
+            largestValues(model.evidence(movies[i], packed: packed).values, count: keep)
         }
-        let merged = largest(candidates.flatMap { $0 }, count: keep).sorted(by: >)
+        let merged = largestValues(candidates.flatMap { $0 }, count: keep).sorted(by: >)
         return ranks.map { Double(merged[$0 - 1]) }
-    }
-
-    /// The `count` largest of `values` (in no particular order): quickselect with a middle pivot.
-    static func largest(_ values: [Float], count: Int) -> [Float] {
-        guard count < values.count else { return values }
-        var v = values, lo = 0, hi = v.count - 1
-        let target = count - 1  // the descending rank whose left side we keep
-        while lo < hi {
-            let pivot = v[(lo + hi) / 2]
-            var i = lo, j = hi
-            while i <= j {
-                while v[i] > pivot { i += 1 }
-                while v[j] < pivot { j -= 1 }
-                if i <= j {
-                    v.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
-            }
-            if target <= j { hi = j } else if target >= i { lo = i } else { break }
-        }
-        return Array(v[0..<count])
     }
 }

@@ -23,14 +23,26 @@ final class EvaluationTests: XCTestCase {
         XCTAssertEqual(OutputSpike(classIndex: 2, t: 0, x: 1, y: 3).neuron(width: 4, height: 5), (2 * 5 + 3) * 4 + 1)
         XCTAssertEqual(spikeCountDecision([1, 3, 3]), 1)
         XCTAssertNil(spikeCountDecision([0, 0, 0]))
-        XCTAssertEqual(quantile([1, 2, 3, 4], 0.5), 2.5)
+    }
+
+    func testQuantileBySelectionMatchesSorting() {
+        XCTAssertEqual(quantile([4, 1, 3, 2], 0.5), 2.5)
+        XCTAssertEqual(quantile([7], 0.3), 7)
+        var rng = RandomStream(seed: 12)
+        let values = (0..<501).map { _ in Float(rng.normal(mean: 0, sd: 1)) }
+        let sorted = values.sorted()
+        for q in [0, 0.15, 0.5, 0.85, 0.999, 1] {
+            let position = q * 500, below = Int(position.rounded(.down))
+            let expected = below == 500 ? sorted[500] : sorted[below] + Float(position - Double(below)) * (sorted[below + 1] - sorted[below])
+            XCTAssertEqual(quantile(values, q), expected, accuracy: 1e-6, "q \(q)")
+        }
     }
 
     func testSelectionOfTheLargestValues() {
         var rng = RandomStream(seed: 4)
         let values = (0..<1000).map { _ in Float(Int(rng.next() % 300)) }  // many ties
         for count in [1, 37, 999, 1000, 2000] {
-            XCTAssertEqual(ThresholdCalibration.largest(values, count: count).sorted(), Array(values.sorted().suffix(count)))
+            XCTAssertEqual(largestValues(values, count: count).sorted(), Array(values.sorted().suffix(count)))
         }
     }
 

@@ -27,7 +27,8 @@ enum Tiny {
                 for d in 0..<shape.delays {
                     for kx in 0..<shape.width {
                         for ky in 0..<shape.height where model.mask[shape.maskIndex(delay: d, kx: kx, ky: ky)] > 0 {
-                            model.kernel[shape.index(class: c, polarity: p, delay: d, kx: kx, ky: ky)] = Float(rng.normal(mean: 0, sd: scale))
+                            let i = shape.index(class: c, polarity: p, delay: d, kx: kx, ky: ky)
+                            model.kernel[i] = Float(rng.normal(mean: 0, sd: scale))
                         }
                     }
                 }

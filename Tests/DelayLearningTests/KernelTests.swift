@@ -25,6 +25,15 @@ final class KernelTests: XCTestCase {
         var model = Tiny.randomModel(seed: 4)
         model.kernel[model.shape.index(class: 1, polarity: 0, delay: 4, kx: 0, ky: 2)] = 0.75  // an edge tap
         let movie = Tiny.randomMovie(seed: 9)
+        let pruned = model.pruned(keepFraction: 0.05)
+        XCTAssertNil(model.packed.sparse)
+        XCTAssertNotNil(pruned.packed.sparse)
+        XCTAssertEqual(checkAgainstDefinition(model, movie), 12 * 7 * 9 * 4)
+        XCTAssertEqual(checkAgainstDefinition(pruned, movie), 12 * 7 * 9 * 4)
+    }
+
+    /// Compares every voxel's evidence with the convolution written out; returns the values checked.
+    private func checkAgainstDefinition(_ model: HDSNNModel, _ movie: EventMovie) -> Int {
         let volume = model.evidence(movie, window: 0..<movie.durationMs)
         let s = model.shape
         var active = [[[Int]]](repeating: [[Int]](repeating: [Int](repeating: -1, count: movie.width), count: movie.height),
@@ -49,13 +58,14 @@ final class KernelTests: XCTestCase {
                             }
                         }
                         let k = (t * movie.height + y) * movie.width + x
-                        XCTAssertEqual(Double(volume.voxel(k)[k * s.classes + c]), max(b[0], b[1]) + Double(model.bias[c]), accuracy: 1e-4)
+                        XCTAssertEqual(Double(volume.values[k * s.classes + c]), max(b[0], b[1]) + Double(model.bias[c]), accuracy: 1e-4)
                         checked += 1
                     }
                 }
             }
         }
         XCTAssertEqual(checked, volume.values.count)
+        return checked
     }
 
     func testPruningKeepsTheLargestMagnitudesAndShorteningTheShortestDelays() {
