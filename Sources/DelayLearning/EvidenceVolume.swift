@@ -28,28 +28,40 @@ public struct EvidenceVolume: Sendable {
 
     /// The evidence of `movie` for steps `start ..< end` under `kernel` and `bias`.
     init(kernel: PackedKernel, bias: [Float], movie: EventMovie, start: Int, end: Int) {
+        self = Self.cuts(kernel: kernel, bias: bias, movie: movie, start: start, end: end, delays: [kernel.shape.delays])[0]
+    }
+
+    /// The evidence under the kernel cut to its `delays[i]` shortest delays, for each i, from one pass
+    /// over the events (`delays` ascending): each row's tiles gather delay after delay and are read
+    /// out at every cut.
+    static func cuts(kernel: PackedKernel, bias: [Float], movie: EventMovie, start: Int, end: Int, delays: [Int]) -> [EvidenceVolume] {
         let classes = kernel.shape.classes, lanes = kernel.lanes, w = movie.width, half = kernel.shape.halfWidth
-        self.init(classes: classes, width: w, height: movie.height, start: start, end: end)
+        var volumes = delays.map { _ in EvidenceVolume(classes: classes, width: w, height: movie.height, start: start, end: end) }
         var original = [Float](repeating: 0, count: kernel.tileLength(frameWidth: w)), swapped = original
         let rowLength = w * classes
-        values.withUnsafeMutableBufferPointer { v in
-            original.withUnsafeMutableBufferPointer { o in
-                swapped.withUnsafeMutableBufferPointer { s in
-                    for t in start..<end {
-                        for y in 0..<movie.height {
-                            o.update(repeating: 0)
-                            s.update(repeating: 0)
-                            kernel.accumulate(movie: movie, t: t, y: y, original: o.baseAddress!, swapped: s.baseAddress!)
-                            let row = v.baseAddress! + ((t - start) * movie.height + y) * rowLength
-                            for x in 0..<w {
-                                let tile = (x + half) * lanes
-                                for c in 0..<classes { row[x * classes + c] = max(o[tile + c], s[tile + c]) + bias[c] }
+        original.withUnsafeMutableBufferPointer { o in
+            swapped.withUnsafeMutableBufferPointer { s in
+                for t in start..<end {
+                    for y in 0..<movie.height {
+                        o.update(repeating: 0)
+                        s.update(repeating: 0)
+                        var done = 0
+                        for (i, cut) in delays.enumerated() {
+                            kernel.accumulate(movie: movie, t: t, y: y, delays: done..<cut, original: o.baseAddress!, swapped: s.baseAddress!)
+                            done = cut
+                            volumes[i].values.withUnsafeMutableBufferPointer { v in
+                                let row = v.baseAddress! + ((t - start) * movie.height + y) * rowLength
+                                for x in 0..<w {
+                                    let tile = (x + half) * lanes
+                                    for c in 0..<classes { row[x * classes + c] = max(o[tile + c], s[tile + c]) + bias[c] }
+                                }
                             }
                         }
                     }
                 }
             }
         }
+        return volumes
     }
 
     /// The evidence vector of voxel number `k` (0 ..< voxels, in (t, y, x) order).

@@ -98,13 +98,17 @@ public enum OfflineEvaluation {
     }
 
     /// Accuracy against the number of shortest delays kept, 1 ... K_T (``HDSNNModel/shortened(delaysKept:)``);
-    /// `kept` is the delays kept out of K_T.
+    /// `kept` is the delays kept out of K_T. Every cut comes from one pass over each movie.
     public static func shorteningCurve(model: HDSNNModel, movies: [EventMovie],
                                        workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [CurvePoint] {
-        (1...model.shape.delays).map { k in
-            let short = model.shortened(delaysKept: k)
-            return CurvePoint(kept: Double(k) / Double(model.shape.delays), nonzeroWeights: short.nonzeroWeights,
-                              accuracy: topFractionAccuracy(model: short, movies: movies, workers: workers))
+        let packed = model.packed, r = model.readout, cuts = Array(1...model.shape.delays)
+        let correct = mapIndices(movies.count, workers: workers) { i -> [Bool] in
+            EvidenceVolume.cuts(kernel: packed, bias: model.bias, movie: movies[i], start: r.windowStartMs, end: r.windowEndMs, delays: cuts)
+                .map { $0.topFractionDecision(r.topFraction) == movies[i].labels[r.windowStartMs] }
+        }
+        return cuts.map { k in
+            CurvePoint(kept: Double(k) / Double(model.shape.delays), nonzeroWeights: model.shortened(delaysKept: k).nonzeroWeights,
+                       accuracy: Double(correct.filter { $0[k - 1] }.count) / Double(max(movies.count, 1)))
         }
     }
 }

@@ -14,13 +14,15 @@ extension PackedKernel {
     /// The length of a row tile for frames `frameWidth` px wide.
     func tileLength(frameWidth: Int) -> Int { (frameWidth + shape.width - 1) * lanes }
 
-    /// Calls `body(d, ky, polarity, x)` for every event that feeds row (t, y) through a live span:
-    /// an event of that polarity at column x of row y − (ky − halfHeight), step t − d.
+    /// Calls `body(d, ky, polarity, x)` for every event that feeds row (t, y) through a live span at
+    /// a delay d of `delays` (default: all): an event of that polarity at column x of row
+    /// y − (ky − halfHeight), step t − d.
     @inline(__always)
-    func forEachEvent(movie: EventMovie, t: Int, y: Int, _ body: (Int, Int, Int, Int) -> Void) {
+    func forEachEvent(movie: EventMovie, t: Int, y: Int, delays: Range<Int>? = nil, _ body: (Int, Int, Int, Int) -> Void) {
+        let delays = (delays ?? 0..<shape.delays).clamped(to: 0..<min(shape.delays, t + 1))
         movie.x.withUnsafeBufferPointer { xs in
             movie.polarity.withUnsafeBufferPointer { ps in
-                for d in 0..<min(shape.delays, t + 1) {
+                for d in delays {
                     for ky in 0..<shape.height {
                         let source = y - (ky - shape.halfHeight)
                         guard !spans[d * shape.height + ky].isEmpty, source >= 0, source < movie.height else { continue }
@@ -35,19 +37,21 @@ extension PackedKernel {
     /// the dense kernel from offset `own` (the event's polarity) and `swapped` (the other polarity)
     /// meet the tile from offset `tile`.
     @inline(__always)
-    func forEachRun(movie: EventMovie, t: Int, y: Int, _ body: (Int, Int, Int, Int) -> Void) {
-        forEachEvent(movie: movie, t: t, y: y) { d, ky, p, x in
+    func forEachRun(movie: EventMovie, t: Int, y: Int, delays: Range<Int>? = nil, _ body: (Int, Int, Int, Int) -> Void) {
+        forEachEvent(movie: movie, t: t, y: y, delays: delays) { d, ky, p, x in
             let span = spans[d * shape.height + ky]
             body(offset(polarity: p, delay: d, ky: ky, kx: span.lowerBound), offset(polarity: 1 - p, delay: d, ky: ky, kx: span.lowerBound),
                  (x + span.lowerBound) * lanes, span.count * lanes)
         }
     }
 
-    /// Adds the evidence of row (t, y) into `original` and `swapped` (row tiles, zeroed by the caller).
-    func accumulate(movie: EventMovie, t: Int, y: Int, original: UnsafeMutablePointer<Float>, swapped: UnsafeMutablePointer<Float>) {
+    /// Adds the evidence of row (t, y) through the delays `delays` (default: all) into `original` and
+    /// `swapped` (row tiles, zeroed by the caller).
+    func accumulate(movie: EventMovie, t: Int, y: Int, delays: Range<Int>? = nil,
+                    original: UnsafeMutablePointer<Float>, swapped: UnsafeMutablePointer<Float>) {
         if let sparse {
             sparse.entries.withUnsafeBufferPointer { entries in
-                forEachEvent(movie: movie, t: t, y: y) { d, ky, p, x in
+                forEachEvent(movie: movie, t: t, y: y, delays: delays) { d, ky, p, x in
                     let tile = x * lanes
                     for entry in entries[sparse.range(polarity: p, delay: d, ky: ky)] { original[tile + Int(entry.offset)] += entry.weight }
                     for entry in entries[sparse.range(polarity: 1 - p, delay: d, ky: ky)] { swapped[tile + Int(entry.offset)] += entry.weight }
@@ -57,7 +61,7 @@ extension PackedKernel {
         }
         weights.withUnsafeBufferPointer { w in
             let base = w.baseAddress!
-            forEachRun(movie: movie, t: t, y: y) { own, other, tile, count in
+            forEachRun(movie: movie, t: t, y: y, delays: delays) { own, other, tile, count in
                 addVectors(base + own, into: original + tile, count: count)
                 addVectors(base + other, into: swapped + tile, count: count)
             }

@@ -32,6 +32,14 @@ final class KernelTests: XCTestCase {
         XCTAssertEqual(checkAgainstDefinition(pruned, movie), 12 * 7 * 9 * 4)
     }
 
+    func testOnePassCutsEqualTheShortenedKernels() {
+        let model = Tiny.randomModel(seed: 5), movie = Tiny.randomMovie(seed: 3)
+        let cuts = EvidenceVolume.cuts(kernel: model.packed, bias: model.bias, movie: movie, start: 2, end: 12, delays: [1, 3, 5])
+        for (volume, k) in zip(cuts, [1, 3, 5]) {
+            XCTAssertEqual(volume.values, model.shortened(delaysKept: k).evidence(movie, window: 2..<12).values, "\(k) delays")
+        }
+    }
+
     /// Compares every voxel's evidence with the convolution written out; returns the values checked.
     private func checkAgainstDefinition(_ model: HDSNNModel, _ movie: EventMovie) -> Int {
         let volume = model.evidence(movie, window: 0..<movie.durationMs)
