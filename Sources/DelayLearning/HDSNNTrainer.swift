@@ -181,7 +181,7 @@ public final class HDSNNTrainer {
         let largest = kernel.weights.reduce(0) { max($0, abs($1)) }
         for i in kernel.weights.indices {
             let bound = bounds[i] * largest
-            kernel.weights[i] = min(max(kernel.weights[i], -bound), bound)
+            kernel.weights[i] = bound > 0 ? min(max(kernel.weights[i], -bound), bound) : 0
         }
     }
 
