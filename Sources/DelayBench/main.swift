@@ -17,6 +17,12 @@ struct DelayBench: ParsableCommand {
     var pool = 1024
     @Option(help: "Training steps (default: TrainingSettings' 1500).")
     var steps: Int?
+    @Option(help: "Adam's first and last step size (default: TrainingSettings').")
+    var learningRate: Double?
+    @Option(help: "Adam's last step size, reached along half a cosine (default: TrainingSettings').")
+    var finalLearningRate: Double?
+    @Option(help: "Output rows sampled per movie and step (default: TrainingSettings').")
+    var rowsPerMovie: Int?
     @Option(help: "Constant-motion test movies.")
     var testMovies = 400
     @Option(help: "Switching-motion test movies for the per-step accuracy.")
@@ -68,6 +74,9 @@ struct DelayBench: ParsableCommand {
                          1000 * generation / Double(pool)))
             var settings = TrainingSettings()
             if let steps { settings.steps = steps }
+            if let learningRate { settings.learningRate = learningRate }
+            if let finalLearningRate { settings.finalLearningRate = finalLearningRate }
+            if let rowsPerMovie { settings.rowsPerMovie = rowsPerMovie }
             let trainer = HDSNNTrainer(model: model, settings: settings, workers: workers)
             var window = 0.0
             model = trainer.train(pool: movies) { step, loss in

@@ -169,11 +169,20 @@ public final class HDSNNTrainer {
     @discardableResult
     public func step(pool: [EventMovie]) -> Double {
         let (loss, weightGradient, biasGradient) = lossAndGradient(pool: pool, batch: batch(step: losses.count, poolSize: pool.count))
-        weightOptimizer.update(&kernel.weights, gradient: weightGradient)
-        biasOptimizer.update(&bias, gradient: biasGradient)
+        let rate = learningRate(step: losses.count)
+        weightOptimizer.update(&kernel.weights, gradient: weightGradient, learningRate: rate)
+        biasOptimizer.update(&bias, gradient: biasGradient, learningRate: rate)
         clampToMask()
         losses.append(loss)
         return loss
+    }
+
+    /// The step size of step `step`: from `learningRate` at step 0 to `finalLearningRate` at the
+    /// last step along half a cosine.
+    func learningRate(step: Int) -> Double {
+        guard let final = settings.finalLearningRate else { return settings.learningRate }
+        let progress = settings.steps > 1 ? min(Double(step) / Double(settings.steps - 1), 1) : 1
+        return final + (settings.learningRate - final) * (1 + cos(Double.pi * progress)) / 2
     }
 
     /// Keeps every weight within ±mask·max|K|.

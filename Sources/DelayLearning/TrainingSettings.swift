@@ -9,8 +9,11 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     /// Output rows (t, y) sampled per movie and step; each gives `width` voxels. Default 32
     /// (1,024 of config A's 91,136 voxels per movie).
     public var rowsPerMovie = 32
-    /// Adam's step size. Default 1e-3.
+    /// Adam's step size at the first step. Default 1e-3.
     public var learningRate = 1e-3
+    /// Adam's step size at the last step; between the two it follows half a cosine. Default nil:
+    /// constant.
+    public var finalLearningRate: Double? = nil
     /// Adam's decay rates and ε. Defaults 0.9, 0.999, 1e-8.
     public var beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
     /// Standard deviation of the initial weights, times the mask. Default 0.01.

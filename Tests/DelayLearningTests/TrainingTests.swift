@@ -77,6 +77,17 @@ final class TrainingTests: XCTestCase {
         }
     }
 
+    func testStepSizeFollowsHalfACosine() {
+        var s = settings(steps: 101)
+        XCTAssertEqual(HDSNNTrainer(model: Tiny.randomModel(seed: 1), settings: s).learningRate(step: 50), 0.01)
+        s.finalLearningRate = 0.001
+        let trainer = HDSNNTrainer(model: Tiny.randomModel(seed: 1), settings: s)
+        XCTAssertEqual(trainer.learningRate(step: 0), 0.01, accuracy: 1e-15)
+        XCTAssertEqual(trainer.learningRate(step: 50), 0.0055, accuracy: 1e-15)
+        XCTAssertEqual(trainer.learningRate(step: 100), 0.001, accuracy: 1e-15)
+        XCTAssertGreaterThan(trainer.learningRate(step: 25), 0.0055 + 0.0045 / 2)  // slow at first
+    }
+
     func testTrainingDoesNotDependOnTheNumberOfThreads() {
         let pool = MovieGenerator(settings: Tiny.generator).movies(.training, count: 4)
         let model = HDSNNModel(name: "tiny", shape: Tiny.shape, generator: Tiny.generator)
