@@ -11,9 +11,10 @@ public struct TrainingSettings: Codable, Equatable, Sendable {
     public var rowsPerMovie = 32
     /// Adam's step size at the first step. Default 1e-3.
     public var learningRate = 1e-3
-    /// Adam's step size at the last step; between the two it follows half a cosine. Default nil:
-    /// constant.
-    public var finalLearningRate: Double? = nil
+    /// Adam's step size at the last step; between the two it follows half a cosine (nil: constant).
+    /// Default 1e-5: the gradient of a step's sampled rows is noisy, and a constant step leaves the
+    /// weights that noise's random walk (config B: 75 % → 98.5 % top-15 % accuracy at 1000 steps).
+    public var finalLearningRate: Double? = 1e-5
     /// Adam's decay rates and ε. Defaults 0.9, 0.999, 1e-8.
     public var beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8
     /// Standard deviation of the initial weights, times the mask. Default 0.01.

@@ -10,6 +10,7 @@ final class TrainingTests: XCTestCase {
         s.initialWeightScale = 0.3
         s.centreTapWeight = 1
         s.learningRate = 0.01
+        s.finalLearningRate = nil
         return s
     }
 
