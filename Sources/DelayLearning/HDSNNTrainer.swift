@@ -33,13 +33,16 @@ public final class HDSNNTrainer {
     private let bounds: [Float]
     private var weightOptimizer: Adam, biasOptimizer: Adam
 
-    /// A trainer starting from `model`'s shape, mask and generator, with fresh weights: each
-    /// `initialWeightScale·N(0, 1)·mask` (stream `(seed, [0])`, file order), the delay-0 centre tap
-    /// ±`centreTapWeight` (ON +, OFF −), zero bias.
+    /// A trainer starting from `model`'s shape, mask, readout and generator, with fresh weights:
+    /// each `initialWeightScale·N(0, 1)·mask` (stream `(seed, [0])`, file order), the delay-0 centre
+    /// tap ±`centreTapWeight` (ON +, OFF −), zero bias; no threshold until one is calibrated.
     public init(model: HDSNNModel, settings: TrainingSettings, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.settings = settings
         self.workers = workers
-        base = model
+        var base = model
+        base.threshold = nil
+        base.training = nil
+        self.base = base
         let shape = model.shape
         var rng = RandomStream(seed: settings.seed, stream: [0])
         var initial = [Float](repeating: 0, count: shape.count)
@@ -53,9 +56,9 @@ public final class HDSNNTrainer {
                             initial[shape.index(class: c, polarity: p, delay: d, kx: kx, ky: ky)] = Float(w)
                         }
                     }
-                    let centre = Float(settings.centreTapWeight) * (p == Polarity.on ? 1 : -1)
-                    initial[shape.index(class: c, polarity: p, delay: 0, kx: shape.halfWidth, ky: shape.halfHeight)] = centre
                 }
+                let centre = Float(settings.centreTapWeight) * (p == Polarity.on ? 1 : -1)
+                initial[shape.index(class: c, polarity: p, delay: 0, kx: shape.halfWidth, ky: shape.halfHeight)] = centre
             }
         }
         kernel = PackedKernel(shape: shape, kernel: initial, mask: model.mask)
