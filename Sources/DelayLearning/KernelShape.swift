@@ -33,8 +33,9 @@ public struct KernelShape: Codable, Equatable, Sendable {
     public var count: Int { classes * Self.polarities * delays * width * height }
     /// Taps per class and polarity: delays × width × height.
     public var tapsPerPolarity: Int { delays * width * height }
-    /// Half widths: dx = kx − halfWidth, dy = ky − halfHeight.
+    /// Half width: dx = kx − halfWidth.
     public var halfWidth: Int { width / 2 }
+    /// Half height: dy = ky − halfHeight.
     public var halfHeight: Int { height / 2 }
 
     /// The row-major (file) index of K(c, p, d, kx, ky).
