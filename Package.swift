@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "ChipSim", targets: ["ChipSim"]),
         .library(name: "NeuriteCompiler", targets: ["Compiler"]),
         .library(name: "NeuriteRuntime", targets: ["Runtime"]),
+        .library(name: "NeuriteDelayLearning", targets: ["DelayLearning"]),
+        .executable(name: "neurite-delays-bench", targets: ["DelayBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -51,6 +53,14 @@ let package = Package(
         .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
         // Release-build benchmark of the live I/O round trip per lock-step tick (Benchmarks/live.sh).
         .executableTarget(name: "LiveBench", dependencies: ["Runtime", "CZeroMQ"], path: "Benchmarks/LiveBench"),
+        // HD-SNN: synthetic event movies, training of the heterogeneous-delay kernel, offline evaluation,
+        // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.
+        .target(name: "DelayLearning", dependencies: ["ChipSim"]),
+        // Release-build benchmark of DelayLearning: generate, train, evaluate, write the curves.
+        .executableTarget(
+            name: "DelayBench",
+            dependencies: ["DelayLearning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
@@ -58,6 +68,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
+        .testTarget(name: "DelayLearningTests", dependencies: ["DelayLearning"]),
     ],
     swiftLanguageModes: [.v5]
 )
