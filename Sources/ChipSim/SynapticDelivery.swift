@@ -19,6 +19,8 @@ final class SynapticDelivery {
     /// cut[(p + 1) · neurons + g]]` (part 0 starts at the neuron's first synapse, the row after
     /// the last part is one past its last).
     private let cut: [Int]
+    /// Where the last row of ``cut`` starts: `cut[lastCut + g]` is one past neuron g's synapses.
+    private let lastCut: Int
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
     /// + neuron) mod the core's region size), slot shift and region of the target core
     /// (``RingLayout``). Adding the tick's slot offset modulo the region finds its entry.
@@ -104,6 +106,7 @@ final class SynapticDelivery {
             }
         }
         self.cut = cut
+        lastCut = partition.count * n
     }
 
     /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
@@ -194,25 +197,20 @@ final class SynapticDelivery {
     func globalNeuron(core: Int, neuron: Int) -> Int { neuronBase[core] + neuron }
 
     /// Where the synapses of global source neuron `g` onto core `core` lie in the delivery
-    /// lists: one packet's row on that core.
+    /// lists: one packet's row on that core (a binary search for its first synapse, then a walk
+    /// to its last: rows are short).
     func row(neuron g: Int, core: Int) -> Range<Int> {
-        let parts = cut.count / max(neurons, 1) - 1
-        var lo = cut[g], hi = cut[parts * neurons + g]
         let first = UInt32(core) << UInt32(RingLayout.positionBits), next = UInt32(core + 1) << UInt32(RingLayout.positionBits)
         return targets.withUnsafeBufferPointer { targets in
-            var a = lo, b = hi
-            while a < b {
-                let mid = (a + b) >> 1
-                if targets[mid] >= first { b = mid } else { a = mid + 1 }
+            var lo = cut[g], hi = cut[lastCut + g]
+            let end = hi
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
             }
-            lo = a
-            b = hi
-            while a < b {
-                let mid = (a + b) >> 1
-                if targets[mid] >= next { b = mid } else { a = mid + 1 }
-            }
-            hi = a
-            return lo..<hi
+            var k = lo
+            while k < end, targets[k] < next { k += 1 }
+            return lo..<k
         }
     }
 
