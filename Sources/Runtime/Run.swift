@@ -134,8 +134,10 @@ public enum Run {
         let chips = Set(image.cores.map(\.location.chip)).count
         let cycle = totals.cycle
         let dmaBytes = cycle?.cores.reduce(0) { $0 + $1.dmaBytes } ?? 0
+        let idleChips = Double(chips) * e.idleChipWatts * durationMs / 1000
+        let activeCores = Double(image.cores.count) * e.activeCoreWatts * durationMs / 1000
         let energy = RunSummary.Energy(
-            staticJoules: (Double(chips) * e.idleChipWatts + Double(image.cores.count) * e.activeCoreWatts) * durationMs / 1000,
+            staticJoules: idleChips + activeCores, idleChipJoules: idleChips, activeCoreJoules: activeCores,
             packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
             synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9,
             dmaJoules: Double(dmaBytes) * e.dmaNanojoulesPerByte * 1e-9)

@@ -55,8 +55,12 @@ public struct RunSummary: Codable, Equatable, Sendable {
     }
 
     public struct Energy: Codable, Equatable, Sendable {
-        /// Idle chips and active cores over the run, run in real time, J.
+        /// Idle chips and active cores over the run, run in real time, J: the two below together.
         public var staticJoules: Double
+        /// Chips used, at their idle power, and cores running an application, at their extra
+        /// power, over the run, J.
+        public var idleChipJoules: Double
+        public var activeCoreJoules: Double
         /// Router crossings of packets, J.
         public var packetJoules: Double
         /// Synaptic events processed, J.

@@ -38,6 +38,11 @@ final class CycleTimingTests: XCTestCase {
         return lines.joined(separator: "\n")
     }
 
+    /// Whether nothing was lost, late or overrun (packets dropped and re-injected in time may be).
+    func onTime(_ p: RunSummary.Provenance) -> Bool {
+        p.lostPacketCopies + p.lateSpikes + p.timerOverruns + p.inputBufferOverflows + p.backgroundOverloads == 0
+    }
+
     func assertBalanced(_ report: RunReport, file: StaticString = #filePath, line: UInt = #line) {
         guard let copies = report.summary.cycle?.copies else { return XCTFail("no cycle summary", file: file, line: line) }
         XCTAssertTrue(copies.balances, "\(copies)", file: file, line: line)
@@ -46,15 +51,14 @@ final class CycleTimingTests: XCTestCase {
 
     // MARK: Cycle equals ideal when nothing is late
 
-    func testCycleSpikesEqualIdealWhenNothingIsDroppedLateOrOverrun() throws {
+    func testCycleSpikesEqualIdealWhenNothingIsLostLateOrOverrun() throws {
         var hops = 0
         for seed in UInt64(1)...6 {
             let image = try compile(activeNetwork(seed: seed), target: RandomNetworks.machine(seed: seed)).image
             for arithmetic in Arithmetic.allCases {
                 let ideal = try run(image, .ideal, arithmetic), cycle = try run(image, .cycle, arithmetic)
                 let p = cycle.summary.provenance
-                XCTAssertEqual(p.droppedPackets + p.lateSpikes + p.timerOverruns + p.inputBufferOverflows + p.backgroundOverloads, 0,
-                               "seed \(seed): \(p)")
+                XCTAssertTrue(onTime(p), "seed \(seed): \(p)")
                 XCTAssertGreaterThan(ideal.spikes.count, 100, "seed \(seed) is active")
                 XCTAssertEqual(cycle.spikes, ideal.spikes, "seed \(seed) \(arithmetic)")
                 XCTAssertEqual(cycle.summary.synapticEvents, ideal.summary.synapticEvents)
@@ -65,6 +69,27 @@ final class CycleTimingTests: XCTestCase {
             }
         }
         XCTAssertGreaterThan(hops, 1000, "the networks' packets cross links")
+    }
+
+    func testCycleSpikesEqualIdealOnThePropertyTestNetworks() throws {
+        // The compiler's random networks: every connector, slices, Izhikevich cells, sources.
+        // Bursts of their sources congest routers on SpiNN-3's torus (links in a cycle wait on
+        // each other until one times out), so some packets are dropped and re-injected: still
+        // in time, so the spikes are ideal timing's.
+        var reinjected = 0
+        defer { XCTAssertGreaterThan(reinjected, 0, "some network congests a router") }
+        for seed in UInt64(1)...8 {
+            let image = try compile(RandomNetworks.yaml(seed: seed, sourcesFireOnce: seed % 2 == 0), target: RandomNetworks.machine(seed: seed)).image
+            for arithmetic in Arithmetic.allCases {
+                let ideal = try run(image, .ideal, arithmetic), cycle = try run(image, .cycle, arithmetic)
+                let p = cycle.summary.provenance
+                guard onTime(p) else { return XCTFail("seed \(seed) overloads: \(p)") }
+                reinjected += p.reinjectedPackets
+                XCTAssertEqual(cycle.spikes, ideal.spikes, "seed \(seed) \(arithmetic)")
+                XCTAssertEqual(cycle.summary.synapticEvents, ideal.summary.synapticEvents, "seed \(seed)")
+                assertBalanced(cycle)
+            }
+        }
     }
 
     func testTracesEqualIdealAndRunsRepeatBitForBit() throws {
