@@ -24,6 +24,9 @@ public final class NeuronCore {
     /// (a source atom appears once per spike).
     @exclusivity(unchecked) public private(set) var spikes: [UInt16] = []
     @exclusivity(unchecked) public private(set) var counters = CoreCounters()
+    /// A SpikeInjector core's spikes for its next update (local indices, ascending), set by the
+    /// runtime from its live inputs; the update emits and clears them. Ignored by other models.
+    @exclusivity(unchecked) public var injected: [UInt16] = []
 
     /// The kernel the core runs, chosen by model, arithmetic and step convention (see
     /// ``StepConvention`` for what each convention integrates with).
@@ -37,6 +40,8 @@ public final class NeuronCore {
         case fixedIzhikevich(FixedIzhikevich)
         case spikeArray(SpikeArraySource)
         case poisson(PoissonSource)
+        /// Emits ``injected``.
+        case injector
     }
 
     @exclusivity(unchecked) private var dynamics: Dynamics
@@ -89,7 +94,7 @@ public final class NeuronCore {
         switch model {
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
-        case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
+        case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: neuronCycles = costs.sourceAtomCycles
         }
     }
 
@@ -102,6 +107,8 @@ public final class NeuronCore {
             return .spikeArray(SpikeArraySource(events: core.sourceEvents))
         case .spikeSourcePoisson:
             return .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
+        case .spikeInjector:
+            return .injector
         case .izhikevich:
             let integration: IzhikevichIntegration = convention == .spinnaker ? .rk2Midpoint : .euler
             return float ? .izhikevich(FloatIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
@@ -204,6 +211,9 @@ public final class NeuronCore {
         case .poisson(var s):
             s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
             dynamics = .poisson(s)
+        case .injector:
+            spikes.append(contentsOf: injected)
+            injected.removeAll(keepingCapacity: true)
         }
         counters.spikesSent += spikes.count
         holding = false

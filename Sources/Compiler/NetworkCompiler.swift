@@ -230,7 +230,7 @@ public enum NetworkCompiler {
         switch network.populations[s.population].model {
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: perAtom = costs.lifNeuronCycles
         case .izhikevich: perAtom = costs.izhikevichNeuronCycles
-        case .spikeSourceArray, .spikeSourcePoisson: perAtom = costs.sourceAtomCycles
+        case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: perAtom = costs.sourceAtomCycles
         }
         var packets = 0.0, events = 0.0
         let m = matrices[c]

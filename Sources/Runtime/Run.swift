@@ -6,6 +6,8 @@ public struct RunReport: Sendable {
     public var summary: RunSummary
     public var provenance: RunProvenance
     public var spikes: [RecordedSpike]
+    /// Why a live run stopped early (nil for other runs, and for a live run that completed).
+    public var liveStop: LiveStopReason?
 }
 
 /// Loads an image, runs it and writes the run directory: the one call the CLI makes.
@@ -25,6 +27,15 @@ public enum Run {
         }
         let simulator = try Simulator(image: image, options: options)
         let recorder = try Recorder(image: image, options: options)
+        var live: LiveLink?
+        if let liveOptions = options.live {
+            guard LiveLink.hasStreams(image) else {
+                throw RunError("--live: the network has no SpikeInjector population and no population with live_output: true")
+            }
+            live = try LiveLink(image: image, options: liveOptions, ticks: simulator.ticks, stop: options.stop)
+        }
+        let progress = options.showProgress ? ProgressLine.onTerminal(ticks: simulator.ticks, timestepMs: image.network.timestepMs) : nil
+        if let live { progress?.clients = { live.server.counters().control.clientsReady - live.server.counters().control.clientsVanished } }
         let summaryFile = options.outputDirectory.map { SummaryFile(path: ($0 as NSString).appendingPathComponent("summary.json")) }
         if let summaryFile {
             let starting = RunTotals(ticks: 0, ticksRequested: simulator.ticks, ending: .stopped("running"), wallSeconds: 0,
@@ -32,8 +43,12 @@ public enum Run {
                                      routerCrossings: 0, droppedPackets: 0, chipTraffic: [:])
             try summaryFile.start(summarise(image: image, options: options, totals: starting, recorder: recorder).summary.json())
         }
-        let totals = simulator.run(recorder: recorder)
-        let report = summarise(image: image, options: options, totals: totals, recorder: recorder)
+        let totals = simulator.run(recorder: recorder, live: live, progress: progress)
+        var report = summarise(image: image, options: options, totals: totals, recorder: recorder)
+        if let live {
+            report.summary.live = live.finish(complete: totals.ending == .complete, ticks: totals.ticks)
+            report.liveStop = live.stop
+        }
         if let dir = options.outputDirectory, let summaryFile {
             do {
                 try write(report.provenance.json(), to: dir, "provenance.json")
@@ -170,7 +185,10 @@ public enum Run {
             saturatedInputs: Array(saturated.prefix(20)),
             warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings, timing: options.timing,
                                          counters: totals.coreCounters, cycle: cycle, advised: advised)
-                + (afterRun > 0 ? ["\(afterRun) spike-source-array spikes fall at or after the end of the run (\(durationMs) ms) and were not emitted; run longer (--duration) to include them"] : []),
+                + (afterRun > 0 ? ["\(afterRun) spike-source-array spikes fall at or after the end of the run (\(durationMs) ms) and were not emitted; run longer (--duration) to include them"] : [])
+                + (options.live == nil ? image.populations.filter { $0.model == .spikeInjector }.map {
+                    "SpikeInjector population '\($0.name)' sent nothing: it takes its spikes from live clients (simulate --live)"
+                } : []),
             maxCoreLoad: maxLoad, advisedTimeScaleFactor: advised,
             cycle: cycle.map { Self.cycleSummary($0, runCycles: runCycles, wallSeconds: totals.wallSeconds) },
             energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules + energy.dmaJoules, energy: energy)

@@ -35,6 +35,10 @@ public struct RunOptions: Sendable {
     public var replaceEarlierRun = false
     /// Ends the run early at a tick boundary when requested (by a signal, a caller).
     public var stop: StopRequest?
+    /// Live I/O with clients over ZeroMQ (`--live`); nil runs without.
+    public var live: LiveOptions?
+    /// Whether to draw a progress line when standard error is a terminal. Default false.
+    public var showProgress = false
 
     public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
                 outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best,

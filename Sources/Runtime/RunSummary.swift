@@ -146,6 +146,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var advisedTimeScaleFactor: Double?
     /// What the cycle engine saw (`cycle` timing only).
     public var cycle: Cycle?
+    /// What live I/O counted (`--live` only): per stream received = delivered + late + rejected
+    /// + pending, rejections by reason, control messages, clients.
+    public var live: LiveCounters?
     public var energyJoules: Double
     public var energy: Energy
 

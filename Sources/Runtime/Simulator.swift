@@ -69,25 +69,29 @@ public final class Simulator {
         TimeSteps.ticks(options.durationMs ?? image.network.durationMs, dt: image.network.timestepMs)
     }
 
-    /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals. A stop
-    /// request (``RunOptions/stop``) or a recording failure (a full disk) ends the run at a tick
+    /// Runs every tick, streaming what is recorded to `recorder` (and, with `live`, exchanging
+    /// spikes with live clients), and returns the totals. A stop request (``RunOptions/stop``),
+    /// a live run told to stop, or a recording failure (a full disk) ends the run at a tick
     /// boundary; the totals then say how it ended and how many ticks ran.
-    public func run(recorder: Recorder) -> RunTotals {
+    func run(recorder: Recorder, live: LiveLink? = nil, progress: ProgressLine? = nil) -> RunTotals {
         let start = DispatchTime.now()
-        var tally = TrafficTally(cores: image.cores.count)
         let ended: (ticks: Int, ending: RunEnding)
         var cycleReport: CycleReport?
         let chip: LoadedChip
         switch engine {
-        case .ideal(let engine):
-            ended = threads == 1 ? runOnOneThread(engine, recorder: recorder, tally: &tally)
-                : runOnWorkers(engine, recorder: recorder, tally: &tally)
-            chip = engine.chip
-        case .cycle(let engine):
-            ended = runCycles(engine, recorder: recorder, tally: &tally)
-            cycleReport = engine.finish()
-            chip = engine.chip
+        case .ideal(let engine): chip = engine.chip
+        case .cycle(let engine): chip = engine.chip
         }
+        let boundary = TickBoundary(recorder: recorder, cores: image.cores.count, routes: chip.routes, live: live, stop: options.stop,
+                                    progress: progress)
+        switch engine {
+        case .ideal(let engine):
+            ended = threads == 1 ? runOnOneThread(engine, boundary) : runOnWorkers(engine, boundary)
+        case .cycle(let engine):
+            ended = runCycles(engine, boundary)
+            cycleReport = engine.finish()
+        }
+        progress?.clear()
         var ending = ended.ending
         if case .complete = ending {
             do { try recorder.finish() } catch { ending = .failed("\(error)") }
@@ -95,6 +99,7 @@ public final class Simulator {
             try? recorder.finish()
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let tally = boundary.tally
         var totals = RunTotals(ticks: ended.ticks, ticksRequested: ticks, ending: ending, wallSeconds: wall,
                                coreCounters: chip.cores.map(\.counters), packetsSent: tally.packetsSent,
                                routerCrossings: tally.routerCrossings, droppedPackets: tally.dropped,
@@ -112,34 +117,33 @@ public final class Simulator {
         return totals
     }
 
-    /// How the run ends if a stop was requested before `tick`, else nil.
-    private func stopBefore(_ tick: Int) -> RunEnding? {
-        guard let stop = options.stop, stop.isRequested else { return nil }
-        return .stopped(stop.reason?.description ?? "stopped")
-    }
-
     /// The cycle engine's loop: the engine runs until every core has finished a tick, which is
     /// then recorded with each core's state sampled just before its update of that tick ran.
-    private func runCycles(_ engine: CycleTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    /// A SpikeInjector core takes its live inputs just before its update, fetching (in lock-step
+    /// mode, waiting for) the tick's inputs then if no core has yet.
+    private func runCycles(_ engine: CycleTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         var samples: [Int: [Int: [String: [Double]]]] = [:]
-        if recorder.recordsTraces {
-            let variables = image.cores.map { core in image.populations[core.population].record.filter { $0 != "spikes" } }
-            let cores = engine.cores
-            engine.onUpdate = { c, tick in
-                guard !variables[c].isEmpty else { return }
-                var values: [String: [Double]] = [:]
-                for v in variables[c] { values[v] = cores[c].sample(v) }
-                samples[tick, default: [:]][c] = values
-            }
+        let variables = image.cores.map { core in image.populations[core.population].record.filter { $0 != "spikes" } }
+        let injectors = image.cores.map { image.populations[$0.population].model == .spikeInjector }
+        let traces = boundary.recorder.recordsTraces, live = boundary.live
+        let cores = engine.cores
+        /// The first tick whose live inputs could not be fetched (the run stops before it).
+        var unfed = Int.max
+        engine.onUpdate = { c, tick in
+            if let live, injectors[c], !live.inject(core: c, tick: tick, into: cores[c]) { unfed = min(unfed, tick) }
+            guard traces, !variables[c].isEmpty else { return }
+            var values: [String: [Double]] = [:]
+            for v in variables[c] { values[v] = cores[c].sample(v) }
+            samples[tick, default: [:]][c] = values
         }
         for tick in 0..<ticks {
-            if let ending = stopBefore(tick) { return (tick, ending) }
+            if let ending = boundary.ending(before: tick) { return (tick, ending) }
             engine.advance(through: tick)
+            if tick >= unfed, let reason = live?.stop { return (tick, .stopped(reason.description)) }
             do {
                 let sampled = samples.removeValue(forKey: tick) ?? [:]
-                try recorder.sampleTraces(tick: tick) { c, v in sampled[c]?[v] ?? [] }
-                tally.count(engine.tickSpikes, engine.chip.routes)
-                try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
+                try boundary.recorder.sampleTraces(tick: tick) { c, v in sampled[c]?[v] ?? [] }
+                try boundary.finish(tick: tick, spikes: engine.tickSpikes)
             } catch {
                 return (tick, .failed("\(error)"))
             }
@@ -147,19 +151,13 @@ public final class Simulator {
         return (ticks, .complete)
     }
 
-    private func runOnOneThread(_ engine: IdealTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    private func runOnOneThread(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let cores = engine.cores
         for tick in 0..<ticks {
-            if let ending = stopBefore(tick) { return (tick, ending) }
-            do {
-                try recorder.sampleTraces(tick: tick, cores: cores)
-                for c in cores.indices { engine.update(core: c, tick: tick) }
-                engine.deliver(part: 0, tick: tick)
-                tally.count(engine.tickSpikes, engine.routes)
-                try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
-            } catch {
-                return (tick, .failed("\(error)"))
-            }
+            if let ending = boundary.start(tick: tick, cores: cores) { return (tick, ending) }
+            for c in cores.indices { engine.update(core: c, tick: tick) }
+            engine.deliver(part: 0, tick: tick)
+            do { try boundary.finish(tick: tick, spikes: engine.tickSpikes) } catch { return (tick, .failed("\(error)")) }
         }
         return (ticks, .complete)
     }
@@ -167,20 +165,15 @@ public final class Simulator {
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
     /// would deadlock at the barrier). A tick is three phases: every worker updates its cores;
-    /// every worker delivers the tick's spikes into its cores; worker 0 counts and records the
-    /// tick, samples the traces of the next one and decides whether the run goes on, which every
-    /// worker reads after the tick's last barrier.
-    private func runOnWorkers(_ engine: IdealTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    /// every worker delivers the tick's spikes into its cores; worker 0 finishes the tick and
+    /// starts the next at the boundary (``TickBoundary``) and decides whether the run goes on,
+    /// which every worker reads after the tick's last barrier.
+    private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks
         let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
-        var localTally = tally
-        if ticks > 0 {
-            if let ending = stopBefore(0) { end.set(ending, after: 0) } else {
-                do { try recorder.sampleTraces(tick: 0, cores: cores) } catch { end.set(.failed("\(error)"), after: 0) }
-            }
-        }
+        if ticks > 0, let ending = boundary.start(tick: 0, cores: cores) { end.set(ending, after: 0) }
         func work(_ w: Int) {
             for tick in 0..<ticks {
                 if end.isSet { return }
@@ -189,14 +182,9 @@ public final class Simulator {
                 engine.deliver(part: w, tick: tick)
                 barrier.wait()
                 if w == 0 {
-                    localTally.count(engine.tickSpikes, engine.routes)
                     do {
-                        try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
-                        if tick + 1 < ticks {
-                            if let ending = stopBefore(tick + 1) { end.set(ending, after: tick + 1) } else {
-                                try recorder.sampleTraces(tick: tick + 1, cores: cores)
-                            }
-                        }
+                        try boundary.finish(tick: tick, spikes: engine.tickSpikes)
+                        if tick + 1 < ticks, let ending = boundary.start(tick: tick + 1, cores: cores) { end.set(ending, after: tick + 1) }
                     } catch {
                         end.set(.failed("\(error)"), after: tick)
                     }
@@ -217,7 +205,6 @@ public final class Simulator {
         }
         work(0)
         finished.wait()
-        tally = localTally
         return end.ending.map { ($0.ticks, $0.ending) } ?? (ticks, .complete)
     }
 }
