@@ -82,6 +82,18 @@ struct SimulateCommand: ParsableCommand {
     @Option(name: .customLong("allow-client"), help: "A client's public key file (BASE.pub) allowed to connect under CURVE; repeat for each.")
     var allowClient: [String] = []
 
+    @Option(parsing: .unconditional, help: "Split the run across this many processes on this host (ideal timing; spikes as in one process).")
+    var partitions: Int?
+
+    @Option(help: "Split the run across these workers (neurite worker --listen EP), comma-separated, besides this process.")
+    var workers: String?
+
+    @Option(name: .customLong("worker-key"), help: "Under CURVE (--curve-keys): a worker's public key file, in --workers order; repeat for each.")
+    var workerKey: [String] = []
+
+    @Option(help: "With --workers: where this process listens for the workers' spikes, an address they reach (default tcp://127.0.0.1:*).")
+    var boundary = "tcp://127.0.0.1:*"
+
     /// The most worker threads a run takes.
     static let maxThreads = 1024
 
@@ -102,6 +114,9 @@ struct SimulateCommand: ParsableCommand {
             throw ValidationError("\(name) must be > 0 and ≤ 86400 s, found \(seconds)")
         }
         if curveKeys == nil, !allowClient.isEmpty { throw ValidationError("--allow-client needs --curve-keys") }
+        if let partitions, !(2...256).contains(partitions) { throw ValidationError("--partitions must be in 2...256, found \(partitions)") }
+        if partitions != nil, workers != nil { throw ValidationError("give --partitions (workers on this host) or --workers (workers already listening), not both") }
+        if !workerKey.isEmpty, workers == nil || curveKeys == nil { throw ValidationError("--worker-key goes with --workers and --curve-keys") }
         if let kernels, !kernels.isSupported {
             throw ValidationError("--kernels \(kernels) needs CPU features this one lacks (\(kernels.requiredFlags.sorted().joined(separator: ", "))); use --kernels scalar")
         }
@@ -124,6 +139,7 @@ struct SimulateCommand: ParsableCommand {
         options.maxMemoryBytes = maxMemory?.bytes
         options.showProgress = true
         if live { options.live = try liveOptions() }
+        options.partitions = try partitionOptions()
         let stop = StopRequest()
         StopRequest.stopOnSignals()
         options.stop = stop
@@ -138,7 +154,25 @@ struct SimulateCommand: ParsableCommand {
     private var liveOnly: [(name: String, given: Bool)] {
         [("--control", control != "tcp://127.0.0.1:5560"), ("--spikes-in", spikesIn != "tcp://127.0.0.1:5561"),
          ("--spikes-out", spikesOut != "tcp://127.0.0.1:5562"), ("--live-mode", liveMode != .lockStep), ("--live-clients", liveClients != 1),
-         ("--curve-keys", curveKeys != nil), ("--allow-client", !allowClient.isEmpty)]
+         ("--curve-keys", curveKeys != nil && workers == nil), ("--allow-client", !allowClient.isEmpty)]
+    }
+
+    private func partitionOptions() throws -> PartitionOptions? {
+        let remote = workers.map { $0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } } ?? []
+        guard partitions != nil || !remote.isEmpty else { return nil }
+        var o = PartitionOptions(ranks: partitions ?? remote.count + 1)
+        o.workers = remote
+        o.executable = Bundle.main.executablePath
+        o.boundary = boundary
+        do {
+            if workers != nil, let curveKeys {
+                o.keys = try CurveKeyPair.read(from: curveKeys)
+                o.workerKeys = try workerKey.map(CurveKeyPair.readKeyFile)
+            }
+        } catch let e as LiveIOError {
+            throw InputError(message: e.description)
+        }
+        return o
     }
 
     private func liveOptions() throws -> LiveOptions {

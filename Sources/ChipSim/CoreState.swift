@@ -141,7 +141,7 @@ struct FixedSlot {
 }
 
 /// A count per synapse type.
-public struct PerReceptor: Equatable, Sendable {
+public struct PerReceptor: Codable, Equatable, Sendable {
     public var excitatory = 0
     public var inhibitory = 0
 
@@ -178,7 +178,7 @@ struct DeliveryTally {
 }
 
 /// What a core counts while it runs (its provenance), summed over ticks.
-public struct CoreCounters: Equatable, Sendable {
+public struct CoreCounters: Codable, Equatable, Sendable {
     /// Spikes the core's neurons sent.
     public var spikesSent = 0
     /// Packets that reached the core and found a master population table entry.

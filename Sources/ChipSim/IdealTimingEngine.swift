@@ -71,6 +71,12 @@ public final class IdealTimingEngine {
     /// The spikes of the tick, once every core has updated.
     public var tickSpikes: TickSpikes { spikes.view }
 
+    /// Sets core `c`'s spikes of the tick (local indices, in index order) without updating it:
+    /// in a run split across processes, the spikes another process's cores sent.
+    public func receive(core c: Int, spikes list: [UInt16]) {
+        spikes.publish(core: c, list)
+    }
+
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {
         let range = partition[part]

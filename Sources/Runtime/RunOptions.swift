@@ -37,6 +37,8 @@ public struct RunOptions: Sendable {
     public var stop: StopRequest?
     /// Live I/O with clients over ZeroMQ (`--live`); nil runs without.
     public var live: LiveOptions?
+    /// A run split across processes (`--partitions`, `--workers`); nil runs in this process.
+    public var partitions: PartitionOptions?
     /// Whether to draw a progress line when standard error is a terminal. Default false.
     public var showProgress = false
 

@@ -18,13 +18,15 @@ public final class Simulator {
     public var threads: Int {
         switch engine {
         case .ideal(let e): return e.partition.count
-        case .cycle: return 1
+        case .cycle, .partitioned: return 1
         }
     }
 
     private enum Engine {
         case ideal(IdealTimingEngine)
         case cycle(CycleTimingEngine)
+        /// This process's share of a run split across processes.
+        case partitioned(PartitionCoordinator)
     }
 
     /// Allocates the engine; ``check(_:options:)`` first, and the memory budget
@@ -34,6 +36,11 @@ public final class Simulator {
         self.image = image
         self.options = options
         let settings = options.coreSettings(for: image)
+        if let partitions = options.partitions {
+            engine = .partitioned(try PartitionCoordinator(image: image, settings: settings, ticks: Self.ticks(image, options: options),
+                                                           options: partitions))
+            return
+        }
         switch options.timing {
         case .ideal: engine = .ideal(IdealTimingEngine(image: image, settings: settings, parts: options.threads))
         case .cycle: engine = .cycle(CycleTimingEngine(image: image, settings: settings, ticks: Self.ticks(image, options: options)))
@@ -46,6 +53,16 @@ public final class Simulator {
             throw RunError("the target's \(problem)")
         }
         if let split = PacketRoutes.splitKeyBlock(in: image) { throw RunError(split) }
+        if let partitions = options.partitions {
+            guard partitions.ranks >= 2 else { throw RunError("--partitions must be at least 2, found \(partitions.ranks)") }
+            guard options.timing == .ideal else { throw RunError("--partitions runs ideal timing; the cycle engine runs in one process") }
+            guard options.live == nil else { throw RunError("--partitions and --live do not go together yet; run live in one process") }
+            guard options.threads == 1 else { throw RunError("--partitions runs one thread per process; drop --threads") }
+            if let traced = image.populations.first(where: { $0.record.contains { $0 != "spikes" } }) {
+                throw RunError("--partitions records spikes only, and population '\(traced.name)' records \(traced.record.filter { $0 != "spikes" }.joined(separator: ", ")); record traces in a one-process run")
+            }
+            if let problem = PartitionRank.problem(image, ranks: partitions.ranks) { throw RunError(problem) }
+        }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         if let duration = options.durationMs {
             let dt = image.network.timestepMs
@@ -81,6 +98,7 @@ public final class Simulator {
         switch engine {
         case .ideal(let engine): chip = engine.chip
         case .cycle(let engine): chip = engine.chip
+        case .partitioned(let coordinator): chip = coordinator.rank.engine.chip
         }
         let boundary = TickBoundary(recorder: recorder, cores: image.cores.count, routes: chip.routes, live: live, stop: options.stop,
                                     progress: progress)
@@ -90,6 +108,8 @@ public final class Simulator {
         case .cycle(let engine):
             ended = runCycles(engine, boundary)
             cycleReport = engine.finish()
+        case .partitioned(let coordinator):
+            ended = runPartitioned(coordinator, boundary)
         }
         progress?.clear()
         var ending = ended.ending
@@ -100,8 +120,19 @@ public final class Simulator {
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
         let tally = boundary.tally
+        var counters = chip.cores.map(\.counters)
+        if case .partitioned(let coordinator) = engine {
+            do {
+                let (remote, endings) = try coordinator.collect()
+                for (c, k) in remote { counters[c] = k }
+                if case .complete = ending, let failed = endings.first(where: { $0.hasPrefix("failed") }) { ending = .failed("a worker \(failed)") }
+            } catch {
+                ending = .failed("\(error)")
+            }
+            coordinator.close()
+        }
         var totals = RunTotals(ticks: ended.ticks, ticksRequested: ticks, ending: ending, wallSeconds: wall,
-                               coreCounters: chip.cores.map(\.counters), packetsSent: tally.packetsSent,
+                               coreCounters: counters, packetsSent: tally.packetsSent,
                                routerCrossings: tally.routerCrossings, droppedPackets: tally.dropped,
                                chipTraffic: tally.chipTraffic(chip.routes))
         if let cycleReport {
@@ -144,6 +175,26 @@ public final class Simulator {
                 let sampled = samples.removeValue(forKey: tick) ?? [:]
                 try boundary.recorder.sampleTraces(tick: tick) { c, v in sampled[c]?[v] ?? [] }
                 try boundary.finish(tick: tick, spikes: engine.tickSpikes)
+            } catch {
+                return (tick, .failed("\(error)"))
+            }
+        }
+        return (ticks, .complete)
+    }
+
+    /// Rank 0's loop of a split run: each tick every rank runs its cores and exchanges spikes
+    /// (``PartitionRank``); rank 0, which then holds every core's spikes, records them. A stop
+    /// request goes out with the tick's batches, so every rank ends after the same tick.
+    private func runPartitioned(_ coordinator: PartitionCoordinator, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
+        let rank = coordinator.rank
+        for tick in 0..<ticks {
+            let stopping = options.stop?.isRequested == true
+            do {
+                let flags = try rank.run(tick: tick, flags: stopping ? BoundaryExchange.endAfterTick : 0)
+                try boundary.finish(tick: tick, spikes: rank.engine.tickSpikes)
+                if flags & BoundaryExchange.endAfterTick != 0 {
+                    return (tick + 1, boundary.ending(before: tick + 1) ?? .stopped("a worker stopped"))
+                }
             } catch {
                 return (tick, .failed("\(error)"))
             }
