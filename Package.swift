@@ -41,11 +41,14 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         // Executing an image: cores on worker threads, recording, the run directory.
         .target(name: "Runtime", dependencies: ["ChipSim", "CZeroMQ"]),
+        // The hippocampal CA3 content-addressable memory (Casanueva-Morato et al. 2024): its network,
+        // an operations format for memory experiments, and the answers read off its output.
+        .target(name: "HippocampusCAM", dependencies: ["ChipSim", "Compiler", "Runtime", .product(name: "Yams", package: "Yams")]),
         // The `neurite` executable. Thin.
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "ChipSim", "Compiler", "Runtime",
+                "ChipSim", "Compiler", "Runtime", "HippocampusCAM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
