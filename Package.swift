@@ -70,6 +70,7 @@ let package = Package(
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "HippocampusCAMTests", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
         .testTarget(name: "DelayLearningTests", dependencies: ["DelayLearning"]),
     ],

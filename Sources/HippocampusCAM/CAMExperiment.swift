@@ -90,8 +90,8 @@ public struct CAMExperiment: Equatable, Sendable {
             if case .learn = kind { next = at + spacing.learn } else { next = at + spacing.recall }
         }
         let duration = try top["duration"].map { try r.int($0, "duration", 1...10_000_000) } ?? next
-        if let last = operations.last, duration < last.at + 8 {
-            throw r.error(top["duration"] ?? root, "a duration of \(duration) ms ends before the last operation's answer (at \(last.at + 7) ms)")
+        if let last = operations.last, duration < last.at + last.answerEnd {
+            throw r.error(top["duration"] ?? root, "a duration of \(duration) ms ends before the last operation's answer (at \(last.at + last.answerEnd - 1) ms)")
         }
         return CAMExperiment(cues: cues, contentBits: bits, operations: operations, duration: duration)
     }

@@ -33,6 +33,12 @@ public struct CAMOperation: Equatable, Sendable {
         }
     }
 
+    /// Steps after `at` by which its answer has appeared on OUT: 8 for a learn (its memory shows
+    /// again at +7), 7 for a recall.
+    public var answerEnd: Int {
+        if case .learn = kind { return 8 } else { return 7 }
+    }
+
     /// Steps after `at` where the answer appears on OUT (A.7): a recall by cue shows the cue at
     /// +5 and its content at +6; a recall by content the content at +5 and the cues at +6; a
     /// learned memory appears whole at +5 and +7.
