@@ -37,6 +37,7 @@ public final class NeuronCore {
         case fixedIzhikevich(FixedIzhikevich)
         case spikeArray(SpikeArraySource)
         case poisson(PoissonSource)
+        case delayRelay(DelayRelay)
     }
 
     @exclusivity(unchecked) private var dynamics: Dynamics
@@ -78,6 +79,7 @@ public final class NeuronCore {
         dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
                                  seed: image.network.seed, index: index)
         switch model {
+        case _ where core.delayExtension != nil: neuronCycles = costs.sourceAtomCycles
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
         case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
@@ -88,6 +90,7 @@ public final class NeuronCore {
                                  core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
         let convention = settings.stepConvention, float = settings.arithmetic == .float64
         let inputFirst = convention.consumesInputFirst
+        if core.delayExtension != nil { return .delayRelay(DelayRelay()) }
         switch model {
         case .spikeSourceArray:
             return .spikeArray(SpikeArraySource(events: core.sourceEvents))
@@ -142,6 +145,7 @@ public final class NeuronCore {
         case .poisson(var s):
             s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
             dynamics = .poisson(s)
+        case .delayRelay(let r): r.emit(region: region, tick: tick, atoms: neuronCount, spikes: &spikes)
         }
         counters.spikesSent += spikes.count
     }

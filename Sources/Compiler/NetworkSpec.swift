@@ -80,6 +80,14 @@ public enum ValueSpec: Equatable, Sendable {
         }
     }
 
+    /// A value draws exceed with negligible probability (``RandomDistribution/likelyMaximum``).
+    var likelyMaximum: Double {
+        switch self {
+        case .constant(let v): return v
+        case .random(let d): return d.likelyMaximum
+        }
+    }
+
     /// A value typical of it, for checks of sign: the constant or the distribution's mean.
     var typical: Double {
         switch self {

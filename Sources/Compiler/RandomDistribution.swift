@@ -104,6 +104,19 @@ public enum RandomDistribution: Equatable, Sendable {
         }
     }
 
+    /// A value draws exceed with negligible probability (below 10^-8), for sizing ring buffers;
+    /// a larger draw still works (it takes a delay-extension stage more).
+    var likelyMaximum: Double {
+        switch self {
+        case let .uniform(_, hi): return hi
+        case let .normal(mu, sigma): return mu + 6 * sigma
+        case let .normalClipped(mu, sigma, _, hi), let .normalClippedToBoundary(mu, sigma, _, hi): return min(hi, mu + 6 * sigma)
+        case .exponential(let beta): return 20 * beta
+        case let .lognormal(mu, sigma): return exp(mu + 6 * sigma)
+        case let .gamma(k, theta): return (k + 10 * k.squareRoot() + 10) * theta
+        }
+    }
+
     /// The mean (of the unclipped normal for the clipped ones).
     var mean: Double {
         switch self {

@@ -92,16 +92,6 @@ public enum Run {
         }
     }
 
-    /// Synapses whose non-zero weight has a zero 16-bit weight field, read from the image.
-    static func weightsRoundedToZero(_ image: ChipImage) -> Int {
-        var n = 0
-        for core in image.cores {
-            let m = core.synapses
-            for k in m.words.indices where m.words[k] >> 16 == 0 && m.weights[k] != 0 { n += 1 }
-        }
-        return n
-    }
-
     static func summarise(image: ChipImage, options: RunOptions, totals: RunTotals, recorder: Recorder) -> RunReport {
         let dt = image.network.timestepMs
         let settings = options.coreSettings(for: image)
@@ -127,7 +117,7 @@ public enum Run {
         let provenance = RunSummary.Provenance(
             droppedPackets: totals.droppedPackets, lateSpikes: 0, timerOverruns: sum.timerOverruns,
             inputBufferOverflows: 0, saturations: fixed ? sum.saturations.total : 0,
-            weightsRoundedToZero: fixed ? weightsRoundedToZero(image) : 0,
+            weightsRoundedToZero: fixed ? image.weightsRoundedToZero : 0,
             invalidKeys: sum.invalidKeys)
         let summary = RunSummary(
             network: image.network.name, target: image.machine.name, timing: options.timing.rawValue,

@@ -45,6 +45,7 @@ public final class Simulator {
             throw RunError("a time scale factor of \(factor); expected > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor)")
         }
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
+        if options.arithmetic == .float64, let problem = image.float64Problem { throw RunError(problem) }
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).

@@ -1,0 +1,218 @@
+import ChipSim
+
+/// Where the neurons of the network's populations sit: population p's neuron n is on core
+/// `firstCore[p] + n / perCore[p]`, as its local neuron `n % perCore[p]`.
+struct NeuronCores {
+    let firstCore: [Int]
+    let perCore: [Int]
+    /// The ring-buffer slots each population's cores hold (a longer delay takes a delay
+    /// extension), and the ticks a delay-extension stage of each source population adds: the
+    /// fewest slots among the populations it projects onto.
+    let slots: [Int]
+    let stageTicks: [Int]
+
+    init(network: NetworkSpec, plans: [PopulationPlan]) {
+        var first: [Int] = [], next = 0
+        for (p, pop) in network.populations.enumerated() {
+            first.append(next)
+            next += (pop.size + plans[p].neuronsPerCore - 1) / plans[p].neuronsPerCore
+        }
+        firstCore = first
+        perCore = plans.map(\.neuronsPerCore)
+        slots = plans.map(\.slots)
+        stageTicks = network.populations.indices.map { p in
+            network.projections.filter { $0.pre.population == p }.map { plans[$0.post.population].slots }.min() ?? 1
+        }
+    }
+
+    @inline(__always)
+    func core(population p: Int, neuron n: Int) -> (core: Int, local: Int) {
+        (firstCore[p] + n / perCore[p], n % perCore[p])
+    }
+}
+
+/// A synapse's way to its target core: directly (stage 0, its delay in the target's ring
+/// buffer), or through delay-extension stage `stage` ≥ 1, leaving `delay` − stage · stage ticks.
+@inline(__always)
+func delayStage(_ delay: Int, slots: Int, stageTicks: Int) -> (stage: Int, remaining: Int) {
+    guard delay > slots else { return (0, delay) }
+    let stage = (delay + stageTicks - 1) / stageTicks - 1
+    return (stage, delay - stage * stageTicks)
+}
+
+/// The first pass over the synapses (drawn, counted, not kept): for every source core, how many
+/// synapses each of its neurons has onto each target core (directly or through each
+/// delay-extension stage) — the synaptic rows' lengths — and for every target core what
+/// sizing its ring buffer and its weights needs (``CensusTotals``). The second pass
+/// (``SynapseFill``) draws the same synapses again and writes them in place.
+struct SourceCensus {
+    /// What the source core's neurons reach: a target core and a stage (0 direct), in order.
+    var reach: [Reach] = []
+    /// Row lengths: `counts[r · atoms + a]` synapses from local neuron a through `reach[r]`.
+    var counts: [UInt32] = []
+    /// Per local neuron, the last delay-extension stage its spikes need (empty: none needs one).
+    var lastStage: [UInt16] = []
+
+    struct Reach: Hashable, Comparable {
+        var target: Int32
+        var stage: Int32
+        static func < (a: Reach, b: Reach) -> Bool { (a.target, a.stage) < (b.target, b.stage) }
+    }
+}
+
+/// What the census found per target core and projection, summed over source cores.
+struct CensusTotals {
+    /// Per (projection, target core) pair (``pairIndex(projection:core:)``): synapses, their
+    /// weights (in the core's input units) and delays (ticks, before any delay extension).
+    var weights: [RunningStats]
+    var delays: [RunningStats]
+    var largestWeight: [Double]
+    /// Per projection, per neuron of its post view: synapses onto it.
+    var inDegree: [UInt32]
+    /// Per core, the longest delay its ring buffer must hold.
+    var longestDelay: [Int32]
+    var counts = ExpansionCounts()
+    /// Synapses per projection.
+    var synapses: [Int]
+
+    let pairBase: [Int]
+    let inDegreeBase: [Int]
+    let firstTarget: [Int]
+
+    init(network: NetworkSpec, cores: NeuronCores, coreCount: Int) {
+        var pairs = [0], degrees = [0], first: [Int] = []
+        for p in network.projections {
+            let q = p.post.population
+            let lo = cores.core(population: q, neuron: p.post.neuron(0)).core
+            let hi = cores.core(population: q, neuron: p.post.neuron(p.post.count - 1)).core
+            first.append(min(lo, hi))
+            pairs.append(pairs.last! + abs(hi - lo) + 1)
+            degrees.append(degrees.last! + p.post.count)
+        }
+        pairBase = pairs
+        inDegreeBase = degrees
+        firstTarget = first
+        weights = Array(repeating: RunningStats(), count: pairs.last!)
+        delays = weights
+        largestWeight = Array(repeating: 0, count: pairs.last!)
+        inDegree = Array(repeating: 0, count: degrees.last!)
+        longestDelay = Array(repeating: 0, count: coreCount)
+        synapses = Array(repeating: 0, count: network.projections.count)
+    }
+
+    @inline(__always)
+    func pairIndex(projection k: Int, core: Int) -> Int { pairBase[k] + core - firstTarget[k] }
+
+    /// Adds `other` (the totals of a later piece of the work) to these.
+    mutating func add(_ other: CensusTotals) {
+        for i in weights.indices {
+            let w = other.weights[i]
+            weights[i].add(mean: w.mean, variance: w.variance, count: w.count)
+            let d = other.delays[i]
+            delays[i].add(mean: d.mean, variance: d.variance, count: d.count)
+            largestWeight[i] = max(largestWeight[i], other.largestWeight[i])
+        }
+        for i in inDegree.indices { inDegree[i] += other.inDegree[i] }
+        for i in longestDelay.indices { longestDelay[i] = max(longestDelay[i], other.longestDelay[i]) }
+        for k in synapses.indices { synapses[k] += other.synapses[k] }
+        counts.add(other.counts)
+    }
+}
+
+/// Runs the census over every source core, in fixed pieces (``ParallelWork``).
+enum SynapseCensus {
+    /// The projections leaving each population, in index order.
+    static func outgoing(_ network: NetworkSpec) -> [[Int]] {
+        var out = [[Int]](repeating: [], count: network.populations.count)
+        for (k, p) in network.projections.enumerated() { out[p.pre.population].append(k) }
+        return out
+    }
+
+    /// The census of each of the `slices` (the network's neuron cores), and the totals.
+    static func run(network: NetworkSpec, slices: [CoreSlice], cores: NeuronCores, expanders: [ProjectionExpander],
+                    pieces: [Range<Int>], parallel: Bool) -> (sources: [SourceCensus], totals: CensusTotals) {
+        let outgoing = outgoing(network)
+        let results = ParallelWork.map(pieces.count, parallel: parallel) { piece -> ([SourceCensus], CensusTotals) in
+            var totals = CensusTotals(network: network, cores: cores, coreCount: slices.count)
+            var scratch = ExpansionScratch()
+            var reachOf = [Int32](repeating: -1, count: slices.count)
+            var sources: [SourceCensus] = []
+            for s in pieces[piece] {
+                sources.append(census(source: s, slices: slices, network: network, cores: cores, outgoing: outgoing,
+                                      expanders: expanders, totals: &totals, scratch: &scratch, reachOf: &reachOf))
+            }
+            return (sources, totals)
+        }
+        var totals = CensusTotals(network: network, cores: cores, coreCount: slices.count)
+        for (_, t) in results { totals.add(t) }
+        for e in expanders { totals.counts.add(e.preparedCounts) }
+        return (results.flatMap(\.0), totals)
+    }
+
+    private static func census(source s: Int, slices: [CoreSlice], network: NetworkSpec, cores: NeuronCores, outgoing: [[Int]],
+                               expanders: [ProjectionExpander], totals: inout CensusTotals, scratch: inout ExpansionScratch,
+                               reachOf: inout [Int32]) -> SourceCensus {
+        let slice = slices[s]
+        let p = slice.population
+        var result = SourceCensus()
+        guard !outgoing[p].isEmpty else { return result }
+        let atoms = slice.count
+        var staged: [SourceCensus.Reach: Int] = [:]
+        var lastStage: [UInt16] = []
+        let stageTicks = cores.stageTicks[p]
+        var drawn = ExpansionCounts()
+        defer { totals.counts.add(drawn) }
+        for a in 0..<atoms {
+            let g = slice.firstNeuron + a
+            for k in outgoing[p] {
+                let proj = network.projections[k]
+                guard let i = proj.pre.index(of: g) else { continue }
+                let q = proj.post.population
+                let conductance = network.populations[q].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
+                let slots = cores.slots[q]
+                expanders[k].expand(pre: i, scratch: &scratch, counts: &drawn) { syn in
+                    let n = proj.post.neuron(Int(syn.post))
+                    let (t, _) = cores.core(population: q, neuron: n)
+                    let (stage, remaining) = delayStage(Int(syn.delayTicks), slots: slots, stageTicks: stageTicks)
+                    let r: Int
+                    if stage == 0, reachOf[t] >= 0 {
+                        r = Int(reachOf[t])
+                    } else if let known = staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))] {
+                        r = known
+                    } else {
+                        r = result.reach.count
+                        result.reach.append(SourceCensus.Reach(target: Int32(t), stage: Int32(stage)))
+                        result.counts.append(contentsOf: repeatElement(0, count: atoms))
+                        if stage == 0 { reachOf[t] = Int32(r) } else { staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))] = r }
+                    }
+                    result.counts[r * atoms + a] += 1
+                    if stage > 0 {
+                        if lastStage.isEmpty { lastStage = Array(repeating: 0, count: atoms) }
+                        lastStage[a] = max(lastStage[a], UInt16(clamping: stage))
+                    }
+                    let pair = totals.pairIndex(projection: k, core: t)
+                    let w = syn.weight * conductance
+                    totals.weights[pair].add(mean: w, variance: 0, count: 1)
+                    totals.delays[pair].add(mean: Double(syn.delayTicks), variance: 0, count: 1)
+                    totals.largestWeight[pair] = max(totals.largestWeight[pair], w)
+                    totals.inDegree[totals.inDegreeBase[k] + Int(syn.post)] += 1
+                    totals.longestDelay[t] = max(totals.longestDelay[t], Int32(remaining))
+                    totals.synapses[k] += 1
+                }
+            }
+        }
+        for r in result.reach where r.stage == 0 { reachOf[Int(r.target)] = -1 }
+        result.lastStage = lastStage
+        // In (target, stage) order, so that what follows never depends on drawing order.
+        let order = result.reach.indices.sorted { result.reach[$0] < result.reach[$1] }
+        if order != Array(result.reach.indices) {
+            var counts = [UInt32](repeating: 0, count: result.counts.count)
+            for (to, from) in order.enumerated() {
+                for a in 0..<atoms { counts[to * atoms + a] = result.counts[from * atoms + a] }
+            }
+            result.counts = counts
+            result.reach = order.map { result.reach[$0] }
+        }
+        return result
+    }
+}

@@ -1,0 +1,148 @@
+import ChipSim
+
+/// The second pass over the synapses: draws them again exactly as the census did, and writes
+/// each as its chip word (and full-precision weight where its core keeps one per synapse) into
+/// its row, at a place fixed by the census, so that pieces of the work write disjoint memory and
+/// the matrices do not depend on how the pieces ran. Delay-extension chains get their rows here
+/// too: one synapse of weight 1 and one stage's delay for every neuron a stage relays.
+struct SynapseFill {
+    /// Per core, its synapse words and, for cores that keep one per synapse, its weights.
+    let words: [RawBuffer<UInt32>]
+    let weights: [RawBuffer<Double>?]
+
+    /// What the fill found, per projection: non-zero weights that became 0 in 16 bits, and
+    /// weights beyond the 16-bit range of an overridden shift.
+    struct Tally {
+        var roundedToZero: [Int]
+        var saturated = 0
+    }
+
+    /// `perSynapseWeights[c]`: core c keeps one full-precision weight per synapse.
+    init(layouts: [CoreLayout], perSynapseWeights: [Bool]) {
+        words = layouts.map { RawBuffer(repeating: 0, count: $0.synapses) }
+        weights = layouts.indices.map { perSynapseWeights[$0] ? RawBuffer(repeating: 0, count: layouts[$0].synapses) : nil }
+    }
+
+    func run(network: NetworkSpec, slices: [CoreSlice], census: [SourceCensus], layouts: [CoreLayout], delays: DelayPlan,
+             cores: NeuronCores, expanders: [ProjectionExpander], pieces: [Range<Int>], parallel: Bool) -> Tally {
+        let outgoing = SynapseCensus.outgoing(network)
+        let wordPointers = words.map(\.base), weightPointers = weights.map { $0?.base }
+        let rowPointers = layouts.map { $0.rowStarts.base }
+        let targets = layouts.map { Target(shifts: ($0.shifts[0], $0.shifts[1]), indexBits: $0.indexBits) }
+        let tallies = ParallelWork.map(pieces.count, parallel: parallel) { piece -> Tally in
+            var tally = Tally(roundedToZero: Array(repeating: 0, count: network.projections.count))
+            var scratch = ExpansionScratch()
+            var reachOf = [Int32](repeating: -1, count: slices.count)
+            for s in pieces[piece] {
+                fill(source: s, network: network, slices: slices, census: census[s], layouts: layouts, delays: delays, cores: cores,
+                     outgoing: outgoing, expanders: expanders, words: wordPointers, weights: weightPointers, rows: rowPointers,
+                     targets: targets, scratch: &scratch, reachOf: &reachOf, tally: &tally)
+            }
+            return tally
+        }
+        var total = Tally(roundedToZero: Array(repeating: 0, count: network.projections.count))
+        for t in tallies {
+            for k in total.roundedToZero.indices { total.roundedToZero[k] += t.roundedToZero[k] }
+            total.saturated += t.saturated
+        }
+        return total
+    }
+
+    /// What writing a word onto a core needs of it.
+    private struct Target {
+        var shifts: (Int8, Int8)
+        var indexBits: Int
+    }
+
+    /// The entry of `layout` for packets of core `source`, by binary search on its key.
+    private static func entry(of source: UInt32, in layout: CoreLayout) -> Int {
+        var lo = 0, hi = layout.entries.count - 1
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if layout.entries[mid].key < source { lo = mid + 1 } else { hi = mid }
+        }
+        precondition(layout.entries[lo].key == source, "the census and the layout disagree")
+        return lo
+    }
+
+    private func fill(source s: Int, network: NetworkSpec, slices: [CoreSlice], census: SourceCensus, layouts: [CoreLayout],
+                      delays: DelayPlan, cores: NeuronCores, outgoing: [[Int]], expanders: [ProjectionExpander],
+                      words: [UnsafeMutablePointer<UInt32>], weights: [UnsafeMutablePointer<Double>?], rows: [UnsafeMutablePointer<UInt32>],
+                      targets: [Target], scratch: inout ExpansionScratch, reachOf: inout [Int32], tally: inout Tally) {
+        let slice = slices[s]
+        let p = slice.population
+        let atoms = slice.count
+        guard !census.reach.isEmpty else { return }
+        // Per reach: the row of atom 0 in the target's matrix (for a stage, per range of atoms).
+        var rowBase = [Int](repeating: 0, count: census.reach.count)
+        var stagedRow: [Int: [Int]] = [:]
+        var staged: [SourceCensus.Reach: Int] = [:]
+        for (r, reach) in census.reach.enumerated() {
+            let t = Int(reach.target)
+            if reach.stage == 0 {
+                reachOf[t] = Int32(r)
+                rowBase[r] = Int(layouts[t].entries[Self.entry(of: slice.keyBase, in: layouts[t])].firstRow)
+            } else {
+                staged[reach] = r
+                let size = delays.rangeSize[s]
+                stagedRow[r] = delays.stageCores[s][Int(reach.stage) - 1].enumerated().map { i, d in
+                    guard d >= 0, layouts[t].entries.contains(where: { $0.key == slices[d].keyBase }) else { return -1 }
+                    return Int(layouts[t].entries[Self.entry(of: slices[d].keyBase, in: layouts[t])].firstRow) - i * size
+                }
+            }
+        }
+        var cursor = [UInt32](repeating: 0, count: census.reach.count)
+        var touched: [Int] = []
+        var drawn = ExpansionCounts()
+        let stageTicks = cores.stageTicks[p]
+        for a in 0..<atoms {
+            let g = slice.firstNeuron + a
+            for k in outgoing[p] {
+                let proj = network.projections[k]
+                guard let i = proj.pre.index(of: g) else { continue }
+                let q = proj.post.population
+                let conductance = network.populations[q].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
+                let slots = cores.slots[q]
+                let type = proj.receptor.rawValue
+                expanders[k].expand(pre: i, scratch: &scratch, counts: &drawn) { syn in
+                    let n = proj.post.neuron(Int(syn.post))
+                    let (t, local) = cores.core(population: q, neuron: n)
+                    let (stage, remaining) = delayStage(Int(syn.delayTicks), slots: slots, stageTicks: stageTicks)
+                    let r = stage == 0 ? Int(reachOf[t]) : staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))]!
+                    let row = stage == 0 ? rowBase[r] + a : stagedRow[r]![a / delays.rangeSize[s]] + a
+                    if cursor[r] == 0 { touched.append(r) }
+                    let at = Int(rows[t][row]) + Int(cursor[r])
+                    cursor[r] += 1
+                    let target = targets[t]
+                    let shift = type == 0 ? target.shifts.0 : target.shifts.1
+                    let scaled = syn.weight * conductance
+                    let w16 = WeightScaling.quantize(scaled, shift: shift)
+                    if w16 == 0 && syn.weight > 0 { tally.roundedToZero[k] += 1 }
+                    if w16 == 0xFFFF && scaled * Double(sign: .plus, exponent: 15 - Int(shift), significand: 1) > 65535.5 { tally.saturated += 1 }
+                    words[t][at] = SynapticMatrix.word(weight: w16, delay: remaining, type: type, index: local, indexBits: target.indexBits,
+                                                       delayBits: 16 - SynapticMatrix.typeBits - target.indexBits)
+                    weights[t]?[at] = syn.weight
+                }
+            }
+            for r in touched { cursor[r] = 0 }
+            touched.removeAll(keepingCapacity: true)
+        }
+        for r in census.reach where r.stage == 0 { reachOf[Int(r.target)] = -1 }
+        // The delay chains: a synapse of weight 1 and one stage's delay per relayed neuron.
+        for (stageIndex, stageCores) in delays.stageCores[s].enumerated() {
+            let stage = stageIndex + 1
+            for (range, d) in stageCores.enumerated() where d >= 0 {
+                let lo = range * delays.rangeSize[s]
+                let layout = layouts[d]
+                let ticks = slices[d].delay!.stageTicks
+                let sourceOffset = stage == 1 ? 0 : lo
+                for a in lo..<(lo + slices[d].count) where Int(census.lastStage[a]) >= stage {
+                    let at = Int(rows[d][Int(layout.entries[0].firstRow) + a - sourceOffset])
+                    words[d][at] = SynapticMatrix.word(weight: 1, delay: ticks, type: 0, index: a - lo, indexBits: layout.indexBits,
+                                                       delayBits: 16 - SynapticMatrix.typeBits - layout.indexBits)
+                    weights[d]?[at] = 1
+                }
+            }
+        }
+    }
+}
