@@ -20,6 +20,9 @@ enum ChipImageValidator {
             throw fail("CORE", "\(image.cores.count) cores; the simulator addresses at most \(IdealTimingEngine.maxCores)")
         }
         try validateNetwork(image.network, fail: fail)
+        if let ci = image.cores.indices.first(where: { !image.populations.indices.contains(image.cores[$0].population) }) {
+            throw fail("CORE", "core \(ci) belongs to population \(image.cores[ci].population), the image has \(image.populations.count)")
+        }
         try validatePopulations(image, fail: fail)
         for (k, projection) in image.projections.enumerated() {
             guard image.populations.indices.contains(projection.pre), image.populations.indices.contains(projection.post),
@@ -85,9 +88,6 @@ enum ChipImageValidator {
         var sdram: [ChipCoordinate: Int] = [:]
         var keyBlocks: [(base: UInt32, last: UInt32, core: Int)] = []
         for (ci, core) in image.cores.enumerated() {
-            guard core.population >= 0, core.population < image.populations.count else {
-                throw fail("CORE", "core \(ci) belongs to population \(core.population), the image has \(image.populations.count)")
-            }
             let pop = image.populations[core.population]
             guard core.neuronCount > 0, core.neuronCount <= m.maxNeuronsPerCore, core.firstNeuron >= 0,
                   core.firstNeuron + core.neuronCount <= pop.size else {

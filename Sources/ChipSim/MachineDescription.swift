@@ -53,6 +53,11 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     /// The chips that exist and work, in (y, x) order.
     public var chips: [ChipCoordinate] { layout.chips(width: width, height: height).filter { !deadChips.contains($0) } }
 
+    /// Application cores that work, on every working chip.
+    public var workingApplicationCores: Int {
+        deadCores.isEmpty ? chips.count * applicationCoresPerChip : chips.reduce(0) { $0 + applicationProcessors(on: $1).count }
+    }
+
     /// SpiNN-5 boards of the machine (0 for a rectangle that is not built of them).
     public var boards: Int { layout.boards(width: width, height: height) }
 

@@ -19,9 +19,26 @@ struct DelayPlan {
 
 enum DelayExtensionPlanner {
     /// Appends the delay-extension cores the census calls for to `slices` (after the neuron
-    /// cores) and says where they are.
-    static func plan(slices: inout [CoreSlice], census: [SourceCensus], cores: NeuronCores, machine: MachineDescription) -> DelayPlan {
+    /// cores) and says where they are; refuses, before making them, more than `capacity` cores
+    /// in all.
+    static func plan(slices: inout [CoreSlice], census: [SourceCensus], cores: NeuronCores, machine: MachineDescription,
+                     capacity: Int, network: NetworkSpec) throws -> DelayPlan {
         let neuronCores = census.count
+        var needed = neuronCores
+        for s in 0..<neuronCores where !census[s].lastStage.isEmpty {
+            let size = atomsPerCore(stageTicks: cores.stageTicks[slices[s].population], atoms: slices[s].count, machine: machine)
+            for r in 0..<((slices[s].count + size - 1) / size) {
+                needed += Int(census[s].lastStage[(r * size)..<min(slices[s].count, (r + 1) * size)].max()!)
+            }
+            guard needed <= capacity else {
+                let p = slices[s].population
+                let outgoing = network.projections.filter { $0.pre.population == p }
+                let ticks = outgoing.map { Partitioner.likelyMaximumDelayTicks($0, network: network) }.max() ?? 0
+                throw CompileError([Diagnostic(
+                    "delays of up to \(Double(ticks) * network.timestep) ms from '\(network.populations[p].name)' need more delay-extension cores (stages of \(cores.stageTicks[p]) ticks, what the ring buffers of its targets hold) than the largest target has cores (\(capacity)); use shorter delays, a longer time step, or fewer neurons per core on the targets of the long delays (more delay slots)",
+                    at: network.projections.first { $0.pre.population == p }?.location)])
+            }
+        }
         var plan = DelayPlan(rangeSize: Array(repeating: 0, count: neuronCores), stageCores: Array(repeating: [], count: neuronCores))
         for s in 0..<neuronCores where !census[s].lastStage.isEmpty {
             let source = slices[s]

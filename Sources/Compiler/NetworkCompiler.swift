@@ -67,6 +67,7 @@ public enum NetworkCompiler {
         var clock = PhaseClock()
         let core = targets[0]
         let plans = try Partitioner.plan(network, machine: core)
+        try Partitioner.checkCores(network, plans: plans, machines: targets)
         var slices = Partitioner.slices(network, plans: plans)
         let neuronCores = slices.count
         try ExpansionBudget.check(network, plans: plans, machines: targets, floatWeights: options.floatWeights,
@@ -87,7 +88,9 @@ public enum NetworkCompiler {
                                                  pieces: pieces, parallel: options.parallel)
         clock.lap("census (synapses drawn and counted)")
 
-        let delays = DelayExtensionPlanner.plan(slices: &slices, census: census, cores: cores, machine: core)
+        let capacity = min(targets.map(\.workingApplicationCores).max()!, IdealTimingEngine.maxCores)
+        let delays = try DelayExtensionPlanner.plan(slices: &slices, census: census, cores: cores, machine: core, capacity: capacity,
+                                                    network: network)
         try KeyAllocator.allocate(&slices, populations: network.populations.count)
         let layouts = try MatrixLayout.build(network: network, slices: slices, census: census, totals: totals, delays: delays, cores: cores,
                                              machine: core, floatWeights: options.floatWeights, parallel: options.parallel)

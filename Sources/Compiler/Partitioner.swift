@@ -57,6 +57,27 @@ enum Partitioner {
         return plans
     }
 
+    /// Refuses, before any synapse is drawn, a network whose neuron cores alone outnumber the
+    /// application cores of the largest of `machines` (or what the simulator addresses), naming
+    /// the first population that does not fit.
+    static func checkCores(_ network: NetworkSpec, plans: [PopulationPlan], machines: [MachineDescription]) throws {
+        let machine = machines.max { $0.workingApplicationCores < $1.workingApplicationCores }!
+        let capacity = min(machine.workingApplicationCores, IdealTimingEngine.maxCores)
+        let coresOf = network.populations.indices.map { (network.populations[$0].size + plans[$0].neuronsPerCore - 1) / plans[$0].neuronsPerCore }
+        var needed = 0
+        for (p, pop) in network.populations.enumerated() {
+            needed += coresOf[p]
+            guard needed <= capacity else {
+                let total = coresOf.reduce(0, +)
+                throw CompileError([Diagnostic(
+                    capacity < machine.workingApplicationCores
+                        ? "the network needs \(total) cores; the simulator addresses at most \(capacity), and population '\(pop.name)' is the first that does not fit"
+                        : "the network needs \(total) cores; target '\(machine.name)' has \(capacity) application cores (\(machine.chips.count) chips × \(machine.applicationCoresPerChip)\(machine.deadCores.isEmpty ? "" : ", \(machine.deadCores.count) dead")), and population '\(pop.name)' is the first that does not fit; use a larger target (--target, or --target auto for the fewest SpiNN-5 boards that hold it)",
+                    at: pop.location)])
+            }
+        }
+    }
+
     /// The slices of every population, in population order.
     static func slices(_ network: NetworkSpec, plans: [PopulationPlan]) -> [CoreSlice] {
         var slices: [CoreSlice] = []
@@ -96,17 +117,20 @@ enum Partitioner {
         var n = asked
         var reason: String?
         while true {
-            let slotBits = min(wantedSlots, maxSlotBits(neurons: n, machine: machine))
-            let entries = expectedTableEntries(population: q, neurons: n, incoming: incoming, sourcesPerCore: sourcesPerCore,
+            // The largest core holds n neurons, or the whole population if it is smaller.
+            let largest = min(n, pop.size)
+            let slotBits = min(wantedSlots, maxSlotBits(neurons: largest, machine: machine))
+            let entries = expectedTableEntries(population: q, neurons: largest, incoming: incoming, sourcesPerCore: sourcesPerCore,
                                                expected: expected, network: network)
-            let dtcm = memory.bytesNeeded(neurons: n, keepsNeuronState: true, ringEntries: 1 << (slotBits + SynapticMatrix.typeBits + bitsFor(n)),
+            let dtcm = memory.bytesNeeded(neurons: largest, keepsNeuronState: true,
+                                          ringEntries: 1 << (slotBits + SynapticMatrix.typeBits + bitsFor(largest)),
                                           tableEntries: Int(entries.rounded(.up)))
-            let row = expectedLongestRow(population: q, neurons: n, incoming: incoming, expected: expected, network: network)
+            let row = expectedLongestRow(population: q, neurons: largest, incoming: incoming, expected: expected, network: network)
             if dtcm <= memory.dtcmBytes && row <= Double(machine.maxRowWords) {
                 return PopulationPlan(neuronsPerCore: n, slotBits: slotBits, reason: reason)
             }
             reason = dtcm > memory.dtcmBytes ? "DTCM" : "row length"
-            if n == 1 {
+            if largest == 1 {
                 if row > Double(machine.maxRowWords) {
                     throw CompileError([Diagnostic(
                         "a neuron of a projection onto '\(pop.name)' makes about \(Int(row)) synapses onto a single neuron; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words): use fewer multapses",
@@ -125,7 +149,7 @@ enum Partitioner {
                     "each core of '\(pop.name)' receives from about \(Int(entries.rounded())) source cores: its master population table alone needs \(Int(entries.rounded()) * memory.tableEntryBytes) bytes of DTCM, and a core has \(memory.dtcmBytes); use fewer, larger source cores (raise neurons_per_core of the populations that project onto '\(pop.name)') or fewer projections onto it",
                     at: pop.location)])
             }
-            n = (n + 1) / 2
+            n = (largest + 1) / 2
         }
     }
 

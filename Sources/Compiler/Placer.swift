@@ -36,19 +36,23 @@ enum Placer {
                 used = 0
                 sdram = 0
             }
-            guard chip < chips.count else { throw tooSmall(slices, layouts: layouts, machine: machine) }
+            guard chip < chips.count else { throw tooSmall(slices, layouts: layouts, network: network, machine: machine) }
             slices[c].location = CoreLocation(chip: chips[chip], processor: processors[used])
             used += 1
             sdram += need
         }
     }
 
-    private static func tooSmall(_ slices: [CoreSlice], layouts: [CoreLayout], machine: MachineDescription) -> DoesNotFit {
-        let delays = slices.count { $0.delay != nil }
+    private static func tooSmall(_ slices: [CoreSlice], layouts: [CoreLayout], network: NetworkSpec, machine: MachineDescription) -> DoesNotFit {
+        let delays = slices.filter { $0.delay != nil }
         let sdram = layouts.reduce(0) { $0 + $1.sdramBytes }
-        let cores = machine.chips.reduce(0) { $0 + machine.applicationProcessors(on: $1).count }
+        var why = ""
+        if let longest = delays.max(by: { ($0.delay!.stage, -$0.population) < ($1.delay!.stage, -$1.population) }), let d = longest.delay {
+            let ms = Double((d.stage + 1) * d.stageTicks) * network.timestep
+            why = " (\(delays.count) of them delay extensions: delays of up to \(ms) ms from '\(network.populations[longest.population].name)' take \(d.stage) stages of \(d.stageTicks) ticks, what the ring buffers of its targets hold)"
+        }
         return DoesNotFit(diagnostic: Diagnostic(
-            "the network needs \(slices.count) cores\(delays > 0 ? " (\(delays) of them delay extensions)" : "") and \(HostMemory.format(bytes: sdram)) of SDRAM for its synaptic matrices; target '\(machine.name)' has \(cores) working application cores on \(machine.chips.count) chips with \(HostMemory.format(bytes: machine.sdramBytesPerChip)) of SDRAM each; use a larger target (--target auto takes the fewest SpiNN-5 boards that hold the network)",
+            "the network needs \(slices.count) cores\(why) and \(HostMemory.format(bytes: sdram)) of SDRAM for its synaptic matrices; target '\(machine.name)' has \(machine.workingApplicationCores) working application cores on \(machine.chips.count) chips with \(HostMemory.format(bytes: machine.sdramBytesPerChip)) of SDRAM each; use a larger target (--target auto takes the fewest SpiNN-5 boards that hold the network)\(delays.isEmpty ? "" : ", shorter delays, or fewer neurons per core on the targets of long delays (more delay slots)")",
             at: nil))
     }
 

@@ -60,13 +60,13 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.stdout, """
         network small on spinn-5: 310 neurons, 7446 synapses
           step convention       spinnaker
+          boards used           1 of 1
           chips used            1
           cores used            3
-          max routing entries   3 of 1023 per chip (0 removed by default routing)
-          delay extensions      0
+          max routing entries   3 of 1023 per chip (3 before minimisation; 0 removed by default routing)
           longest synaptic row  256 words
           weights rounded to 0  0
-          max predicted load    35.0% of a tick
+          max predicted load    35.0% of a tick (cells, core 0,0,2)
         wrote \(dir)/small.nchip (\(size) bytes)
 
         """)
@@ -79,7 +79,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
         let text = try neurite("inspect", dir + "/small.nchip")
         XCTAssertEqual(text.status, 0, text.stderr)
-        for fragment in ["format 1.1", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
+        for fragment in ["format 2.0", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
                          "routing tables: 1 chips with entries"] {
             XCTAssertTrue(text.stdout.contains(fragment), "missing '\(fragment)' in\n\(text.stdout)")
         }
