@@ -53,9 +53,19 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     /// The chips that exist and work, in (y, x) order.
     public var chips: [ChipCoordinate] { layout.chips(width: width, height: height).filter { !deadChips.contains($0) } }
 
+    /// How many chips exist and work (``chips``, counted without listing them).
+    public var chipCount: Int {
+        let all: Int
+        switch layout {
+        case .rectangle, .triads: all = width * height
+        case .spinn5: all = layout.chips(width: width, height: height).count
+        }
+        return all - deadChips.count
+    }
+
     /// Application cores that work, on every working chip.
     public var workingApplicationCores: Int {
-        deadCores.isEmpty ? chips.count * applicationCoresPerChip : chips.reduce(0) { $0 + applicationProcessors(on: $1).count }
+        deadCores.isEmpty ? chipCount * applicationCoresPerChip : chips.reduce(0) { $0 + applicationProcessors(on: $1).count }
     }
 
     /// SpiNN-5 boards of the machine (0 for a rectangle that is not built of them).

@@ -56,6 +56,7 @@ extension MachineDescription {
     private var deadPartsProblem: String? {
         let limit = Self.maxCount
         if deadChips.count + deadLinks.count + deadCores.count > limit { return "more than \(limit) dead parts" }
+        if Set(deadChips).count != deadChips.count || Set(deadCores).count != deadCores.count { return "a dead chip or core listed twice" }
         func onMachine(_ c: ChipCoordinate) -> Bool {
             c.x >= 0 && c.y >= 0 && c.x < width && c.y < height && layout.contains(x: c.x, y: c.y)
         }

@@ -14,15 +14,21 @@ enum DeadParts {
     static let linkNames = ["E": Link.east, "NE": .northEast, "N": .north, "W": .west, "SW": .southWest, "S": .south]
 
     static func chips(_ node: YAMLNode, machine m: MachineDescription) throws -> [ChipCoordinate] {
-        try node.sequence("a list of [x, y] chips").map { item in
+        unique(try node.sequence("a list of [x, y] chips").map { item in
             let v = try item.sequence("[x, y]")
             guard v.count == 2 else { throw item.error("a dead chip is [x, y], found \(v.count) values") }
             return try chip(v[0], v[1], machine: m, at: item)
-        }
+        })
+    }
+
+    /// The parts in their first order, each once.
+    private static func unique<T: Hashable>(_ parts: [T]) -> [T] {
+        var seen: Set<T> = []
+        return parts.filter { seen.insert($0).inserted }
     }
 
     static func links(_ node: YAMLNode, machine m: MachineDescription) throws -> [ChipLink] {
-        try node.sequence("a list of [x, y, link] links").map { item in
+        unique(try node.sequence("a list of [x, y, link] links").map { item in
             let v = try item.sequence("[x, y, link]")
             guard v.count == 3 else { throw item.error("a dead link is [x, y, link], found \(v.count) values") }
             let c = try chip(v[0], v[1], machine: m, at: item)
@@ -35,11 +41,11 @@ enum DeadParts {
                 link = numbered
             }
             return ChipLink(chip: c, link: link)
-        }
+        })
     }
 
     static func cores(_ node: YAMLNode, machine m: MachineDescription) throws -> [CoreLocation] {
-        try node.sequence("a list of [x, y, processor] cores").map { item in
+        unique(try node.sequence("a list of [x, y, processor] cores").map { item in
             let v = try item.sequence("[x, y, processor]")
             guard v.count == 3 else { throw item.error("a dead core is [x, y, processor], found \(v.count) values") }
             let c = try chip(v[0], v[1], machine: m, at: item)
@@ -48,7 +54,7 @@ enum DeadParts {
                 throw v[2].error("processor \(p) is not an application core; expected \(m.monitorCoresPerChip)...\(m.coresPerChip - 1)")
             }
             return CoreLocation(chip: c, processor: p)
-        }
+        })
     }
 
     private static func chip(_ x: YAMLNode, _ y: YAMLNode, machine m: MachineDescription, at item: YAMLNode) throws -> ChipCoordinate {

@@ -86,7 +86,7 @@ enum ExpansionBudget {
                        network.projections[largest].label, expected[largest]),
                 at: network.projections[largest].location)])
         }
-        let machine = machines.max { $0.chips.count * $0.sdramBytesPerChip < $1.chips.count * $1.sdramBytesPerChip }!
+        let machine = machines.max { $0.chipCount * $0.sdramBytesPerChip < $1.chipCount * $1.sdramBytesPerChip }!
         if let q = perCore.indices.first(where: { perCore[$0] > Double(machine.sdramBytesPerChip) * sdramMargin }) {
             let pop = network.populations[q]
             throw CompileError([Diagnostic(
@@ -98,12 +98,12 @@ enum ExpansionBudget {
             let (q, (bytes, plan)) = item
             return sum + bytes * Double((network.populations[q].size + plan.neuronsPerCore - 1) / plan.neuronsPerCore)
         }
-        let capacity = Double(machine.chips.count * machine.sdramBytesPerChip)
+        let capacity = Double(machine.chipCount * machine.sdramBytesPerChip)
         if sdram > capacity * sdramMargin {
             let q = perCore.indices.max { perCore[$0] < perCore[$1] }!
             throw CompileError([Diagnostic(
                 String(format: "the synaptic matrices would need about %@ of SDRAM (expected from the connectors); target '%@' has %@ on %d chips; use a larger target (--target auto picks the fewest SpiNN-5 boards that hold the network) or fewer synapses",
-                       HostMemory.format(bytes: Int(min(sdram, 9e18))), machine.name, HostMemory.format(bytes: Int(capacity)), machine.chips.count),
+                       HostMemory.format(bytes: Int(min(sdram, 9e18))), machine.name, HostMemory.format(bytes: Int(capacity)), machine.chipCount),
                 at: network.populations[q].location)])
         }
     }

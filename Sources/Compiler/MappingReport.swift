@@ -83,7 +83,9 @@ public struct MappingReport: Codable, Equatable, Sendable {
     public var boardsUsed: Int
     public var chipsUsed: Int
     public var coresUsed: Int
+    /// Neurons of cell populations, and atoms of spike sources.
     public var neurons: Int
+    public var sourceAtoms: Int
     public var synapses: Int
     /// The most routing entries any chip needs in the image, and the limit.
     public var maxRoutingEntries: Int
@@ -135,7 +137,7 @@ public struct MappingReport: Codable, Equatable, Sendable {
     /// The human summary `neurite compile` prints.
     public var summary: String {
         var lines: [String] = []
-        lines.append("network \(network) on \(target): \(neurons) neurons, \(synapses) synapses")
+        lines.append("network \(network) on \(target): \(neurons) neurons, \(sourceAtoms > 0 ? "\(sourceAtoms) spike-source atoms, " : "")\(synapses) synapses")
         if targetChoice == "auto" { lines.append("  target                auto: \(target), the fewest SpiNN-5 boards that hold the network") }
         lines.append("  step convention       \(stepConvention)\(timeScaleFactor == 1 ? "" : ", ticks stretched ×\(timeScaleFactor)")")
         if boards > 0 { lines.append("  boards used           \(boardsUsed) of \(boards)") }

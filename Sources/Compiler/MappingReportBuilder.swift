@@ -12,7 +12,7 @@ enum MappingReportBuilder {
         let budget = Double(machine.cycleBudget(timestepMs: network.timestep, timeScaleFactor: network.timeScaleFactor))
         let cores: [MappingReport.Core] = slices.indices.map { c in
             let s = slices[c], layout = layouts[c]
-            let (packets, events) = expectedInput(core: c, layout: layout, rates: rates)
+            let (packets, events) = expectedInput(matrix: matrices[c], sources: layout.entrySources, rates: rates)
             let cycles = predictedCycles(slice: s, packets: packets, events: events, network: network, machine: machine)
             return MappingReport.Core(
                 location: s.location.description, population: network.populations[s.population].name,
@@ -33,7 +33,8 @@ enum MappingReportBuilder {
             network: network.name, target: machine.name, targetChoice: choice, timestepMs: network.timestep,
             stepConvention: convention.rawValue, timeScaleFactor: network.timeScaleFactor,
             boards: machine.boards, boardsUsed: boardsUsed, chipsUsed: used.count, coresUsed: slices.count,
-            neurons: network.populations.reduce(0) { $0 + $1.size }, synapses: totals.synapses.reduce(0, +),
+            neurons: network.populations.reduce(0) { $0 + ($1.model.isSource ? 0 : $1.size) },
+            sourceAtoms: network.populations.reduce(0) { $0 + ($1.model.isSource ? $1.size : 0) }, synapses: totals.synapses.reduce(0, +),
             maxRoutingEntries: routing.map(\.entries.count).max() ?? 0, routingEntryLimit: machine.routerEntries,
             maxRoutingEntriesBefore: mapped.sizes.map(\.before).max() ?? 0,
             defaultRoutesRemoved: mapped.defaultRoutesRemoved, chipsCompressed: mapped.sizes.count(where: \.compressed),
@@ -61,11 +62,11 @@ enum MappingReportBuilder {
     /// Packets and synaptic events per tick a core expects: every source atom whose core reaches
     /// it sends its packets there (one table search and row DMA each, empty rows too), and each
     /// row's synapses are events.
-    static func expectedInput(core c: Int, layout: CoreLayout, rates: [Double]) -> (packets: Double, events: Double) {
+    static func expectedInput(matrix: SynapticMatrix, sources: [Int], rates: [Double]) -> (packets: Double, events: Double) {
         var packets = 0.0, events = 0.0
-        let starts = layout.rowStarts.base
-        for (e, entry) in layout.entries.enumerated() {
-            let rate = rates[layout.entrySources[e]]
+        let starts = matrix.rowStarts
+        for (e, entry) in matrix.entries.enumerated() {
+            let rate = rates[sources[e]]
             packets += rate * Double(entry.rows)
             let first = Int(entry.firstRow), last = first + Int(entry.rows)
             events += rate * Double(starts[last] - starts[first])

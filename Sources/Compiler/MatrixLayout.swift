@@ -27,9 +27,20 @@ final class CoreLayout {
         rowStarts = RawBuffer(repeating: 0, count: 1)
     }
 
-    /// The row of local neuron `atom` of the source of `entry`.
-    @inline(__always)
-    func row(entry e: Int, atom: Int) -> Int { Int(entries[e].firstRow) + atom }
+    /// The row starts as an array; the layout keeps them no longer.
+    func takeRowStarts() -> [UInt32] {
+        let starts = rowStarts.array()
+        rowStarts = RawBuffer(repeating: 0, count: 1)
+        return starts
+    }
+}
+
+/// A core whose ring buffer, neuron state and master population table do not fit its DTCM, or
+/// with a synaptic row longer than a row holds: the compiler cuts its population into smaller
+/// cores and tries again.
+struct CoreTooFull: Error {
+    var population: Int
+    var diagnostic: Diagnostic
 }
 
 /// Lays out every core's matrix from the census, and checks what the chip cannot hold.
@@ -72,11 +83,11 @@ enum MatrixLayout {
             incoming[d].append(Incoming(source: delay.source, key: slices[delay.source].keyBase, census: -1, reach: delay.stage,
                                         lo: slice.firstNeuron, hi: slice.firstNeuron + slice.count))
         }
-        let layouts = ParallelWork.map(slices.count, parallel: parallel) { t -> Result<CoreLayout, CompileError> in
+        let layouts = ParallelWork.map(slices.count, parallel: parallel) { t -> Result<CoreLayout, Error> in
             Result {
                 try layout(core: t, incoming: incoming[t].sorted { $0.key < $1.key }, network: network, slices: slices, census: census,
                            totals: totals, cores: cores, machine: machine, floatWeights: floatWeights)
-            }.mapError { $0 as! CompileError }
+            }
         }
         return try layouts.map { try $0.get() }
     }
@@ -137,9 +148,9 @@ enum MatrixLayout {
             tableEntries: layout.entries.count)
         if layout.dtcmBytes > machine.memory.dtcmBytes {
             let pop = network.populations[slice.population]
-            throw CompileError([Diagnostic(
+            throw CoreTooFull(population: slice.population, diagnostic: Diagnostic(
                 "a core of '\(pop.name)' (neurons \(slice.firstNeuron)..<\(slice.firstNeuron + slice.count)) needs \(layout.dtcmBytes) bytes of DTCM — a ring buffer of \(1 << layout.slotBits) delay slots, \(slice.count) neurons and a master population table of \(layout.entries.count) source cores — and a core has \(machine.memory.dtcmBytes): set a smaller neurons_per_core on '\(pop.name)', or fewer, larger source cores",
-                at: pop.location)])
+                at: pop.location))
         }
         return layout
     }
@@ -152,13 +163,13 @@ enum MatrixLayout {
     }
 
     private static func rowTooLong(_ longest: Int, from inc: Incoming, to t: Int, slices: [CoreSlice], census: [SourceCensus],
-                                   network: NetworkSpec, machine: MachineDescription) -> CompileError {
+                                   network: NetworkSpec, machine: MachineDescription) -> CoreTooFull {
         let source = slices[chainRoot(inc.source, slices: slices)]
         let pre = network.populations[source.population], post = network.populations[slices[t].population]
         let projection = network.projections.first { $0.pre.population == source.population && $0.post.population == slices[t].population }
-        return CompileError([Diagnostic(
+        return CoreTooFull(population: slices[t].population, diagnostic: Diagnostic(
             "a neuron of '\(pre.name)' has \(longest) synapses onto one core of '\(post.name)'; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words): set a smaller neurons_per_core on '\(post.name)'",
-            at: projection?.location ?? post.location)])
+            at: projection?.location ?? post.location))
     }
 
     /// The core's weight shift per synapse type: the population's override (`ring_buffer_shifts`,

@@ -66,7 +66,59 @@ public enum NetworkCompiler {
         precondition(!targets.isEmpty, "no target to compile onto")
         var clock = PhaseClock()
         let core = targets[0]
-        let plans = try Partitioner.plan(network, machine: core)
+        var caps: [Int: Int] = [:]
+        var laid: Layout
+        var replans = 0
+        while true {
+            do {
+                laid = try layOut(network, targets: targets, caps: caps, options: options, clock: &clock)
+                break
+            } catch let full as CoreTooFull {
+                // The estimate fell short: smaller cores for that population, and again.
+                let now = caps[full.population] ?? Partitioner.askedNeuronsPerCore(network.populations[full.population], machine: core)
+                guard now > 1, replans < maxReplans else { throw CompileError([full.diagnostic]) }
+                caps[full.population] = (min(now, network.populations[full.population].size) + 1) / 2
+                replans += 1
+            }
+        }
+        let mapped = try map(slices: laid.slices, layouts: laid.layouts, targetsOf: laid.targetsOf, network: network, machines: targets,
+                             clock: &clock)
+        let perSynapse = laid.layouts.map { options.floatWeights && $0.weightTable == nil }
+        let fill = SynapseFill(layouts: laid.layouts, perSynapseWeights: perSynapse)
+        let tally = fill.run(network: network, slices: mapped.slices, census: laid.census, layouts: laid.layouts, delays: laid.delays,
+                             cores: laid.cores, expanders: laid.expanders, pieces: laid.pieces, parallel: options.parallel)
+        clock.lap("fill (synapses drawn and written)")
+
+        let result = assemble(network: network, slices: mapped.slices, plans: laid.plans, layouts: laid.layouts, fill: fill, tally: tally,
+                              totals: laid.totals, mapped: mapped, options: options, choice: targets.count > 1 ? "auto" : "given", parallel: options.parallel)
+        clock.lap("image and report")
+        return Compilation(image: result.image, report: result.report, warnings: network.warnings + result.warnings,
+                           phaseSeconds: clock.laps)
+    }
+
+    /// Times the compiler cuts a population into smaller cores after a core turned out too full.
+    static let maxReplans = 8
+
+    /// Everything up to the machine: how populations are cut, the census, delay extensions, keys
+    /// and the matrices' layout.
+    struct Layout {
+        var plans: [PopulationPlan]
+        var slices: [CoreSlice]
+        var cores: NeuronCores
+        var expanders: [ProjectionExpander]
+        var pieces: [Range<Int>]
+        var census: [SourceCensus]
+        var totals: CensusTotals
+        var delays: DelayPlan
+        var layouts: [CoreLayout]
+        /// Per core, the cores whose master population tables take its packets.
+        var targetsOf: [[Int]]
+    }
+
+    private static func layOut(_ network: NetworkSpec, targets: [MachineDescription], caps: [Int: Int], options: CompileOptions,
+                               clock: inout PhaseClock) throws -> Layout {
+        let core = targets[0]
+        let plans = try Partitioner.plan(network, machine: core, caps: caps)
         try Partitioner.checkCores(network, plans: plans, machines: targets)
         var slices = Partitioner.slices(network, plans: plans)
         let neuronCores = slices.count
@@ -97,21 +149,8 @@ public enum NetworkCompiler {
         var targetsOf = [[Int]](repeating: [], count: slices.count)
         for (t, layout) in layouts.enumerated() { for s in layout.entrySources { targetsOf[s].append(t) } }
         clock.lap("delay extensions, keys and matrix layout")
-
-        let mapped = try map(slices: slices, layouts: layouts, targetsOf: targetsOf, network: network, machines: targets, clock: &clock)
-        slices = mapped.slices
-
-        let perSynapse = layouts.map { options.floatWeights && $0.weightTable == nil }
-        let fill = SynapseFill(layouts: layouts, perSynapseWeights: perSynapse)
-        let tally = fill.run(network: network, slices: slices, census: census, layouts: layouts, delays: delays, cores: cores,
-                             expanders: expanders, pieces: pieces, parallel: options.parallel)
-        clock.lap("fill (synapses drawn and written)")
-
-        let result = assemble(network: network, slices: slices, plans: plans, layouts: layouts, fill: fill, tally: tally, totals: totals,
-                              mapped: mapped, options: options, choice: targets.count > 1 ? "auto" : "given", parallel: options.parallel)
-        clock.lap("image and report")
-        return Compilation(image: result.image, report: result.report, warnings: network.warnings + result.warnings,
-                           phaseSeconds: clock.laps)
+        return Layout(plans: plans, slices: slices, cores: cores, expanders: expanders, pieces: pieces, census: census, totals: totals,
+                      delays: delays, layouts: layouts, targetsOf: targetsOf)
     }
 
     /// Where everything went on the machine that holds the network.
@@ -182,16 +221,17 @@ public enum NetworkCompiler {
         let initial = initialStates(network)
         let matrices = ParallelWork.map(slices.count, parallel: parallel) { c -> SynapticMatrix in
             let layout = layouts[c]
+            let (words, perWord) = fill.take(core: c)
             let weights: FloatWeights
             if !options.floatWeights {
                 weights = .absent
             } else if let table = layout.weightTable {
                 weights = .byWeightField(table)
             } else {
-                weights = .perWord(fill.weights[c]!.array())
+                weights = .perWord(perWord)
             }
             return SynapticMatrix(indexBits: layout.indexBits, slotBits: layout.slotBits, shifts: layout.shifts, entries: layout.entries,
-                                  rowStarts: layout.rowStarts.array(), words: fill.words[c].array(), floatWeights: weights)
+                                  rowStarts: layout.takeRowStarts(), words: words, floatWeights: weights)
         }
         var coresOf = [[Int]](repeating: [], count: network.populations.count)
         for (c, s) in slices.enumerated() where s.delay == nil { coresOf[s.population].append(c) }

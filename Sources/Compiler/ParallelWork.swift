@@ -64,8 +64,13 @@ final class RawBuffer<T> {
     var base: UnsafeMutablePointer<T> { pointer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)! }
     var count: Int { pointer.count }
 
-    /// The contents as an array.
-    func array() -> [T] { Array(pointer) }
+    /// The contents as an array (one copy of the memory).
+    func array() -> [T] {
+        [T](unsafeUninitializedCapacity: pointer.count) { out, initialized in
+            if let base = pointer.baseAddress { out.baseAddress!.initialize(from: base, count: pointer.count) }
+            initialized = pointer.count
+        }
+    }
 
     deinit {
         pointer.deinitialize()

@@ -32,10 +32,17 @@ struct PopulationPlan {
 /// (ring buffer for the delays the projections draw, neuron state, master population table
 /// entries for the source cores expected to reach it) or the longest synaptic row.
 enum Partitioner {
-    /// Neurons per core and ring-buffer slots of each population.
-    static func plan(_ network: NetworkSpec, machine: MachineDescription) throws -> [PopulationPlan] {
+    /// The neurons per core a population asks for: its `neurons_per_core`, or the target's
+    /// `max_neurons`.
+    static func askedNeuronsPerCore(_ pop: PopulationSpec, machine: MachineDescription) -> Int {
+        pop.neuronsPerCore ?? machine.maxNeuronsPerCore
+    }
+
+    /// Neurons per core and ring-buffer slots of each population; `caps` lowers what some
+    /// populations may have (after a core of theirs turned out too full).
+    static func plan(_ network: NetworkSpec, machine: MachineDescription, caps: [Int: Int] = [:]) throws -> [PopulationPlan] {
         let asked = try network.populations.map { pop -> Int in
-            guard let n = pop.neuronsPerCore else { return machine.maxNeuronsPerCore }
+            let n = askedNeuronsPerCore(pop, machine: machine)
             guard n <= machine.maxNeuronsPerCore else {
                 throw CompileError([Diagnostic(
                     "population '\(pop.name)' asks for \(n) neurons per core; target '\(machine.name)' holds at most \(machine.maxNeuronsPerCore) (its max_neurons)",
@@ -44,12 +51,17 @@ enum Partitioner {
             return n
         }
         let expected = ExpansionBudget.expectedSynapses(network)
+        let capped = asked.indices.map { min(asked[$0], caps[$0] ?? asked[$0]) }
         // A core's table entries depend on how its sources are cut: settle it in a few rounds.
-        var perCore = asked
+        var perCore = capped
         var plans: [PopulationPlan] = []
         for _ in 0..<3 {
-            plans = try network.populations.indices.map { try plan(population: $0, asked: asked[$0], sourcesPerCore: perCore,
-                                                                   expected: expected, network: network, machine: machine) }
+            plans = try network.populations.indices.map { p in
+                var plan = try plan(population: p, asked: capped[p], sourcesPerCore: perCore, expected: expected, network: network,
+                                    machine: machine)
+                if caps[p] != nil, plan.reason == nil { plan.reason = "DTCM" }
+                return plan
+            }
             let next = plans.map(\.neuronsPerCore)
             if next == perCore { break }
             perCore = next
@@ -120,8 +132,9 @@ enum Partitioner {
             // The largest core holds n neurons, or the whole population if it is smaller.
             let largest = min(n, pop.size)
             let slotBits = min(wantedSlots, maxSlotBits(neurons: largest, machine: machine))
-            let entries = expectedTableEntries(population: q, neurons: largest, incoming: incoming, sourcesPerCore: sourcesPerCore,
-                                               expected: expected, network: network)
+            let (direct, delayed) = expectedTableEntries(population: q, neurons: largest, slots: 1 << slotBits, incoming: incoming,
+                                                         sourcesPerCore: sourcesPerCore, expected: expected, network: network)
+            let entries = direct + delayed
             let dtcm = memory.bytesNeeded(neurons: largest, keepsNeuronState: true,
                                           ringEntries: 1 << (slotBits + SynapticMatrix.typeBits + bitsFor(largest)),
                                           tableEntries: Int(entries.rounded(.up)))
@@ -145,6 +158,13 @@ enum Partitioner {
                                              tableEntries: Int(entries.rounded(.up))) > memory.dtcmBytes { bits -= 1 }
                     return PopulationPlan(neuronsPerCore: 1, slotBits: bits, reason: "DTCM")
                 }
+                if memory.bytesNeeded(neurons: 1, keepsNeuronState: true, ringEntries: 1 << SynapticMatrix.typeBits,
+                                       tableEntries: Int(direct.rounded(.up))) <= memory.dtcmBytes {
+                    let longest = incoming.map { likelyMaximumDelayTicks(network.projections[$0], network: network) }.max() ?? 0
+                    throw CompileError([Diagnostic(
+                        "delays of up to \(Double(longest) * network.timestep) ms onto '\(pop.name)' take so many delay-extension stages (\(1 << slotBits) ticks each) that a core's master population table, with an entry for every stage of every source core, would need \(Int(entries.rounded()) * memory.tableEntryBytes) bytes of DTCM, and a core has \(memory.dtcmBytes); use shorter delays or a longer time step",
+                        at: network.projections[incoming.max { likelyMaximumDelayTicks(network.projections[$0], network: network) < likelyMaximumDelayTicks(network.projections[$1], network: network) }!].location)])
+                }
                 throw CompileError([Diagnostic(
                     "each core of '\(pop.name)' receives from about \(Int(entries.rounded())) source cores: its master population table alone needs \(Int(entries.rounded()) * memory.tableEntryBytes) bytes of DTCM, and a core has \(memory.dtcmBytes); use fewer, larger source cores (raise neurons_per_core of the populations that project onto '\(pop.name)') or fewer projections onto it",
                     at: pop.location)])
@@ -165,10 +185,11 @@ enum Partitioner {
 
     /// Source cores expected to reach one core of `neurons` neurons of population `q`, each with
     /// an entry in its master population table: per incoming projection, the source cores, each
-    /// reaching the core with probability 1 − e^(−λ) for λ its expected synapses onto it.
-    private static func expectedTableEntries(population q: Int, neurons: Int, incoming: [Int], sourcesPerCore: [Int],
-                                             expected: [Double], network: NetworkSpec) -> Double {
-        var bySource: [Int: Double] = [:]
+    /// reaching the core with probability 1 − e^(−λ) for λ its expected synapses onto it, and as
+    /// many again for every delay-extension stage its delays are likely to need beyond `slots`.
+    private static func expectedTableEntries(population q: Int, neurons: Int, slots: Int, incoming: [Int], sourcesPerCore: [Int],
+                                             expected: [Double], network: NetworkSpec) -> (direct: Double, delayed: Double) {
+        var bySource: [Int: Double] = [:], stagesOf: [Int: Int] = [:]
         for k in incoming {
             let p = network.projections[k]
             let perSource = sourcesPerCore[p.pre.population]
@@ -181,9 +202,13 @@ enum Partitioner {
                 let lambda = expected[k] / inView * min(1, Double(neurons) / Double(p.post.count))
                 reach = inView * (1 - exp(-lambda))
             }
+            let longest = likelyMaximumDelayTicks(p, network: network)
+            let stages = longest > slots ? (longest + slots - 1) / slots - 1 : 0
             bySource[p.pre.population] = max(bySource[p.pre.population] ?? 0, reach)
+            stagesOf[p.pre.population] = max(stagesOf[p.pre.population] ?? 0, stages)
         }
-        return bySource.values.reduce(0, +)
+        let direct = bySource.values.reduce(0, +)
+        return (direct, bySource.reduce(0) { $0 + $1.value * Double(stagesOf[$1.key]!) })
     }
 
     /// The longest synaptic row expected onto a core of `neurons` neurons of `q`: per source

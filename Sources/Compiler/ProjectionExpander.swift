@@ -37,6 +37,8 @@ struct ProjectionExpander: Sendable {
     let network: NetworkSpec
     let projectionIndex: Int
     private let prepared: Prepared
+    /// What every synapse's values need, taken out of the projection once.
+    private let values: ValueRules
 
     /// What a connector draws across presynaptic neurons, grouped by presynaptic neuron:
     /// neuron i's share is `[start[i] ..< start[i + 1]]` of the lists.
@@ -62,6 +64,8 @@ struct ProjectionExpander: Sendable {
         self.network = network
         projectionIndex = k
         let p = network.projections[k]
+        let values = ValueRules(network: network, projection: p)
+        self.values = values
         let stream = { (tag: UInt64, i: Int) in RandomStream(seed: network.seed, stream: [tag, UInt64(k), UInt64(i)]) }
         switch p.connector {
         case let .fixedNumberPre(n, allowSelf, withReplacement):
@@ -82,18 +86,18 @@ struct ProjectionExpander: Sendable {
             prepared = .counts(Self.multinomial(n, weights: allowed, &rng))
         case let .fixedTotalNumber(n, allowSelf, false):
             var rng = stream(Self.connectionTag, 0)
-            let pairs = Self.totalNumberPairs(n, pre: p.pre.count, post: p.post.count, withReplacement: false, &rng) { i, j in
+            let pairs = Self.distinctPairs(n, pre: p.pre.count, post: p.post.count, &rng) { i, j in
                 allowSelf || !(p.pre.population == p.post.population && p.pre.neuron(i) == p.post.neuron(j))
             }
             var chosen = [[Int32]](repeating: [], count: p.pre.count)
             for (i, j) in pairs { chosen[i].append(Int32(j)) }
             prepared = Self.grouped(chosen)
         case .fromList(let rows):
-            var values = stream(Self.valueTag, 0)
+            var rng = PairedNormals(stream(Self.valueTag, 0))
             var counts = ExpansionCounts()
             var byPre = [[ExpandedSynapse]](repeating: [], count: p.pre.count)
             for r in rows {
-                byPre[r.pre].append(Self.synapse(network, k, r.post, r.weight, r.delay, &values, &counts))
+                byPre[r.pre].append(values.synapse(r.post, r.weight, r.delay, &rng, &counts))
             }
             var start = [0]
             for list in byPre { start.append(start.last! + list.count) }
@@ -121,15 +125,18 @@ struct ProjectionExpander: Sendable {
     }
 
     /// Calls `emit` for every synapse of pre-view neuron `i`, in generation order: by
-    /// postsynaptic neuron for every connector but FromList, which keeps its rows' order.
+    /// postsynaptic neuron for every connector but FromList, which keeps its rows' order, and
+    /// FixedTotalNumber with replacement, which keeps its draws'. Weights and delays come from the
+    /// neuron's value stream, normal deviates two per Box-Muller transform (``PairedNormals``).
     /// `scratch` holds a worker's reusable state (one per thread).
     func expand(pre i: Int, scratch: inout ExpansionScratch, counts: inout ExpansionCounts, _ emit: (ExpandedSynapse) -> Void) {
         let p = projection
         let k = projectionIndex
         let samePopulation = p.pre.population == p.post.population
         let selfPost: Int? = samePopulation ? p.post.index(of: p.pre.neuron(i)) : nil
-        var values = RandomStream(seed: network.seed, stream: [Self.valueTag, UInt64(k), UInt64(i)])
-        func make(_ j: Int) -> ExpandedSynapse { Self.synapse(network, k, j, nil, nil, &values, &counts) }
+        var rng = PairedNormals(RandomStream(seed: network.seed, stream: [Self.valueTag, UInt64(k), UInt64(i)]))
+        let values = self.values
+        func make(_ j: Int) -> ExpandedSynapse { values.synapse(j, nil, nil, &rng, &counts) }
 
         switch (p.connector, prepared) {
         case let (.allToAll(allowSelf), _):
@@ -153,13 +160,14 @@ struct ProjectionExpander: Sendable {
             for j in drawn.sorted() { emit(make(j)) }
         case let (.fixedTotalNumber(_, allowSelf, _), .counts(counts)):
             var rng = RandomStream(seed: network.seed, stream: [Self.connectionTag, UInt64(k), UInt64(i)])
-            var posts: [Int] = []
-            posts.reserveCapacity(Int(counts[i]))
-            while posts.count < Int(counts[i]) {
+            var made = 0
+            while made < Int(counts[i]) {
                 let j = Int(rng.next() % UInt64(p.post.count))
-                if allowSelf || j != selfPost { posts.append(j) }
+                if allowSelf || j != selfPost {
+                    emit(make(j))
+                    made += 1
+                }
             }
-            for j in posts.sorted() { emit(make(j)) }
         case let (_, .partners(start, posts)):
             for j in posts[start[i]..<start[i + 1]] { emit(make(Int(j))) }
         case let (_, .listed(start, synapses, _)):
@@ -205,12 +213,11 @@ struct ProjectionExpander: Sendable {
 
     /// `n` distinct (pre, post) pairs that `allowed` admits, sorted (at most as many as there are
     /// allowed pairs).
-    static func totalNumberPairs(_ n: Int, pre: Int, post: Int, withReplacement: Bool, _ rng: inout RandomStream,
-                                 allowed: (Int, Int) -> Bool) -> [(Int, Int)] {
+    static func distinctPairs(_ n: Int, pre: Int, post: Int, _ rng: inout RandomStream, allowed: (Int, Int) -> Bool) -> [(Int, Int)] {
         let space = pre * post
         guard space > 0, n > 0 else { return [] }
         var pairs: [(Int, Int)] = []
-        if !withReplacement && n * 4 >= space {
+        if n * 4 >= space {
             // Dense: selection sampling over every allowed pair, in order.
             let candidates = (0..<space).filter { allowed($0 / post, $0 % post) }
             var needed = min(n, candidates.count)
@@ -228,33 +235,44 @@ struct ProjectionExpander: Sendable {
             attempts += 1
             let index = Int(rng.next() % UInt64(space))
             let (i, j) = (index / post, index % post)
-            guard allowed(i, j) else { continue }
-            if !withReplacement && !seen.insert(index).inserted { continue }
+            guard allowed(i, j), seen.insert(index).inserted else { continue }
             pairs.append((i, j))
         }
         return pairs.sorted { $0 < $1 }
     }
+}
 
-    /// One synapse onto post-view neuron `j`: the given weight and delay, or draws from
-    /// `values`; a weight of the wrong sign for the receptor becomes 0, a delay below one step
-    /// one step (both counted).
-    private static func synapse(_ network: NetworkSpec, _ k: Int, _ j: Int, _ weight: Double?, _ delay: Double?,
-                                _ rng: inout RandomStream, _ counts: inout ExpansionCounts) -> ExpandedSynapse {
-        let p = network.projections[k]
-        let dt = network.timestep
-        let postModel = network.populations[p.post.population].model
-        var w = weight ?? p.weight.draw(&rng)
-        let negativeExpected = p.receptor == .inhibitory && !postModel.isConductanceBased
+/// How a projection's synapse values are made, taken out of its spec once.
+private struct ValueRules: Sendable {
+    let weight: ValueSpec
+    let delay: ValueSpec
+    /// The receptor wants negative weights (inhibitory onto a current-based cell).
+    let negativeExpected: Bool
+    let timestep: Double
+
+    init(network: NetworkSpec, projection p: ProjectionSpec) {
+        weight = p.weight
+        delay = p.delay
+        negativeExpected = p.receptor == .inhibitory && !network.populations[p.post.population].model.isConductanceBased
+        timestep = network.timestep
+    }
+
+    /// One synapse onto post-view neuron `j`: the given weight and delay, or draws from `rng`; a
+    /// weight of the wrong sign for the receptor becomes 0, a delay below one step one step
+    /// (both counted).
+    @inline(__always)
+    func synapse<S: DeviateSource>(_ j: Int, _ w0: Double?, _ d0: Double?, _ rng: inout S, _ counts: inout ExpansionCounts) -> ExpandedSynapse {
+        var w = w0 ?? weight.draw(&rng)
         if (negativeExpected && w > 0) || (!negativeExpected && w < 0) {
             counts.weightsClipped += 1
             w = 0
         }
-        var d = delay ?? p.delay.draw(&rng)
-        if d < dt {
+        var d = d0 ?? delay.draw(&rng)
+        if d < timestep {
             counts.delaysClipped += 1
-            d = dt
+            d = timestep
         }
-        let ticks = Int32(clamping: max(1, TimeSteps.ticks(d, dt: dt)))
+        let ticks = Int32(clamping: max(1, TimeSteps.ticks(d, dt: timestep)))
         return ExpandedSynapse(post: Int32(j), weight: abs(w), delayTicks: ticks)
     }
 }

@@ -5,10 +5,11 @@ import ChipSim
 /// its row, at a place fixed by the census, so that pieces of the work write disjoint memory and
 /// the matrices do not depend on how the pieces ran. Delay-extension chains get their rows here
 /// too: one synapse of weight 1 and one stage's delay for every neuron a stage relays.
-struct SynapseFill {
-    /// Per core, its synapse words and, for cores that keep one per synapse, its weights.
-    let words: [RawBuffer<UInt32>]
-    let weights: [RawBuffer<Double>?]
+final class SynapseFill {
+    /// Per core, its synapse words and, for cores that keep one per synapse, its weights, until
+    /// ``take(core:)`` hands them over (each core's slot is touched by one piece of work only).
+    private let words: UnsafeMutableBufferPointer<RawBuffer<UInt32>?>
+    private let weights: UnsafeMutableBufferPointer<RawBuffer<Double>?>
 
     /// What the fill found, per projection: non-zero weights that became 0 in 16 bits, and
     /// weights beyond the 16-bit range of an overridden shift.
@@ -19,14 +20,23 @@ struct SynapseFill {
 
     /// `perSynapseWeights[c]`: core c keeps one full-precision weight per synapse.
     init(layouts: [CoreLayout], perSynapseWeights: [Bool]) {
-        words = layouts.map { RawBuffer(repeating: 0, count: $0.synapses) }
-        weights = layouts.indices.map { perSynapseWeights[$0] ? RawBuffer(repeating: 0, count: layouts[$0].synapses) : nil }
+        words = .allocate(capacity: layouts.count)
+        _ = words.initialize(from: layouts.map { RawBuffer(repeating: 0, count: $0.synapses) })
+        weights = .allocate(capacity: layouts.count)
+        _ = weights.initialize(from: layouts.indices.map { perSynapseWeights[$0] ? RawBuffer(repeating: 0, count: layouts[$0].synapses) : nil })
+    }
+
+    deinit {
+        words.deinitialize()
+        words.deallocate()
+        weights.deinitialize()
+        weights.deallocate()
     }
 
     func run(network: NetworkSpec, slices: [CoreSlice], census: [SourceCensus], layouts: [CoreLayout], delays: DelayPlan,
              cores: NeuronCores, expanders: [ProjectionExpander], pieces: [Range<Int>], parallel: Bool) -> Tally {
         let outgoing = SynapseCensus.outgoing(network)
-        let wordPointers = words.map(\.base), weightPointers = weights.map { $0?.base }
+        let wordPointers = words.map { $0!.base }, weightPointers = weights.map { $0?.base }
         let rowPointers = layouts.map { $0.rowStarts.base }
         let targets = layouts.map { Target(shifts: ($0.shifts[0], $0.shifts[1]), indexBits: $0.indexBits) }
         let tallies = ParallelWork.map(pieces.count, parallel: parallel) { piece -> Tally in
@@ -46,6 +56,15 @@ struct SynapseFill {
             total.saturated += t.saturated
         }
         return total
+    }
+
+    /// Core `c`'s words and per-synapse weights (empty for a core without them) as arrays; the
+    /// fill's own copies are freed. Each core is taken once, by one piece of work.
+    func take(core c: Int) -> (words: [UInt32], weights: [Double]) {
+        let result = (words[c]!.array(), weights[c]?.array() ?? [])
+        words[c] = nil
+        weights[c] = nil
+        return result
     }
 
     /// What writing a word onto a core needs of it.

@@ -58,7 +58,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let size = try FileManager.default.attributesOfItem(atPath: dir + "/small.nchip")[.size] as! Int
         XCTAssertEqual(r.stdout, """
-        network small on spinn-5: 310 neurons, 7446 synapses
+        network small on spinn-5: 300 neurons, 10 spike-source atoms, 7446 synapses
           step convention       spinnaker
           boards used           1 of 1
           chips used            1
