@@ -175,9 +175,12 @@ public enum NetworkCompiler {
                 clock.lap("routing")
                 var tables: [RoutingTable] = [], sizes: [MappingReport.RoutingTableSize] = []
                 var removed = 0
+                var silent: [ChipCoordinate: [(key: UInt32, mask: UInt32)]] = [:]
+                for (c, s) in placed.enumerated() where targetsOf[c].isEmpty { silent[s.location.chip, default: []].append((s.keyBase, s.keyMask)) }
                 for chip in planned.keys.sorted() {
                     let full = planned[chip]!
-                    guard let (entries, compressed) = RoutingTableCompressor.minimise(full, limit: machine.routerEntries) else {
+                    guard let (entries, compressed) = RoutingTableCompressor.minimise(full, unmatched: silent[chip] ?? [],
+                                                                                      limit: machine.routerEntries) else {
                         throw DoesNotFit(diagnostic: tableTooLong(chip, entries: full, slices: placed, network: network, machine: machine))
                     }
                     removed += full.count - full.count { !RoutingTableCompressor.isDefaultRoutable($0) }

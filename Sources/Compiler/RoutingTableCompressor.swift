@@ -14,15 +14,18 @@ import ChipSim
 ///    runs on the table with its default-routable entries, which it may merge with others.
 ///
 /// The input is the chip's whole table: one entry per source core whose tree crosses the chip,
-/// so every key that reaches the chip is in it, no two entries match the same key, and keys in
-/// no entry never arrive (ordered covering may cover them). ``RouteCheck`` verifies the result.
+/// so that no two entries match the same key; `unmatched` are the key blocks of the chip's own
+/// cores that send to no one, whose packets must still match nothing (and be dropped). Keys in
+/// neither never reach the chip, and ordered covering may cover them. ``RouteCheck`` verifies the
+/// result.
 enum RoutingTableCompressor {
     /// The chip's entries in priority order, and whether ordered covering ran; nil when even
     /// ordered covering leaves more than `limit`.
-    static func minimise(_ table: [PlannedEntry], limit: Int) -> (entries: [RoutingEntry], compressed: Bool)? {
+    static func minimise(_ table: [PlannedEntry], unmatched: [(key: UInt32, mask: UInt32)] = [], limit: Int)
+        -> (entries: [RoutingEntry], compressed: Bool)? {
         let direct = table.filter { !isDefaultRoutable($0) }
         if direct.count <= limit { return (direct.map(entry), false) }
-        var covering = OrderedCovering(table)
+        var covering = OrderedCovering(table, unmatched: unmatched)
         covering.merge(downTo: limit)
         let kept = covering.withoutDefaultRoutes()
         return kept.count <= limit ? (kept.map(entry), true) : nil
@@ -46,19 +49,22 @@ enum RoutingTableCompressor {
 /// Mundy's ordered covering over one table (rig's `ordered_covering`): repeatedly the largest
 /// set of entries with one route whose merged entry, placed above the entries of its generality
 /// or more, neither hides one of its own entries under a more general entry between them (the
-/// up-check) nor covers a key of an entry below it (the down-check, trimming the set bit by bit
-/// where it can).
+/// up-check) nor covers a key of an entry below it or a key that must stay unmatched (the
+/// down-check, trimming the set bit by bit where it can).
 struct OrderedCovering {
     private var entries: [PlannedEntry]
     /// Per entry, the original entries it stands for (indices into `originals`).
     private var aliases: [[Int]]
     private let originals: [PlannedEntry]
+    /// Key blocks no entry may match.
+    private let unmatched: [(key: UInt32, mask: UInt32)]
 
-    init(_ table: [PlannedEntry]) {
+    init(_ table: [PlannedEntry], unmatched: [(key: UInt32, mask: UInt32)] = []) {
         let order = table.indices.sorted { (Self.generality(table[$0]), $0) < (Self.generality(table[$1]), $1) }
         entries = order.map { table[$0] }
         originals = entries
         aliases = entries.indices.map { [$0] }
+        self.unmatched = unmatched
     }
 
     var count: Int { entries.count }
@@ -171,6 +177,7 @@ struct OrderedCovering {
                     covered.append((originals[a].key, originals[a].mask))
                 }
             }
+            for u in unmatched where RoutingTableCompressor.intersect(m.key, m.mask, u.key, u.mask) { covered.append((u.key, u.mask)) }
             if covered.isEmpty { return m }
             // The covered entries with the fewest bits the merge could still fix constrain it most.
             var fewest = 33
