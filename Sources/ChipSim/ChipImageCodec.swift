@@ -14,7 +14,7 @@ public enum ChipImageError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notAnImage(let why): return "not a Neurite chip image: \(why)"
         case let .unsupportedVersion(major, minor):
-            return "chip image format \(major).\(minor) is not supported (this build reads formats \(ChipImageCodec.readableMajors.map { "\($0).x" }.joined(separator: " and ")); compile the network again with this build)"
+            return "chip image format \(major).\(minor) is not supported: this build reads formats \(ChipImageCodec.readableMajors.map { "\($0).x" }.joined(separator: " and ")); compile the network again with this build"
         case .damagedHeader(let why): return "chip image header is damaged: \(why)"
         case .missingSection(let s): return "chip image has no \(s) section"
         case let .truncatedSection(s, why): return "section \(s) is truncated: \(why)"
