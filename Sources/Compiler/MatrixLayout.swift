@@ -167,9 +167,11 @@ enum MatrixLayout {
         let source = slices[chainRoot(inc.source, slices: slices)]
         let pre = network.populations[source.population], post = network.populations[slices[t].population]
         let projection = network.projections.first { $0.pre.population == source.population && $0.post.population == slices[t].population }
+        let advice = slices[t].count == 1
+            ? "a single neuron of '\(post.name)'; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words), so no smaller core helps: use fewer multapses between the two neurons"
+            : "one core of '\(post.name)'; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words): set a smaller neurons_per_core on '\(post.name)'"
         return CoreTooFull(population: slices[t].population, diagnostic: Diagnostic(
-            "a neuron of '\(pre.name)' has \(longest) synapses onto one core of '\(post.name)'; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words): set a smaller neurons_per_core on '\(post.name)'",
-            at: projection?.location ?? post.location))
+            "a neuron of '\(pre.name)' has \(longest) synapses onto \(advice)", at: projection?.location ?? post.location))
     }
 
     /// The core's weight shift per synapse type: the population's override (`ring_buffer_shifts`,

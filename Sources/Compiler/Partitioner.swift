@@ -196,9 +196,12 @@ enum Partitioner {
             let cores = (network.populations[p.pre.population].size + perSource - 1) / perSource
             let inView = Double(min(cores, (p.pre.count + perSource - 1) / perSource + 1))
             let reach: Double
-            if case .oneToOne = p.connector {
+            switch p.connector {
+            case .oneToOne:
                 reach = min(inView, Double(neurons) / Double(perSource) + 1)
-            } else {
+            case .allToAll:
+                reach = inView
+            default:
                 let lambda = expected[k] / inView * min(1, Double(neurons) / Double(p.post.count))
                 reach = inView * (1 - exp(-lambda))
             }

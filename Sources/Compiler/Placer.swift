@@ -12,34 +12,43 @@ struct DoesNotFit: Error {
 ///
 /// 1. populations are ordered by connection, greedily: the most connected first, then always the
 ///    one with the most expected synapses to and from those already ordered;
-/// 2. a spike source that feeds a single population goes with it, each of its cores just before
-///    the core it feeds (for one-to-one), and every delay-extension core follows its source core;
+/// 2. a spike source that feeds a single population goes with it, each of its cores beside the
+///    cores it feeds (for one-to-one; else before the first), in a group kept on one chip when a
+///    chip holds it, and every delay-extension core follows its source core;
 /// 3. the cores, in that order, fill the chips along a Hilbert curve over the machine (each chip
 ///    up to its working processors and its SDRAM), so cores close in the order are close on the
 ///    machine. Dead chips and cores are skipped; a core too large for a chip's SDRAM is refused.
 enum Placer {
     static func place(_ slices: inout [CoreSlice], layouts: [CoreLayout], network: NetworkSpec, machine: MachineDescription) throws {
-        let order = coreOrder(slices, network: network)
         let chips = hilbertOrder(machine)
         var chip = 0, processors: [Int] = chips.isEmpty ? [] : machine.applicationProcessors(on: chips[0]), used = 0, sdram = 0
-        for c in order {
-            let need = layouts[c].sdramBytes
-            if need > machine.sdramBytesPerChip {
-                let pop = network.populations[slices[c].population]
-                throw CompileError([Diagnostic(
-                    "a core of '\(pop.name)' needs \(HostMemory.format(bytes: need)) of SDRAM for its synaptic matrix, more than a chip's \(HostMemory.format(bytes: machine.sdramBytesPerChip)); set a smaller neurons_per_core on '\(pop.name)' or use fewer synapses",
-                    at: pop.location)])
+        func nextChip() {
+            chip += 1
+            processors = chip < chips.count ? machine.applicationProcessors(on: chips[chip]) : []
+            used = 0
+            sdram = 0
+        }
+        for group in coreGroups(slices, network: network) {
+            // A group that fits a chip goes on one chip, the next if this one is too full.
+            let need = group.reduce(0) { $0 + layouts[$1].sdramBytes }
+            if group.count > 1, group.count <= machine.applicationCoresPerChip, need <= machine.sdramBytesPerChip,
+               used + group.count > processors.count || sdram + need > machine.sdramBytesPerChip {
+                nextChip()
             }
-            while chip < chips.count, used >= processors.count || sdram + need > machine.sdramBytesPerChip {
-                chip += 1
-                processors = chip < chips.count ? machine.applicationProcessors(on: chips[chip]) : []
-                used = 0
-                sdram = 0
+            for c in group {
+                let need = layouts[c].sdramBytes
+                if need > machine.sdramBytesPerChip {
+                    let pop = network.populations[slices[c].population]
+                    throw CompileError([Diagnostic(
+                        "a core of '\(pop.name)' needs \(HostMemory.format(bytes: need)) of SDRAM for its synaptic matrix, more than a chip's \(HostMemory.format(bytes: machine.sdramBytesPerChip)); set a smaller neurons_per_core on '\(pop.name)' or use fewer synapses",
+                        at: pop.location)])
+                }
+                while chip < chips.count, used >= processors.count || sdram + need > machine.sdramBytesPerChip { nextChip() }
+                guard chip < chips.count else { throw tooSmall(slices, layouts: layouts, network: network, machine: machine) }
+                slices[c].location = CoreLocation(chip: chips[chip], processor: processors[used])
+                used += 1
+                sdram += need
             }
-            guard chip < chips.count else { throw tooSmall(slices, layouts: layouts, network: network, machine: machine) }
-            slices[c].location = CoreLocation(chip: chips[chip], processor: processors[used])
-            used += 1
-            sdram += need
         }
     }
 
@@ -56,8 +65,10 @@ enum Placer {
             at: nil))
     }
 
-    /// The cores in the order they are placed.
-    static func coreOrder(_ slices: [CoreSlice], network: NetworkSpec) -> [Int] {
+    /// The cores in the order they are placed, in groups to keep on one chip: the cores of a
+    /// population fed one to one by spike sources with the source cores that feed them, each core
+    /// followed by its delay-extension cores.
+    static func coreGroups(_ slices: [CoreSlice], network: NetworkSpec) -> [[Int]] {
         let expected = ExpansionBudget.expectedSynapses(network)
         let count = network.populations.count
         var weight = [[Double]](repeating: [Double](repeating: 0, count: count), count: count)
@@ -96,33 +107,42 @@ enum Placer {
                 coresOf[s.population].append(c)
             }
         }
-        // Before each core of a fed population, the source cores that feed it.
-        var before = [[Int]](repeating: [], count: slices.count)
+        // Each feeding core covers a range of positions among the cores it feeds (their first for
+        // other connectors than one to one).
+        var feeders = [[(lo: Int, hi: Int, core: Int)]](repeating: [], count: count)
         for p in 0..<count {
-            guard let q = feeds[p], let first = coresOf[q].first else { continue }
-            let oneToOne = network.projections.first { $0.pre.population == p && $0.post.population == q && { if case .oneToOne = $0.connector { return true } else { return false } }($0) }
+            guard let q = feeds[p], !coresOf[q].isEmpty else { continue }
+            let oneToOne = network.projections.first { $0.pre.population == p && $0.post.population == q && {
+                if case .oneToOne = $0.connector { return true } else { return false } }($0) }
+            func position(_ neuron: Int) -> Int? {
+                guard let o = oneToOne, let i = o.pre.index(of: neuron), i < o.post.count else { return nil }
+                let n = o.post.neuron(i)
+                return coresOf[q].firstIndex { slices[$0].firstNeuron <= n && n < slices[$0].firstNeuron + slices[$0].count }
+            }
             for c in coresOf[p] {
-                var anchor = first
-                if let o = oneToOne, let i = o.pre.index(of: slices[c].firstNeuron), i < o.post.count {
-                    let n = o.post.neuron(i)
-                    anchor = coresOf[q].first { slices[$0].firstNeuron <= n && n < slices[$0].firstNeuron + slices[$0].count } ?? first
-                }
-                before[anchor].append(c)
+                let a = position(slices[c].firstNeuron) ?? 0, b = position(slices[c].firstNeuron + slices[c].count - 1) ?? a
+                feeders[q].append((min(a, b), max(a, b), c))
             }
         }
-        var order: [Int] = []
-        order.reserveCapacity(slices.count)
-        func add(_ c: Int) {
-            order.append(c)
-            order.append(contentsOf: delaysAfter[c])
-        }
+        var groups: [[Int]] = []
+        func withDelays(_ c: Int) -> [Int] { [c] + delaysAfter[c] }
         for p in populationOrder {
-            for c in coresOf[p] {
-                for b in before[c] { add(b) }
-                add(c)
+            let fed = feeders[p].sorted { ($0.lo, $0.core) < ($1.lo, $1.core) }
+            var f = 0, position = 0
+            while position < coresOf[p].count {
+                var end = position
+                var group: [Int] = []
+                while f < fed.count, fed[f].lo <= end {
+                    end = max(end, fed[f].hi)
+                    group += withDelays(fed[f].core)
+                    f += 1
+                }
+                for i in position...end { group += withDelays(coresOf[p][i]) }
+                groups.append(group)
+                position = end + 1
             }
         }
-        return order
+        return groups
     }
 
     /// The machine's working chips along a Hilbert curve over its bounding box.
