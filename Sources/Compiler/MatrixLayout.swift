@@ -190,7 +190,7 @@ enum MatrixLayout {
             }
             let rates = NetworkCompiler.sourceRates(p, network: network)
             scaling.add(WeightScaling.Incoming(fanIn: Int(fanIn), weightMean: totals.weights[pair].mean,
-                                               weightVariance: totals.weights[pair].variance, weightMax: totals.largestWeight[pair],
+                                               weightVariance: totals.weights[pair].variance, weightMax: totals.weights[pair].largest,
                                                delayVariance: totals.delays[pair].variance, spikesPerSecond: rates.spikesPerSecond,
                                                spikesPerTick: rates.spikesPerTick),
                         type: p.receptor.rawValue)

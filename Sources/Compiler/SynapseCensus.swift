@@ -60,13 +60,44 @@ struct SourceCensus {
     }
 }
 
+/// Sums of values, for their count, mean, variance and largest.
+struct Sums {
+    var count = 0
+    var sum = 0.0
+    var squares = 0.0
+    var smallest = Double.infinity
+    var largest = -Double.infinity
+
+    @inline(__always)
+    mutating func add(_ x: Double) {
+        count += 1
+        sum += x
+        squares += x * x
+        smallest = min(smallest, x)
+        largest = max(largest, x)
+    }
+
+    mutating func add(_ other: Sums) {
+        count += other.count
+        sum += other.sum
+        squares += other.squares
+        smallest = min(smallest, other.smallest)
+        largest = max(largest, other.largest)
+    }
+
+    var mean: Double { count > 0 ? sum / Double(count) : 0 }
+    /// The sample variance: 0 for fewer than two values or values all alike.
+    var variance: Double {
+        count > 1 && smallest < largest ? max(0, (squares - sum * sum / Double(count)) / Double(count - 1)) : 0
+    }
+}
+
 /// What the census found per target core and projection, summed over source cores.
 struct CensusTotals {
     /// Per (projection, target core) pair (``pairIndex(projection:core:)``): synapses, their
     /// weights (in the core's input units) and delays (ticks, before any delay extension).
-    var weights: [RunningStats]
-    var delays: [RunningStats]
-    var largestWeight: [Double]
+    var weights: [Sums]
+    var delays: [Sums]
     /// Per projection, per neuron of its post view: synapses onto it.
     var inDegree: [UInt32]
     /// Per core, the longest delay its ring buffer must hold.
@@ -92,9 +123,8 @@ struct CensusTotals {
         pairBase = pairs
         inDegreeBase = degrees
         firstTarget = first
-        weights = Array(repeating: RunningStats(), count: pairs.last!)
+        weights = Array(repeating: Sums(), count: pairs.last!)
         delays = weights
-        largestWeight = Array(repeating: 0, count: pairs.last!)
         inDegree = Array(repeating: 0, count: degrees.last!)
         longestDelay = Array(repeating: 0, count: coreCount)
         synapses = Array(repeating: 0, count: network.projections.count)
@@ -106,11 +136,8 @@ struct CensusTotals {
     /// Adds `other` (the totals of a later piece of the work) to these.
     mutating func add(_ other: CensusTotals) {
         for i in weights.indices {
-            let w = other.weights[i]
-            weights[i].add(mean: w.mean, variance: w.variance, count: w.count)
-            let d = other.delays[i]
-            delays[i].add(mean: d.mean, variance: d.variance, count: d.count)
-            largestWeight[i] = max(largestWeight[i], other.largestWeight[i])
+            weights[i].add(other.weights[i])
+            delays[i].add(other.delays[i])
         }
         for i in inDegree.indices { inDegree[i] += other.inDegree[i] }
         for i in longestDelay.indices { longestDelay[i] = max(longestDelay[i], other.longestDelay[i]) }
@@ -192,9 +219,8 @@ enum SynapseCensus {
                     }
                     let pair = totals.pairIndex(projection: k, core: t)
                     let w = syn.weight * conductance
-                    totals.weights[pair].add(mean: w, variance: 0, count: 1)
-                    totals.delays[pair].add(mean: Double(syn.delayTicks), variance: 0, count: 1)
-                    totals.largestWeight[pair] = max(totals.largestWeight[pair], w)
+                    totals.weights[pair].add(w)
+                    totals.delays[pair].add(Double(syn.delayTicks))
                     totals.inDegree[totals.inDegreeBase[k] + Int(syn.post)] += 1
                     totals.longestDelay[t] = max(totals.longestDelay[t], Int32(remaining))
                     totals.synapses[k] += 1
