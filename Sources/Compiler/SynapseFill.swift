@@ -92,26 +92,25 @@ final class SynapseFill {
         let p = slice.population
         let atoms = slice.count
         guard !census.reach.isEmpty else { return }
-        // Per reach: the row of atom 0 in the target's matrix (for a stage, per range of atoms).
-        var rowBase = [Int](repeating: 0, count: census.reach.count)
-        var stagedRow: [Int: [Int]] = [:]
+        // Per reach, where its next word goes: the rows of one source core in a target's matrix
+        // are its atoms' in order, each row's words in drawing order, so the words of a reach
+        // are written one after the other (for a stage, from one entry per range of atoms).
+        var next = [Int](repeating: 0, count: census.reach.count)
+        var stagedNext: [Int: [Int]] = [:]
         var staged: [SourceCensus.Reach: Int] = [:]
         for (r, reach) in census.reach.enumerated() {
             let t = Int(reach.target)
             if reach.stage == 0 {
                 reachOf[t] = Int32(r)
-                rowBase[r] = Int(layouts[t].entries[Self.entry(of: slice.keyBase, in: layouts[t])].firstRow)
+                next[r] = Int(rows[t][Int(layouts[t].entries[Self.entry(of: slice.keyBase, in: layouts[t])].firstRow)])
             } else {
                 staged[reach] = r
-                let size = delays.rangeSize[s]
-                stagedRow[r] = delays.stageCores[s][Int(reach.stage) - 1].enumerated().map { i, d in
+                stagedNext[r] = delays.stageCores[s][Int(reach.stage) - 1].map { d in
                     guard d >= 0, layouts[t].entries.contains(where: { $0.key == slices[d].keyBase }) else { return -1 }
-                    return Int(layouts[t].entries[Self.entry(of: slices[d].keyBase, in: layouts[t])].firstRow) - i * size
+                    return Int(rows[t][Int(layouts[t].entries[Self.entry(of: slices[d].keyBase, in: layouts[t])].firstRow)])
                 }
             }
         }
-        var cursor = [UInt32](repeating: 0, count: census.reach.count)
-        var touched: [Int] = []
         var drawn = ExpansionCounts()
         let stageTicks = cores.stageTicks[p]
         for a in 0..<atoms {
@@ -127,11 +126,17 @@ final class SynapseFill {
                     let n = proj.post.neuron(Int(syn.post))
                     let (t, local) = cores.core(population: q, neuron: n)
                     let (stage, remaining) = delayStage(Int(syn.delayTicks), slots: slots, stageTicks: stageTicks)
-                    let r = stage == 0 ? Int(reachOf[t]) : staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))]!
-                    let row = stage == 0 ? rowBase[r] + a : stagedRow[r]![a / delays.rangeSize[s]] + a
-                    if cursor[r] == 0 { touched.append(r) }
-                    let at = Int(rows[t][row]) + Int(cursor[r])
-                    cursor[r] += 1
+                    let at: Int
+                    if stage == 0 {
+                        let r = Int(reachOf[t])
+                        at = next[r]
+                        next[r] += 1
+                    } else {
+                        let r = staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))]!
+                        let range = a / delays.rangeSize[s]
+                        at = stagedNext[r]![range]
+                        stagedNext[r]![range] += 1
+                    }
                     let target = targets[t]
                     let shift = type == 0 ? target.shifts.0 : target.shifts.1
                     let scaled = syn.weight * conductance
@@ -143,8 +148,6 @@ final class SynapseFill {
                     weights[t]?[at] = syn.weight
                 }
             }
-            for r in touched { cursor[r] = 0 }
-            touched.removeAll(keepingCapacity: true)
         }
         for r in census.reach where r.stage == 0 { reachOf[Int(r.target)] = -1 }
         // The delay chains: a synapse of weight 1 and one stage's delay per relayed neuron.
