@@ -75,6 +75,25 @@ final class CLITests: XCTestCase {
         XCTAssertEqual((report["cores"] as? [Any])?.count, 3)
     }
 
+    /// `--arithmetic s1615` keeps only the chip's weights (the image then refuses float64 with
+    /// exit 3), `--target auto` says which machine it took, `--timings` the compiler's phases.
+    func testCompileForS1615OnAutoWithTimings() throws {
+        let r = try neurite("compile", dir + "/small.yaml", "-o", dir + "/s.nchip", "--arithmetic", "s1615", "--target", "auto", "--timings")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for fragment in ["target                auto: spinn-5, the fewest SpiNN-5 boards that hold the network",
+                         "weights               16-bit only (runs in s1615 only)", " s  census (synapses drawn and counted)",
+                         " s  fill (synapses drawn and written)", " s  writing the image"] {
+            XCTAssertTrue(r.stdout.contains(fragment), "missing '\(fragment)' in\n\(r.stdout)")
+        }
+        let float = try neurite("simulate", dir + "/s.nchip", "--arithmetic", "float64", "--out", dir + "/r1")
+        XCTAssertEqual(float.status, 3)
+        XCTAssertTrue(float.stderr.contains("compiled for s1615 only (neurite compile --arithmetic s1615)"), float.stderr)
+        XCTAssertEqual(try neurite("simulate", dir + "/s.nchip", "--out", dir + "/r2").status, 0)
+        let json = try neurite("inspect", dir + "/s.nchip", "--json")
+        let cores = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any])["cores"] as! [[String: Any]]
+        XCTAssertEqual(Set(cores.map { $0["float_weights"] as! String }), ["none"])
+    }
+
     func testInspectShowsWhatTheImageHolds() throws {
         XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
         let text = try neurite("inspect", dir + "/small.nchip")
