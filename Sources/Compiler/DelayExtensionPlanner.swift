@@ -11,10 +11,6 @@ struct DelayPlan {
     /// Per neuron core, per stage (1 first), per range of its neurons: the delay-extension
     /// core's index in the mapping, or −1 where no neuron of the range needs that stage.
     var stageCores: [[[Int]]]
-
-    /// The delay-extension core that relays local neuron `atom` of neuron core `s` at `stage`.
-    @inline(__always)
-    func core(source s: Int, stage: Int, atom: Int) -> Int { stageCores[s][stage - 1][atom / rangeSize[s]] }
 }
 
 enum DelayExtensionPlanner {

@@ -20,16 +20,6 @@ enum ParallelWork {
         return results.map { $0! }
     }
 
-    /// `body(i)` for every i in 0..<count; `body` writes only what index i owns.
-    static func forEach(_ count: Int, parallel: Bool, _ body: (Int) -> Void) {
-        guard count > 0 else { return }
-        if parallel && count > 1 {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
-        } else {
-            for i in 0..<count { body(i) }
-        }
-    }
-
     /// `count` items cut into at most `pieces` contiguous ranges of about equal total `weight`
     /// (each at least one item); the cut depends only on the weights.
     static func ranges(count: Int, pieces: Int, weight: (Int) -> Int) -> [Range<Int>] {
@@ -62,7 +52,6 @@ final class RawBuffer<T> {
     }
 
     var base: UnsafeMutablePointer<T> { pointer.baseAddress ?? UnsafeMutablePointer(bitPattern: MemoryLayout<T>.alignment)! }
-    var count: Int { pointer.count }
 
     /// The contents as an array (one copy of the memory).
     func array() -> [T] {

@@ -40,6 +40,50 @@ func delayStage(_ delay: Int, slots: Int, stageTicks: Int) -> (stage: Int, remai
     return (stage, delay - stage * stageTicks)
 }
 
+/// One synapse of a source core, placed: its projection, the source core's local neuron, the
+/// target core and local neuron, the delay stage it takes (0 direct) and the ticks left for the
+/// target's ring buffer.
+struct PlacedSynapse {
+    var projection: Int
+    var atom: Int
+    var target: Int
+    var local: Int
+    var stage: Int
+    var remaining: Int
+    /// As the connector drew it: post-view index, weight magnitude, delay.
+    var drawn: ExpandedSynapse
+    /// The weight in the target's input units (×2^10 for conductance cells).
+    var scaledWeight: Double
+    var type: Int
+}
+
+/// Draws every synapse of one source core, neuron by neuron, projection by projection in index
+/// order, and places it: what the census and the fill both walk, in the same order.
+func forEachSynapse(of s: Int, slices: [CoreSlice], network: NetworkSpec, cores: NeuronCores, outgoing: [[Int]],
+                    expanders: [ProjectionExpander], scratch: inout ExpansionScratch, counts: inout ExpansionCounts,
+                    _ body: (PlacedSynapse) -> Void) {
+    let slice = slices[s]
+    let p = slice.population
+    let stageTicks = cores.stageTicks[p]
+    for a in 0..<slice.count {
+        let g = slice.firstNeuron + a
+        for k in outgoing[p] {
+            let proj = network.projections[k]
+            guard let i = proj.pre.index(of: g) else { continue }
+            let q = proj.post.population
+            let conductance = network.populations[q].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
+            let slots = cores.slots[q]
+            let type = proj.receptor.rawValue
+            expanders[k].expand(pre: i, scratch: &scratch, counts: &counts) { syn in
+                let (t, local) = cores.core(population: q, neuron: proj.post.neuron(Int(syn.post)))
+                let (stage, remaining) = delayStage(Int(syn.delayTicks), slots: slots, stageTicks: stageTicks)
+                body(PlacedSynapse(projection: k, atom: a, target: t, local: local, stage: stage, remaining: remaining, drawn: syn,
+                                   scaledWeight: syn.weight * conductance, type: type))
+            }
+        }
+    }
+}
+
 /// The first pass over the synapses (drawn, counted, not kept): for every source core, how many
 /// synapses each of its neurons has onto each target core (directly or through each
 /// delay-extension stage) — the synaptic rows' lengths — and for every target core what
@@ -186,46 +230,33 @@ enum SynapseCensus {
         let atoms = slice.count
         var staged: [SourceCensus.Reach: Int] = [:]
         var lastStage: [UInt16] = []
-        let stageTicks = cores.stageTicks[p]
         var drawn = ExpansionCounts()
         defer { totals.counts.add(drawn) }
-        for a in 0..<atoms {
-            let g = slice.firstNeuron + a
-            for k in outgoing[p] {
-                let proj = network.projections[k]
-                guard let i = proj.pre.index(of: g) else { continue }
-                let q = proj.post.population
-                let conductance = network.populations[q].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
-                let slots = cores.slots[q]
-                expanders[k].expand(pre: i, scratch: &scratch, counts: &drawn) { syn in
-                    let n = proj.post.neuron(Int(syn.post))
-                    let (t, _) = cores.core(population: q, neuron: n)
-                    let (stage, remaining) = delayStage(Int(syn.delayTicks), slots: slots, stageTicks: stageTicks)
-                    let r: Int
-                    if stage == 0, reachOf[t] >= 0 {
-                        r = Int(reachOf[t])
-                    } else if let known = staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))] {
-                        r = known
-                    } else {
-                        r = result.reach.count
-                        result.reach.append(SourceCensus.Reach(target: Int32(t), stage: Int32(stage)))
-                        result.counts.append(contentsOf: repeatElement(0, count: atoms))
-                        if stage == 0 { reachOf[t] = Int32(r) } else { staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))] = r }
-                    }
-                    result.counts[r * atoms + a] += 1
-                    if stage > 0 {
-                        if lastStage.isEmpty { lastStage = Array(repeating: 0, count: atoms) }
-                        lastStage[a] = max(lastStage[a], UInt16(clamping: stage))
-                    }
-                    let pair = totals.pairIndex(projection: k, core: t)
-                    let w = syn.weight * conductance
-                    totals.weights[pair].add(w)
-                    totals.delays[pair].add(Double(syn.delayTicks))
-                    totals.inDegree[totals.inDegreeBase[k] + Int(syn.post)] += 1
-                    totals.longestDelay[t] = max(totals.longestDelay[t], Int32(remaining))
-                    totals.synapses[k] += 1
-                }
+        forEachSynapse(of: s, slices: slices, network: network, cores: cores, outgoing: outgoing, expanders: expanders, scratch: &scratch,
+                       counts: &drawn) { x in
+            let t = x.target, a = x.atom
+            let r: Int
+            if x.stage == 0, reachOf[t] >= 0 {
+                r = Int(reachOf[t])
+            } else if let known = staged[SourceCensus.Reach(target: Int32(t), stage: Int32(x.stage))] {
+                r = known
+            } else {
+                r = result.reach.count
+                result.reach.append(SourceCensus.Reach(target: Int32(t), stage: Int32(x.stage)))
+                result.counts.append(contentsOf: repeatElement(0, count: atoms))
+                if x.stage == 0 { reachOf[t] = Int32(r) } else { staged[SourceCensus.Reach(target: Int32(t), stage: Int32(x.stage))] = r }
             }
+            result.counts[r * atoms + a] += 1
+            if x.stage > 0 {
+                if lastStage.isEmpty { lastStage = Array(repeating: 0, count: atoms) }
+                lastStage[a] = max(lastStage[a], UInt16(clamping: x.stage))
+            }
+            let pair = totals.pairIndex(projection: x.projection, core: t)
+            totals.weights[pair].add(x.scaledWeight)
+            totals.delays[pair].add(Double(x.drawn.delayTicks))
+            totals.inDegree[totals.inDegreeBase[x.projection] + Int(x.drawn.post)] += 1
+            totals.longestDelay[t] = max(totals.longestDelay[t], Int32(x.remaining))
+            totals.synapses[x.projection] += 1
         }
         for r in result.reach where r.stage == 0 { reachOf[Int(r.target)] = -1 }
         result.lastStage = lastStage

@@ -89,8 +89,6 @@ final class SynapseFill {
                       words: [UnsafeMutablePointer<UInt32>], weights: [UnsafeMutablePointer<Double>?], rows: [UnsafeMutablePointer<UInt32>],
                       targets: [Target], scratch: inout ExpansionScratch, reachOf: inout [Int32], tally: inout Tally) {
         let slice = slices[s]
-        let p = slice.population
-        let atoms = slice.count
         guard !census.reach.isEmpty else { return }
         // Per reach, where its next word goes: the rows of one source core in a target's matrix
         // are its atoms' in order, each row's words in drawing order, so the words of a reach
@@ -112,42 +110,28 @@ final class SynapseFill {
             }
         }
         var drawn = ExpansionCounts()
-        let stageTicks = cores.stageTicks[p]
-        for a in 0..<atoms {
-            let g = slice.firstNeuron + a
-            for k in outgoing[p] {
-                let proj = network.projections[k]
-                guard let i = proj.pre.index(of: g) else { continue }
-                let q = proj.post.population
-                let conductance = network.populations[q].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
-                let slots = cores.slots[q]
-                let type = proj.receptor.rawValue
-                expanders[k].expand(pre: i, scratch: &scratch, counts: &drawn) { syn in
-                    let n = proj.post.neuron(Int(syn.post))
-                    let (t, local) = cores.core(population: q, neuron: n)
-                    let (stage, remaining) = delayStage(Int(syn.delayTicks), slots: slots, stageTicks: stageTicks)
-                    let at: Int
-                    if stage == 0 {
-                        let r = Int(reachOf[t])
-                        at = next[r]
-                        next[r] += 1
-                    } else {
-                        let r = staged[SourceCensus.Reach(target: Int32(t), stage: Int32(stage))]!
-                        let range = a / delays.rangeSize[s]
-                        at = stagedNext[r]![range]
-                        stagedNext[r]![range] += 1
-                    }
-                    let target = targets[t]
-                    let shift = type == 0 ? target.shifts.0 : target.shifts.1
-                    let scaled = syn.weight * conductance
-                    let w16 = WeightScaling.quantize(scaled, shift: shift)
-                    if w16 == 0 && syn.weight > 0 { tally.roundedToZero[k] += 1 }
-                    if w16 == 0xFFFF && scaled * Double(sign: .plus, exponent: 15 - Int(shift), significand: 1) > 65535.5 { tally.saturated += 1 }
-                    words[t][at] = SynapticMatrix.word(weight: w16, delay: remaining, type: type, index: local, indexBits: target.indexBits,
-                                                       delayBits: 16 - SynapticMatrix.typeBits - target.indexBits)
-                    weights[t]?[at] = syn.weight
-                }
+        forEachSynapse(of: s, slices: slices, network: network, cores: cores, outgoing: outgoing, expanders: expanders, scratch: &scratch,
+                       counts: &drawn) { x in
+            let t = x.target
+            let at: Int
+            if x.stage == 0 {
+                let r = Int(reachOf[t])
+                at = next[r]
+                next[r] += 1
+            } else {
+                let r = staged[SourceCensus.Reach(target: Int32(t), stage: Int32(x.stage))]!
+                let range = x.atom / delays.rangeSize[s]
+                at = stagedNext[r]![range]
+                stagedNext[r]![range] += 1
             }
+            let target = targets[t]
+            let shift = x.type == 0 ? target.shifts.0 : target.shifts.1
+            let w16 = WeightScaling.quantize(x.scaledWeight, shift: shift)
+            if w16 == 0 && x.drawn.weight > 0 { tally.roundedToZero[x.projection] += 1 }
+            if w16 == 0xFFFF && x.scaledWeight * Double(sign: .plus, exponent: 15 - Int(shift), significand: 1) > 65535.5 { tally.saturated += 1 }
+            words[t][at] = SynapticMatrix.word(weight: w16, delay: x.remaining, type: x.type, index: x.local, indexBits: target.indexBits,
+                                               delayBits: 16 - SynapticMatrix.typeBits - target.indexBits)
+            weights[t]?[at] = x.drawn.weight
         }
         for r in census.reach where r.stage == 0 { reachOf[Int(r.target)] = -1 }
         // The delay chains: a synapse of weight 1 and one stage's delay per relayed neuron.
