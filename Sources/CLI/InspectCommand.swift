@@ -28,7 +28,7 @@ struct InspectCommand: ParsableCommand {
     /// What a core runs, for people.
     static func role(_ c: CoreImage, _ img: ChipImage) -> String {
         guard let d = c.delayExtension else { return img.populations[c.population].name }
-        return "\(img.populations[c.population].name)+\(d.stage * d.stageTicks)t"
+        return "\(img.populations[c.population].name) +\(d.stage * d.stageTicks) ticks"
     }
 
     /// How a matrix keeps its full-precision weights.

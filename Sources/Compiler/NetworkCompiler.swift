@@ -99,6 +99,10 @@ public enum NetworkCompiler {
     /// Times the compiler cuts a population into smaller cores after a core turned out too full.
     static let maxReplans = 8
 
+    /// Larger machines `--target auto` tries after the first that holds the network's cores but
+    /// not its routes.
+    static let largerMachinesTried = 3
+
     /// Everything up to the machine: how populations are cut, the census, delay extensions, keys
     /// and the matrices' layout.
     struct Layout {
@@ -166,11 +170,15 @@ public enum NetworkCompiler {
     private static func map(slices: [CoreSlice], layouts: [CoreLayout], targetsOf: [[Int]], network: NetworkSpec,
                             machines: [MachineDescription], clock: inout PhaseClock) throws -> Mapping {
         var failure: Diagnostic?
-        for machine in machines {
+        // Once a machine has the cores and the SDRAM, a few larger ones may still route what it
+        // cannot; beyond that more boards do not help.
+        var triesLeft = Int.max
+        for machine in machines where triesLeft > 0 {
             do {
                 var placed = slices
                 try Placer.place(&placed, layouts: layouts, network: network, machine: machine)
                 clock.lap("placement on \(machine.name)")
+                triesLeft = min(triesLeft, largerMachinesTried + 1)
                 let planned = try MulticastRouter.tables(slices: placed, targets: targetsOf, machine: machine)
                 clock.lap("routing")
                 var tables: [RoutingTable] = [], sizes: [MappingReport.RoutingTableSize] = []
@@ -194,6 +202,7 @@ public enum NetworkCompiler {
                 return Mapping(machine: machine, slices: placed, tables: tables, sizes: sizes, defaultRoutesRemoved: removed)
             } catch let e as DoesNotFit {
                 failure = e.diagnostic
+                triesLeft -= 1
             }
         }
         throw CompileError([failure!])
