@@ -46,6 +46,40 @@ final class HostileImageTests: XCTestCase {
         try refuse("a key block too small for its neurons", "do not give its") { $0.cores[1].keyMask = 0xFFFF_FFF0 }
     }
 
+    /// Delay extensions, dead parts and DTCM (format 2.0).
+    func testDelayExtensionsDeadPartsAndDTCM() throws {
+        let long = Self.yaml.replacingOccurrences(of: "synapse: {weight: 0.5, delay: 2}", with: "synapse: {weight: 0.5, delay: 90}")
+        func refuseLong(_ what: String, _ fragment: String, _ mutate: (inout ChipImage) -> Void) throws {
+            var image = try compile(long).image
+            XCTAssertTrue(image.cores.contains { $0.delayExtension != nil }, "the crafted network has delay extensions")
+            mutate(&image)
+            XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image)), what) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(what): \(error)")
+            }
+        }
+        func relay(_ image: ChipImage) -> Int { image.cores.firstIndex { $0.delayExtension != nil }! }
+        XCTAssertEqual(try ChipImageCodec.decode(ChipImageCodec.encode(try compile(long).image)), try compile(long).image)
+        try refuseLong("a relay from itself", "relays from core") { image in
+            let d = relay(image)
+            image.cores[d].delayExtension!.source = d
+        }
+        try refuseLong("a relay of stage 0", "relays from core") { image in image.cores[relay(image)].delayExtension!.stage = 0 }
+        try refuseLong("a relay from another population", "relays from core") { image in
+            let d = relay(image)
+            image.cores[d].delayExtension!.source = image.cores.firstIndex { $0.population != image.cores[d].population }!
+        }
+        try refuseLong("a relay with neuron state", "it needs 0 of") { image in
+            let d = relay(image)
+            image.cores[d].initialState = [Array(repeating: -65, count: image.cores[d].neuronCount)]
+        }
+        try refuseLong("a relay with spike times", "has events") { image in
+            image.cores[relay(image)].sourceEvents = [SourceEvent(tick: 1, neuron: 0)]
+        }
+        try refuse("a core on a dead chip", "not a working application core") { image in image.machine.deadChips = [image.cores[0].location.chip] }
+        try refuse("a core on a dead core", "not a working application core") { image in image.machine.deadCores = [image.cores[0].location] }
+        try refuse("a core beyond its DTCM", "bytes of DTCM") { image in image.machine.memory.dtcmBytes = 4000 }
+    }
+
     func testMachineAndRouting() throws {
         try refuse("SDRAM of 0", "sdram_bytes of 0; a machine needs at least 1") { $0.machine.sdramBytesPerChip = 0 }
         try refuse("two routing tables for one chip", "two tables for chip") { $0.routingTables.append($0.routingTables[0]) }
