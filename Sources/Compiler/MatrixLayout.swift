@@ -35,9 +35,9 @@ final class CoreLayout {
     }
 }
 
-/// A core whose ring buffer, neuron state and master population table do not fit its DTCM, or
-/// with a synaptic row longer than a row holds: the compiler cuts its population into smaller
-/// cores and tries again.
+/// A core whose ring buffer, neuron state and master population table do not fit its DTCM, whose
+/// synaptic matrix does not fit a chip's SDRAM, or with a synaptic row longer than a row holds:
+/// the compiler cuts its population into smaller cores and tries again.
 struct CoreTooFull: Error {
     var population: Int
     var diagnostic: Diagnostic
@@ -146,6 +146,12 @@ enum MatrixLayout {
             neurons: slice.count, keepsNeuronState: slice.delay == nil,
             ringEntries: incoming.isEmpty ? 0 : 1 << (layout.slotBits + SynapticMatrix.typeBits + layout.indexBits),
             tableEntries: layout.entries.count)
+        if layout.sdramBytes > machine.sdramBytesPerChip {
+            let pop = network.populations[slice.population]
+            throw CoreTooFull(population: slice.population, diagnostic: Diagnostic(
+                "a core of '\(pop.name)' needs \(HostMemory.format(bytes: layout.sdramBytes)) of SDRAM for its synaptic matrix, more than a chip's \(HostMemory.format(bytes: machine.sdramBytesPerChip)); set a smaller neurons_per_core on '\(pop.name)' or use fewer synapses",
+                at: pop.location))
+        }
         if layout.dtcmBytes > machine.memory.dtcmBytes {
             let pop = network.populations[slice.population]
             throw CoreTooFull(population: slice.population, diagnostic: Diagnostic(

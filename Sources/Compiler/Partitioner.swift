@@ -30,7 +30,8 @@ struct PopulationPlan {
 /// unless the population sets fewer), full cores first and the remainder last, as sPyNNaker's
 /// fixed splitter does, and fewer when a core of that many would not fit its memory: its DTCM
 /// (ring buffer for the delays the projections draw, neuron state, master population table
-/// entries for the source cores expected to reach it) or the longest synaptic row.
+/// entries for the source cores expected to reach it), the longest synaptic row or a chip's SDRAM
+/// for its synaptic matrix.
 enum Partitioner {
     /// The neurons per core a population asks for: its `neurons_per_core`, or the target's
     /// `max_neurons`.
@@ -139,10 +140,13 @@ enum Partitioner {
                                           ringEntries: 1 << (slotBits + SynapticMatrix.typeBits + bitsFor(largest)),
                                           tableEntries: Int(entries.rounded(.up)))
             let row = expectedLongestRow(population: q, neurons: largest, incoming: incoming, expected: expected, network: network)
-            if dtcm <= memory.dtcmBytes && row <= Double(machine.maxRowWords) {
+            // SDRAM: a row per source neuron (at most), padded to the longest, plus 3 header words.
+            let sdram = Double(incoming.reduce(0) { $0 + network.projections[$1].pre.count }) * (row + 3) * 4
+            let fitsSDRAM = sdram <= Double(machine.sdramBytesPerChip)
+            if dtcm <= memory.dtcmBytes && row <= Double(machine.maxRowWords) && fitsSDRAM {
                 return PopulationPlan(neuronsPerCore: n, slotBits: slotBits, reason: reason)
             }
-            reason = dtcm > memory.dtcmBytes ? "DTCM" : "row length"
+            reason = dtcm > memory.dtcmBytes ? "DTCM" : row > Double(machine.maxRowWords) ? "row length" : "SDRAM"
             if largest == 1 {
                 if row > Double(machine.maxRowWords) {
                     throw CompileError([Diagnostic(

@@ -36,13 +36,8 @@ enum Placer {
                 nextChip()
             }
             for c in group {
+                // Every core fits a chip (the layout cut populations until it did).
                 let need = layouts[c].sdramBytes
-                if need > machine.sdramBytesPerChip {
-                    let pop = network.populations[slices[c].population]
-                    throw CompileError([Diagnostic(
-                        "a core of '\(pop.name)' needs \(HostMemory.format(bytes: need)) of SDRAM for its synaptic matrix, more than a chip's \(HostMemory.format(bytes: machine.sdramBytesPerChip)); set a smaller neurons_per_core on '\(pop.name)' or use fewer synapses",
-                        at: pop.location)])
-                }
                 while chip < chips.count, used >= processors.count || sdram + need > machine.sdramBytesPerChip { nextChip() }
                 guard chip < chips.count else { throw tooSmall(slices, layouts: layouts, network: network, machine: machine) }
                 slices[c].location = CoreLocation(chip: chips[chip], processor: processors[used])

@@ -163,6 +163,27 @@ final class MappingTests: XCTestCase {
         XCTAssertTrue(c.report.cores.allSatisfy { $0.dtcmBytes <= 12000 })
     }
 
+    /// A core whose synaptic matrix would not fit a chip's SDRAM: fewer neurons per core, and
+    /// every chip within its SDRAM.
+    func testNeuronsPerCoreShrinkToFitAChipsSDRAM() throws {
+        var machine = MachineDescription.spinn5
+        machine.sdramBytesPerChip = 200_000
+        let c = try NetworkCompiler.compile(try parse("""
+        populations:
+          s: {size: 400, model: SpikeSourceArray, spike_times: [1]}
+          b: {size: 400, model: IF_curr_exp}
+        projections:
+          - {pre: s, post: b, connector: {type: AllToAllConnector}, synapse: {weight: 0.01}}
+        """), target: machine)
+        let b = c.report.populations.first { $0.name == "b" }!
+        XCTAssertLessThan(b.neuronsPerCore, 256)
+        XCTAssertEqual(b.fewerNeuronsPerCoreBecause, "SDRAM")
+        var perChip: [String: Int] = [:]
+        for core in c.report.cores { perChip[core.location.split(separator: ",").prefix(2).joined(separator: ","), default: 0] += core.sdramBytes }
+        XCTAssertTrue(perChip.values.allSatisfy { $0 <= 200_000 }, "\(perChip)")
+        XCTAssertEqual(ImageWalk.synapses(c.image).synapses.count, 160_000)
+    }
+
     /// One source neuron with more synapses onto one neuron than a row holds cannot be split.
     func testAnOverfullRowSaysSo() throws {
         let rows = (0..<300).map { _ in "[0, 0]" }.joined(separator: ", ")
