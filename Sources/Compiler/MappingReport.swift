@@ -12,7 +12,8 @@ public struct MappingReport: Codable, Equatable, Sendable {
         /// Ticks of delay its cores' ring buffers hold (0 for spike sources); longer delays go
         /// through delay-extension cores.
         public var ringBufferSlots: Int
-        /// Why it has fewer neurons per core than it asked for (`DTCM`, `row length`), if it does.
+        /// Why it has fewer neurons per core than it asked for (`DTCM`, `row length`, `SDRAM`), if
+        /// it does.
         public var fewerNeuronsPerCoreBecause: String?
         /// Its cores as `x,y,p`.
         public var cores: [String]
