@@ -40,6 +40,8 @@ final class CoreLayout {
 /// the compiler cuts its population into smaller cores and tries again.
 struct CoreTooFull: Error {
     var population: Int
+    /// The neurons of the population's largest core (the cut that did not fit).
+    var neurons: Int
     var diagnostic: Diagnostic
 }
 
@@ -148,17 +150,22 @@ enum MatrixLayout {
             tableEntries: layout.entries.count)
         if layout.sdramBytes > machine.sdramBytesPerChip {
             let pop = network.populations[slice.population]
-            throw CoreTooFull(population: slice.population, diagnostic: Diagnostic(
+            throw CoreTooFull(population: slice.population, neurons: largestCore(of: slice.population, slices), diagnostic: Diagnostic(
                 "a core of '\(pop.name)' needs \(HostMemory.format(bytes: layout.sdramBytes)) of SDRAM for its synaptic matrix, more than a chip's \(HostMemory.format(bytes: machine.sdramBytesPerChip)); set a smaller neurons_per_core on '\(pop.name)' or use fewer synapses",
                 at: pop.location))
         }
         if layout.dtcmBytes > machine.memory.dtcmBytes {
             let pop = network.populations[slice.population]
-            throw CoreTooFull(population: slice.population, diagnostic: Diagnostic(
+            throw CoreTooFull(population: slice.population, neurons: largestCore(of: slice.population, slices), diagnostic: Diagnostic(
                 "a core of '\(pop.name)' (neurons \(slice.firstNeuron)..<\(slice.firstNeuron + slice.count)) needs \(layout.dtcmBytes) bytes of DTCM — a ring buffer of \(1 << layout.slotBits) delay slots, \(slice.count) neurons and a master population table of \(layout.entries.count) source cores — and a core has \(machine.memory.dtcmBytes): set a smaller neurons_per_core on '\(pop.name)', or fewer, larger source cores",
                 at: pop.location))
         }
         return layout
+    }
+
+    /// The neurons of the largest core of population `p`.
+    private static func largestCore(of p: Int, _ slices: [CoreSlice]) -> Int {
+        slices.filter { $0.population == p && $0.delay == nil }.map(\.count).max() ?? 1
     }
 
     /// The neuron core at the head of a delay chain.
@@ -176,7 +183,7 @@ enum MatrixLayout {
         let advice = slices[t].count == 1
             ? "a single neuron of '\(post.name)'; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words), so no smaller core helps: use fewer multapses between the two neurons"
             : "one core of '\(post.name)'; a synaptic row holds at most \(machine.maxRowWords) (the target's max_row_words): set a smaller neurons_per_core on '\(post.name)'"
-        return CoreTooFull(population: slices[t].population, diagnostic: Diagnostic(
+        return CoreTooFull(population: slices[t].population, neurons: largestCore(of: slices[t].population, slices), diagnostic: Diagnostic(
             "a neuron of '\(pre.name)' has \(longest) synapses onto \(advice)", at: projection?.location ?? post.location))
     }
 

@@ -65,7 +65,6 @@ public enum NetworkCompiler {
     public static func compile(_ network: NetworkSpec, targets: [MachineDescription], options: CompileOptions = CompileOptions()) throws -> Compilation {
         precondition(!targets.isEmpty, "no target to compile onto")
         var clock = PhaseClock()
-        let core = targets[0]
         var caps: [Int: Int] = [:]
         var laid: Layout
         var replans = 0
@@ -74,10 +73,10 @@ public enum NetworkCompiler {
                 laid = try layOut(network, targets: targets, caps: caps, options: options, clock: &clock)
                 break
             } catch let full as CoreTooFull {
-                // The estimate fell short: smaller cores for that population, and again.
-                let now = caps[full.population] ?? Partitioner.askedNeuronsPerCore(network.populations[full.population], machine: core)
-                guard now > 1, replans < maxReplans else { throw CompileError([full.diagnostic]) }
-                caps[full.population] = (min(now, network.populations[full.population].size) + 1) / 2
+                // The estimate fell short: cores of at most half as many neurons for that
+                // population, and again.
+                guard full.neurons > 1, replans < maxReplans else { throw CompileError([full.diagnostic]) }
+                caps[full.population] = (full.neurons + 1) / 2
                 replans += 1
             }
         }

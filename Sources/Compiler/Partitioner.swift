@@ -33,17 +33,11 @@ struct PopulationPlan {
 /// entries for the source cores expected to reach it), the longest synaptic row or a chip's SDRAM
 /// for its synaptic matrix.
 enum Partitioner {
-    /// The neurons per core a population asks for: its `neurons_per_core`, or the target's
-    /// `max_neurons`.
-    static func askedNeuronsPerCore(_ pop: PopulationSpec, machine: MachineDescription) -> Int {
-        pop.neuronsPerCore ?? machine.maxNeuronsPerCore
-    }
-
     /// Neurons per core and ring-buffer slots of each population; `caps` lowers what some
     /// populations may have (after a core of theirs turned out too full).
     static func plan(_ network: NetworkSpec, machine: MachineDescription, caps: [Int: Int] = [:]) throws -> [PopulationPlan] {
         let asked = try network.populations.map { pop -> Int in
-            let n = askedNeuronsPerCore(pop, machine: machine)
+            let n = pop.neuronsPerCore ?? machine.maxNeuronsPerCore
             guard n <= machine.maxNeuronsPerCore else {
                 throw CompileError([Diagnostic(
                     "population '\(pop.name)' asks for \(n) neurons per core; target '\(machine.name)' holds at most \(machine.maxNeuronsPerCore) (its max_neurons)",
