@@ -106,7 +106,7 @@ func loadImage(_ path: String, target: String?) throws -> ChipImage {
         return try ChipImageCodec.decode(bytes)
     }
     let network = try NetworkParser.parse(contentsOf: path)
-    let compilation = try NetworkCompiler.compile(network, target: try TargetParser.resolve(target))
+    let compilation = try NetworkCompiler.compile(network, targets: try TargetParser.candidates(target))
     printWarnings(compilation)
     return compilation.image
 }

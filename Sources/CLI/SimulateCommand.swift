@@ -210,9 +210,9 @@ struct SimulateCommand: ParsableCommand {
         for name in s.populations.keys.sorted() {
             let p = s.populations[name]!
             lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
-                + String(format: " %9d %9d %10.3f", p.size, p.spikes, p.rateHz))
+                + String(format: " %9ld %9ld %10.3f", p.size, p.spikes, p.rateHz))
         }
-        lines.append(String(format: "  synaptic events %d (%.3g per wall second)", s.synapticEvents, s.synapticEventsPerSecond))
+        lines.append(String(format: "  synaptic events %ld (%.3g per wall second)", s.synapticEvents, s.synapticEventsPerSecond))
         let dma = s.energy.dmaJoules > 0 ? String(format: ", DMA %.4g J", s.energy.dmaJoules) : ""
         lines.append(String(format: "  energy %.4g J (static %.4g J, packets %.4g J, synaptic %.4g J%@)",
                             s.energyJoules, s.energy.staticJoules, s.energy.packetJoules, s.energy.synapticJoules, dma))

@@ -42,6 +42,7 @@ public final class NeuronCore {
         case poisson(PoissonSource)
         /// Emits ``injected``.
         case injector
+        case delayRelay(DelayRelay)
     }
 
     @exclusivity(unchecked) private var dynamics: Dynamics
@@ -92,6 +93,7 @@ public final class NeuronCore {
         dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
                                  seed: image.network.seed, index: index)
         switch model {
+        case _ where core.delayExtension != nil: neuronCycles = costs.sourceAtomCycles
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
         case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: neuronCycles = costs.sourceAtomCycles
@@ -102,6 +104,7 @@ public final class NeuronCore {
                                  core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
         let convention = settings.stepConvention, float = settings.arithmetic == .float64
         let inputFirst = convention.consumesInputFirst
+        if core.delayExtension != nil { return .delayRelay(DelayRelay()) }
         switch model {
         case .spikeSourceArray:
             return .spikeArray(SpikeArraySource(events: core.sourceEvents))
@@ -214,6 +217,11 @@ public final class NeuronCore {
         case .injector:
             spikes.append(contentsOf: injected)
             injected.removeAll(keepingCapacity: true)
+        case .delayRelay(let r):
+            // The due slot: in the ring, or where the timer moved it (cycle timing).
+            if arithmetic == .s1615 { r.emit(fixedSlot(tick).excitatory, atoms: neuronCount, spikes: &spikes) } else {
+                r.emit(floatSlot(tick).excitatory, atoms: neuronCount, spikes: &spikes)
+            }
         }
         counters.spikesSent += spikes.count
         holding = false

@@ -80,7 +80,7 @@ final class SynapticDelivery {
                     let (index, type, delay) = m.decode(m.words[k])
                     let position = (delay << layout.slotShift[target] | type << m.indexBits | index) & regionMask
                     targets[fill[g]] = UInt32(region | position)
-                    if arithmetic == .s1615 { weights16[fill[g]] = UInt16(m.words[k] >> 16) } else { weights64[fill[g]] = m.weights[k] }
+                    if arithmetic == .s1615 { weights16[fill[g]] = UInt16(m.words[k] >> 16) } else { weights64[fill[g]] = m.floatWeight(k) }
                     fill[g] += 1
                 }
             }

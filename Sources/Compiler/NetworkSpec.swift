@@ -65,7 +65,7 @@ public enum ValueSpec: Equatable, Sendable {
     case constant(Double)
     case random(RandomDistribution)
 
-    public func draw(_ rng: inout RandomStream) -> Double {
+    public func draw<S: DeviateSource>(_ rng: inout S) -> Double {
         switch self {
         case .constant(let v): return v
         case .random(let d): return d.draw(&rng)
@@ -77,6 +77,14 @@ public enum ValueSpec: Equatable, Sendable {
         switch self {
         case .constant(let v): return (v, v)
         case .random(let d): return d.bounds
+        }
+    }
+
+    /// A value draws exceed with negligible probability (``RandomDistribution/likelyMaximum``).
+    var likelyMaximum: Double {
+        switch self {
+        case .constant(let v): return v
+        case .random(let d): return d.likelyMaximum
         }
     }
 

@@ -107,16 +107,6 @@ public enum Run {
         }
     }
 
-    /// Synapses whose non-zero weight has a zero 16-bit weight field, read from the image.
-    static func weightsRoundedToZero(_ image: ChipImage) -> Int {
-        var n = 0
-        for core in image.cores {
-            let m = core.synapses
-            for k in m.words.indices where m.words[k] >> 16 == 0 && m.weights[k] != 0 { n += 1 }
-        }
-        return n
-    }
-
     static func cycleSummary(_ c: CycleReport, runCycles: Int, wallSeconds: Double) -> RunSummary.Cycle {
         let busy = c.cores.map { Double($0.busyCycles) / Double(runCycles) }
         return RunSummary.Cycle(
@@ -164,7 +154,7 @@ public enum Run {
             inputBufferOverflows: cycle?.inputBufferOverflows ?? 0, backgroundOverloads: cores.reduce(0) { $0 + $1.backgroundOverloads },
             skippedSynapses: cores.reduce(0) { $0 + $1.skippedSynapses },
             reinjectedPackets: cycle?.routers.reduce(0) { $0 + $1.reinjected } ?? 0, lostPacketCopies: cycle?.copiesLost ?? 0,
-            saturations: fixed ? sum.saturations.total : 0, weightsRoundedToZero: fixed ? weightsRoundedToZero(image) : 0,
+            saturations: fixed ? sum.saturations.total : 0, weightsRoundedToZero: fixed ? image.weightsRoundedToZero : 0,
             invalidKeys: sum.invalidKeys)
         let maxLoad = budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0
         let advised = RunAdvice.advisedTimeScaleFactor(provenance, current: settings.timeScaleFactor, maxLoad: maxLoad)

@@ -77,6 +77,7 @@ public final class Simulator {
             throw RunError("a time scale factor of \(factor); expected > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor)")
         }
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
+        if options.arithmetic == .float64, let problem = image.float64Problem { throw RunError(problem) }
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
@@ -154,8 +155,10 @@ public final class Simulator {
     /// mode, waiting for) the tick's inputs then if no core has yet.
     private func runCycles(_ engine: CycleTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         var samples: [Int: [Int: [String: [Double]]]] = [:]
-        let variables = image.cores.map { core in image.populations[core.population].record.filter { $0 != "spikes" } }
-        let injectors = image.cores.map { image.populations[$0.population].model == .spikeInjector }
+        let variables = image.cores.map { core in
+            core.delayExtension != nil ? [] : image.populations[core.population].record.filter { $0 != "spikes" }
+        }
+        let injectors = image.cores.map { $0.delayExtension == nil && image.populations[$0.population].model == .spikeInjector }
         let traces = boundary.recorder.recordsTraces, live = boundary.live
         let cores = engine.cores
         /// The first tick whose live inputs could not be fetched (the run stops before it).
