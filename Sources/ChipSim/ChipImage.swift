@@ -37,14 +37,17 @@ public struct ProjectionInfo: Codable, Equatable, Sendable {
     public var synapses: Int
     /// Its synapses whose non-zero weight is 0 in the 16-bit weight field (`s1615`).
     public var weightsRoundedToZero: Int
+    /// The STDP rule that changes its weights, or nil for static synapses.
+    public var plasticity: STDPRule?
 
-    public init(label: String, pre: Int, post: Int, receptor: Receptor, synapses: Int, weightsRoundedToZero: Int) {
+    public init(label: String, pre: Int, post: Int, receptor: Receptor, synapses: Int, weightsRoundedToZero: Int, plasticity: STDPRule? = nil) {
         self.label = label
         self.pre = pre
         self.post = post
         self.receptor = receptor
         self.synapses = synapses
         self.weightsRoundedToZero = weightsRoundedToZero
+        self.plasticity = plasticity
     }
 }
 

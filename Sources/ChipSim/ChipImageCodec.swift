@@ -36,8 +36,9 @@ public enum ChipImageCodec {
     /// 2.0 stores synaptic rows compactly (row lengths in a byte or two, full-precision weights
     /// only where the 16-bit ones lose them, none in an image for `s1615` only), marks
     /// delay-extension cores in CORE, and adds DTCM figures and dead parts to MACH.
+    /// 2.1 adds the PLAS section (plastic synapses) and the projections' STDP rules in PROJ.
     public static let formatMajor = 2
-    public static let formatMinor = 0
+    public static let formatMinor = 1
     /// Major versions this build reads. 1.1 added the step convention and time scale factor to
     /// NETW and the PROJ section; a 1.0 image reads with the `brian2` convention it ran under,
     /// real time and no projection list.
@@ -52,6 +53,7 @@ public enum ChipImageCodec {
         ("CORE", "CORE (core placements and keys)"),
         ("INIT", "INIT (initial state)"),
         ("SYNM", "SYNM (synaptic matrices)"),
+        ("PLAS", "PLAS (plastic synapses)"),
         ("SRCE", "SRCE (spike-source events)"),
         ("ROUT", "ROUT (routing tables)"),
         ("MAPR", "MAPR (mapping report)"),
@@ -119,6 +121,7 @@ public enum ChipImageCodec {
             ("CORE", { encodeCores(image.cores, &$0) }),
             ("INIT", { encodeInitialState(image.cores, &$0) }),
             ("SYNM", { encodeSynapses(image.cores, &$0) }),
+        ] + (image.cores.contains { !$0.synapses.plasticWords.isEmpty } ? [("PLAS", { encodePlasticity(image.cores, &$0) })] : []) + [
             ("SRCE", { encodeSourceEvents(image.cores, &$0) }),
             ("ROUT", { encodeRouting(image.routingTables, &$0) }),
             ("MAPR", { $0.bytes.append(contentsOf: Array(image.mappingReport.utf8)) }),
@@ -187,6 +190,35 @@ public enum ChipImageCodec {
             for values in c.initialState { w.f64s(values) }
             w.drainIfLarge()
         }
+    }
+
+    /// PLAS: the cores with plastic synapses; per core its index, then its plastic words (u32
+    /// word index, u16 projection).
+    private static func encodePlasticity(_ cores: [CoreImage], _ w: inout BinaryWriter) {
+        let plastic = cores.indices.filter { !cores[$0].synapses.plasticWords.isEmpty }
+        w.count(plastic.count)
+        for c in plastic {
+            w.u32(UInt32(c))
+            let words = cores[c].synapses.plasticWords
+            w.count(words.count)
+            for p in words {
+                w.u32(p.word)
+                w.u16(p.projection)
+            }
+            w.drainIfLarge()
+        }
+    }
+
+    private static func decodePlasticity(_ r: inout BinaryReader, _ cores: Int) throws -> [Int: [PlasticWord]] {
+        var out: [Int: [PlasticWord]] = [:]
+        for _ in 0..<(try r.count("cores with plastic synapses", itemSize: 8)) {
+            let c = Int(try r.u32("a core index"))
+            guard c < cores, out[c] == nil else { throw BinaryReader.OutOfData(detail: "names core \(c) twice or beyond the image's \(cores)") }
+            out[c] = try (0..<(try r.count("plastic synapses", itemSize: 6))).map { _ in
+                PlasticWord(word: try r.u32("a word index"), projection: try r.u16("a projection"))
+            }
+        }
+        return out
     }
 
     /// Weight encodings of a matrix in SYNM.
@@ -308,12 +340,14 @@ public enum ChipImageCodec {
         var cores = try binary("CORE") { try decodeCores(&$0, major: major) }
         let initial = try binary("INIT") { try decodeInitialState(&$0, cores.count) }
         let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count) : try decodeSynapses(&$0, cores.count) }
+        let plastic = ranges["PLAS"] == nil ? [:] : try binary("PLAS") { try decodePlasticity(&$0, cores.count) }
         let events = try binary("SRCE") { try decodeSourceEvents(&$0, cores.count) }
         let tables = try binary("ROUT") { try decodeRouting(&$0) }
         let report = String(decoding: bytes[try section("MAPR")], as: UTF8.self)
         for i in cores.indices {
             cores[i].initialState = initial[i]
             cores[i].synapses = synapses[i]
+            cores[i].synapses.plasticWords = plastic[i] ?? []
             cores[i].sourceEvents = events[i]
         }
         let image = ChipImage(machine: machine, network: network, populations: populations, projections: projections, cores: cores,

@@ -125,6 +125,13 @@ enum ChipImageValidator {
                 throw fail("SYNM", "core \(ci) is a spike source and has a master population table")
             }
             try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
+            for (k, p) in core.synapses.plasticWords.enumerated() {
+                guard Int(p.word) < core.synapses.words.count, k == 0 || p.word > core.synapses.plasticWords[k - 1].word,
+                      Int(p.projection) < image.projections.count, let rule = image.projections[Int(p.projection)].plasticity,
+                      rule.problem == nil, image.projections[Int(p.projection)].post == core.population, core.delayExtension == nil else {
+                    throw fail("PLAS", "core \(ci)'s plastic synapse \(k) (word \(p.word), projection \(p.projection)) names no plastic projection onto its population or no word of its matrix, or is out of order")
+                }
+            }
             let dtcm = m.memory.bytesNeeded(neurons: core.neuronCount, keepsNeuronState: core.delayExtension == nil,
                                             ringEntries: core.synapses.ringEntries, tableEntries: core.synapses.entries.count)
             guard dtcm <= m.memory.dtcmBytes else {

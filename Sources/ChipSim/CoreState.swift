@@ -165,14 +165,14 @@ public struct PerReceptor: Codable, Equatable, Sendable {
 /// What one tick's delivery counted on a core, laid out as one cache line per core so that a
 /// worker's counters share no line with another's.
 struct DeliveryTally {
-    /// Synapse words processed.
+    /// Synapse words processed, and of them plastic ones (which learned first).
     var events = 0
+    var plasticEvents = 0
     /// Per type, 16-bit weight units added into the ring buffer, before any clipping (`s1615`).
     var input = PerReceptor()
     /// Per type, additions that hit 0xFFFF and the units they lost.
     var saturations = PerReceptor()
     var clipped = PerReceptor()
-    private var padding = 0
 
     static let zero = DeliveryTally()
 }

@@ -16,6 +16,8 @@ public final class LoadedChip {
     private let ring64Storage: UnsafeMutableBufferPointer<Double>
     /// Per core, where delivery finds its ring entries (each worker updates its cores' terms).
     let regions: UnsafeMutableBufferPointer<RegionAddress>
+    /// Per core that receives plastic synapses, its neurons' recent spikes (nil for others).
+    let postHistories: [PostHistory?]
 
     /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1)
     /// is the number of contiguous ranges ``partition`` splits the cores into.
@@ -28,6 +30,8 @@ public final class LoadedChip {
         partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 },
                                         parts: min(max(parts, 1), max(image.cores.count, 1)))
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
+        postHistories = image.cores.map { $0.synapses.plasticWords.isEmpty ? nil : PostHistory(neurons: $0.neuronCount) }
+        for (c, history) in postHistories.enumerated() { cores[c].postHistory = history }
         ring16Storage = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
         ring16Storage.initialize(repeating: 0)
         ring64Storage = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)

@@ -252,8 +252,23 @@ public struct CoreCosts: Codable, Equatable, Sendable {
     public var rowCycles: Int = 300
     /// Fixed cycles per tick (timer callback, ring-buffer transfer set-up). Default 2000.
     public var tickOverheadCycles: Int = 2000
+    /// Cycles per plastic synapse word, its STDP update included. Default 120 (an estimate:
+    /// sPyNNaker's plastic rows cost several times a static row's per synapse).
+    public var plasticSynapseCycles: Int = 120
 
     public init() {}
+
+    /// Images before format 2.1 have no plastic cost: it takes the default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lifNeuronCycles = try c.decode(Int.self, forKey: .lifNeuronCycles)
+        izhikevichNeuronCycles = try c.decode(Int.self, forKey: .izhikevichNeuronCycles)
+        sourceAtomCycles = try c.decode(Int.self, forKey: .sourceAtomCycles)
+        synapticEventCycles = try c.decode(Int.self, forKey: .synapticEventCycles)
+        rowCycles = try c.decode(Int.self, forKey: .rowCycles)
+        tickOverheadCycles = try c.decode(Int.self, forKey: .tickOverheadCycles)
+        plasticSynapseCycles = try c.decodeIfPresent(Int.self, forKey: .plasticSynapseCycles) ?? CoreCosts().plasticSynapseCycles
+    }
 }
 
 /// Power and energy model (SpiNNMachine's figures, citing Painkras et al. 2013).

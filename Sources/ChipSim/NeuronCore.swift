@@ -27,6 +27,9 @@ public final class NeuronCore {
     /// A SpikeInjector core's spikes for its next update (local indices, ascending), set by the
     /// runtime from its live inputs; the update emits and clears them. Ignored by other models.
     @exclusivity(unchecked) public var injected: [UInt16] = []
+    /// Where the core records its neurons' spikes for the plastic synapses that reach them (nil
+    /// when none does).
+    @exclusivity(unchecked) var postHistory: PostHistory?
 
     /// The kernel the core runs, chosen by model, arithmetic and step convention (see
     /// ``StepConvention`` for what each convention integrates with).
@@ -224,6 +227,7 @@ public final class NeuronCore {
             }
         }
         counters.spikesSent += spikes.count
+        postHistory?.record(spikes, tick: tick)
         holding = false
     }
 
@@ -246,7 +250,7 @@ public final class NeuronCore {
     /// not fit the tick's budget.
     func finishTick(packets: Int, delivery: DeliveryTally, invalidKeys: Int) {
         count(delivery, packets: packets, invalidKeys: invalidKeys)
-        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events)
+        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events, plasticEvents: delivery.plasticEvents)
         counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
         counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
         if cycles > cycleBudget { counters.timerOverruns += 1 }
@@ -266,13 +270,13 @@ public final class NeuronCore {
     /// its master population table or not) and `events` synaptic events: the timer's overhead,
     /// every neuron's update, a row per packet and the events. Saturates at 2^60, so that a
     /// crafted target's costs times a flood of events cannot trap.
-    func tickCycles(packets: Int, events: Int) -> Int {
+    func tickCycles(packets: Int, events: Int, plasticEvents: Int = 0) -> Int {
         @inline(__always) func product(_ a: Int, _ b: Int) -> Int {
             let (p, overflow) = a.multipliedReportingOverflow(by: b)
             return overflow || p > 1 << 60 ? 1 << 60 : p
         }
         return min(costs.tickOverheadCycles + product(neuronCycles, neuronCount) + product(costs.rowCycles, packets)
-                   + product(costs.synapticEventCycles, events), 1 << 60)
+                   + product(costs.synapticEventCycles, events - plasticEvents) + product(costs.plasticSynapseCycles, plasticEvents), 1 << 60)
     }
 
     /// Records the cycles the core spent in all and its most loaded tick's demand, and how many

@@ -46,6 +46,10 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// The full-precision weights, for `float64` runs (absent from an image compiled for `s1615`
     /// only).
     public var floatWeights: FloatWeights
+    /// The plastic synapses among the words, by word index ascending, each with its projection
+    /// (whose ``ProjectionInfo/plasticity`` rule changes its weight); empty for a core whose
+    /// synapses are all static.
+    public var plasticWords: [PlasticWord] = []
 
     public static let typeBits = 1
 
@@ -178,5 +182,16 @@ public struct WeightTable: Equatable, Sendable {
             if keys[mid] < key { lo = mid + 1 } else { hi = mid }
         }
         return lo < keys.count && keys[lo] == key ? values[lo] : 0
+    }
+}
+
+/// A plastic synapse of a matrix: its word and the projection it belongs to.
+public struct PlasticWord: Equatable, Sendable {
+    public var word: UInt32
+    public var projection: UInt16
+
+    public init(word: UInt32, projection: UInt16) {
+        self.word = word
+        self.projection = projection
     }
 }

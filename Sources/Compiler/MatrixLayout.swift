@@ -202,8 +202,12 @@ enum MatrixLayout {
                 if let j = p.post.index(of: n) { fanIn = max(fanIn, totals.inDegree[totals.inDegreeBase[k] + j]) }
             }
             let rates = NetworkCompiler.sourceRates(p, network: network)
-            scaling.add(WeightScaling.Incoming(fanIn: Int(fanIn), weightMean: totals.weights[pair].mean,
-                                               weightVariance: totals.weights[pair].variance, weightMax: totals.weights[pair].largest,
+            // A plastic weight may reach w_max: its rows are sized for that (as sPyNNaker's are).
+            let plasticMax = p.plasticity.map { $0.wMax * (population.model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1) }
+            let weights = totals.weights[pair]
+            scaling.add(WeightScaling.Incoming(fanIn: Int(fanIn), weightMean: plasticMax ?? weights.mean,
+                                               weightVariance: plasticMax == nil ? weights.variance : 0,
+                                               weightMax: max(weights.largest, plasticMax ?? 0),
                                                delayVariance: totals.delays[pair].variance, spikesPerSecond: rates.spikesPerSecond,
                                                spikesPerTick: rates.spikesPerTick),
                         type: p.receptor.rawValue)

@@ -83,7 +83,9 @@ public enum NetworkCompiler {
         let mapped = try map(slices: laid.slices, layouts: laid.layouts, targetsOf: laid.targetsOf, network: network, machines: targets,
                              clock: &clock)
         let perSynapse = laid.layouts.map { options.floatWeights && $0.weightTable == nil }
-        let fill = SynapseFill(layouts: laid.layouts, perSynapseWeights: perSynapse)
+        let plasticTargets = Set(network.projections.filter { $0.plasticity != nil }.map(\.post.population))
+        let receivesPlastic = mapped.slices.map { $0.delay == nil && plasticTargets.contains($0.population) }
+        let fill = SynapseFill(layouts: laid.layouts, perSynapseWeights: perSynapse, receivesPlastic: receivesPlastic)
         let tally = fill.run(network: network, slices: mapped.slices, census: laid.census, layouts: laid.layouts, delays: laid.delays,
                              cores: laid.cores, expanders: laid.expanders, pieces: laid.pieces, parallel: options.parallel)
         clock.lap("fill (synapses drawn and written)")
@@ -130,6 +132,7 @@ public enum NetworkCompiler {
         clock.lap("partition")
 
         let cores = NeuronCores(network: network, plans: plans)
+        try checkPlasticDelays(network, cores: cores)
         let expanders = ParallelWork.map(network.projections.count, parallel: options.parallel) {
             ProjectionExpander(network: network, projectionIndex: $0)
         }
@@ -154,6 +157,19 @@ public enum NetworkCompiler {
         clock.lap("delay extensions, keys and matrix layout")
         return Layout(plans: plans, slices: slices, cores: cores, expanders: expanders, pieces: pieces, census: census, totals: totals,
                       delays: delays, layouts: layouts, targetsOf: targetsOf)
+    }
+
+    /// Plastic rows are learned where their synapses arrive: a plastic synapse whose delay needs
+    /// a delay extension (longer than its target's ring) is refused.
+    static func checkPlasticDelays(_ network: NetworkSpec, cores: NeuronCores) throws {
+        for p in network.projections where p.plasticity != nil {
+            let slots = cores.slots[p.post.population]
+            let longest = TimeSteps.ticks(p.delay.bounds.1, dt: network.timestep)
+            guard longest <= slots else {
+                let post = network.populations[p.post.population].name
+                throw CompileError([Diagnostic("projection '\(p.label)': STDP synapses with delays up to \(p.delay.bounds.1) ms need \(longest) ring-buffer slots, and the cores of '\(post)' hold \(slots); plastic synapses cannot go through delay extensions: lower neurons_per_core of '\(post)' or the delays", at: p.location)])
+            }
+        }
     }
 
     /// Where everything went on the machine that holds the network.
@@ -232,7 +248,7 @@ public enum NetworkCompiler {
         let initial = initialStates(network)
         let matrices = ParallelWork.map(slices.count, parallel: parallel) { c -> SynapticMatrix in
             let layout = layouts[c]
-            let (words, perWord) = fill.take(core: c)
+            let (words, perWord, plasticWords) = fill.take(core: c)
             let weights: FloatWeights
             if !options.floatWeights {
                 weights = .absent
@@ -241,8 +257,10 @@ public enum NetworkCompiler {
             } else {
                 weights = .perWord(perWord)
             }
-            return SynapticMatrix(indexBits: layout.indexBits, slotBits: layout.slotBits, shifts: layout.shifts, entries: layout.entries,
-                                  rowStarts: layout.takeRowStarts(), words: words, floatWeights: weights)
+            var matrix = SynapticMatrix(indexBits: layout.indexBits, slotBits: layout.slotBits, shifts: layout.shifts, entries: layout.entries,
+                                        rowStarts: layout.takeRowStarts(), words: words, floatWeights: weights)
+            matrix.plasticWords = plasticWords
+            return matrix
         }
         var coresOf = [[Int]](repeating: [], count: network.populations.count)
         for (c, s) in slices.enumerated() where s.delay == nil { coresOf[s.population].append(c) }
@@ -260,7 +278,7 @@ public enum NetworkCompiler {
         }
         let projections = network.projections.enumerated().map { k, p in
             ProjectionInfo(label: p.label, pre: p.pre.population, post: p.post.population, receptor: p.receptor,
-                           synapses: totals.synapses[k], weightsRoundedToZero: tally.roundedToZero[k])
+                           synapses: totals.synapses[k], weightsRoundedToZero: tally.roundedToZero[k], plasticity: p.plasticity)
         }
         let convention = network.stepConvention ?? defaultStepConvention
         let report = MappingReportBuilder.report(network: network, slices: slices, plans: plans, layouts: layouts, matrices: matrices,

@@ -169,4 +169,6 @@ public struct ProjectionSpec: Sendable {
     public var delay: ValueSpec
     public var receptor: Receptor
     public var location: SourceLocation?
+    /// The STDP rule of an `STDPMechanism` synapse (nil: static synapses).
+    public var plasticity: STDPRule?
 }

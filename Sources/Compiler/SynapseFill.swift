@@ -10,6 +10,8 @@ final class SynapseFill {
     /// ``take(core:)`` hands them over (each core's slot is touched by one piece of work only).
     private let words: UnsafeMutableBufferPointer<RawBuffer<UInt32>?>
     private let weights: UnsafeMutableBufferPointer<RawBuffer<Double>?>
+    /// Per core that receives plastic synapses, per word its projection + 1 if plastic, else 0.
+    private let plastic: UnsafeMutableBufferPointer<RawBuffer<UInt16>?>
 
     /// What the fill found, per projection: non-zero weights that became 0 in 16 bits, and
     /// weights beyond the 16-bit range of an overridden shift.
@@ -18,12 +20,15 @@ final class SynapseFill {
         var saturated = 0
     }
 
-    /// `perSynapseWeights[c]`: core c keeps one full-precision weight per synapse.
-    init(layouts: [CoreLayout], perSynapseWeights: [Bool]) {
+    /// `perSynapseWeights[c]`: core c keeps one full-precision weight per synapse;
+    /// `receivesPlastic[c]`: some of its synapses are plastic.
+    init(layouts: [CoreLayout], perSynapseWeights: [Bool], receivesPlastic: [Bool]) {
         words = .allocate(capacity: layouts.count)
         _ = words.initialize(from: layouts.map { RawBuffer(repeating: 0, count: $0.synapses) })
         weights = .allocate(capacity: layouts.count)
         _ = weights.initialize(from: layouts.indices.map { perSynapseWeights[$0] ? RawBuffer(repeating: 0, count: layouts[$0].synapses) : nil })
+        plastic = .allocate(capacity: layouts.count)
+        _ = plastic.initialize(from: layouts.indices.map { receivesPlastic[$0] ? RawBuffer(repeating: 0, count: layouts[$0].synapses) : nil })
     }
 
     deinit {
@@ -31,12 +36,15 @@ final class SynapseFill {
         words.deallocate()
         weights.deinitialize()
         weights.deallocate()
+        plastic.deinitialize()
+        plastic.deallocate()
     }
 
     func run(network: NetworkSpec, slices: [CoreSlice], census: [SourceCensus], layouts: [CoreLayout], delays: DelayPlan,
              cores: NeuronCores, expanders: [ProjectionExpander], pieces: [Range<Int>], parallel: Bool) -> Tally {
         let outgoing = SynapseCensus.outgoing(network)
-        let wordPointers = words.map { $0!.base }, weightPointers = weights.map { $0?.base }
+        let wordPointers = words.map { $0!.base }, weightPointers = weights.map { $0?.base }, plasticPointers = plastic.map { $0?.base }
+        let plasticProjections = network.projections.map { $0.plasticity != nil }
         let rowPointers = layouts.map { $0.rowStarts.base }
         let targets = layouts.map { Target(shifts: ($0.shifts[0], $0.shifts[1]), indexBits: $0.indexBits) }
         let tallies = ParallelWork.map(pieces.count, parallel: parallel) { piece -> Tally in
@@ -46,6 +54,7 @@ final class SynapseFill {
             for s in pieces[piece] {
                 fill(source: s, network: network, slices: slices, census: census[s], layouts: layouts, delays: delays, cores: cores,
                      outgoing: outgoing, expanders: expanders, words: wordPointers, weights: weightPointers, rows: rowPointers,
+                     plastic: plasticPointers, plasticProjections: plasticProjections,
                      targets: targets, scratch: &scratch, reachOf: &reachOf, tally: &tally)
             }
             return tally
@@ -58,12 +67,19 @@ final class SynapseFill {
         return total
     }
 
-    /// Core `c`'s words and per-synapse weights (empty for a core without them) as arrays; the
-    /// fill's own copies are freed. Each core is taken once, by one piece of work.
-    func take(core c: Int) -> (words: [UInt32], weights: [Double]) {
-        let result = (words[c]!.array(), weights[c]?.array() ?? [])
+    /// Core `c`'s words, per-synapse weights (empty for a core without them) and plastic words
+    /// as arrays; the fill's own copies are freed. Each core is taken once, by one piece of work.
+    func take(core c: Int) -> (words: [UInt32], weights: [Double], plastic: [PlasticWord]) {
+        var plasticWords: [PlasticWord] = []
+        if let marks = plastic[c] {
+            for k in 0..<marks.pointer.count where marks.base[k] != 0 {
+                plasticWords.append(PlasticWord(word: UInt32(k), projection: marks.base[k] - 1))
+            }
+        }
+        let result = (words[c]!.array(), weights[c]?.array() ?? [], plasticWords)
         words[c] = nil
         weights[c] = nil
+        plastic[c] = nil
         return result
     }
 
@@ -87,7 +103,7 @@ final class SynapseFill {
     private func fill(source s: Int, network: NetworkSpec, slices: [CoreSlice], census: SourceCensus, layouts: [CoreLayout],
                       delays: DelayPlan, cores: NeuronCores, outgoing: [[Int]], expanders: [ProjectionExpander],
                       words: [UnsafeMutablePointer<UInt32>], weights: [UnsafeMutablePointer<Double>?], rows: [UnsafeMutablePointer<UInt32>],
-                      targets: [Target], scratch: inout ExpansionScratch, reachOf: inout [Int32], tally: inout Tally) {
+                      plastic: [UnsafeMutablePointer<UInt16>?], plasticProjections: [Bool], targets: [Target], scratch: inout ExpansionScratch, reachOf: inout [Int32], tally: inout Tally) {
         let slice = slices[s]
         guard !census.reach.isEmpty else { return }
         // Per reach, where its next word goes: the rows of one source core in a target's matrix
@@ -132,6 +148,7 @@ final class SynapseFill {
             words[t][at] = SynapticMatrix.word(weight: w16, delay: x.remaining, type: x.type, index: x.local, indexBits: target.indexBits,
                                                delayBits: 16 - SynapticMatrix.typeBits - target.indexBits)
             weights[t]?[at] = x.drawn.weight
+            if plasticProjections[x.projection] { plastic[t]?[at] = UInt16(x.projection + 1) }
         }
         for r in census.reach where r.stage == 0 { reachOf[Int(r.target)] = -1 }
         // The delay chains: a synapse of weight 1 and one stage's delay per relayed neuron.

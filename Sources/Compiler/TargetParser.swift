@@ -98,13 +98,14 @@ public enum TargetParser {
         if let v = f["dead_links"] { m.deadLinks = try DeadParts.links(v, machine: m) }
         if let v = f["dead_cores"] { m.deadCores = try DeadParts.cores(v, machine: m) }
         if let costs = f["costs"] {
-            let c = try costs.fields(allowed: ["lif_neuron_cycles", "izhikevich_neuron_cycles", "source_atom_cycles", "synaptic_event_cycles", "row_cycles", "tick_overhead_cycles"], what: "'costs'")
+            let c = try costs.fields(allowed: ["lif_neuron_cycles", "izhikevich_neuron_cycles", "source_atom_cycles", "synaptic_event_cycles", "row_cycles", "tick_overhead_cycles", "plastic_synapse_cycles"], what: "'costs'")
             if let v = c["lif_neuron_cycles"] { m.costs.lifNeuronCycles = try positive(v, "lif_neuron_cycles") }
             if let v = c["izhikevich_neuron_cycles"] { m.costs.izhikevichNeuronCycles = try positive(v, "izhikevich_neuron_cycles") }
             if let v = c["source_atom_cycles"] { m.costs.sourceAtomCycles = try positive(v, "source_atom_cycles") }
             if let v = c["synaptic_event_cycles"] { m.costs.synapticEventCycles = try positive(v, "synaptic_event_cycles") }
             if let v = c["row_cycles"] { m.costs.rowCycles = try positive(v, "row_cycles") }
             if let v = c["tick_overhead_cycles"] { m.costs.tickOverheadCycles = try positive(v, "tick_overhead_cycles") }
+            if let v = c["plastic_synapse_cycles"] { m.costs.plasticSynapseCycles = try positive(v, "plastic_synapse_cycles") }
         }
         if let energy = f["energy"] {
             let e = try energy.fields(allowed: ["packet_nj", "synaptic_event_nj", "idle_chip_w", "active_core_w", "dma_nj_per_byte"], what: "'energy'")

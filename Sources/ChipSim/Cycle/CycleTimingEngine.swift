@@ -256,7 +256,8 @@ public final class CycleTimingEngine {
             cost = startNextRow(c, after: 0)
         case .rowDone:
             let row = rowOf(c, job.packet)
-            let events = min(row.count * costs.synapticEventCycles, 1 << 50)
+            let plastic = chip.delivery.plasticCount(row)
+            let events = min((row.count - plastic) * costs.synapticEventCycles + plastic * costs.plasticSynapseCycles, 1 << 50)
             t.pointee.addDemand(events, tick: Int(job.packet.tick))
             recordRow(c, job.packet, row)
             log(.processed, job.packet, core: c)
@@ -561,7 +562,7 @@ public final class CycleTimingEngine {
             tally.pointee = .zero
             t.pointee.counters.skippedSynapses += chip.delivery.deliver(
                 row: row.row, region: region, skipThrough: row.skipThrough, slotShift: slotShift[c], slots: slots[c],
-                ring16: chip.ring16, ring64: chip.ring64, tally: tally)
+                ring16: chip.ring16, ring64: chip.ring64, tally: tally, preTick: Int(row.tick), histories: chip.postHistories)
             core.count(tally.pointee, packets: 1, invalidKeys: 0)
         }
         t.pointee.pending.removeAll(keepingCapacity: true)
