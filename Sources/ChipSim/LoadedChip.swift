@@ -83,3 +83,63 @@ public final class LoadedChip {
         return ranges
     }
 }
+
+/// One plastic synapse's weight, as a run's `weights.csv` lists it.
+public struct LearnedWeight: Equatable, Sendable {
+    /// The projection (index in ``ChipImage/projections``), and the synapse's pre and post neurons
+    /// as indices in their populations.
+    public var projection: Int
+    public var pre: Int
+    public var post: Int
+    /// In the synapse's unit (nA, µS or mV), and its delay in ticks.
+    public var weight: Double
+    public var delayTicks: Int
+
+    public init(projection: Int, pre: Int, post: Int, weight: Double, delayTicks: Int) {
+        self.projection = projection
+        self.pre = pre
+        self.post = post
+        self.weight = weight
+        self.delayTicks = delayTicks
+    }
+}
+
+extension LoadedChip {
+    /// Every plastic synapse's weight as the next presynaptic spike would find it (with the
+    /// potentiation of the postsynaptic spikes since its last one), by projection, pre and post
+    /// neuron (several synapses between one pair in the order the compiler drew them).
+    public func learnedWeights(image: ChipImage) -> [LearnedWeight] {
+        guard let plastic = delivery.plastic else { return [] }
+        return plastic.synapses.indices.map { p in
+            let s = plastic.synapses[p]
+            return LearnedWeight(projection: Int(s.projection), pre: image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
+                                 post: image.cores[Int(s.core)].firstNeuron + Int(s.neuron),
+                                 weight: plastic.pendingWeight(p, histories: postHistories), delayTicks: Int(s.delay))
+        }.enumerated().sorted { ($0.element.projection, $0.element.pre, $0.element.post, $0.offset) < ($1.element.projection, $1.element.pre, $1.element.post, $1.offset) }
+            .map(\.element)
+    }
+
+    /// Sets plastic synapses' weights before a run (from an earlier run's `weights.csv`): each
+    /// given (projection, pre, post) takes the weights listed for it, in order. Returns the
+    /// rows that matched no plastic synapse.
+    public func setWeights(_ weights: [LearnedWeight], image: ChipImage) -> [LearnedWeight] {
+        guard let plastic = delivery.plastic else { return weights }
+        var synapsesOf: [[Int]: [Int]] = [:]
+        for p in plastic.synapses.indices {
+            let s = plastic.synapses[p]
+            synapsesOf[[Int(s.projection), image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
+                         image.cores[Int(s.core)].firstNeuron + Int(s.neuron)], default: []].append(p)
+        }
+        var used: [[Int]: Int] = [:], unmatched: [LearnedWeight] = []
+        for w in weights {
+            let key = [w.projection, w.pre, w.post], k = used[key, default: 0]
+            guard let list = synapsesOf[key], k < list.count else {
+                unmatched.append(w)
+                continue
+            }
+            plastic.setWeight(list[k], w.weight)
+            used[key] = k + 1
+        }
+        return unmatched
+    }
+}

@@ -120,6 +120,21 @@ final class PlasticSynapses {
     }
 }
 
+extension PlasticSynapses {
+    /// Synapse `p`'s weight as the next pre spike would find it (``STDPUpdate/pending``), in its unit.
+    func pendingWeight(_ p: Int, histories: [PostHistory?]) -> Double {
+        let syn = synapses[p], row = Int(syn.row)
+        let posts = histories[Int(syn.core)]!.spikes(Int(syn.neuron))
+        if arithmetic == .s1615 {
+            let w = STDPUpdate.pending(weights16[p], pre: .init(last: preLast[row], trace: preTrace16[row]), delay: Int(syn.delay),
+                                       posts: posts, fixedMath[Int(syn.math)])
+            return Double(w) / scales[Int(syn.math)]
+        }
+        return STDPUpdate.pending(weights64[p], pre: .init(last: preLast[row], trace: preTrace64[row]), delay: Int(syn.delay),
+                                  posts: posts, floatMath[Int(syn.math)])
+    }
+}
+
 /// A core's postsynaptic spike history for plasticity: per neuron its last
 /// ``PostHistoryLimit/spikes`` spike ticks, oldest first.
 final class PostHistory {

@@ -38,16 +38,7 @@ public enum STDPUpdate {
         let rule = math.rule
         var sumPlus = math.zeroTrace, sumMinus = math.zeroTrace
         let hasPre = pre.last != Int32.min
-        // Potentiation by the post spikes since the last pre spike, in local-time order.
-        if hasPre {
-            let last = Int(pre.last)
-            for p in posts {
-                let local = Int(p) + d
-                guard local > last, local <= t else { continue }
-                let x = rule.pairing == .allToAll ? math.multiply(pre.trace, math.decayPlus(local - last)) : math.decayPlus(local - last)
-                if rule.clipEachEvent { w = math.potentiate(w, by: x) } else { sumPlus = math.add(sumPlus, x) }
-            }
-        }
+        potentiate(&w, pre: pre, through: t, delay: d, posts: posts, math, sum: &sumPlus)
         // Depression by the post spikes at or before the pre spike.
         var y = math.zeroTrace
         for p in posts.reversed() {
@@ -64,6 +55,32 @@ public enum STDPUpdate {
         }
         let decayed = hasPre && rule.pairing == .allToAll ? math.multiply(pre.trace, math.decayPlus(t - Int(pre.last))) : math.zeroTrace
         return PreState(last: Int32(clamping: t), trace: math.add(decayed, math.oneTrace))
+    }
+
+    /// Potentiation by the post spikes since the row's last pre spike and at or before local
+    /// time `t` (any time, nil), in local-time order: applied to `w` (clipping after each) or, when
+    /// ``STDPRule/clipEachEvent`` is off, summed into `sum`.
+    @inline(__always)
+    static func potentiate<A: PlasticityArithmetic>(_ w: inout A.Weight, pre: PreState<A.Trace>, through t: Int?, delay d: Int,
+                                                    posts: UnsafeBufferPointer<Int32>, _ math: A, sum: inout A.Trace) {
+        guard pre.last != Int32.min else { return }
+        let last = Int(pre.last), rule = math.rule
+        for p in posts {
+            let local = Int(p) + d
+            guard local > last, t.map({ local <= $0 }) ?? true else { continue }
+            let x = rule.pairing == .allToAll ? math.multiply(pre.trace, math.decayPlus(local - last)) : math.decayPlus(local - last)
+            if rule.clipEachEvent { w = math.potentiate(w, by: x) } else { sum = math.add(sum, x) }
+        }
+    }
+
+    /// The weight as the next pre spike would find it before its own depression: `w` with the
+    /// potentiation of every post spike since the row's last pre spike (what a run's learned
+    /// weights report).
+    public static func pending<A: PlasticityArithmetic>(_ w: A.Weight, pre: PreState<A.Trace>, delay d: Int,
+                                                        posts: UnsafeBufferPointer<Int32>, _ math: A) -> A.Weight {
+        var w = w, sum = math.zeroTrace
+        potentiate(&w, pre: pre, through: nil, delay: d, posts: posts, math, sum: &sum)
+        return math.rule.clipEachEvent ? w : math.change(w, plus: sum, minus: math.zeroTrace)
     }
 }
 
