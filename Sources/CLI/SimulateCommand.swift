@@ -46,6 +46,9 @@ struct SimulateCommand: ParsableCommand {
             help: "Stretch of the chip's tick in wall-clock time, > 0 (default: the network's time_scale_factor, 1 if unset).")
     var timeScaleFactor: Double?
 
+    @Option(name: .customLong("initial-weights"), help: "Start the plastic synapses from an earlier run's weights.csv (all of it or some rows).")
+    var initialWeights: String?
+
     @Flag(help: "Replace an earlier run in the run directory (without it, such a directory is refused).")
     var force = false
 
@@ -137,6 +140,7 @@ struct SimulateCommand: ParsableCommand {
                                  kernels: kernels ?? .best, stepConvention: stepConvention, timeScaleFactor: timeScaleFactor)
         options.replaceEarlierRun = force
         options.maxMemoryBytes = maxMemory?.bytes
+        options.initialWeights = initialWeights
         options.showProgress = true
         if live { options.live = try liveOptions() }
         options.partitions = try partitionOptions()
@@ -212,7 +216,8 @@ struct SimulateCommand: ParsableCommand {
             lines.append("  " + name.padding(toLength: width, withPad: " ", startingAt: 0)
                 + String(format: " %9ld %9ld %10.3f", p.size, p.spikes, p.rateHz))
         }
-        lines.append(String(format: "  synaptic events %ld (%.3g per wall second)", s.synapticEvents, s.synapticEventsPerSecond))
+        let plastic = s.plasticSynapticEvents > 0 ? String(format: ", %ld of them plastic; learned weights in weights.csv", s.plasticSynapticEvents) : ""
+        lines.append(String(format: "  synaptic events %ld (%.3g per wall second%@)", s.synapticEvents, s.synapticEventsPerSecond, plastic))
         let dma = s.energy.dmaJoules > 0 ? String(format: ", DMA %.4g J", s.energy.dmaJoules) : ""
         lines.append(String(format: "  energy %.4g J (static %.4g J, packets %.4g J, synaptic %.4g J%@)",
                             s.energyJoules, s.energy.staticJoules, s.energy.packetJoules, s.energy.synapticJoules, dma))

@@ -187,6 +187,8 @@ public struct CoreCounters: Codable, Equatable, Sendable {
     public var invalidKeys = 0
     /// Synapse words processed (weights added into the ring buffer).
     public var synapticEvents = 0
+    /// Of ``synapticEvents``, the plastic synapses (each also updated its weight).
+    public var plasticSynapticEvents = 0
     /// Per type, ring-buffer additions that hit 0xFFFF and saturated (`s1615`).
     public var saturations = PerReceptor()
     /// Per type, 16-bit weight units added into the ring buffer and the units saturation
@@ -207,6 +209,7 @@ public struct CoreCounters: Codable, Equatable, Sendable {
         packetsReceived += o.packetsReceived
         invalidKeys += o.invalidKeys
         synapticEvents += o.synapticEvents
+        plasticSynapticEvents += o.plasticSynapticEvents
         saturations = saturations + o.saturations
         ringInput = ringInput + o.ringInput
         clippedInput = clippedInput + o.clippedInput

@@ -120,19 +120,19 @@ extension LoadedChip {
     }
 
     /// Sets plastic synapses' weights before a run (from an earlier run's `weights.csv`): each
-    /// given (projection, pre, post) takes the weights listed for it, in order. Returns the
-    /// rows that matched no plastic synapse.
+    /// given (projection, pre, post, delay) takes the weights listed for it, in order. Returns
+    /// the rows that matched no plastic synapse.
     public func setWeights(_ weights: [LearnedWeight], image: ChipImage) -> [LearnedWeight] {
         guard let plastic = delivery.plastic else { return weights }
         var synapsesOf: [[Int]: [Int]] = [:]
         for p in plastic.synapses.indices {
             let s = plastic.synapses[p]
             synapsesOf[[Int(s.projection), image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
-                         image.cores[Int(s.core)].firstNeuron + Int(s.neuron)], default: []].append(p)
+                         image.cores[Int(s.core)].firstNeuron + Int(s.neuron), Int(s.delay)], default: []].append(p)
         }
         var used: [[Int]: Int] = [:], unmatched: [LearnedWeight] = []
         for w in weights {
-            let key = [w.projection, w.pre, w.post], k = used[key, default: 0]
+            let key = [w.projection, w.pre, w.post, w.delayTicks], k = used[key, default: 0]
             guard let list = synapsesOf[key], k < list.count else {
                 unmatched.append(w)
                 continue

@@ -261,6 +261,7 @@ public final class NeuronCore {
         counters.packetsReceived += packets
         counters.invalidKeys += invalidKeys
         counters.synapticEvents += delivery.events
+        counters.plasticSynapticEvents += delivery.plasticEvents
         counters.saturations = counters.saturations + delivery.saturations
         counters.ringInput = counters.ringInput + delivery.input
         counters.clippedInput = counters.clippedInput + delivery.clipped

@@ -306,6 +306,17 @@ public enum NetworkCompiler {
                 "\(p.weightsRoundedToZero) of the \(p.synapses) weights of projection '\(p.label)' round to zero in 16 bits on '\(post.name)'\(resolution), where larger weights set the scale: they have no effect on the chip; lower ring_buffer_sigma or spikes_per_second of '\(post.name)', set its min_weights (\(spec.receptor.name): the smallest weight to keep), or give the small weights a population of their own",
                 at: spec.location, severity: .warning))
         }
+        for spec in network.projections {
+            guard let rule = spec.plasticity else { continue }
+            let post = network.populations[spec.post.population]
+            guard let shift = slices.indices.filter({ slices[$0].population == spec.post.population && slices[$0].delay == nil })
+                .map({ Int(matrices[$0].shifts[spec.receptor.rawValue]) }).max() else { continue }
+            if let coarse = STDPResolution.problem(rule, weightShift: shift, unit: post.model.weightUnit) {
+                warnings.append(Diagnostic(
+                    "in s1615 the STDP rule of projection '\(spec.label)' on '\(post.name)' \(coarse); raise A_plus and A_minus, or refine the weight scale of '\(post.name)' (lower ring_buffer_sigma or spikes_per_second, or set ring_buffer_shifts)",
+                    at: spec.location, severity: .warning))
+            }
+        }
         if report.weightsSaturated > 0 {
             warnings.append(Diagnostic(
                 "\(report.weightsSaturated) weights exceed the 16-bit range of a ring_buffer_shifts or min_weights override and are clipped to its largest value; raise the shift (or the minimum weight)",

@@ -25,7 +25,11 @@ public enum Run {
             try RunDirectory.prepare(dir, replacing: options.replaceEarlierRun)
             try RunBudget.checkDisk(RunBudget.recording(image, ticks: Simulator.ticks(image, options: options)), directory: dir)
         }
+        let initialWeights = try options.initialWeights.map { try WeightsFile.read($0, image: image) }
         let simulator = try Simulator(image: image, options: options)
+        if let initialWeights, let path = options.initialWeights {
+            try WeightsFile.apply(initialWeights, to: simulator.chip, image: image, name: path)
+        }
         let recorder = try Recorder(image: image, options: options)
         var live: LiveLink?
         if let liveOptions = options.live {
@@ -53,6 +57,10 @@ public enum Run {
             do {
                 try write(report.provenance.json(), to: dir, "provenance.json")
                 try write(image.mappingReport + "\n", to: dir, "mapping.json")
+                if image.projections.contains(where: { $0.plasticity != nil }) {
+                    try WeightsFile.write(simulator.chip.learnedWeights(image: image), image: image,
+                                          to: (dir as NSString).appendingPathComponent("weights.csv"))
+                }
             } catch where totals.ending != .complete {
                 // The run failed already (a full disk): its own error is the one to report.
             }
@@ -167,7 +175,7 @@ public enum Run {
             stepConvention: settings.stepConvention.rawValue, timeScaleFactor: settings.timeScaleFactor,
             ticks: totals.ticks, ticksRequested: totals.ticksRequested, complete: totals.ending == .complete,
             ending: totals.ending.description, wallSeconds: totals.wallSeconds, populations: populations,
-            synapticEvents: sum.synapticEvents,
+            synapticEvents: sum.synapticEvents, plasticSynapticEvents: sum.plasticSynapticEvents,
             synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,
             packetsSent: totals.packetsSent,
             sourceSpikesAfterRun: afterRun,
@@ -196,6 +204,7 @@ public enum Run {
                     location: core.location.description, population: image.populations[core.population].name,
                     firstNeuron: core.firstNeuron, neurons: core.neuronCount, spikesSent: k.spikesSent,
                     packetsReceived: k.packetsReceived, invalidKeys: k.invalidKeys, synapticEvents: k.synapticEvents,
+                    plasticSynapticEvents: k.plasticSynapticEvents,
                     saturations: fixed ? k.saturations.total : 0,
                     clippedFractions: fixed ? (0..<2).map { RunAdvice.fraction(k.clippedInput[$0], of: k.ringInput[$0]) } : [0, 0],
                     timerOverruns: k.timerOverruns, maxCyclesPerTick: k.maxCyclesPerTick,

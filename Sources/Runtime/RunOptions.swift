@@ -39,6 +39,9 @@ public struct RunOptions: Sendable {
     public var live: LiveOptions?
     /// A run split across processes (`--partitions`, `--workers`); nil runs in this process.
     public var partitions: PartitionOptions?
+    /// A `weights.csv` of an earlier run (``WeightsFile``) whose weights the plastic synapses
+    /// start from; nil starts from the compiled ones.
+    public var initialWeights: String?
     /// Whether to draw a progress line when standard error is a terminal. Default false.
     public var showProgress = false
 

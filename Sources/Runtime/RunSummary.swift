@@ -130,6 +130,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var wallSeconds: Double
     public var populations: [String: Population]
     public var synapticEvents: Int
+    /// Of ``synapticEvents``, those of plastic synapses (STDP).
+    public var plasticSynapticEvents: Int
     public var synapticEventsPerSecond: Double
     public var packetsSent: Int
     /// Spike-source-array spikes at or after the end of the run, never emitted.
@@ -178,6 +180,7 @@ public struct RunProvenance: Codable, Equatable, Sendable {
         public var packetsReceived: Int
         public var invalidKeys: Int
         public var synapticEvents: Int
+        public var plasticSynapticEvents: Int
         public var saturations: Int
         /// Per synapse type (excitatory, inhibitory), the fraction of the core's input that
         /// saturation clipped off (`s1615`).

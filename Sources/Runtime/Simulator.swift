@@ -22,6 +22,15 @@ public final class Simulator {
         }
     }
 
+    /// The loaded chip this process runs (its own share in a partitioned run).
+    var chip: LoadedChip {
+        switch engine {
+        case .ideal(let engine): return engine.chip
+        case .cycle(let engine): return engine.chip
+        case .partitioned(let coordinator): return coordinator.rank.engine.chip
+        }
+    }
+
     private enum Engine {
         case ideal(IdealTimingEngine)
         case cycle(CycleTimingEngine)
@@ -62,6 +71,9 @@ public final class Simulator {
                 throw RunError("--partitions records spikes only, and population '\(traced.name)' records \(traced.record.filter { $0 != "spikes" }.joined(separator: ", ")); record traces in a one-process run")
             }
             if let problem = PartitionRank.problem(image, ranks: partitions.ranks) { throw RunError(problem) }
+            if let plastic = image.projections.first(where: { $0.plasticity != nil }) {
+                throw RunError("--partitions runs static synapses only, and projection '\(plastic.label)' is plastic; run STDP in one process")
+            }
         }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         if let duration = options.durationMs {
@@ -95,12 +107,6 @@ public final class Simulator {
         let start = DispatchTime.now()
         let ended: (ticks: Int, ending: RunEnding)
         var cycleReport: CycleReport?
-        let chip: LoadedChip
-        switch engine {
-        case .ideal(let engine): chip = engine.chip
-        case .cycle(let engine): chip = engine.chip
-        case .partitioned(let coordinator): chip = coordinator.rank.engine.chip
-        }
         let boundary = TickBoundary(recorder: recorder, cores: image.cores.count, routes: chip.routes, live: live, stop: options.stop,
                                     progress: progress)
         switch engine {
