@@ -24,6 +24,7 @@ enum ExpansionBudget {
             switch p.connector {
             case .allToAll(let allowSelf): return pre * post - allowsSelf(allowSelf)
             case .oneToOne: return pre
+            case .allButMe: return pre * post - min(pre, post)
             case let .fixedProbability(prob, allowSelf): return prob * (pre * post - allowsSelf(allowSelf))
             case let .fixedNumberPre(n, _, _): return Double(n) * post
             case let .fixedNumberPost(n, _, _): return Double(n) * pre

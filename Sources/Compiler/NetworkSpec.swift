@@ -134,6 +134,10 @@ public struct PopulationView: Sendable {
 public enum ConnectorSpec: Sendable {
     case allToAll(allowSelfConnections: Bool)
     case oneToOne
+    /// Pre neuron i to every post neuron but the one of the same index i in the views, whatever
+    /// the populations (sPyNNaker's `AllButMeConnector`; its on-chip generator treats
+    /// `allow_self_connections: false` so even between two populations).
+    case allButMe
     case fixedProbability(p: Double, allowSelfConnections: Bool)
     /// Each post neuron draws `n` pre neurons.
     case fixedNumberPre(n: Int, allowSelfConnections: Bool, withReplacement: Bool)

@@ -197,7 +197,7 @@ enum Partitioner {
             switch p.connector {
             case .oneToOne:
                 reach = min(inView, Double(neurons) / Double(perSource) + 1)
-            case .allToAll:
+            case .allToAll, .allButMe:
                 reach = inView
             default:
                 let lambda = expected[k] / inView * min(1, Double(neurons) / Double(p.post.count))
@@ -221,7 +221,7 @@ enum Partitioner {
         for k in incoming {
             let p = network.projections[k]
             switch p.connector {
-            case .allToAll: exact[p.pre.population, default: 0] += Double(min(neurons, p.post.count))
+            case .allToAll, .allButMe: exact[p.pre.population, default: 0] += Double(min(neurons, p.post.count))
             case .oneToOne: exact[p.pre.population, default: 0] += 1
             default:
                 random[p.pre.population, default: 0] += expected[k] / Double(max(p.pre.count, 1)) * min(1, Double(neurons) / Double(p.post.count))

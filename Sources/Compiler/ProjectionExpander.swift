@@ -143,6 +143,8 @@ struct ProjectionExpander: Sendable {
             for j in 0..<p.post.count where allowSelf || j != selfPost { emit(make(j)) }
         case (.oneToOne, _):
             emit(make(i))
+        case (.allButMe, _):
+            for j in 0..<p.post.count where j != i { emit(make(j)) }
         case let (.fixedProbability(prob, allowSelf), _):
             guard prob > 0 else { return }
             var connections = RandomStream(seed: network.seed, stream: [Self.connectionTag, UInt64(k), UInt64(i)])

@@ -129,6 +129,7 @@ extension NetworkReader {
     static let connectorKeys: [String: [String]] = [
         "AllToAll": ["allow_self_connections"],
         "OneToOne": [],
+        "AllButMe": [],
         "FixedProbability": ["p_connect", "allow_self_connections"],
         "FixedNumberPre": ["n", "allow_self_connections", "with_replacement"],
         "FixedNumberPost": ["n", "allow_self_connections", "with_replacement"],
@@ -172,6 +173,7 @@ extension NetworkReader {
                 throw typeNode.error("OneToOneConnector needs pre and post of equal size, found \(pre.count) and \(post.count)")
             }
             return .oneToOne
+        case "AllButMe": return .allButMe
         case "FixedProbability":
             let pNode = try f.required("p_connect", "a probability in [0, 1]")
             let p = try pNode.double("a probability in [0, 1]")

@@ -40,7 +40,7 @@ public enum CAMNetwork {
           - {pre: "IN[0:\(c)]", post: CueCue, connector: &one {type: OneToOneConnector}, synapse: &relay {weight: 6, delay: 1}}
           - {pre: "IN[\(c):\(c + n)]", post: ContCue, connector: *one, synapse: *relay}
           - {pre: CueCue, post: CueCont, connector: *one, synapse: {weight: 6, delay: 2}}
-          - {pre: CueCue, post: CueCont, connector: &others {type: AllToAllConnector, allow_self_connections: false}, synapse: {weight: -\(inhibition), delay: 3}, receptor: inhibitory}
+          - {pre: CueCue, post: CueCont, connector: &others {type: AllButMeConnector}, synapse: {weight: -\(inhibition), delay: 3}, receptor: inhibitory}
           - {pre: CueCue, post: ContCond, connector: &all {type: AllToAllConnector}, synapse: {weight: -6, delay: 2}, receptor: inhibitory}
           - {pre: ContCue, post: ContCond, connector: *one, synapse: {weight: 9, delay: 1}}
           - {pre: ContCue, post: ContCondInt, connector: *all, synapse: *relay}

@@ -11,6 +11,21 @@ public struct CAMAnswer: Equatable, Sendable {
     public var expectedContent: Set<Int>
 
     public var isCorrect: Bool { cues == expectedCues && content == expectedContent }
+
+    /// Why the spiking memory answered a cue a content-addressable memory would not (``CAMCrossTalk``).
+    public enum ExtraCueReason: String, Sendable {
+        case crossTalk = "cross-talk"
+        case lingering = "lingering after re-learning"
+    }
+
+    /// For a recall by content, each cue answered beyond the expected ones and its known reason
+    /// (nil: none known).
+    public var extraCues: [Int: ExtraCueReason?] = [:]
+
+    /// Whether the answer is right, or wrong only by extra cues of known reasons.
+    public var isExplained: Bool {
+        content == expectedContent && expectedCues.isSubset(of: cues) && extraCues.values.allSatisfy { $0 != nil }
+    }
 }
 
 public enum CAMReadout {
@@ -19,14 +34,19 @@ public enum CAMReadout {
     public static func answers(_ experiment: CAMExperiment, out spikes: [(neuron: Int, tick: Int)]) -> [CAMAnswer] {
         var byTick: [Int: Set<Int>] = [:]
         for s in spikes { byTick[s.tick, default: []].insert(s.neuron) }
-        var memory = CAMMemory()
+        var memory = CAMMemory(), crossTalk = CAMCrossTalk()
         let c = experiment.cues
         return experiment.operations.map { op in
             let expected = memory.apply(op.kind)
             let steps = op.answerSteps
             let cues = (byTick[op.at + steps.cue] ?? []).filter { $0 < c }
             let content = Set((byTick[op.at + steps.content] ?? []).filter { $0 >= c }.map { $0 - c })
-            return CAMAnswer(operation: op, cues: cues, content: content, expectedCues: expected.cues, expectedContent: expected.content)
+            var answer = CAMAnswer(operation: op, cues: cues, content: content, expectedCues: expected.cues, expectedContent: expected.content)
+            if case .recallByContent(let bits) = op.kind {
+                for extra in cues.subtracting(expected.cues) { answer.extraCues[extra] = crossTalk.reason(forExtraCue: extra, recalledBy: bits) }
+            }
+            crossTalk.apply(op.kind)
+            return answer
         }
     }
 
@@ -50,7 +70,8 @@ public enum CAMReadout {
                 got = "→ cues \(set(a.cues))"
                 want = "cues \(set(a.expectedCues))"
             }
-            let verdict = a.isCorrect ? "ok" : "WRONG, expected \(want)"
+            let reasons = a.extraCues.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value?.rawValue ?? "no known reason")" }
+            let verdict = a.isCorrect ? "ok" : "WRONG, expected \(want)" + (reasons.isEmpty ? "" : " (\(reasons.joined(separator: "; ")))")
             let time = String(repeating: " ", count: max(0, 6 - String(a.operation.at).count)) + "\(a.operation.at) ms  "
             return time + asked.padding(toLength: 34, withPad: " ", startingAt: 0) + got.padding(toLength: 40, withPad: " ", startingAt: 0) + verdict
         }.joined(separator: "\n")
