@@ -11,8 +11,11 @@
 ///   A₊·e^(−2/3) ≈ 3.1 nA, just below what one bit needs to fire the cue (research notes A.5):
 ///   two lingering bits, or one beside a live association, still fire it.
 ///
-/// Both are properties of the published network, not of the simulation; associations are
-/// tracked transitively (a spurious association can cause further cross-talk).
+/// Both are properties of the published network, not of the simulation. The reference
+/// over-approximates: it ties a bit to a cue after one co-activation, where the network needs
+/// about two (each adds 6·e^(−2/3) ≈ 3.1 nA of the 3.4 nA one bit needs, capped at 6), so it
+/// names the cues the network may add, and the stress tests check that it never adds another.
+/// Associations are tracked transitively (a spurious one can cause further cross-talk).
 public struct CAMCrossTalk: Sendable {
     /// Per cue, the bits a content-addressable memory associates with it now.
     private var contents: [Int: Set<Int>] = [:]
