@@ -56,7 +56,7 @@ let package = Package(
         .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
         // Release-build benchmark of the live I/O round trip per lock-step tick (Benchmarks/live.sh).
         .executableTarget(name: "LiveBench", dependencies: ["Runtime", "CZeroMQ"], path: "Benchmarks/LiveBench"),
-        .executableTarget(name: "CAMBench", dependencies: ["HippocampusCAM", "Runtime"], path: "Benchmarks/CAMBench"),
+        .executableTarget(name: "CAMBench", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], path: "Benchmarks/CAMBench"),
         // HD-SNN: synthetic event movies, training of the heterogeneous-delay kernel, offline evaluation,
         // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.
         .target(name: "DelayLearning", dependencies: ["ChipSim"]),

@@ -1,5 +1,6 @@
 import Foundation
 import HippocampusCAM
+import ChipSim
 import Runtime
 
 // Capacity of the CA3 memory: random workloads (CAMWorkload: 200 operations, 40 % learns, the
@@ -8,9 +9,11 @@ import Runtime
 // answers a content-addressable memory gives, of wrong answers explained by cross-talk or
 // lingering (extra cues only, CAMCrossTalk), and of answers that lost a cue or a content bit.
 //
-//   swift run -c release CAMBench [SEEDS]
+//   swift run -c release CAMBench [SEEDS] [s1615|float64]
 
-let seeds = UInt64(CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 3)
+let arguments = Array(CommandLine.arguments.dropFirst())
+let seeds = UInt64(arguments.first.flatMap { Int($0) } ?? 3)
+let arithmetic = arguments.dropFirst().first.flatMap(Arithmetic.init(rawValue:)) ?? .s1615
 print("| c × n | bits per content | re-learning | answers | correct | extra cues, explained | lost a cue or bit | other |")
 print("|---|---|---|---|---|---|---|---|")
 for size in [16, 64, 128] {
@@ -21,7 +24,7 @@ for size in [16, 64, 128] {
                 var workload = CAMWorkload(cues: size, contentBits: size, operations: 200, seed: seed)
                 workload.bitsPerContent = bits
                 workload.relearn = relearn
-                let answers = try CAMRun.run(workload.experiment()).answers
+                let answers = try CAMRun.run(workload.experiment(), options: RunOptions(arithmetic: arithmetic)).answers
                 for a in answers {
                     total += 1
                     if a.isCorrect { correct += 1 } else if a.isExplained { explained += 1 } else if !a.expectedCues.isSubset(of: a.cues) || !a.expectedContent.isSubset(of: a.content) {

@@ -87,8 +87,7 @@ public final class IdealTimingEngine {
         }
         let spikeCounts = spikes.counts
         let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
-                                   ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick,
-                                   histories: chip.postHistories)
+                                   ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in

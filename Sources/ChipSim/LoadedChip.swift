@@ -16,8 +16,6 @@ public final class LoadedChip {
     private let ring64Storage: UnsafeMutableBufferPointer<Double>
     /// Per core, where delivery finds its ring entries (each worker updates its cores' terms).
     let regions: UnsafeMutableBufferPointer<RegionAddress>
-    /// Per core that receives plastic synapses, its neurons' recent spikes (nil for others).
-    let postHistories: [PostHistory?]
 
     /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1)
     /// is the number of contiguous ranges ``partition`` splits the cores into.
@@ -30,8 +28,7 @@ public final class LoadedChip {
         partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 },
                                         parts: min(max(parts, 1), max(image.cores.count, 1)))
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
-        postHistories = image.cores.map { $0.synapses.plasticWords.isEmpty ? nil : PostHistory(neurons: $0.neuronCount) }
-        for (c, history) in postHistories.enumerated() { cores[c].postHistory = history }
+        for (c, history) in (delivery.plastic?.histories ?? []).enumerated() { cores[c].postHistory = history }
         ring16Storage = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
         ring16Storage.initialize(repeating: 0)
         ring64Storage = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
@@ -110,11 +107,11 @@ extension LoadedChip {
     /// neuron (several synapses between one pair in the order the compiler drew them).
     public func learnedWeights(image: ChipImage) -> [LearnedWeight] {
         guard let plastic = delivery.plastic else { return [] }
-        return plastic.synapses.indices.map { p in
-            let s = plastic.synapses[p]
+        return (0..<plastic.count).map { p in
+            let s = plastic.synapse(p)
             return LearnedWeight(projection: Int(s.projection), pre: image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
                                  post: image.cores[Int(s.core)].firstNeuron + Int(s.neuron),
-                                 weight: plastic.pendingWeight(p, histories: postHistories), delayTicks: Int(s.delay))
+                                 weight: plastic.pendingWeight(p), delayTicks: Int(s.delay))
         }.enumerated().sorted { ($0.element.projection, $0.element.pre, $0.element.post, $0.offset) < ($1.element.projection, $1.element.pre, $1.element.post, $1.offset) }
             .map(\.element)
     }
@@ -125,8 +122,8 @@ extension LoadedChip {
     public func setWeights(_ weights: [LearnedWeight], image: ChipImage) -> [LearnedWeight] {
         guard let plastic = delivery.plastic else { return weights }
         var synapsesOf: [[Int]: [Int]] = [:]
-        for p in plastic.synapses.indices {
-            let s = plastic.synapses[p]
+        for p in 0..<plastic.count {
+            let s = plastic.synapse(p)
             synapsesOf[[Int(s.projection), image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
                          image.cores[Int(s.core)].firstNeuron + Int(s.neuron), Int(s.delay)], default: []].append(p)
         }

@@ -76,7 +76,7 @@ final class SynapticDelivery {
         var weights16 = [UInt16](repeating: 0, count: arithmetic == .s1615 ? targets.count : 0)
         var weights64 = [Double](repeating: 0, count: arithmetic == .float64 ? targets.count : 0)
         let anyPlastic = cores.contains { !$0.synapses.plasticWords.isEmpty }
-        let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic) : nil
+        let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic, dt: image.network.timestepMs) : nil
         var plasticIndex = [Int32](repeating: -1, count: anyPlastic ? targets.count : 0)
         var plasticWordsOf: [Int: [UInt32: UInt16]] = [:]
         for (c, core) in cores.enumerated() where !core.synapses.plasticWords.isEmpty {
@@ -99,7 +99,7 @@ final class SynapticDelivery {
                     if let plastic, let projection = plasticWords?[UInt32(k)], let rule = image.projections[Int(projection)].plasticity {
                         plasticIndex[fill[g]] = plastic.add(
                             rule: rule, projection: projection, scale: pow(2, Double(15 - Int(m.shifts[type]))) * conductance,
-                            dt: image.network.timestepMs, delay: delay, core: target, neuron: index, sourceCore: source, sourceNeuron: r,
+                            delay: delay, core: target, neuron: index, sourceCore: source, sourceNeuron: r,
                             weight16: UInt16(m.words[k] >> 16), weight: m.floatWeights.isAbsent ? 0 : m.floatWeight(k))
                     }
                     fill[g] += 1
@@ -109,7 +109,7 @@ final class SynapticDelivery {
         self.targets = targets
         self.weights16 = weights16
         self.weights64 = weights64
-        plastic?.finish()
+        plastic?.finish(neuronCounts: cores.map(\.neuronCount))
         self.plastic = plastic
         self.plasticIndex = plasticIndex
         // Targets are sorted by core within each neuron: each part's cut is a binary search.
@@ -144,10 +144,10 @@ final class SynapticDelivery {
     /// loads are not optimised away (measured: 11 % faster at 80k neurons).
     func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, part: Int,
                  regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
-                 tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int, histories: [PostHistory?]) -> UInt64 {
-        if plastic != nil {
+                 tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int) -> UInt64 {
+        if let plastic {
             deliverLearning(spikes: spikes, counts: counts, part: part, regions: regions, ring16: ring16, ring64: ring64, tallies: tallies,
-                            tick: tick, histories: histories)
+                            tick: tick, kernel: plastic.kernel)
             return 0
         }
         let regionBits = UInt32(RingLayout.positionBits)
@@ -270,19 +270,20 @@ final class SynapticDelivery {
     /// spike counting at `preTick` (its own tick).
     func deliver(row: Range<Int>, region: RegionAddress, skipThrough: Int, slotShift: Int, slots: Int,
                  ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
-                 tally: UnsafeMutablePointer<DeliveryTally>, preTick: Int, histories: [PostHistory?]) -> Int {
+                 tally: UnsafeMutablePointer<DeliveryTally>, preTick: Int) -> Int {
         var skipped = 0
         var cursor = PlasticCursor()
+        let kernel = plastic?.kernel
         let positionMask = UInt32(1 << RingLayout.positionBits - 1), slotMask = UInt32(slots - 1)
         targets.withUnsafeBufferPointer { targets in
         weights16.withUnsafeBufferPointer { w16 in
         weights64.withUnsafeBufferPointer { w64 in
             for k in row {
                 let t = targets[k]
-                let p = plastic == nil ? -1 : Int(plasticIndex[k])
-                if p >= 0 {
+                let p = kernel == nil ? -1 : Int(plasticIndex[k])
+                if p >= 0, let kernel {
                     // A plastic synapse learns whether or not its delay has passed.
-                    let w = learn(p, tick: preTick, histories: histories, cursor: &cursor)
+                    let w = Self.learn(p, tick: preTick, kernel: kernel, cursor: &cursor)
                     tally.pointee.plasticEvents += 1
                     if skipThrough > 0, Self.delayPassed(t, skipThrough: skipThrough, positionMask: positionMask, slotShift: slotShift,
                                                           slotMask: slotMask, slots: slots) {

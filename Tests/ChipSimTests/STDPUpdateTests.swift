@@ -6,6 +6,8 @@ import XCTest
 final class STDPUpdateTests: XCTestCase {
     typealias Pre = STDPUpdate.PreState<Double>
     static let none = Pre(last: Int32.min, trace: 0)
+    /// The arithmetics' decay tables, alive as long as the test case.
+    let tables = DecayTables()
 
     func rule(_ change: (inout STDPRule) -> Void = { _ in }) -> STDPRule {
         var r = STDPRule()
@@ -22,7 +24,7 @@ final class STDPUpdateTests: XCTestCase {
     /// Runs pre spikes `pres` (ticks) against post spikes `posts` with delay `d` from weight `w`,
     /// dt = 1 ms; returns the weight after each pre spike.
     func run(_ rule: STDPRule, w start: Double, pres: [Int], posts: [Int], d: Int = 1) -> [Double] {
-        let math = FloatPlasticity(rule: rule, dt: 1)
+        let math = FloatPlasticity(rule: rule, dt: 1, tables: tables)
         var w = start, state = Self.none, out: [Double] = []
         for t in pres {
             // A tick's post spikes are recorded (its update) before its pre spikes are delivered.
@@ -115,8 +117,8 @@ final class STDPUpdateTests: XCTestCase {
         var r = rule()
         r.wMax = 1
         let scale = 4096.0
-        let fixed = FixedPlasticity(rule: r, dt: 1, scale: scale)
-        let float = FloatPlasticity(rule: r, dt: 1)
+        let fixed = FixedPlasticity(rule: r, dt: 1, scale: scale, tables: tables)
+        let float = FloatPlasticity(rule: r, dt: 1, tables: tables)
         XCTAssertEqual(fixed.decayPlus(0), 2048)
         XCTAssertEqual(fixed.decayPlus(3), Int32((2048 * exp(-0.3)).rounded()))
         XCTAssertEqual(fixed.decayPlus(256), 0, "beyond the table")

@@ -562,7 +562,7 @@ public final class CycleTimingEngine {
             tally.pointee = .zero
             t.pointee.counters.skippedSynapses += chip.delivery.deliver(
                 row: row.row, region: region, skipThrough: row.skipThrough, slotShift: slotShift[c], slots: slots[c],
-                ring16: chip.ring16, ring64: chip.ring64, tally: tally, preTick: Int(row.tick), histories: chip.postHistories)
+                ring16: chip.ring16, ring64: chip.ring64, tally: tally, preTick: Int(row.tick))
             core.count(tally.pointee, packets: 1, invalidKeys: 0)
         }
         t.pointee.pending.removeAll(keepingCapacity: true)

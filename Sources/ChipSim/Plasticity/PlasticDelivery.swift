@@ -13,37 +13,32 @@ extension SynapticDelivery {
 
     /// Plastic synapse `p` learns from a pre spike of `tick`; returns its weight after.
     @inline(__always)
-    func learn(_ p: Int, tick: Int, histories: [PostHistory?], cursor: inout PlasticCursor) -> (fixed: Int32, float: Double) {
-        let plastic = self.plastic!
-        let syn = plastic.synapses[p]
+    static func learn(_ p: Int, tick: Int, kernel k: PlasticSynapses.Kernel, cursor: inout PlasticCursor) -> (fixed: Int32, float: Double) {
+        let syn = k.synapses[p]
         let row = Int(syn.row)
         if syn.row != cursor.row {
-            cursor = PlasticCursor(row: syn.row, last: plastic.preLast[row], trace16: plastic.preTrace16[row], trace64: plastic.preTrace64[row])
+            cursor = PlasticCursor(row: syn.row, last: k.preLast[row], trace16: k.preTrace16[row], trace64: k.preTrace64[row])
         }
-        let posts = histories[Int(syn.core)]!.spikes(Int(syn.neuron))
-        if plastic.arithmetic == .s1615 {
-            var w = plastic.weights16[p]
-            let after = STDPUpdate.apply(&w, pre: .init(last: cursor.last, trace: cursor.trace16), at: tick, delay: Int(syn.delay),
-                                         posts: posts, plastic.fixedMath[Int(syn.math)])
-            plastic.weights16[p] = w
-            plastic.preLast[row] = after.last
-            plastic.preTrace16[row] = after.trace
-            return (w, 0)
+        let posts = k.posts(syn)
+        if k.arithmetic == .s1615 {
+            let after = STDPUpdate.apply(&k.weights16[p], pre: .init(last: cursor.last, trace: cursor.trace16), at: tick, delay: Int(syn.delay),
+                                         posts: posts, k.fixedMath[Int(syn.math)])
+            k.preLast[row] = after.last
+            k.preTrace16[row] = after.trace
+            return (k.weights16[p], 0)
         }
-        var w = plastic.weights64[p]
-        let after = STDPUpdate.apply(&w, pre: .init(last: cursor.last, trace: cursor.trace64), at: tick, delay: Int(syn.delay),
-                                     posts: posts, plastic.floatMath[Int(syn.math)])
-        plastic.weights64[p] = w
-        plastic.preLast[row] = after.last
-        plastic.preTrace64[row] = after.trace
-        return (0, w)
+        let after = STDPUpdate.apply(&k.weights64[p], pre: .init(last: cursor.last, trace: cursor.trace64), at: tick, delay: Int(syn.delay),
+                                     posts: posts, k.floatMath[Int(syn.math)])
+        k.preLast[row] = after.last
+        k.preTrace64[row] = after.trace
+        return (0, k.weights64[p])
     }
 
-    /// ``deliver(spikes:counts:part:regions:ring16:ring64:tallies:tick:histories:)`` for an image
-    /// with plastic synapses.
+    /// ``deliver(spikes:counts:part:regions:ring16:ring64:tallies:tick:)`` for an image with
+    /// plastic synapses.
     func deliverLearning(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, part: Int,
                          regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
-                         tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int, histories: [PostHistory?]) {
+                         tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int, kernel: PlasticSynapses.Kernel) {
         let regionBits = UInt32(RingLayout.positionBits)
         let partCount = cutCount
         for s in 0..<sourceCores where counts[s] > 0 {
@@ -55,7 +50,7 @@ extension SynapticDelivery {
                     let core = Int(t >> regionBits)
                     let p = Int(plasticIndex[k])
                     if p >= 0 {
-                        let w = learn(p, tick: tick, histories: histories, cursor: &cursor)
+                        let w = Self.learn(p, tick: tick, kernel: kernel, cursor: &cursor)
                         tallies[core].plasticEvents += 1
                         if let ring = ring16 { Self.add(t, UInt16(w.fixed), at: regions[core], ring: ring, tally: tallies + core) }
                         if let ring = ring64 { Self.add(t, w.float, at: regions[core], ring: ring, tally: tallies + core) }

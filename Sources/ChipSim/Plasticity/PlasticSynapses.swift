@@ -18,22 +18,45 @@ final class PlasticSynapses {
         var projection: UInt16
     }
 
-    private(set) var synapses: [Synapse] = []
+    /// What the delivery loop reads and writes, as raw pointers into this object's storage: a
+    /// plain value, copied into the loop once per delivery, so that a plastic synapse's update
+    /// costs no reference counting or exclusivity checks. Valid while this object lives.
+    struct Kernel {
+        let arithmetic: Arithmetic
+        let synapses: UnsafePointer<Synapse>
+        let fixedMath: UnsafePointer<FixedPlasticity>
+        let floatMath: UnsafePointer<FloatPlasticity>
+        /// Weights: 16-bit weight units (`s1615`) or the synapse's unit (`float64`).
+        let weights16: UnsafeMutablePointer<Int32>
+        let weights64: UnsafeMutablePointer<Double>
+        /// Per row, its presynaptic state.
+        let preLast: UnsafeMutablePointer<Int32>
+        let preTrace16: UnsafeMutablePointer<Int32>
+        let preTrace64: UnsafeMutablePointer<Double>
+        /// Per core, its neurons' post spikes (``PostHistory/View``; empty for cores without
+        /// plastic synapses).
+        let histories: UnsafePointer<PostHistory.View>
+
+        /// The post spikes of synapse `syn`'s target neuron, oldest first.
+        @inline(__always)
+        func posts(_ syn: Synapse) -> UnsafeBufferPointer<Int32> { histories[Int(syn.core)].spikes(Int(syn.neuron)) }
+    }
+
+    /// Set by ``finish(neuronCounts:)``.
+    private(set) var kernel: Kernel!
+    /// Per core that receives plastic synapses, its neurons' recent spikes (nil for others).
+    private(set) var histories: [PostHistory?] = []
+    private(set) var count = 0
+    private var building: [Synapse] = []
     private var rowOf: [RowKey: Int32] = [:]
     private var mathOf: [MathKey: Int32] = [:]
-    private(set) var floatMath: [FloatPlasticity] = []
-    private(set) var fixedMath: [FixedPlasticity] = []
+    private var rules: [(rule: STDPRule, scale: Double)] = []
     /// Per math, 16-bit weight units per unit of weight.
     private(set) var scales: [Double] = []
-    /// Weights: 16-bit weight units (`s1615`) or the synapse's unit (`float64`).
-    private(set) var weights16: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
-    private(set) var weights64: UnsafeMutablePointer<Double> = .allocate(capacity: 1)
-    /// Per row, its presynaptic state.
-    private(set) var preLast: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
-    private(set) var preTrace16: UnsafeMutablePointer<Int32> = .allocate(capacity: 1)
-    private(set) var preTrace64: UnsafeMutablePointer<Double> = .allocate(capacity: 1)
     private var initial16: [Int32] = [], initial64: [Double] = []
     private var rows = 0
+    private let dt: Double
+    private let tables = DecayTables()
     let arithmetic: Arithmetic
 
     private struct RowKey: Hashable {
@@ -44,18 +67,24 @@ final class PlasticSynapses {
         var projection: UInt16, scale: Double
     }
 
-    init(arithmetic: Arithmetic) {
+    init(arithmetic: Arithmetic, dt: Double) {
         self.arithmetic = arithmetic
+        self.dt = dt
     }
 
     deinit {
-        for p in [weights16, preLast, preTrace16] { p.deallocate() }
-        weights64.deallocate()
-        preTrace64.deallocate()
+        guard let k = kernel else { return }
+        UnsafeMutablePointer(mutating: k.synapses).deallocate()
+        UnsafeMutablePointer(mutating: k.fixedMath).deallocate()
+        UnsafeMutablePointer(mutating: k.floatMath).deallocate()
+        UnsafeMutablePointer(mutating: k.histories).deallocate()
+        for p in [k.weights16, k.preLast, k.preTrace16] { p.deallocate() }
+        k.weights64.deallocate()
+        k.preTrace64.deallocate()
     }
 
     /// Adds a plastic synapse while delivery lists are built; returns its number.
-    func add(rule: STDPRule, projection: UInt16, scale: Double, dt: Double, delay: Int, core: Int, neuron: Int, sourceCore: Int,
+    func add(rule: STDPRule, projection: UInt16, scale: Double, delay: Int, core: Int, neuron: Int, sourceCore: Int,
              sourceNeuron: Int, weight16: UInt16, weight: Double) -> Int32 {
         let key = RowKey(sourceCore: Int32(sourceCore), sourceNeuron: UInt16(sourceNeuron), core: Int32(core), projection: projection)
         let row: Int32
@@ -67,71 +96,80 @@ final class PlasticSynapses {
         let mathKey = MathKey(projection: projection, scale: scale)
         let math: Int32
         if let m = mathOf[mathKey] { math = m } else {
-            math = Int32(floatMath.count)
+            math = Int32(rules.count)
             mathOf[mathKey] = math
-            floatMath.append(FloatPlasticity(rule: rule, dt: dt))
-            fixedMath.append(FixedPlasticity(rule: rule, dt: dt, scale: scale))
+            rules.append((rule, scale))
             scales.append(scale)
         }
-        synapses.append(Synapse(row: row, math: math, delay: Int32(delay), core: Int32(core), neuron: UInt16(neuron),
+        building.append(Synapse(row: row, math: math, delay: Int32(delay), core: Int32(core), neuron: UInt16(neuron),
                                 sourceCore: Int32(sourceCore), sourceNeuron: UInt16(sourceNeuron), projection: projection))
         initial16.append(Int32(weight16))
         initial64.append(weight)
-        return Int32(synapses.count - 1)
+        return Int32(building.count - 1)
     }
 
-    /// Allocates the weights and row states once every synapse is added.
-    func finish() {
-        weights16.deallocate()
-        weights64.deallocate()
-        preLast.deallocate()
-        preTrace16.deallocate()
-        preTrace64.deallocate()
-        weights16 = .allocate(capacity: max(synapses.count, 1))
-        weights16.initialize(from: initial16, count: initial16.count)
-        weights64 = .allocate(capacity: max(synapses.count, 1))
-        weights64.initialize(from: initial64, count: initial64.count)
-        preLast = .allocate(capacity: max(rows, 1))
-        preLast.initialize(repeating: Int32.min, count: max(rows, 1))
-        preTrace16 = .allocate(capacity: max(rows, 1))
-        preTrace16.initialize(repeating: 0, count: max(rows, 1))
-        preTrace64 = .allocate(capacity: max(rows, 1))
-        preTrace64.initialize(repeating: 0, count: max(rows, 1))
+    /// Allocates the synapses' storage, the row states and the post-spike histories of the cores
+    /// that receive plastic synapses (`neuronCounts`: every core's neurons) once every synapse is
+    /// added.
+    func finish(neuronCounts: [Int]) {
+        count = building.count
+        func copy<T>(_ values: [T], capacity: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(capacity, 1))
+            p.initialize(from: values, count: values.count)
+            return p
+        }
+        func filled<T>(_ value: T, _ n: Int) -> UnsafeMutablePointer<T> {
+            let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1))
+            p.initialize(repeating: value, count: max(n, 1))
+            return p
+        }
+        let receiving = Set(building.map { Int($0.core) })
+        histories = neuronCounts.indices.map { receiving.contains($0) ? PostHistory(neurons: neuronCounts[$0]) : nil }
+        kernel = Kernel(
+            arithmetic: arithmetic, synapses: copy(building, capacity: count),
+            fixedMath: copy(rules.map { FixedPlasticity(rule: $0.rule, dt: dt, scale: $0.scale, tables: tables) }, capacity: rules.count),
+            floatMath: copy(rules.map { FloatPlasticity(rule: $0.rule, dt: dt, tables: tables) }, capacity: rules.count),
+            weights16: copy(initial16, capacity: count), weights64: copy(initial64, capacity: count),
+            preLast: filled(Int32.min, rows), preTrace16: filled(0, rows), preTrace64: filled(0, rows),
+            histories: copy(histories.map { $0?.view ?? PostHistory.View.empty }, capacity: histories.count))
+        building = []
         initial16 = []
         initial64 = []
         rowOf = [:]
         mathOf = [:]
     }
 
-    var isEmpty: Bool { synapses.isEmpty }
+    var isEmpty: Bool { count == 0 }
+
+    /// Synapse `p`.
+    func synapse(_ p: Int) -> Synapse { kernel.synapses[p] }
 
     /// Synapse `p`'s weight in its unit (nA, µS or mV).
     func weight(_ p: Int) -> Double {
-        arithmetic == .s1615 ? Double(weights16[p]) / scales[Int(synapses[p].math)] : weights64[p]
+        arithmetic == .s1615 ? Double(kernel.weights16[p]) / scales[Int(kernel.synapses[p].math)] : kernel.weights64[p]
     }
 
     /// Sets synapse `p`'s weight (in its unit; clipped to its rule's bounds and, in `s1615`,
     /// rounded to its 16-bit field).
     func setWeight(_ p: Int, _ w: Double) {
-        let rule = floatMath[Int(synapses[p].math)].rule
+        let math = Int(kernel.synapses[p].math), rule = kernel.floatMath[math].rule
         let clipped = min(max(w, rule.wMin), rule.wMax)
-        weights64[p] = clipped
-        weights16[p] = Int32(min(max((clipped * scales[Int(synapses[p].math)]).rounded(), 0), 65535))
+        kernel.weights64[p] = clipped
+        kernel.weights16[p] = Int32(min(max((clipped * scales[math]).rounded(), 0), 65535))
     }
 }
 
 extension PlasticSynapses {
     /// Synapse `p`'s weight as the next pre spike would find it (``STDPUpdate/pending``), in its unit.
-    func pendingWeight(_ p: Int, histories: [PostHistory?]) -> Double {
-        let syn = synapses[p], row = Int(syn.row)
-        let posts = histories[Int(syn.core)]!.spikes(Int(syn.neuron))
+    func pendingWeight(_ p: Int) -> Double {
+        let k = kernel!, syn = k.synapses[p], row = Int(syn.row), posts = k.posts(syn)
         if arithmetic == .s1615 {
-            let w = STDPUpdate.pending(weights16[p], pre: .init(last: preLast[row], trace: preTrace16[row]), delay: Int(syn.delay),
-                                       posts: posts, fixedMath[Int(syn.math)])
+            let w = STDPUpdate.pending(k.weights16[p], pre: .init(last: k.preLast[row], trace: k.preTrace16[row]), delay: Int(syn.delay),
+                                       posts: posts, k.fixedMath[Int(syn.math)])
             return Double(w) / scales[Int(syn.math)]
         }
-        return STDPUpdate.pending(weights64[p], pre: .init(last: preLast[row], trace: preTrace64[row]), delay: Int(syn.delay),
-                                  posts: posts, floatMath[Int(syn.math)])
+        return STDPUpdate.pending(k.weights64[p], pre: .init(last: k.preLast[row], trace: k.preTrace64[row]), delay: Int(syn.delay),
+                                  posts: posts, k.floatMath[Int(syn.math)])
     }
 }
 
@@ -170,9 +208,18 @@ final class PostHistory {
         }
     }
 
-    /// Neuron `n`'s recorded spike ticks, oldest first.
-    @inline(__always)
-    func spikes(_ n: Int) -> UnsafeBufferPointer<Int32> {
-        UnsafeBufferPointer(start: ticks + n * Self.limit, count: Int(counts[n]))
+    /// The history as raw pointers, for the delivery loop (valid while this object lives).
+    struct View {
+        let ticks: UnsafePointer<Int32>?
+        let counts: UnsafePointer<UInt8>?
+        static let empty = View(ticks: nil, counts: nil)
+
+        /// Neuron `n`'s recorded spike ticks, oldest first.
+        @inline(__always)
+        func spikes(_ n: Int) -> UnsafeBufferPointer<Int32> {
+            UnsafeBufferPointer(start: ticks! + n * PostHistory.limit, count: Int(counts![n]))
+        }
     }
+
+    var view: View { View(ticks: ticks, counts: counts) }
 }

@@ -39,11 +39,13 @@ public enum STDPUpdate {
         var sumPlus = math.zeroTrace, sumMinus = math.zeroTrace
         let hasPre = pre.last != Int32.min
         potentiate(&w, pre: pre, through: t, delay: d, posts: posts, math, sum: &sumPlus)
-        // Depression by the post spikes at or before the pre spike.
+        // Depression by the post spikes at or before the pre spike, newest first, down to the
+        // first whose decay is exactly 0 (the older ones' are too).
         var y = math.zeroTrace
         for p in posts.reversed() {
             let local = Int(p) + d
             guard local < t || (local == t && rule.coincidentDepression) else { continue }
+            guard t - local < math.horizon else { break }
             y = math.add(y, math.decayMinus(t - local))
             if rule.pairing == .nearest { break }
         }
@@ -65,9 +67,12 @@ public enum STDPUpdate {
                                                     posts: UnsafeBufferPointer<Int32>, _ math: A, sum: inout A.Trace) {
         guard pre.last != Int32.min else { return }
         let last = Int(pre.last), rule = math.rule
-        for p in posts {
+        // The posts after the last pre spike in local time are the newest ones.
+        var first = posts.count
+        while first > 0, Int(posts[first - 1]) + d > last { first -= 1 }
+        for p in posts[first...] {
             let local = Int(p) + d
-            guard local > last, t.map({ local <= $0 }) ?? true else { continue }
+            guard t.map({ local <= $0 }) ?? true else { break }
             let x = rule.pairing == .allToAll ? math.multiply(pre.trace, math.decayPlus(local - last)) : math.decayPlus(local - last)
             if rule.clipEachEvent { w = math.potentiate(w, by: x) } else { sum = math.add(sum, x) }
         }
@@ -91,6 +96,8 @@ public protocol PlasticityArithmetic {
     var rule: STDPRule { get }
     var zeroTrace: Trace { get }
     var oneTrace: Trace { get }
+    /// Ticks from which the decays are exactly 0 (`Int.max`: never).
+    var horizon: Int { get }
     /// e^(−ticks · dt / τ±) as a trace.
     func decayPlus(_ ticks: Int) -> Trace
     func decayMinus(_ ticks: Int) -> Trace
@@ -103,23 +110,35 @@ public protocol PlasticityArithmetic {
     func change(_ w: Weight, plus: Trace, minus: Trace) -> Weight
 }
 
-/// STDP in `float64`: weights in the synapse's unit, exact exponentials.
+/// STDP in `float64`: weights in the synapse's unit, exact exponentials (the first
+/// ``tableSize`` ticks' from tables of the same values, computed once).
 public struct FloatPlasticity: PlasticityArithmetic {
+    public static let tableSize = 1024
+
     public let rule: STDPRule
     private let dtOverTauPlus: Double, dtOverTauMinus: Double
     private let aPlus: Double, aMinus: Double
+    private let plus: UnsafePointer<Double>, minus: UnsafePointer<Double>
 
-    public init(rule: STDPRule, dt: Double) {
+    /// `tables` holds the decay tables; keep it alive while this is used.
+    public init(rule: STDPRule, dt: Double, tables: DecayTables) {
         self.rule = rule
-        dtOverTauPlus = dt / rule.tauPlus
-        dtOverTauMinus = dt / rule.tauMinus
+        let dtOverTauPlus = dt / rule.tauPlus, dtOverTauMinus = dt / rule.tauMinus
+        (self.dtOverTauPlus, self.dtOverTauMinus) = (dtOverTauPlus, dtOverTauMinus)
         (aPlus, aMinus) = rule.amplitudes
+        plus = tables.table(count: Self.tableSize) { exp(-Double($0) * dtOverTauPlus) }
+        minus = tables.table(count: Self.tableSize) { exp(-Double($0) * dtOverTauMinus) }
     }
 
     public var zeroTrace: Double { 0 }
     public var oneTrace: Double { 1 }
-    public func decayPlus(_ ticks: Int) -> Double { exp(-Double(ticks) * dtOverTauPlus) }
-    public func decayMinus(_ ticks: Int) -> Double { exp(-Double(ticks) * dtOverTauMinus) }
+    public var horizon: Int { Int.max }
+    public func decayPlus(_ ticks: Int) -> Double {
+        ticks >= 0 && ticks < Self.tableSize ? plus[ticks] : exp(-Double(ticks) * dtOverTauPlus)
+    }
+    public func decayMinus(_ ticks: Int) -> Double {
+        ticks >= 0 && ticks < Self.tableSize ? minus[ticks] : exp(-Double(ticks) * dtOverTauMinus)
+    }
     public func multiply(_ a: Double, _ b: Double) -> Double { a * b }
     public func add(_ a: Double, _ b: Double) -> Double { a + b }
 
@@ -142,17 +161,18 @@ public struct FixedPlasticity: PlasticityArithmetic {
     public static let tableSize = 256
 
     public let rule: STDPRule
-    private let plus: [Int32], minus: [Int32]
+    private let plus: UnsafePointer<Int32>, minus: UnsafePointer<Int32>
     private let aPlus: Int32, aMinus: Int32, wMin: Int32, wMax: Int32
     /// Multiplicative: A± as 11-bit fractions.
     private let aPlusFraction: Int32, aMinusFraction: Int32
 
     /// `scale`: 16-bit weight units per unit of weight (2^(16 − (shift + 1)) for the core's
-    /// weight shift of the synapse's type).
-    public init(rule: STDPRule, dt: Double, scale: Double) {
+    /// weight shift of the synapse's type); `tables` holds the decay tables, keep it alive while
+    /// this is used.
+    public init(rule: STDPRule, dt: Double, scale: Double, tables: DecayTables) {
         self.rule = rule
-        func table(_ tau: Double) -> [Int32] {
-            (0..<Self.tableSize).map { Int32((exp(-Double($0) * dt / tau) * Double(Self.one)).rounded()) }
+        func table(_ tau: Double) -> UnsafePointer<Int32> {
+            tables.table(count: Self.tableSize) { Int32((exp(-Double($0) * dt / tau) * Double(Self.one)).rounded()) }
         }
         plus = table(rule.tauPlus)
         minus = table(rule.tauMinus)
@@ -168,6 +188,7 @@ public struct FixedPlasticity: PlasticityArithmetic {
 
     public var zeroTrace: Int32 { 0 }
     public var oneTrace: Int32 { Self.one }
+    public var horizon: Int { Self.tableSize }
     public func decayPlus(_ ticks: Int) -> Int32 { ticks >= 0 && ticks < Self.tableSize ? plus[ticks] : 0 }
     public func decayMinus(_ ticks: Int) -> Int32 { ticks >= 0 && ticks < Self.tableSize ? minus[ticks] : 0 }
     public func multiply(_ a: Int32, _ b: Int32) -> Int32 { Int32(truncatingIfNeeded: (Int64(a) * Int64(b)) >> 11) }
