@@ -32,6 +32,7 @@ enum ExpansionBudget {
             case let .distanceDependentProbability(expression, space, _):
                 return pre * post * meanProbability(expression, space: space, projection: p, network: network)
             case .fromList(let rows): return Double(rows.count)
+            case .convolution(let kernel): return Double(kernel.synapseCount)
             }
         }
     }

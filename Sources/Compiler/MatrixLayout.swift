@@ -234,6 +234,7 @@ enum MatrixLayout {
             guard pair >= totals.pairBase[k], pair < totals.pairBase[k + 1], totals.weights[pair].count > 0 else { continue }
             guard case .constant(let written) = p.weight else { return nil }
             if case .fromList(let rows) = p.connector, rows.contains(where: { $0.weight != nil }) { return nil }
+            if case .convolution = p.connector { return nil }
             let negativeExpected = p.receptor == .inhibitory && !model.isConductanceBased
             let w = (negativeExpected && written > 0) || (!negativeExpected && written < 0) ? 0 : abs(written)
             let key = UInt32(WeightScaling.quantize(w * conductanceScale, shift: shifts[p.receptor.rawValue])) << 1 | UInt32(p.receptor.rawValue)

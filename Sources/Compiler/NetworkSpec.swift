@@ -149,6 +149,8 @@ public enum ConnectorSpec: Sendable {
     case distanceDependentProbability(DistanceExpression, space: Space, allowSelfConnections: Bool)
     /// Explicit (pre, post[, weight[, delay]]) rows; indices are within the views.
     case fromList([ListedConnection])
+    /// A convolution with a weight and a delay per tap (``ConvolutionKernel``).
+    case convolution(ConvolutionKernel)
 }
 
 /// One row of a FromListConnector.

@@ -177,6 +177,7 @@ enum Partitioner {
         if case .fromList(let rows) = p.connector {
             ms = rows.reduce(-Double.infinity) { max($0, $1.delay ?? p.delay.likelyMaximum) }
         }
+        if case .convolution(let kernel) = p.connector { ms = kernel.longestDelay ?? p.delay.likelyMaximum }
         guard ms.isFinite else { return 1 }
         return max(1, TimeSteps.ticks(min(max(ms, network.timestep), Double(Int32.max) * network.timestep), dt: network.timestep))
     }

@@ -170,6 +170,8 @@ struct ProjectionExpander: Sendable {
                     made += 1
                 }
             }
+        case let (.convolution(kernel), _):
+            kernel.forEachSynapse(ofInput: i) { j, tap in emit(values.synapse(j, tap.weight, tap.delay, &rng, &counts)) }
         case let (_, .partners(start, posts)):
             for j in posts[start[i]..<start[i + 1]] { emit(make(Int(j))) }
         case let (_, .listed(start, synapses, _)):

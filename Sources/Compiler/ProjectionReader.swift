@@ -102,6 +102,12 @@ extension NetworkReader {
         try checkDelayValue(delay.bounds.0 == -.infinity ? delay.typical : delay.bounds.0, node: delayNode ?? synNode, timestep: network.timestep)
         let connNode = try f.required("connector", "a connector such as {type: AllToAllConnector}")
         let connector = try self.connector(connNode, pre: pre, post: post, receptor: receptor, postPop: postPop, network: network)
+        if case .convolution = connector {
+            if let given = weightNode ?? delayNode {
+                throw given.error("a ConvolutionConnector's taps give every synapse its weight and delay; leave them out of 'synapse'")
+            }
+            if plasticity != nil { throw synNode.error("a ConvolutionConnector's synapses are static; STDPMechanism is not supported on it") }
+        }
         return ProjectionSpec(label: label, pre: pre, post: post, connector: connector, weight: weight, delay: delay, receptor: receptor,
                               location: node.location, plasticity: plasticity)
     }
@@ -136,6 +142,7 @@ extension NetworkReader {
         "FixedTotalNumber": ["n", "allow_self_connections", "with_replacement"],
         "DistanceDependentProbability": ["d_expression", "allow_self_connections", "axes", "periodic_boundaries"],
         "FromList": ["conn_list", "connections", "file"],
+        "Convolution": ["shape", "file", "taps"],
     ]
 
     /// The largest `n` of the fixed-number connectors, 2^31 − 1.
@@ -193,6 +200,8 @@ extension NetworkReader {
                                      allowSelfConnections: allowSelf, withReplacement: with)
         case "DistanceDependentProbability":
             return try distanceConnector(f, pre: pre, post: post, allowSelf: allowSelf, network: network)
+        case "Convolution":
+            return try convolutionConnector(f, owner: node, pre: pre, post: post, receptor: receptor, postPop: postPop, timestep: network.timestep)
         default:
             return try listConnector(f, pre: pre, post: post, receptor: receptor, postPop: postPop, timestep: network.timestep)
         }
@@ -267,13 +276,26 @@ extension NetworkReader {
     /// A FromList file: JSON (a list of rows) or text, one row per line, numbers separated by
     /// spaces or commas; `#` starts a comment.
     func listFile(_ node: YAMLNode) throws -> [ListedConnection] {
+        let (path, rows) = try numberRows(node, what: "FromList file")
+        return try rows.enumerated().map { i, r in
+            guard (2...4).contains(r.count), r.allSatisfy(\.isFinite), r[0] == r[0].rounded(), r[1] == r[1].rounded(),
+                  abs(r[0]) <= Double(Int32.max), abs(r[1]) <= Double(Int32.max) else {
+                throw node.error("row \(i + 1) of FromList file '\(path)' must be 'pre post [weight [delay]]' with integer indices")
+            }
+            return ListedConnection(pre: Int(r[0]), post: Int(r[1]), weight: r.count > 2 ? r[2] : nil, delay: r.count > 3 ? r[3] : nil)
+        }
+    }
+
+    /// The rows of numbers of the file `node` names (relative to the network file): JSON (a list
+    /// of rows) or text, one row per line, numbers separated by spaces, tabs or commas, `#`
+    /// starting a comment; a field that is not a number reads as NaN.
+    func numberRows(_ node: YAMLNode, what: String) throws -> (path: String, rows: [[Double]]) {
         let name = try node.string("a file name")
         let path = name.hasPrefix("/") ? name : (baseDirectory as NSString).appendingPathComponent(name)
-        let bytes = try readFile(path, node: node, what: "FromList file")
-        guard let text = String(validating: bytes, as: UTF8.self) else { throw node.error("FromList file '\(path)' is not UTF-8 text") }
-        let data = Data(bytes)
+        let bytes = try readFile(path, node: node, what: what)
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw node.error("\(what) '\(path)' is not UTF-8 text") }
         var rows: [[Double]] = []
-        if let json = try? JSONSerialization.jsonObject(with: data) as? [[Any]] {
+        if let json = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [[Any]] {
             for r in json { rows.append(r.map { ($0 as? NSNumber)?.doubleValue ?? .nan }) }
         } else {
             for line in text.split(whereSeparator: \.isNewline) {
@@ -283,12 +305,52 @@ extension NetworkReader {
                 rows.append(fields.map { Double($0) ?? .nan })
             }
         }
-        return try rows.enumerated().map { i, r in
-            guard (2...4).contains(r.count), r.allSatisfy(\.isFinite), r[0] == r[0].rounded(), r[1] == r[1].rounded(),
-                  abs(r[0]) <= Double(Int32.max), abs(r[1]) <= Double(Int32.max) else {
-                throw node.error("row \(i + 1) of FromList file '\(path)' must be 'pre post [weight [delay]]' with integer indices")
-            }
-            return ListedConnection(pre: Int(r[0]), post: Int(r[1]), weight: r.count > 2 ? r[2] : nil, delay: r.count > 3 ? r[3] : nil)
+        return (path, rows)
+    }
+
+    /// `ConvolutionConnector`: `shape: [width, height]` of the maps, and the taps as rows
+    /// `in_channel dx dy out_channel weight delay` in a `file` or a `taps` list.
+    func convolutionConnector(_ f: Fields, owner: YAMLNode, pre: PopulationView, post: PopulationView, receptor: Receptor,
+                              postPop: PopulationSpec, timestep: Double) throws -> ConnectorSpec {
+        let shapeNode = try f.required("shape", "the maps' [width, height]")
+        let shape = try shapeNode.sequence("[width, height]").map { try $0.int("a positive size") }
+        guard shape.count == 2, shape.allSatisfy({ $0 > 0 && $0 <= 1 << 16 }) else {
+            throw shapeNode.error("'shape' must be [width, height], two sizes in 1...65536")
         }
+        let (width, height) = (shape[0], shape[1])
+        let map = width * height
+        guard pre.count % map == 0, post.count % map == 0 else {
+            throw shapeNode.error("ConvolutionConnector maps of \(width) × \(height) neurons need views of whole maps; pre has \(pre.count) neurons and post \(post.count)")
+        }
+        let inChannels = pre.count / map, outChannels = post.count / map
+        let rows: [(row: [Double], node: YAMLNode, name: String)]
+        switch (f["file"], f["taps"]) {
+        case (let file?, nil):
+            let (path, numbers) = try numberRows(file, what: "ConvolutionConnector file")
+            rows = numbers.enumerated().map { ($1, file, "row \($0 + 1) of '\(path)'") }
+        case (nil, let list?):
+            rows = try list.sequence("a list of [in_channel, dx, dy, out_channel, weight, delay] rows").enumerated().map { i, row in
+                (try row.sequence("a tap [in_channel, dx, dy, out_channel, weight, delay]").map { try $0.double("a number") }, row, "tap \(i + 1)")
+            }
+        default:
+            throw owner.error("ConvolutionConnector takes its taps from a 'file' or a 'taps' list, one of them")
+        }
+        let taps = try rows.map { r, node, name in
+            func fail(_ why: String) -> Error { node.error("\(name): \(why)") }
+            guard r.count == 6, r.allSatisfy(\.isFinite) else { throw fail("expected 'in_channel dx dy out_channel weight delay', six numbers") }
+            guard r[0...3].allSatisfy({ $0 == $0.rounded() && abs($0) <= Double(1 << 20) }) else { throw fail("channels and offsets must be integers") }
+            let tap = ConvolutionKernel.Tap(inChannel: Int(r[0]), dx: Int(r[1]), dy: Int(r[2]), outChannel: Int(r[3]), weight: r[4], delay: r[5])
+            guard (0..<inChannels).contains(tap.inChannel) else { throw fail("input channel \(tap.inChannel) is out of range 0..<\(inChannels) (pre holds \(inChannels) maps)") }
+            guard (0..<outChannels).contains(tap.outChannel) else { throw fail("output channel \(tap.outChannel) is out of range 0..<\(outChannels) (post holds \(outChannels) maps)") }
+            guard abs(tap.weight) <= NetworkParser.maxValue else { throw fail("weight \(tap.weight) is out of range; expected a value within ±\(NetworkParser.maxValue)") }
+            do {
+                try checkWeightValue(tap.weight, node: node, receptor: receptor, post: postPop)
+                try checkDelayValue(tap.delay, node: node, timestep: timestep)
+            } catch let d as Diagnostic {
+                throw fail(d.message)
+            }
+            return tap
+        }
+        return .convolution(ConvolutionKernel(width: width, height: height, inChannels: inChannels, outChannels: outChannels, taps: taps))
     }
 }
