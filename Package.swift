@@ -10,6 +10,10 @@ let avx512Settings: [SwiftSetting] = []
 let avx2Settings: [SwiftSetting] = []
 #endif
 
+// The movie generator and the trainer are loops over millions of floats: optimised in debug
+// builds too, so that the tests that make movies run in seconds, not minutes.
+let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 let package = Package(
     name: "Neurite",
     products: [
@@ -18,7 +22,6 @@ let package = Package(
         .library(name: "NeuriteCompiler", targets: ["Compiler"]),
         .library(name: "NeuriteRuntime", targets: ["Runtime"]),
         .library(name: "NeuriteDelayLearning", targets: ["DelayLearning"]),
-        .executable(name: "neurite-delays-bench", targets: ["DelayBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
@@ -48,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "ChipSim", "Compiler", "Runtime", "HippocampusCAM",
+                "ChipSim", "Compiler", "Runtime", "HippocampusCAM", "DelayLearning", "HDSNNChip",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,12 +62,8 @@ let package = Package(
         .executableTarget(name: "CAMBench", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], path: "Benchmarks/CAMBench"),
         // HD-SNN: synthetic event movies, training of the heterogeneous-delay kernel, offline evaluation,
         // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.
-        .target(name: "DelayLearning", dependencies: ["ChipSim"]),
-        // Release-build benchmark of DelayLearning: generate, train, evaluate, write the curves.
-        .executableTarget(
-            name: "DelayBench",
-            dependencies: ["DelayLearning", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-        ),
+        .target(name: "DelayLearning", dependencies: ["ChipSim"], swiftSettings: optimisedInDebug),
+        .target(name: "HDSNNChip", dependencies: ["DelayLearning", "ChipSim", "Compiler", "Runtime"]),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
@@ -74,6 +73,7 @@ let package = Package(
         .testTarget(name: "HippocampusCAMTests", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
         .testTarget(name: "DelayLearningTests", dependencies: ["DelayLearning"]),
+        .testTarget(name: "HDSNNChipTests", dependencies: ["HDSNNChip", "DelayLearning", "Runtime", "ChipSim"]),
     ],
     swiftLanguageModes: [.v5]
 )

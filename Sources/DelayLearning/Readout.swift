@@ -102,6 +102,13 @@ public struct OutputSpike: Equatable, Hashable, Sendable {
     /// The class, the step (ms) and the pixel.
     public var classIndex: Int, t: Int, x: Int, y: Int
 
+    public init(classIndex: Int, t: Int, x: Int, y: Int) {
+        self.classIndex = classIndex
+        self.t = t
+        self.x = x
+        self.y = y
+    }
+
     /// The output neuron's index in one population of classes × height × width: `(c·height + y)·width + x`.
     public func neuron(width: Int, height: Int) -> Int { (classIndex * height + y) * width + x }
 }
