@@ -234,13 +234,14 @@ else:
 w("")
 
 w("## Profile of Neurite\n")
-for model in ("cuba", "coba"):
-    path = os.path.join(work, f"profile-{model}.txt")
-    if os.path.exists(path):
-        w(f"`perf record` of `neurite simulate` on {model.upper()} at the middle size, dt 1 ms, `s1615`, one thread, "
-          "10 s of biological time (symbols above 1.5 % of samples):\n")
+w("`perf record` of `neurite simulate IMAGE --threads 1 --step-convention brian2` over 10,000 ticks "
+  "(`Benchmarks/profile.sh`), the symbols above 1.5 % of the samples; reading the image is in the figures.\n")
+for name in sorted(os.listdir(work)):
+    if name.startswith("profile-") and name.endswith(".txt"):
+        model, n, dt, arithmetic = name[len("profile-"):-len(".txt")].split("-")
+        w(f"{model.upper()}, {n} neurons, dt {dt} ms, `{arithmetic}`:\n")
         w("```")
-        w(profile(open(path).read()))
+        w(profile(open(os.path.join(work, name)).read()))
         w("```\n")
 
 analysis = os.path.join(here, "benchmarks-analysis.md")

@@ -5,8 +5,8 @@
 # brian2 step convention; every tool runs on each of THREADS threads. RUNS repetitions, interleaved
 # so that the machine's drifts fall on every tool alike. Per run it records the tool's own loop
 # time and the whole process's wall time, and for the first repetition the rates and CVs of
-# inter-spike intervals per population (spike_stats.py). Then it profiles Neurite with perf and
-# writes docs/benchmarks.csv and docs/benchmarks.md (benchmarks_md.py).
+# inter-spike intervals per population (spike_stats.py). Then it profiles Neurite with perf
+# (profile.sh) and writes docs/benchmarks.csv and docs/benchmarks.md (benchmarks_md.py).
 # Needs `make build` and Benchmarks/setup-bench.sh (`make bench` does both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -101,17 +101,7 @@ if [ -f "$micro" ]; then
   done
 fi
 
-# Where Neurite's time goes: CUBA and COBA at the middle size, dt 1 ms, s1615, one thread, 10 s.
-profile_n=${PROFILE_N:-20000}
-rm -f "$WORK"/profile-*.txt
-for model in $MODELS; do
-  image=$WORK/$model-$profile_n-1.0/image.nchip
-  [ -f "$image" ] || continue
-  perf record -q -o "$WORK/perf-$model.data" -- "$BIN" simulate "$image" --timing ideal --arithmetic s1615 \
-    --threads 1 --step-convention brian2 --duration 10000 --out "$WORK/profile-run" --force >/dev/null 2>&1
-  perf report -q -i "$WORK/perf-$model.data" --stdio --no-children --sort symbol --percent-limit 1.5 2>/dev/null \
-    | sed -e 's/^ *//' -e '/^$/d' | head -20 > "$WORK/profile-$model.txt"
-done
+bash Benchmarks/profile.sh "$WORK"
 
 cp "$WORK/runs.csv" "$CSV"
 python3 Benchmarks/benchmarks_md.py "$CSV" "$WORK" "$(( $(date +%s) - started ))" > "$MD"
