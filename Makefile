@@ -20,7 +20,8 @@ test: setup
 
 # Neurite beside Brian2 and NEST (release build, .venv-bench made on the way): CUBA and COBA at 4k,
 # 20k and 80k neurons, dt 1 and 0.1 ms; writes docs/benchmarks.csv and docs/benchmarks.md. About an
-# hour on 2 cores; SIZES, DTS, MODELS, THREADS and RUNS cut it down (see Benchmarks/README.md).
+# hour and a quarter on 2 cores, with the full-scale microcircuit (Benchmarks/microcircuit.sh);
+# SIZES, DTS, MODELS, THREADS, RUNS and MICRO_SCALE cut it down (see Benchmarks/README.md).
 bench: build
 	bash Benchmarks/setup-bench.sh && bash Benchmarks/compare.sh
 

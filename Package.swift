@@ -41,11 +41,14 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", providers: [.apt(["libzmq3-dev"])]),
         // Executing an image: cores on worker threads, recording, the run directory.
         .target(name: "Runtime", dependencies: ["ChipSim", "CZeroMQ"]),
+        // The hippocampal CA3 content-addressable memory (Casanueva-Morato et al. 2024): its network,
+        // an operations format for memory experiments, and the answers read off its output.
+        .target(name: "HippocampusCAM", dependencies: ["ChipSim", "Compiler", "Runtime", .product(name: "Yams", package: "Yams")]),
         // The `neurite` executable. Thin.
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "ChipSim", "Compiler", "Runtime",
+                "ChipSim", "Compiler", "Runtime", "HippocampusCAM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +56,7 @@ let package = Package(
         .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
         // Release-build benchmark of the live I/O round trip per lock-step tick (Benchmarks/live.sh).
         .executableTarget(name: "LiveBench", dependencies: ["Runtime", "CZeroMQ"], path: "Benchmarks/LiveBench"),
+        .executableTarget(name: "CAMBench", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], path: "Benchmarks/CAMBench"),
         // HD-SNN: synthetic event movies, training of the heterogeneous-delay kernel, offline evaluation,
         // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.
         .target(name: "DelayLearning", dependencies: ["ChipSim"]),
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "CompilerTests", dependencies: ["Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
+        .testTarget(name: "HippocampusCAMTests", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
         .testTarget(name: "DelayLearningTests", dependencies: ["DelayLearning"]),
     ],

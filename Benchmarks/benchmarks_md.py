@@ -27,7 +27,7 @@ def num(x):
 runs = defaultdict(list)
 for r in rows:
     runs[(r["model"], r["n"], r["dt_ms"], r["tool"], r["arithmetic"], r["threads"])].append(r)
-networks = sorted({(r["model"], int(r["n"]), r["dt_ms"]) for r in rows if r["model"] != "microcircuit"},
+networks = sorted({(r["model"], int(r["n"]), r["dt_ms"]) for r in rows},
                   key=lambda k: (k[0], -float(k[2]), k[1]))
 threads = sorted({r["threads"] for r in rows if r["tool"] in ("neurite", "brian2", "nest")}, key=int)
 CONFIGS = [("brian2", "double"), ("nest", "double"), ("neurite", "s1615"), ("neurite", "float64")]
@@ -215,22 +215,15 @@ for model, n, dt in networks:
 w("")
 
 w("## The microcircuit (Neurite alone)\n")
-micro = [r for r in rows if r["model"] == "microcircuit"]
-summary_path = os.path.join(work, "microcircuit-summary.json")
-if micro and os.path.exists(summary_path):
-    s = json.load(open(summary_path))
-    w("| what | seconds |")
-    w("|---|---|")
-    for r in micro:
-        what = "compile" if r["tool"] == "neurite-compile" else f"simulate, {r['threads']} thread(s): loop {r['loop_s']}"
-        w(f"| {what} | {r['process_s']} (process) |")
-    w("")
-    w("| population | rate (Hz) |")
-    w("|---|---|")
-    for name, p in sorted(s["populations"].items()):
-        w(f"| {name} | {p['rate_hz']:.2f} |")
+micro = os.path.join(work, "microcircuit.txt")
+if os.path.exists(micro):
+    w("The Potjans-Diesmann microcircuit as `Benchmarks/microcircuit.sh` runs it (its section of "
+      "`Benchmarks/README.md` explains each figure), in the same run as the tables above:\n")
+    w("```")
+    w(open(micro).read().rstrip())
+    w("```")
 else:
-    w("`Examples/microcircuit.yaml` did not exist when this run was made, so the microcircuit was not run.")
+    w("Not run: `Benchmarks/microcircuit.sh` was absent or `MICRO_SCALE=0`.")
 w("")
 
 w("## Profile of Neurite\n")

@@ -86,19 +86,13 @@ for n in $SIZES; do
   done
 done
 
-# The microcircuit, Neurite alone, when the example exists.
-micro=Examples/microcircuit.yaml
-if [ -f "$micro" ]; then
-  t0=$(now); "$BIN" compile "$micro" -o "$WORK/microcircuit.nchip" >/dev/null; t1=$(now)
-  row "microcircuit - - neurite-compile - 1 1 - $(elapsed "$t0" "$t1") - - - - -"
-  for threads in $THREADS; do
-    t0=$(now)
-    "$BIN" simulate "$WORK/microcircuit.nchip" --timing ideal --threads "$threads" --out "$WORK/microcircuit-$threads" --force >/dev/null
-    t1=$(now)
-    loop=$("$PY" -c "import json; print(json.load(open('$WORK/microcircuit-$threads/summary.json'))['wall_seconds'])")
-    row "microcircuit - - neurite s1615 $threads 1 $loop $(elapsed "$t0" "$t1") - - - - -"
-    cp "$WORK/microcircuit-$threads/summary.json" "$WORK/microcircuit-summary.json"
-  done
+# The microcircuit, Neurite alone: Benchmarks/microcircuit.sh (compile for s1615 and for float64,
+# 1 s on 2 threads each, rates beside NEST's published ones), at MICRO_SCALE (default 1, full
+# scale; 0 leaves it out).
+MICRO_SCALE=${MICRO_SCALE:-1}
+rm -f "$WORK/microcircuit.txt"
+if [ -f Benchmarks/microcircuit.sh ] && [ "$MICRO_SCALE" != 0 ]; then
+  THREADS=2 SCALE=$MICRO_SCALE WORK=$WORK/microcircuit bash Benchmarks/microcircuit.sh > "$WORK/microcircuit.txt"
 fi
 
 bash Benchmarks/profile.sh "$WORK"

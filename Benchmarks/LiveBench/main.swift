@@ -9,6 +9,35 @@ import Runtime
 // same PUSH → PULL, PUB → SUB hop with a bare libzmq echo thread: the floor the transport sets.
 //
 //     LiveBench [TICKS] [KEYS_PER_TICK …]      defaults: 20000 ticks; 0, 16 and 1024 keys per tick
+//     LiveBench client CONTROL SPIKES_IN SPIKES_OUT TICKS
+//         the client of a real `neurite simulate Examples/live/network.yaml --live`: one spike a
+//         tick into `stim`, then the output of the tick from `cells`; prints the round trips.
+
+if CommandLine.arguments.count == 6, CommandLine.arguments[1] == "client" {
+    let a = CommandLine.arguments
+    let client = try LiveIOClient(endpoints: LiveEndpoints(control: a[2], spikesIn: a[3], spikesOut: a[4]))
+    let ticks = Int(a[5])!
+    _ = try client.handshake()
+    _ = try client.awaitStart()
+    var trips: [UInt64] = []
+    for t in 0..<ticks {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        try client.send("stim", tick: t, neurons: [t % 100])
+        while true {
+            guard let m = try client.receiveSpikes(timeout: 10) else { throw LiveIOError("tick \(t): no output") }
+            if m.header.tick == UInt64(t) { break }
+        }
+        if t >= 1000 { trips.append(DispatchTime.now().uptimeNanoseconds - t0) }
+    }
+    try client.endStream("stim", tick: ticks - 1)
+    _ = try client.receiveControl(timeout: 10)
+    client.close()
+    let s = trips.sorted()
+    func q(_ p: Double) -> Double { Double(s[min(s.count - 1, Int(p * Double(s.count)))]) / 1000 }
+    print(String(format: "neurite simulate --live (ideal timing), 1 spike/tick  median %7.1f µs  p99 %7.1f µs  p99.9 %7.1f µs  (%d ticks)",
+                 q(0.5), q(0.99), q(0.999), s.count))
+    exit(0)
+}
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
 let ticks = arguments.first ?? 20_000

@@ -17,18 +17,37 @@ struct InspectCommand: ParsableCommand {
         let bytes = try readInput(image)
         let sections = try ChipImageCodec.sections(of: bytes)
         let decoded = try ChipImageCodec.decode(bytes)
-        print(json ? Self.json(decoded, sections: sections, size: bytes.count) : Self.text(decoded, sections: sections, path: image, size: bytes.count))
+        let version = try ChipImageCodec.version(of: bytes)
+        let format = "\(version.major).\(version.minor)"
+        print(json ? Self.json(decoded, sections: sections, size: bytes.count, format: format)
+                   : Self.text(decoded, sections: sections, path: image, size: bytes.count, format: format))
     }
 
     static func hex(_ v: UInt32) -> String { String(format: "0x%08x", v) }
 
-    static func text(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], path: String, size: Int) -> String {
+    /// What a core runs, for people.
+    static func role(_ c: CoreImage, _ img: ChipImage) -> String {
+        guard let d = c.delayExtension else { return img.populations[c.population].name }
+        return "\(img.populations[c.population].name) +\(d.stage * d.stageTicks) ticks"
+    }
+
+    /// How a matrix keeps its full-precision weights.
+    static func weights(_ s: SynapticMatrix) -> String {
+        switch s.floatWeights {
+        case .absent: return "none"
+        case .perWord: return "per synapse"
+        case .byWeightField(let t): return "table of \(t.keys.count)"
+        }
+    }
+
+    static func text(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], path: String, size: Int, format: String) -> String {
         var l: [String] = []
-        l.append("chip image \(path): format \(ChipImageCodec.formatMajor).\(ChipImageCodec.formatMinor), \(size) bytes")
+        l.append("chip image \(path): format \(format), \(size) bytes")
         l.append("sections:")
         for s in sections { l.append("  " + s.name.padding(toLength: 34, withPad: " ", startingAt: 0) + String(format: "%10d bytes  crc32 %@", s.length, hex(s.crc32))) }
         let m = img.machine
-        l.append("target \(m.name): \(m.chips.count) chips (\(m.layout.rawValue) \(m.width)×\(m.height), \(m.wrapsAround ? "wrap-around" : "no wrap-around")), \(m.coresPerChip) cores per chip")
+        l.append("target \(m.name): \(m.chips.count) chips (\(m.layout.rawValue) \(m.width)×\(m.height), \(m.wrapsAround ? "wrap-around" : "no wrap-around")\(m.boards > 0 ? ", \(m.boards) SpiNN-5 board\(m.boards == 1 ? "" : "s")" : "")), \(m.coresPerChip) cores per chip"
+            + (m.deadChips.isEmpty && m.deadLinks.isEmpty && m.deadCores.isEmpty ? "" : "; dead: \(m.deadChips.count) chips, \(m.deadLinks.count) links, \(m.deadCores.count) cores"))
         let n = img.network
         l.append("network \(n.name): timestep \(n.timestepMs) ms, duration \(n.durationMs) ms, seed \(n.seed)")
         l.append("populations:")
@@ -41,7 +60,7 @@ struct InspectCommand: ParsableCommand {
         for c in img.cores {
             let s = c.synapses
             l.append("  " + c.location.description.padding(toLength: 9, withPad: " ", startingAt: 0)
-                + " " + img.populations[c.population].name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                + " " + role(c, img).padding(toLength: 18, withPad: " ", startingAt: 0)
                 + String(format: " %7d  %@  %@  %9d  %8d  %5d  %d,%d", c.neuronCount, hex(c.keyBase), hex(c.keyMask),
                          s.entries.count, s.words.count, img.populations[c.population].model.isSource ? 0 : s.slots,
                          Int(s.shifts.first ?? 0), Int(s.shifts.last ?? 0)))
@@ -52,13 +71,15 @@ struct InspectCommand: ParsableCommand {
         return l.joined(separator: "\n")
     }
 
-    static func json(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], size: Int) -> String {
+    static func json(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], size: Int, format: String) -> String {
         let object: [String: Any] = [
-            "format_version": "\(ChipImageCodec.formatMajor).\(ChipImageCodec.formatMinor)",
+            "format_version": format,
             "bytes": size,
             "sections": sections.map { ["id": $0.id, "name": $0.name, "offset": $0.offset, "bytes": $0.length, "crc32": hex($0.crc32)] as [String: Any] },
             "target": ["name": img.machine.name, "layout": img.machine.layout.rawValue, "width": img.machine.width, "height": img.machine.height,
-                       "chips": img.machine.chips.count, "cores_per_chip": img.machine.coresPerChip, "wrap_around": img.machine.wrapsAround] as [String: Any],
+                       "chips": img.machine.chips.count, "cores_per_chip": img.machine.coresPerChip, "wrap_around": img.machine.wrapsAround,
+                       "boards": img.machine.boards, "dead_chips": img.machine.deadChips.map(\.description),
+                       "dead_links": img.machine.deadLinks.map(\.description), "dead_cores": img.machine.deadCores.map(\.description)] as [String: Any],
             "network": ["name": img.network.name, "timestep_ms": img.network.timestepMs, "duration_ms": img.network.durationMs, "seed": img.network.seed] as [String: Any],
             "populations": img.populations.map {
                 ["name": $0.name, "model": $0.model.rawValue, "size": $0.size, "record": $0.record, "parameters": $0.parameters,
@@ -69,7 +90,9 @@ struct InspectCommand: ParsableCommand {
                  "neurons": c.neuronCount, "key_base": hex(c.keyBase), "key_mask": hex(c.keyMask),
                  "master_population_entries": c.synapses.entries.count, "synapse_words": c.synapses.words.count,
                  "ring_buffer_slots": img.populations[c.population].model.isSource ? 0 : c.synapses.slots,
-                 "weight_shifts": c.synapses.shifts.map(Int.init), "source_events": c.sourceEvents.count]
+                 "weight_shifts": c.synapses.shifts.map(Int.init), "source_events": c.sourceEvents.count,
+                 "float_weights": weights(c.synapses),
+                 "delay_extension": c.delayExtension.map { ["source_core": $0.source, "stage": $0.stage, "stage_ticks": $0.stageTicks] as Any } ?? NSNull()]
             },
             "routing_tables": img.routingTables.map { t -> [String: Any] in
                 ["chip": "\(t.chip.x),\(t.chip.y)",

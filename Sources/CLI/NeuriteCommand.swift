@@ -10,7 +10,7 @@ struct NeuriteCommand: ParsableCommand {
         commandName: "neurite",
         abstract: "Compile spiking networks onto a SpiNNaker-style chip model and simulate them.",
         version: "0.1.0",
-        subcommands: [CompileCommand.self, InspectCommand.self, SimulateCommand.self, ReportCommand.self, CrossbarCommand.self, KeygenCommand.self])
+        subcommands: [CompileCommand.self, InspectCommand.self, SimulateCommand.self, ReportCommand.self, CrossbarCommand.self, KeygenCommand.self, WorkerCommand.self, CamCommand.self])
 
     /// Runs the command line and returns the process exit code.
     static func runMain(_ arguments: [String]) -> Int32 {
@@ -106,7 +106,7 @@ func loadImage(_ path: String, target: String?) throws -> ChipImage {
         return try ChipImageCodec.decode(bytes)
     }
     let network = try NetworkParser.parse(contentsOf: path)
-    let compilation = try NetworkCompiler.compile(network, target: try TargetParser.resolve(target))
+    let compilation = try NetworkCompiler.compile(network, targets: try TargetParser.candidates(target))
     printWarnings(compilation)
     return compilation.image
 }

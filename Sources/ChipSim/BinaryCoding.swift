@@ -1,6 +1,13 @@
-/// Appends little-endian values to a byte buffer.
+/// Appends little-endian values to a byte buffer. With a ``sink``, ``drainIfLarge()`` hands the
+/// buffered bytes on (to a file, say) once they pass a few megabytes, so that a large section
+/// never sits whole in memory.
 struct BinaryWriter {
     var bytes: [UInt8] = []
+    /// Takes the buffered bytes when ``drainIfLarge()`` or ``drain()`` runs; nil keeps them all.
+    var sink: (([UInt8]) -> Void)?
+
+    /// Bytes buffered before ``drainIfLarge()`` hands them on.
+    static let drainBytes = 1 << 22
 
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
@@ -14,19 +21,67 @@ struct BinaryWriter {
         count(utf8.count)
         bytes.append(contentsOf: utf8)
     }
+
+    /// A count, then the values.
     mutating func u32s(_ values: [UInt32]) {
         count(values.count)
-        bytes.reserveCapacity(bytes.count + values.count * 4)
-        for v in values { u32(v) }
+        raw(values)
     }
+
+    /// A count, then the values.
     mutating func f64s(_ values: [Double]) {
         count(values.count)
-        bytes.reserveCapacity(bytes.count + values.count * 8)
-        for v in values { f64(v) }
+        raw(values)
+    }
+
+    /// The values, little-endian, without a count, in pieces of at most ``drainBytes``.
+    mutating func raw<T: FixedWidthInteger>(_ values: [T]) {
+        #if _endian(little)
+        appendMemory(values)
+        #else
+        for v in values {
+            withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+            drainIfLarge()
+        }
+        #endif
+    }
+
+    mutating func raw(_ values: [Double]) {
+        #if _endian(little)
+        appendMemory(values)
+        #else
+        raw(values.map(\.bitPattern))
+        #endif
+    }
+
+    /// The values' memory (their little-endian encoding on a little-endian host), draining as
+    /// it goes.
+    private mutating func appendMemory<T>(_ values: [T]) {
+        values.withUnsafeBytes { all in
+            var start = 0
+            while start < all.count {
+                let end = min(all.count, start + Self.drainBytes)
+                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                start = end
+                drainIfLarge()
+            }
+        }
+    }
+
+    /// Hands the buffer to the sink once it holds ``drainBytes`` or more.
+    mutating func drainIfLarge() {
+        if bytes.count >= Self.drainBytes { drain() }
+    }
+
+    /// Hands whatever is buffered to the sink (nothing without one).
+    mutating func drain() {
+        guard let sink, !bytes.isEmpty else { return }
+        sink(bytes)
+        bytes.removeAll(keepingCapacity: true)
     }
 }
 
-/// Reads little-endian values from a byte buffer, refusing to read past its end.
+/// Reads little-endian values from a range of a byte buffer, refusing to read past its end.
 struct BinaryReader {
     struct OutOfData: Error {
         var detail: String
@@ -34,17 +89,32 @@ struct BinaryReader {
 
     let bytes: [UInt8]
     private(set) var offset: Int
+    /// One past the last byte this reader may read.
+    let end: Int
 
     init(_ bytes: [UInt8], offset: Int = 0) {
-        self.bytes = bytes
-        self.offset = offset
+        self.init(bytes, range: offset..<bytes.count)
     }
 
-    var atEnd: Bool { offset == bytes.count }
+    /// Reads `bytes[range]`; offsets in messages count from the range's start.
+    init(_ bytes: [UInt8], range: Range<Int>) {
+        self.bytes = bytes
+        offset = range.lowerBound
+        end = range.upperBound
+        start = range.lowerBound
+    }
+
+    private let start: Int
+
+    var atEnd: Bool { offset == end }
+    /// Bytes read so far.
+    var position: Int { offset - start }
+    /// Bytes not yet read.
+    var remaining: Int { end - offset }
 
     private mutating func take(_ n: Int, _ what: String) throws -> Int {
-        guard n >= 0, offset <= bytes.count - n else {
-            throw OutOfData(detail: "needs \(n) more bytes for \(what) at offset \(offset), has \(bytes.count - offset)")
+        guard n >= 0, offset <= end - n else {
+            throw OutOfData(detail: "needs \(n) more bytes for \(what) at offset \(position), has \(remaining)")
         }
         defer { offset += n }
         return offset
@@ -67,8 +137,8 @@ struct BinaryReader {
     /// A count, refused when the remaining bytes cannot hold that many items of `itemSize` bytes.
     mutating func count(_ what: String, itemSize: Int = 1) throws -> Int {
         let n = Int(try u32("the count of \(what)"))
-        guard n <= (bytes.count - offset) / max(itemSize, 1) else {
-            throw OutOfData(detail: "count of \(what) is \(n), more than the \(bytes.count - offset) bytes left can hold")
+        guard n <= remaining / max(itemSize, 1) else {
+            throw OutOfData(detail: "count of \(what) is \(n), more than the \(remaining) bytes left can hold")
         }
         return n
     }
@@ -84,17 +154,30 @@ struct BinaryReader {
         return bytes[at..<at + n]
     }
 
+    /// A count, then that many values.
     mutating func u32s(_ what: String) throws -> [UInt32] {
-        let n = try count(what, itemSize: 4)
-        var out = [UInt32](repeating: 0, count: n)
-        for i in 0..<n { out[i] = try u32(what) }
-        return out
+        try values(UInt32.self, count: try count(what, itemSize: 4), what)
     }
 
+    /// A count, then that many values.
     mutating func f64s(_ what: String) throws -> [Double] {
-        let n = try count(what, itemSize: 8)
-        var out = [Double](repeating: 0, count: n)
-        for i in 0..<n { out[i] = try f64(what) }
-        return out
+        try values(UInt64.self, count: try count(what, itemSize: 8), what).map { Double(bitPattern: $0) }
+    }
+
+    /// `n` little-endian values without a count.
+    mutating func values<T: FixedWidthInteger>(_ type: T.Type, count n: Int, _ what: String) throws -> [T] {
+        let size = MemoryLayout<T>.size
+        guard n >= 0, n <= remaining / size else { throw OutOfData(detail: "needs \(n) \(what) at offset \(position), has \(remaining) bytes") }
+        let at = try take(n * size, what)
+        return [T](unsafeUninitializedCapacity: n) { out, initialized in
+            bytes.withUnsafeBytes { src in
+                #if _endian(little)
+                UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[at..<at + n * size]))
+                #else
+                for i in 0..<n { out[i] = T(littleEndian: src.loadUnaligned(fromByteOffset: at + i * size, as: T.self)) }
+                #endif
+            }
+            initialized = n
+        }
     }
 }

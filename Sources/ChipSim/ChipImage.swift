@@ -37,14 +37,17 @@ public struct ProjectionInfo: Codable, Equatable, Sendable {
     public var synapses: Int
     /// Its synapses whose non-zero weight is 0 in the 16-bit weight field (`s1615`).
     public var weightsRoundedToZero: Int
+    /// The STDP rule that changes its weights, or nil for static synapses.
+    public var plasticity: STDPRule?
 
-    public init(label: String, pre: Int, post: Int, receptor: Receptor, synapses: Int, weightsRoundedToZero: Int) {
+    public init(label: String, pre: Int, post: Int, receptor: Receptor, synapses: Int, weightsRoundedToZero: Int, plasticity: STDPRule? = nil) {
         self.label = label
         self.pre = pre
         self.post = post
         self.receptor = receptor
         self.synapses = synapses
         self.weightsRoundedToZero = weightsRoundedToZero
+        self.plasticity = plasticity
     }
 }
 
@@ -121,8 +124,10 @@ public struct PopulationInfo: Codable, Equatable, Sendable {
     }
 }
 
-/// One core's share of a population and everything loaded into it.
+/// One core's share of a population and everything loaded into it: a core of neurons (or source
+/// atoms), or a delay-extension core that relays some of the population's spikes later.
 public struct CoreImage: Equatable, Sendable {
+    /// The population whose neurons (or, for a delay extension, whose spikes) the core holds.
     public var population: Int
     public var location: CoreLocation
     /// Index in the population of the core's first neuron.
@@ -137,8 +142,12 @@ public struct CoreImage: Equatable, Sendable {
     public var synapses: SynapticMatrix
     /// Spike-source arrays: (tick, neuron) events sorted by tick then neuron.
     public var sourceEvents: [SourceEvent]
+    /// Set on a delay-extension core: its atoms are neurons `firstNeuron ..< firstNeuron +
+    /// neuronCount` of ``population``, and it is in no population's ``PopulationInfo/cores``.
+    public var delayExtension: DelayExtension?
 
-    public init(population: Int, location: CoreLocation, firstNeuron: Int, neuronCount: Int, keyBase: UInt32, keyMask: UInt32, initialState: [[Double]], synapses: SynapticMatrix, sourceEvents: [SourceEvent]) {
+    public init(population: Int, location: CoreLocation, firstNeuron: Int, neuronCount: Int, keyBase: UInt32, keyMask: UInt32, initialState: [[Double]], synapses: SynapticMatrix, sourceEvents: [SourceEvent],
+                delayExtension: DelayExtension? = nil) {
         self.population = population
         self.location = location
         self.firstNeuron = firstNeuron
@@ -148,6 +157,29 @@ public struct CoreImage: Equatable, Sendable {
         self.initialState = initialState
         self.synapses = synapses
         self.sourceEvents = sourceEvents
+        self.delayExtension = delayExtension
+    }
+}
+
+/// What a delay-extension core relays (sPyNNaker's delay extension, as one core per stage).
+///
+/// A stage-s core takes each spike of its atoms from the core before it in the chain (the
+/// population's own core for stage 1) through a synapse of `stageTicks` ticks, and sends it on
+/// in the tick it falls due, under its own keys: a spike of neuron n sent in tick t leaves the
+/// stage-s core in tick t + s · `stageTicks`. Synapses of longer delays than their target's ring
+/// buffer holds are rows of the stage that leaves the rest of the delay to that ring.
+public struct DelayExtension: Equatable, Sendable {
+    /// The core it relays from: the population's core for stage 1, stage s − 1's core after.
+    public var source: Int
+    /// 1, 2, …
+    public var stage: Int
+    /// Ticks each stage adds.
+    public var stageTicks: Int
+
+    public init(source: Int, stage: Int, stageTicks: Int) {
+        self.source = source
+        self.stage = stage
+        self.stageTicks = stageTicks
     }
 }
 

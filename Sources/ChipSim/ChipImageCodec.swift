@@ -14,7 +14,7 @@ public enum ChipImageError: Error, CustomStringConvertible, Equatable {
         switch self {
         case .notAnImage(let why): return "not a Neurite chip image: \(why)"
         case let .unsupportedVersion(major, minor):
-            return "chip image format \(major).\(minor) is not supported (this build reads \(ChipImageCodec.formatMajor).x)"
+            return "chip image format \(major).\(minor) is not supported: this build reads formats \(ChipImageCodec.readableMajors.map { "\($0).x" }.joined(separator: " and ")); compile the network again with this build"
         case .damagedHeader(let why): return "chip image header is damaged: \(why)"
         case .missingSection(let s): return "chip image has no \(s) section"
         case let .truncatedSection(s, why): return "section \(s) is truncated: \(why)"
@@ -33,10 +33,16 @@ public enum ChipImageError: Error, CustomStringConvertible, Equatable {
 /// the same image gives the same bytes.
 public enum ChipImageCodec {
     public static let magic: [UInt8] = Array("NCHP".utf8)
-    public static let formatMajor = 1
-    /// 1.1 adds the step convention and time scale factor to NETW and the PROJ section; a 1.0
-    /// image reads with the `brian2` convention it ran under, real time and no projection list.
+    /// 2.0 stores synaptic rows compactly (row lengths in a byte or two, full-precision weights
+    /// only where the 16-bit ones lose them, none in an image for `s1615` only), marks
+    /// delay-extension cores in CORE, and adds DTCM figures and dead parts to MACH.
+    /// 2.1 adds the PLAS section (plastic synapses) and the projections' STDP rules in PROJ.
+    public static let formatMajor = 2
     public static let formatMinor = 1
+    /// Major versions this build reads. 1.1 added the step convention and time scale factor to
+    /// NETW and the PROJ section; a 1.0 image reads with the `brian2` convention it ran under,
+    /// real time and no projection list.
+    public static let readableMajors = 1...2
 
     /// Section ids in the order they are written, with their names in messages.
     static let sectionNames: [(id: String, name: String)] = [
@@ -47,6 +53,7 @@ public enum ChipImageCodec {
         ("CORE", "CORE (core placements and keys)"),
         ("INIT", "INIT (initial state)"),
         ("SYNM", "SYNM (synaptic matrices)"),
+        ("PLAS", "PLAS (plastic synapses)"),
         ("SRCE", "SRCE (spike-source events)"),
         ("ROUT", "ROUT (routing tables)"),
         ("MAPR", "MAPR (mapping report)"),
@@ -58,43 +65,100 @@ public enum ChipImageCodec {
 
     // MARK: Encoding
 
+    /// The image's bytes, in memory.
     public static func encode(_ image: ChipImage) -> [UInt8] {
-        let payloads: [(String, [UInt8])] = [
-            ("MACH", json(image.machine)),
-            ("NETW", json(image.network)),
-            ("POPS", json(image.populations)),
-            ("PROJ", json(image.projections)),
-            ("CORE", encodeCores(image.cores)),
-            ("INIT", encodeInitialState(image.cores)),
-            ("SYNM", encodeSynapses(image.cores)),
-            ("SRCE", encodeSourceEvents(image.cores)),
-            ("ROUT", encodeRouting(image.routingTables)),
-            ("MAPR", Array(image.mappingReport.utf8)),
-        ]
+        let sections = encoders(image)
+        var payloads: [(String, [UInt8])] = []
+        for (id, encode) in sections {
+            var w = BinaryWriter()
+            encode(&w)
+            payloads.append((id, w.bytes))
+        }
         return assemble(payloads)
+    }
+
+    /// Writes the image to `path` section by section, never holding a whole section in memory,
+    /// under a temporary name renamed into place (``FileAccess/writeReplacing(_:_:)-(_,(FileOutput))``).
+    /// Returns the file's size in bytes. The bytes are those ``encode(_:)`` gives.
+    @discardableResult
+    public static func write(_ image: ChipImage, to path: String) throws -> Int {
+        let sections = encoders(image)
+        var size = 0
+        try FileAccess.writeReplacing(path) { out in
+            let headerSize = 12 + sections.count * 24 + 4
+            try [UInt8](repeating: 0, count: headerSize).withUnsafeBytes { try out.write($0) }
+            var directory: [(String, Int, Int, UInt32)] = []
+            var offset = headerSize
+            for (id, encode) in sections {
+                var crc = CRC32.initial, length = 0
+                var failure: Error?
+                var w = BinaryWriter()
+                w.sink = { chunk in
+                    guard failure == nil else { return }
+                    chunk.withUnsafeBytes { crc = CRC32.update(crc, $0) }
+                    length += chunk.count
+                    do { try chunk.withUnsafeBytes { try out.write($0) } } catch { failure = error }
+                }
+                encode(&w)
+                w.drain()
+                if let failure { throw failure }
+                directory.append((id, offset, length, CRC32.finish(crc)))
+                offset += length
+            }
+            try out.write(header(directory), at: 0)
+            size = offset
+        }
+        return size
+    }
+
+    /// Each section's id and the code that writes its payload, in file order.
+    private static func encoders(_ image: ChipImage) -> [(String, (inout BinaryWriter) -> Void)] {
+        [
+            ("MACH", { $0.bytes.append(contentsOf: json(image.machine)) }),
+            ("NETW", { $0.bytes.append(contentsOf: json(image.network)) }),
+            ("POPS", { $0.bytes.append(contentsOf: json(image.populations)) }),
+            ("PROJ", { $0.bytes.append(contentsOf: json(image.projections)) }),
+            ("CORE", { encodeCores(image.cores, &$0) }),
+            ("INIT", { encodeInitialState(image.cores, &$0) }),
+            ("SYNM", { encodeSynapses(image.cores, &$0) }),
+        ] + (image.cores.contains { !$0.synapses.plasticWords.isEmpty } ? [("PLAS", { encodePlasticity(image.cores, &$0) })] : []) + [
+            ("SRCE", { encodeSourceEvents(image.cores, &$0) }),
+            ("ROUT", { encodeRouting(image.routingTables, &$0) }),
+            ("MAPR", { $0.bytes.append(contentsOf: Array(image.mappingReport.utf8)) }),
+        ]
     }
 
     /// The header, directory and sections of an image whose section payloads are `payloads`, in
     /// order, with their checksums.
     static func assemble(_ payloads: [(String, [UInt8])]) -> [UInt8] {
+        var offset = 12 + payloads.count * 24 + 4
+        var directory: [(String, Int, Int, UInt32)] = []
+        for (id, bytes) in payloads {
+            directory.append((id, offset, bytes.count, CRC32.checksum(bytes)))
+            offset += bytes.count
+        }
+        var out = header(directory)
+        out.reserveCapacity(offset)
+        for (_, bytes) in payloads { out.append(contentsOf: bytes) }
+        return out
+    }
+
+    /// The header and section directory (id, offset, length, CRC-32 per section), with its own
+    /// checksum.
+    private static func header(_ directory: [(String, Int, Int, UInt32)]) -> [UInt8] {
         var header = BinaryWriter()
         header.bytes.append(contentsOf: magic)
         header.u16(UInt16(formatMajor << 8 | formatMinor))
         header.u16(0)
-        header.count(payloads.count)
-        var offset = 12 + payloads.count * 24 + 4
-        for (id, bytes) in payloads {
+        header.count(directory.count)
+        for (id, offset, length, crc) in directory {
             header.bytes.append(contentsOf: Array(id.utf8))
             header.u64(UInt64(offset))
-            header.u64(UInt64(bytes.count))
-            header.u32(CRC32.checksum(bytes))
-            offset += bytes.count
+            header.u64(UInt64(length))
+            header.u32(crc)
         }
         header.u32(CRC32.checksum(header.bytes))
-        var out = header.bytes
-        out.reserveCapacity(offset)
-        for (_, bytes) in payloads { out.append(contentsOf: bytes) }
-        return out
+        return header.bytes
     }
 
     private static func json<T: Encodable>(_ value: T) -> [UInt8] {
@@ -104,30 +168,65 @@ public enum ChipImageCodec {
         return Array(try! encoder.encode(value))
     }
 
-    private static func encodeCores(_ cores: [CoreImage]) -> [UInt8] {
-        var w = BinaryWriter()
+    private static func encodeCores(_ cores: [CoreImage], _ w: inout BinaryWriter) {
         w.count(cores.count)
         for c in cores {
             w.count(c.population)
             w.u16(UInt16(c.location.chip.x)); w.u16(UInt16(c.location.chip.y)); w.u8(UInt8(c.location.processor))
             w.count(c.firstNeuron); w.count(c.neuronCount)
             w.u32(c.keyBase); w.u32(c.keyMask)
+            if let d = c.delayExtension {
+                w.u8(1); w.count(d.source); w.count(d.stage); w.count(d.stageTicks)
+            } else {
+                w.u8(0)
+            }
         }
-        return w.bytes
     }
 
-    private static func encodeInitialState(_ cores: [CoreImage]) -> [UInt8] {
-        var w = BinaryWriter()
+    private static func encodeInitialState(_ cores: [CoreImage], _ w: inout BinaryWriter) {
         w.count(cores.count)
         for c in cores {
             w.count(c.initialState.count)
             for values in c.initialState { w.f64s(values) }
+            w.drainIfLarge()
         }
-        return w.bytes
     }
 
-    private static func encodeSynapses(_ cores: [CoreImage]) -> [UInt8] {
-        var w = BinaryWriter()
+    /// PLAS: the cores with plastic synapses; per core its index, then its plastic words (u32
+    /// word index, u16 projection).
+    private static func encodePlasticity(_ cores: [CoreImage], _ w: inout BinaryWriter) {
+        let plastic = cores.indices.filter { !cores[$0].synapses.plasticWords.isEmpty }
+        w.count(plastic.count)
+        for c in plastic {
+            w.u32(UInt32(c))
+            let words = cores[c].synapses.plasticWords
+            w.count(words.count)
+            for p in words {
+                w.u32(p.word)
+                w.u16(p.projection)
+            }
+            w.drainIfLarge()
+        }
+    }
+
+    private static func decodePlasticity(_ r: inout BinaryReader, _ cores: Int) throws -> [Int: [PlasticWord]] {
+        var out: [Int: [PlasticWord]] = [:]
+        for _ in 0..<(try r.count("cores with plastic synapses", itemSize: 8)) {
+            let c = Int(try r.u32("a core index"))
+            guard c < cores, out[c] == nil else { throw BinaryReader.OutOfData(detail: "names core \(c) twice or beyond the image's \(cores)") }
+            out[c] = try (0..<(try r.count("plastic synapses", itemSize: 6))).map { _ in
+                PlasticWord(word: try r.u32("a word index"), projection: try r.u16("a projection"))
+            }
+        }
+        return out
+    }
+
+    /// Weight encodings of a matrix in SYNM.
+    private enum WeightEncoding: UInt8 {
+        case absent = 0, perWord = 1, table = 2
+    }
+
+    private static func encodeSynapses(_ cores: [CoreImage], _ w: inout BinaryWriter) {
         w.count(cores.count)
         for c in cores {
             let m = c.synapses
@@ -138,32 +237,52 @@ public enum ChipImageCodec {
             for e in m.entries {
                 w.u32(e.key); w.u32(e.mask); w.u32(e.firstRow); w.u32(e.rows); w.u32(e.rowLength)
             }
-            w.u32s(m.rowStarts)
+            let rows = m.rowStarts.count - 1
+            var longest: UInt32 = 0
+            for r in 0..<rows { longest = max(longest, m.rowStarts[r + 1] - m.rowStarts[r]) }
+            w.count(rows)
+            switch longest {
+            case ..<0x100:
+                w.u8(1)
+                w.raw((0..<rows).map { UInt8(m.rowStarts[$0 + 1] - m.rowStarts[$0]) })
+            case ..<0x10000:
+                w.u8(2)
+                w.raw((0..<rows).map { UInt16(m.rowStarts[$0 + 1] - m.rowStarts[$0]) })
+            default:
+                w.u8(4)
+                w.raw((0..<rows).map { m.rowStarts[$0 + 1] - m.rowStarts[$0] })
+            }
             w.u32s(m.words)
-            w.f64s(m.weights)
+            switch m.floatWeights {
+            case .absent: w.u8(WeightEncoding.absent.rawValue)
+            case .perWord(let weights):
+                w.u8(WeightEncoding.perWord.rawValue)
+                w.raw(weights)
+            case .byWeightField(let table):
+                w.u8(WeightEncoding.table.rawValue)
+                w.u32s(table.keys)
+                w.raw(table.values)
+            }
+            w.drainIfLarge()
         }
-        return w.bytes
     }
 
-    private static func encodeSourceEvents(_ cores: [CoreImage]) -> [UInt8] {
-        var w = BinaryWriter()
+    private static func encodeSourceEvents(_ cores: [CoreImage], _ w: inout BinaryWriter) {
         w.count(cores.count)
         for c in cores {
             w.count(c.sourceEvents.count)
             for e in c.sourceEvents { w.u32(e.tick); w.u16(e.neuron) }
+            w.drainIfLarge()
         }
-        return w.bytes
     }
 
-    private static func encodeRouting(_ tables: [RoutingTable]) -> [UInt8] {
-        var w = BinaryWriter()
+    private static func encodeRouting(_ tables: [RoutingTable], _ w: inout BinaryWriter) {
         w.count(tables.count)
         for t in tables {
             w.u16(UInt16(t.chip.x)); w.u16(UInt16(t.chip.y))
             w.count(t.entries.count)
             for e in t.entries { w.u32(e.key); w.u32(e.mask); w.u32(e.route) }
         }
-        return w.bytes
     }
 
     // MARK: Decoding
@@ -183,32 +302,52 @@ public enum ChipImageCodec {
         try readDirectory(bytes).directory.map { SectionInfo(id: $0.0, name: name($0.0), offset: $0.1, length: $0.2, crc32: $0.3) }
     }
 
+    /// The format version of an image whose header is sound, as (major, minor).
+    public static func version(of bytes: [UInt8]) throws -> (major: Int, minor: Int) {
+        _ = try readDirectory(bytes)
+        return (Int(bytes[5]), Int(bytes[4]))
+    }
+
     public static func decode(_ bytes: [UInt8]) throws -> ChipImage {
-        let sections = try readDirectory(bytes).payloads
-        func section(_ id: String) throws -> [UInt8] {
-            guard let s = sections[id] else { throw ChipImageError.missingSection(name(id)) }
-            return s
+        let (directory, major) = try readDirectory(bytes)
+        var ranges: [String: Range<Int>] = [:]
+        for (id, offset, length, _) in directory { ranges[id] = offset..<offset + length }
+        func section(_ id: String) throws -> Range<Int> {
+            guard let r = ranges[id] else { throw ChipImageError.missingSection(name(id)) }
+            return r
         }
         func decodeJSON<T: Decodable>(_ type: T.Type, _ id: String) throws -> T {
-            do { return try JSONDecoder().decode(type, from: Data(try section(id))) } catch let e as ChipImageError {
+            do { return try JSONDecoder().decode(type, from: Data(bytes[try section(id)])) } catch let e as ChipImageError {
                 throw e
             } catch {
                 throw ChipImageError.malformedSection(name(id), "its JSON does not decode (\(error))")
             }
         }
+        func binary<T>(_ id: String, _ body: (inout BinaryReader) throws -> T) throws -> T {
+            var r = BinaryReader(bytes, range: try section(id))
+            do {
+                let value = try body(&r)
+                if !r.atEnd { throw ChipImageError.malformedSection(name(id), "\(r.remaining) bytes left over after its content") }
+                return value
+            } catch let e as BinaryReader.OutOfData {
+                throw ChipImageError.malformedSection(name(id), e.detail)
+            }
+        }
         let machine = try decodeJSON(MachineDescription.self, "MACH")
         let network = try decodeJSON(NetworkInfo.self, "NETW")
         let populations = try decodeJSON([PopulationInfo].self, "POPS")
-        let projections = sections["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")
-        var cores = try binary("CORE", try section("CORE")) { try decodeCores(&$0) }
-        let initial = try binary("INIT", try section("INIT")) { try decodeInitialState(&$0, cores.count) }
-        let synapses = try binary("SYNM", try section("SYNM")) { try decodeSynapses(&$0, cores.count) }
-        let events = try binary("SRCE", try section("SRCE")) { try decodeSourceEvents(&$0, cores.count) }
-        let tables = try binary("ROUT", try section("ROUT")) { try decodeRouting(&$0) }
-        let report = String(decoding: try section("MAPR"), as: UTF8.self)
+        let projections = ranges["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")
+        var cores = try binary("CORE") { try decodeCores(&$0, major: major) }
+        let initial = try binary("INIT") { try decodeInitialState(&$0, cores.count) }
+        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count) : try decodeSynapses(&$0, cores.count) }
+        let plastic = ranges["PLAS"] == nil ? [:] : try binary("PLAS") { try decodePlasticity(&$0, cores.count) }
+        let events = try binary("SRCE") { try decodeSourceEvents(&$0, cores.count) }
+        let tables = try binary("ROUT") { try decodeRouting(&$0) }
+        let report = String(decoding: bytes[try section("MAPR")], as: UTF8.self)
         for i in cores.indices {
             cores[i].initialState = initial[i]
             cores[i].synapses = synapses[i]
+            cores[i].synapses.plasticWords = plastic[i] ?? []
             cores[i].sourceEvents = events[i]
         }
         let image = ChipImage(machine: machine, network: network, populations: populations, projections: projections, cores: cores,
@@ -217,14 +356,17 @@ public enum ChipImageCodec {
         return image
     }
 
-    private static func readDirectory(_ bytes: [UInt8]) throws -> (directory: [(String, Int, Int, UInt32)], payloads: [String: [UInt8]]) {
+    /// The section directory, checked (magic, version, header checksum, bounds, section
+    /// checksums), and the format's major version.
+    private static func readDirectory(_ bytes: [UInt8]) throws -> (directory: [(String, Int, Int, UInt32)], major: Int) {
         guard bytes.count >= 4, Array(bytes[0..<4]) == magic else {
             throw ChipImageError.notAnImage(bytes.count < 4 ? "the file is only \(bytes.count) bytes" : "it does not start with the magic 'NCHP'")
         }
-        var r = BinaryReader(bytes, offset: 4)
+        var r = BinaryReader(bytes)
         do {
+            _ = try r.raw(4, "the magic")
             let version = Int(try r.u16("the format version"))
-            if version >> 8 != formatMajor { throw ChipImageError.unsupportedVersion(major: version >> 8, minor: version & 0xFF) }
+            if !readableMajors.contains(version >> 8) { throw ChipImageError.unsupportedVersion(major: version >> 8, minor: version & 0xFF) }
             _ = try r.u16("the reserved field")
             let n = try r.count("sections", itemSize: 24)
             var directory: [(String, Int, Int, UInt32)] = []
@@ -234,7 +376,7 @@ public enum ChipImageCodec {
                 let crc = try r.u32("a section checksum")
                 directory.append((id, Int(clamping: offset), Int(clamping: length), crc))
             }
-            let headerEnd = r.offset
+            let headerEnd = r.position
             let expected = try r.u32("the header checksum")
             let found = CRC32.checksum(bytes[0..<headerEnd])
             if expected != found {
@@ -242,39 +384,26 @@ public enum ChipImageCodec {
             }
             // The sections follow the header back to back, in directory order, to the end of the
             // file: each once, nothing between them or after them.
-            var sections: [String: [UInt8]] = [:]
+            var seen: Set<String> = []
             var expectedOffset = headerEnd + 4
             for (id, offset, length, crc) in directory {
                 guard offset <= bytes.count, length <= bytes.count - offset else {
                     throw ChipImageError.truncatedSection(name(id), "it should hold \(length) bytes from offset \(offset), the file ends at \(bytes.count)")
                 }
-                guard sections[id] == nil else { throw ChipImageError.damagedHeader("section \(name(id)) appears twice in the directory") }
+                guard seen.insert(id).inserted else { throw ChipImageError.damagedHeader("section \(name(id)) appears twice in the directory") }
                 guard offset == expectedOffset else {
                     throw ChipImageError.damagedHeader("section \(name(id)) starts at offset \(offset), expected \(expectedOffset) (sections follow each other without gaps)")
                 }
-                let payload = Array(bytes[offset..<offset + length])
-                let sum = CRC32.checksum(payload)
+                let sum = bytes.withUnsafeBytes { CRC32.finish(CRC32.update(CRC32.initial, UnsafeRawBufferPointer(rebasing: $0[offset..<offset + length]))) }
                 if sum != crc { throw ChipImageError.checksumMismatch(name(id), expected: crc, found: sum) }
-                sections[id] = payload
                 expectedOffset = offset + length
             }
             guard expectedOffset == bytes.count else {
                 throw ChipImageError.damagedHeader("\(bytes.count - expectedOffset) bytes follow the last section")
             }
-            return (directory, sections)
+            return (directory, version >> 8)
         } catch let e as BinaryReader.OutOfData {
             throw ChipImageError.damagedHeader(e.detail)
-        }
-    }
-
-    private static func binary<T>(_ id: String, _ bytes: [UInt8], _ body: (inout BinaryReader) throws -> T) throws -> T {
-        var r = BinaryReader(bytes)
-        do {
-            let value = try body(&r)
-            if !r.atEnd { throw ChipImageError.malformedSection(name(id), "\(bytes.count - r.offset) bytes left over after its content") }
-            return value
-        } catch let e as BinaryReader.OutOfData {
-            throw ChipImageError.malformedSection(name(id), e.detail)
         }
     }
 
@@ -283,8 +412,8 @@ public enum ChipImageCodec {
         if found != n { throw BinaryReader.OutOfData(detail: "holds \(found) \(what), the image has \(n) cores") }
     }
 
-    private static func decodeCores(_ r: inout BinaryReader) throws -> [CoreImage] {
-        let n = try r.count("cores", itemSize: 25)
+    private static func decodeCores(_ r: inout BinaryReader, major: Int) throws -> [CoreImage] {
+        let n = try r.count("cores", itemSize: major == 1 ? 25 : 26)
         var cores: [CoreImage] = []
         cores.reserveCapacity(n)
         for _ in 0..<n {
@@ -292,10 +421,18 @@ public enum ChipImageCodec {
             let x = Int(try r.u16()), y = Int(try r.u16()), p = Int(try r.u8())
             let first = Int(try r.u32()), count = Int(try r.u32())
             let keyBase = try r.u32(), keyMask = try r.u32()
+            var delay: DelayExtension?
+            if major >= 2 {
+                switch try r.u8("a core's role") {
+                case 0: break
+                case 1: delay = DelayExtension(source: Int(try r.u32()), stage: Int(try r.u32()), stageTicks: Int(try r.u32()))
+                case let role: throw BinaryReader.OutOfData(detail: "a core has role \(role); expected 0 (neurons) or 1 (delay extension)")
+                }
+            }
             cores.append(CoreImage(
                 population: population, location: CoreLocation(chip: ChipCoordinate(x: x, y: y), processor: p),
                 firstNeuron: first, neuronCount: count, keyBase: keyBase, keyMask: keyMask,
-                initialState: [], synapses: .empty(indexBits: 0), sourceEvents: []))
+                initialState: [], synapses: .empty(indexBits: 0), sourceEvents: [], delayExtension: delay))
         }
         return cores
     }
@@ -312,23 +449,75 @@ public enum ChipImageCodec {
         return out
     }
 
+    /// The ring-buffer layout, shifts and master population table of a matrix (alike in 1.x and 2.x).
+    private static func decodeMatrixHead(_ r: inout BinaryReader) throws -> (Int, Int, [Int8], [MasterPopulationEntry]) {
+        let indexBits = Int(try r.u8("index bits")), slotBits = Int(try r.u8("slot bits"))
+        let nShifts = try r.count("weight shifts")
+        var shifts: [Int8] = []
+        for _ in 0..<nShifts { shifts.append(try r.i8("a weight shift")) }
+        let nEntries = try r.count("master population table entries", itemSize: 20)
+        var entries: [MasterPopulationEntry] = []
+        entries.reserveCapacity(nEntries)
+        for _ in 0..<nEntries {
+            entries.append(MasterPopulationEntry(key: try r.u32(), mask: try r.u32(), firstRow: try r.u32(), rows: try r.u32(), rowLength: try r.u32()))
+        }
+        return (indexBits, slotBits, shifts, entries)
+    }
+
+    /// Format 1.x: row starts, words and one f64 weight per word.
+    private static func decodeSynapsesV1(_ r: inout BinaryReader, _ cores: Int) throws -> [SynapticMatrix] {
+        try expectCount(&r, cores, "synaptic matrices")
+        var out: [SynapticMatrix] = []
+        for _ in 0..<cores {
+            let (indexBits, slotBits, shifts, entries) = try decodeMatrixHead(&r)
+            let rowStarts = try r.u32s("row starts")
+            let words = try r.u32s("synapse words")
+            let weights = try r.f64s("synapse weights")
+            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts,
+                                      words: words, floatWeights: .perWord(weights)))
+        }
+        return out
+    }
+
+    /// Format 2.x: row lengths in 1, 2 or 4 bytes, words, and the float weights as the matrix
+    /// keeps them.
     private static func decodeSynapses(_ r: inout BinaryReader, _ cores: Int) throws -> [SynapticMatrix] {
         try expectCount(&r, cores, "synaptic matrices")
         var out: [SynapticMatrix] = []
         for _ in 0..<cores {
-            let indexBits = Int(try r.u8("index bits")), slotBits = Int(try r.u8("slot bits"))
-            let nShifts = try r.count("weight shifts")
-            var shifts: [Int8] = []
-            for _ in 0..<nShifts { shifts.append(try r.i8("a weight shift")) }
-            let nEntries = try r.count("master population table entries", itemSize: 20)
-            var entries: [MasterPopulationEntry] = []
-            for _ in 0..<nEntries {
-                entries.append(MasterPopulationEntry(key: try r.u32(), mask: try r.u32(), firstRow: try r.u32(), rows: try r.u32(), rowLength: try r.u32()))
+            let (indexBits, slotBits, shifts, entries) = try decodeMatrixHead(&r)
+            let rows = try r.count("rows")
+            var rowStarts = [UInt32](repeating: 0, count: rows + 1)
+            var total = 0
+            func accumulate<T: FixedWidthInteger>(_ lengths: [T]) throws {
+                for (i, n) in lengths.enumerated() {
+                    total += Int(n)
+                    guard total <= Int(UInt32.max) else { throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words") }
+                    rowStarts[i + 1] = UInt32(total)
+                }
             }
-            let rowStarts = try r.u32s("row starts")
+            switch try r.u8("the bytes of a row length") {
+            case 1: try accumulate(try r.values(UInt8.self, count: rows, "row lengths"))
+            case 2: try accumulate(try r.values(UInt16.self, count: rows, "row lengths"))
+            case 4: try accumulate(try r.values(UInt32.self, count: rows, "row lengths"))
+            case let b: throw BinaryReader.OutOfData(detail: "row lengths of \(b) bytes; expected 1, 2 or 4")
+            }
             let words = try r.u32s("synapse words")
-            let weights = try r.f64s("synapse weights")
-            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts, words: words, weights: weights))
+            guard words.count == total else {
+                throw BinaryReader.OutOfData(detail: "the row lengths add up to \(total) synapse words, the matrix has \(words.count)")
+            }
+            let weights: FloatWeights
+            switch WeightEncoding(rawValue: try r.u8("the weight encoding")) {
+            case .absent: weights = .absent
+            case .perWord: weights = .perWord(try r.values(UInt64.self, count: words.count, "synapse weights").map { Double(bitPattern: $0) })
+            case .table:
+                let keys = try r.u32s("weight table keys")
+                let values = try r.values(UInt64.self, count: keys.count, "weight table values").map { Double(bitPattern: $0) }
+                weights = .byWeightField(WeightTable(keys: keys, values: values))
+            case nil: throw BinaryReader.OutOfData(detail: "an unknown weight encoding; expected 0 (none), 1 (per synapse) or 2 (table)")
+            }
+            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts,
+                                      words: words, floatWeights: weights))
         }
         return out
     }

@@ -20,6 +20,9 @@ enum ChipImageValidator {
             throw fail("CORE", "\(image.cores.count) cores; the simulator addresses at most \(IdealTimingEngine.maxCores)")
         }
         try validateNetwork(image.network, fail: fail)
+        if let ci = image.cores.indices.first(where: { !image.populations.indices.contains(image.cores[$0].population) }) {
+            throw fail("CORE", "core \(ci) belongs to population \(image.cores[ci].population), the image has \(image.populations.count)")
+        }
         try validatePopulations(image, fail: fail)
         for (k, projection) in image.projections.enumerated() {
             guard image.populations.indices.contains(projection.pre), image.populations.indices.contains(projection.post),
@@ -74,7 +77,9 @@ enum ChipImageValidator {
                 throw fail("POPS", "population '\(pop.name)' of \(pop.size) neurons: its cores hold \(next)")
             }
         }
-        if let c = owner.firstIndex(of: -1) { throw fail("CORE", "core \(c) belongs to no population's core list") }
+        if let c = owner.indices.first(where: { owner[$0] < 0 && image.cores[$0].delayExtension == nil }) {
+            throw fail("CORE", "core \(c) belongs to no population's core list and is not a delay extension")
+        }
     }
 
     private static func validateCores(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {
@@ -83,16 +88,19 @@ enum ChipImageValidator {
         var sdram: [ChipCoordinate: Int] = [:]
         var keyBlocks: [(base: UInt32, last: UInt32, core: Int)] = []
         for (ci, core) in image.cores.enumerated() {
-            guard core.population >= 0, core.population < image.populations.count else {
-                throw fail("CORE", "core \(ci) belongs to population \(core.population), the image has \(image.populations.count)")
-            }
             let pop = image.populations[core.population]
             guard core.neuronCount > 0, core.neuronCount <= m.maxNeuronsPerCore, core.firstNeuron >= 0,
                   core.firstNeuron + core.neuronCount <= pop.size else {
                 throw fail("CORE", "core \(ci) holds neurons \(core.firstNeuron)..<\(core.firstNeuron + core.neuronCount) of a population of \(pop.size)")
             }
-            guard m.exists(core.location.chip), core.location.processor >= m.monitorCoresPerChip, core.location.processor < m.coresPerChip else {
-                throw fail("CORE", "core \(ci) sits at \(core.location), which is not an application core of the machine")
+            guard m.applicationProcessors(on: core.location.chip).contains(core.location.processor) else {
+                throw fail("CORE", "core \(ci) sits at \(core.location), which is not a working application core of the machine")
+            }
+            if let d = core.delayExtension {
+                guard d.source >= 0, d.source < image.cores.count, d.source != ci, d.stage >= 1, d.stageTicks >= 1,
+                      d.stageTicks <= TimeSteps.maxTicks, image.cores[d.source].population == core.population else {
+                    throw fail("CORE", "delay-extension core \(ci) relays from core \(d.source) at stage \(d.stage) of \(d.stageTicks) ticks, which the image does not have")
+                }
             }
             guard processors.insert(core.location).inserted else { throw fail("CORE", "two cores sit on processor \(core.location)") }
             // The key block: the mask covers every neuron's key.
@@ -101,21 +109,34 @@ enum ChipImageValidator {
                 throw fail("CORE", "core \(ci)'s key \(hex(core.keyBase)) and mask \(hex(core.keyMask)) do not give its \(core.neuronCount) neurons keys of their own")
             }
             keyBlocks.append((core.keyBase, core.keyBase | span, ci))
-            guard core.initialState.count == pop.model.stateVariables.count,
+            let variables = core.delayExtension == nil ? pop.model.stateVariables.count : 0
+            guard core.initialState.count == variables,
                   core.initialState.allSatisfy({ $0.count == core.neuronCount && $0.allSatisfy(\.isFinite) }) else {
-                throw fail("INIT", "core \(ci) has \(core.initialState.count) state arrays, its model needs \(pop.model.stateVariables.count) of \(core.neuronCount) finite values")
+                throw fail("INIT", "core \(ci) has \(core.initialState.count) state arrays, it needs \(variables) of \(core.neuronCount) finite values")
             }
             for (k, e) in core.sourceEvents.enumerated() {
                 guard Int(e.neuron) < core.neuronCount else { throw fail("SRCE", "core \(ci) has an event for neuron \(e.neuron) of \(core.neuronCount)") }
                 if k > 0, e < core.sourceEvents[k - 1] { throw fail("SRCE", "core \(ci)'s events are not sorted by tick and neuron") }
             }
-            if !core.sourceEvents.isEmpty, pop.model != .spikeSourceArray {
+            if !core.sourceEvents.isEmpty, pop.model != .spikeSourceArray || core.delayExtension != nil {
                 throw fail("SRCE", "core \(ci) is a \(pop.model.rawValue), not a spike source array, and has events")
             }
-            if pop.model.isSource, !core.synapses.entries.isEmpty {
+            if pop.model.isSource, core.delayExtension == nil, !core.synapses.entries.isEmpty {
                 throw fail("SYNM", "core \(ci) is a spike source and has a master population table")
             }
             try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
+            for (k, p) in core.synapses.plasticWords.enumerated() {
+                guard Int(p.word) < core.synapses.words.count, k == 0 || p.word > core.synapses.plasticWords[k - 1].word,
+                      Int(p.projection) < image.projections.count, let rule = image.projections[Int(p.projection)].plasticity,
+                      rule.problem == nil, image.projections[Int(p.projection)].post == core.population, core.delayExtension == nil else {
+                    throw fail("PLAS", "core \(ci)'s plastic synapse \(k) (word \(p.word), projection \(p.projection)) names no plastic projection onto its population or no word of its matrix, or is out of order")
+                }
+            }
+            let dtcm = m.memory.bytesNeeded(neurons: core.neuronCount, keepsNeuronState: core.delayExtension == nil,
+                                            ringEntries: core.synapses.ringEntries, tableEntries: core.synapses.entries.count)
+            guard dtcm <= m.memory.dtcmBytes else {
+                throw fail("SYNM", "core \(ci) needs \(dtcm) bytes of DTCM (ring buffer, neuron state, master population table); a core has \(m.memory.dtcmBytes)")
+            }
             sdram[core.location.chip, default: 0] += core.synapses.sdramBytes
         }
         keyBlocks.sort { $0.base < $1.base }
@@ -132,16 +153,14 @@ enum ChipImageValidator {
         guard s.indexBits >= 0, s.indexBits <= 16, (1 << s.indexBits) >= neurons, s.slotBits >= 0,
               s.slotBits + SynapticMatrix.typeBits + s.indexBits <= m.ringBufferIndexBits,
               s.slotBits <= 16 - SynapticMatrix.typeBits - s.indexBits, s.shifts.count == 2,
-              s.shifts.allSatisfy({ abs(Int($0)) <= 16 }), s.weights.count == s.words.count else {
-            throw fail("SYNM", "core \(ci) has an impossible ring-buffer layout or weight table")
+              s.shifts.allSatisfy({ abs(Int($0)) <= 16 }) else {
+            throw fail("SYNM", "core \(ci) has an impossible ring-buffer layout")
         }
         guard s.rowStarts.first == 0, s.rowStarts.last.map(Int.init) == s.words.count,
               zip(s.rowStarts, s.rowStarts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
             throw fail("SYNM", "core \(ci)'s row starts do not run from 0 to its \(s.words.count) synapse words")
         }
-        if let bad = s.weights.firstIndex(where: { !($0.isFinite && abs($0) <= 1e9) }) {
-            throw fail("SYNM", "core \(ci) has the weight \(s.weights[bad]) at synapse \(bad); expected a finite value within ±1e9")
-        }
+        try validateFloatWeights(s, core: ci, fail: fail)
         var nextRow = 0
         for (k, e) in s.entries.enumerated() {
             if k > 0, s.entries[k - 1].key >= e.key { throw fail("SYNM", "core \(ci)'s master population table is not sorted") }
@@ -162,6 +181,31 @@ enum ChipImageValidator {
             }
         }
         guard nextRow == s.rowStarts.count - 1 else { throw fail("SYNM", "core \(ci) has rows that no table entry covers") }
+    }
+
+    private static func validateFloatWeights(_ s: SynapticMatrix, core ci: Int, fail: (String, String) -> ChipImageError) throws {
+        func check(_ values: [Double]) throws {
+            if let bad = values.firstIndex(where: { !($0.isFinite && abs($0) <= 1e9) }) {
+                throw fail("SYNM", "core \(ci) has the weight \(values[bad]) at \(bad); expected a finite value within ±1e9")
+            }
+        }
+        switch s.floatWeights {
+        case .absent: return
+        case .perWord(let weights):
+            guard weights.count == s.words.count else {
+                throw fail("SYNM", "core \(ci) has \(weights.count) float weights for \(s.words.count) synapse words")
+            }
+            try check(weights)
+        case .byWeightField(let table):
+            guard table.keys.count == table.values.count, zip(table.keys, table.keys.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                throw fail("SYNM", "core \(ci)'s weight table is not sorted by its keys")
+            }
+            try check(table.values)
+            let keys = Set(table.keys)
+            if let w = s.words.first(where: { !keys.contains(SynapticMatrix.weightKey($0, indexBits: s.indexBits)) }) {
+                throw fail("SYNM", "core \(ci)'s weight table has no weight for the synapse word \(hex(w))")
+            }
+        }
     }
 
     private static func validateRouting(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {

@@ -141,7 +141,7 @@ struct FixedSlot {
 }
 
 /// A count per synapse type.
-public struct PerReceptor: Equatable, Sendable {
+public struct PerReceptor: Codable, Equatable, Sendable {
     public var excitatory = 0
     public var inhibitory = 0
 
@@ -165,20 +165,20 @@ public struct PerReceptor: Equatable, Sendable {
 /// What one tick's delivery counted on a core, laid out as one cache line per core so that a
 /// worker's counters share no line with another's.
 struct DeliveryTally {
-    /// Synapse words processed.
+    /// Synapse words processed, and of them plastic ones (which learned first).
     var events = 0
+    var plasticEvents = 0
     /// Per type, 16-bit weight units added into the ring buffer, before any clipping (`s1615`).
     var input = PerReceptor()
     /// Per type, additions that hit 0xFFFF and the units they lost.
     var saturations = PerReceptor()
     var clipped = PerReceptor()
-    private var padding = 0
 
     static let zero = DeliveryTally()
 }
 
 /// What a core counts while it runs (its provenance), summed over ticks.
-public struct CoreCounters: Equatable, Sendable {
+public struct CoreCounters: Codable, Equatable, Sendable {
     /// Spikes the core's neurons sent.
     public var spikesSent = 0
     /// Packets that reached the core and found a master population table entry.
@@ -187,6 +187,8 @@ public struct CoreCounters: Equatable, Sendable {
     public var invalidKeys = 0
     /// Synapse words processed (weights added into the ring buffer).
     public var synapticEvents = 0
+    /// Of ``synapticEvents``, the plastic synapses (each also updated its weight).
+    public var plasticSynapticEvents = 0
     /// Per type, ring-buffer additions that hit 0xFFFF and saturated (`s1615`).
     public var saturations = PerReceptor()
     /// Per type, 16-bit weight units added into the ring buffer and the units saturation
@@ -207,6 +209,7 @@ public struct CoreCounters: Equatable, Sendable {
         packetsReceived += o.packetsReceived
         invalidKeys += o.invalidKeys
         synapticEvents += o.synapticEvents
+        plasticSynapticEvents += o.plasticSynapticEvents
         saturations = saturations + o.saturations
         ringInput = ringInput + o.ringInput
         clippedInput = clippedInput + o.clippedInput

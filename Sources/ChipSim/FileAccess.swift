@@ -52,6 +52,13 @@ public enum FileAccess {
     /// the old file or the whole new one, never a part. An existing `path` that is not a regular
     /// file (a device, a FIFO, a directory) is refused rather than replaced.
     public static func writeReplacing(_ path: String, _ bytes: [UInt8]) throws {
+        try writeReplacing(path) { out in try bytes.withUnsafeBytes { try out.write($0) } }
+    }
+
+    /// Like ``writeReplacing(_:_:)-(_,[UInt8])``, with the content written by `body` piece by
+    /// piece, so that a large file need not be held in memory. If `body` throws, nothing is
+    /// left behind and its error is rethrown.
+    public static func writeReplacing(_ path: String, _ body: (FileOutput) throws -> Void) throws {
         var info = stat()
         if lstat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
             throw WriteError(path: path, reason: "it exists and is not a regular file")
@@ -63,17 +70,12 @@ public enum FileAccess {
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw WriteError(path: path, reason: reason(errno)) }
         let temporary = String(cString: template)
-        var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + done, bytes.count - done) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let why = reason(errno)
-                close(fd)
-                unlink(temporary)
-                throw WriteError(path: path, reason: why)
-            }
-            done += n
+        do {
+            try body(FileOutput(fd: fd, path: path))
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         let synced = fsync(fd) == 0
         let why = synced ? "" : reason(errno)
@@ -87,6 +89,37 @@ public enum FileAccess {
             let why = reason(errno)
             unlink(temporary)
             throw WriteError(path: path, reason: why)
+        }
+    }
+
+    /// A file being written by ``writeReplacing(_:_:)-(_,(FileOutput))``.
+    public struct FileOutput {
+        let fd: Int32
+        /// The path the file will have, for messages.
+        let path: String
+
+        /// Appends `bytes` at the end of what was written.
+        public func write(_ bytes: UnsafeRawBufferPointer) throws {
+            var done = 0
+            while done < bytes.count {
+                let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { throw WriteError(path: path, reason: reason(errno)) }
+                done += n
+            }
+        }
+
+        /// Writes `bytes` over the file's bytes from `offset` on (which must have been written).
+        public func write(_ bytes: [UInt8], at offset: Int) throws {
+            try bytes.withUnsafeBytes { b in
+                var done = 0
+                while done < b.count {
+                    let n = pwrite(fd, b.baseAddress! + done, b.count - done, off_t(offset + done))
+                    if n < 0 && errno == EINTR { continue }
+                    guard n > 0 else { throw WriteError(path: path, reason: reason(errno)) }
+                    done += n
+                }
+            }
         }
     }
 

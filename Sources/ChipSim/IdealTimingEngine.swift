@@ -71,6 +71,12 @@ public final class IdealTimingEngine {
     /// The spikes of the tick, once every core has updated.
     public var tickSpikes: TickSpikes { spikes.view }
 
+    /// Sets core `c`'s spikes of the tick (local indices, in index order) without updating it:
+    /// in a run split across processes, the spikes another process's cores sent.
+    public func receive(core c: Int, spikes list: [UInt16]) {
+        spikes.publish(core: c, list)
+    }
+
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {
         let range = partition[part]
@@ -81,7 +87,7 @@ public final class IdealTimingEngine {
         }
         let spikeCounts = spikes.counts
         let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
-                                   ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!)
+                                   ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
         if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in

@@ -28,6 +28,7 @@ public final class LoadedChip {
         partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 },
                                         parts: min(max(parts, 1), max(image.cores.count, 1)))
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
+        for (c, history) in (delivery.plastic?.histories ?? []).enumerated() { cores[c].postHistory = history }
         ring16Storage = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
         ring16Storage.initialize(repeating: 0)
         ring64Storage = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
@@ -77,5 +78,65 @@ public final class LoadedChip {
         }
         ranges.append(start..<weights.count)
         return ranges
+    }
+}
+
+/// One plastic synapse's weight, as a run's `weights.csv` lists it.
+public struct LearnedWeight: Equatable, Sendable {
+    /// The projection (index in ``ChipImage/projections``), and the synapse's pre and post neurons
+    /// as indices in their populations.
+    public var projection: Int
+    public var pre: Int
+    public var post: Int
+    /// In the synapse's unit (nA, µS or mV), and its delay in ticks.
+    public var weight: Double
+    public var delayTicks: Int
+
+    public init(projection: Int, pre: Int, post: Int, weight: Double, delayTicks: Int) {
+        self.projection = projection
+        self.pre = pre
+        self.post = post
+        self.weight = weight
+        self.delayTicks = delayTicks
+    }
+}
+
+extension LoadedChip {
+    /// Every plastic synapse's weight as the next presynaptic spike would find it (with the
+    /// potentiation of the postsynaptic spikes since its last one), by projection, pre and post
+    /// neuron (several synapses between one pair in the order the compiler drew them).
+    public func learnedWeights(image: ChipImage) -> [LearnedWeight] {
+        guard let plastic = delivery.plastic else { return [] }
+        return (0..<plastic.count).map { p in
+            let s = plastic.synapse(p)
+            return LearnedWeight(projection: Int(s.projection), pre: image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
+                                 post: image.cores[Int(s.core)].firstNeuron + Int(s.neuron),
+                                 weight: plastic.pendingWeight(p), delayTicks: Int(s.delay))
+        }.enumerated().sorted { ($0.element.projection, $0.element.pre, $0.element.post, $0.offset) < ($1.element.projection, $1.element.pre, $1.element.post, $1.offset) }
+            .map(\.element)
+    }
+
+    /// Sets plastic synapses' weights before a run (from an earlier run's `weights.csv`): each
+    /// given (projection, pre, post, delay) takes the weights listed for it, in order. Returns
+    /// the rows that matched no plastic synapse.
+    public func setWeights(_ weights: [LearnedWeight], image: ChipImage) -> [LearnedWeight] {
+        guard let plastic = delivery.plastic else { return weights }
+        var synapsesOf: [[Int]: [Int]] = [:]
+        for p in 0..<plastic.count {
+            let s = plastic.synapse(p)
+            synapsesOf[[Int(s.projection), image.cores[Int(s.sourceCore)].firstNeuron + Int(s.sourceNeuron),
+                         image.cores[Int(s.core)].firstNeuron + Int(s.neuron), Int(s.delay)], default: []].append(p)
+        }
+        var used: [[Int]: Int] = [:], unmatched: [LearnedWeight] = []
+        for w in weights {
+            let key = [w.projection, w.pre, w.post, w.delayTicks], k = used[key, default: 0]
+            guard let list = synapsesOf[key], k < list.count else {
+                unmatched.append(w)
+                continue
+            }
+            plastic.setWeight(list[k], w.weight)
+            used[key] = k + 1
+        }
+        return unmatched
     }
 }

@@ -40,9 +40,36 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     public var energy: EnergyModel
     /// Routers, links, DMA and queues as the cycle-level engine times them.
     public var timing: CycleTiming
+    /// What a core's DTCM holds, in bytes. Default ``CoreMemory/init()``.
+    public var memory: CoreMemory
+    /// Chips that do not work: no core runs there and no packet crosses them. Default none.
+    public var deadChips: [ChipCoordinate]
+    /// Links that do not work, in both directions (a link and its opposite on the neighbour).
+    /// Default none.
+    public var deadLinks: [ChipLink]
+    /// Application processors that do not work; nothing is placed on them. Default none.
+    public var deadCores: [CoreLocation]
 
-    /// The chips that exist, in (y, x) order.
-    public var chips: [ChipCoordinate] { layout.chips(width: width, height: height) }
+    /// The chips that exist and work, in (y, x) order.
+    public var chips: [ChipCoordinate] { layout.chips(width: width, height: height).filter { !deadChips.contains($0) } }
+
+    /// How many chips exist and work (``chips``, counted without listing them).
+    public var chipCount: Int {
+        let all: Int
+        switch layout {
+        case .rectangle, .triads: all = width * height
+        case .spinn5: all = layout.chips(width: width, height: height).count
+        }
+        return all - deadChips.count
+    }
+
+    /// Application cores that work, on every working chip.
+    public var workingApplicationCores: Int {
+        deadCores.isEmpty ? chipCount * applicationCoresPerChip : chips.reduce(0) { $0 + applicationProcessors(on: $1).count }
+    }
+
+    /// SpiNN-5 boards of the machine (0 for a rectangle that is not built of them).
+    public var boards: Int { layout.boards(width: width, height: height) }
 
     /// Application cores per chip (all cores but the monitors).
     public var applicationCoresPerChip: Int { coresPerChip - monitorCoresPerChip }
@@ -53,7 +80,8 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         sdramBytesPerChip: Int = 123_469_792, routerEntries: Int = 1023, routerWaitCycles: Int = 480,
         maxNeuronsPerCore: Int = 256, ringBufferIndexBits: Int = 14, maxRowWords: Int = 256,
         inputBufferPackets: Int = 256, costs: CoreCosts = CoreCosts(), energy: EnergyModel = EnergyModel(),
-        timing: CycleTiming = CycleTiming()
+        timing: CycleTiming = CycleTiming(), memory: CoreMemory = CoreMemory(), deadChips: [ChipCoordinate] = [],
+        deadLinks: [ChipLink] = [], deadCores: [CoreLocation] = []
     ) {
         self.name = name
         self.layout = layout
@@ -73,9 +101,14 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         self.costs = costs
         self.energy = energy
         self.timing = timing
+        self.memory = memory
+        self.deadChips = deadChips
+        self.deadLinks = deadLinks
+        self.deadCores = deadCores
     }
 
-    /// Images of format 1.0 and 1.1 have no cycle timing: they take the defaults.
+    /// Images of format 1.0 and 1.1 have no cycle timing: they take the defaults. Images before
+    /// 2.0 have no DTCM figures and no dead parts: they take the defaults and none.
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
@@ -96,6 +129,10 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         costs = try c.decode(CoreCosts.self, forKey: .costs)
         energy = try c.decode(EnergyModel.self, forKey: .energy)
         timing = try c.decodeIfPresent(CycleTiming.self, forKey: .timing) ?? CycleTiming()
+        memory = try c.decodeIfPresent(CoreMemory.self, forKey: .memory) ?? CoreMemory()
+        deadChips = try c.decodeIfPresent([ChipCoordinate].self, forKey: .deadChips) ?? []
+        deadLinks = try c.decodeIfPresent([ChipLink].self, forKey: .deadLinks) ?? []
+        deadCores = try c.decodeIfPresent([CoreLocation].self, forKey: .deadCores) ?? []
     }
 
     /// One SpiNN-5 board: 48 chips in an 8 × 8 hexagon, no wrap-around. The built-in default target.
@@ -104,7 +141,8 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     /// One SpiNN-3 board: 4 chips, 2 × 2, wrapping both ways.
     public static let spinn3 = MachineDescription(name: "spinn-3", layout: .rectangle, width: 2, height: 2, wrapsAround: true)
 
-    /// The chip one step along `link` from `chip`, or nil where the machine ends.
+    /// The chip one step along `link` from `chip`, or nil where the machine ends, the chip
+    /// there is dead or the link is dead.
     public func neighbour(of chip: ChipCoordinate, along link: Link) -> ChipCoordinate? {
         var x = chip.x + link.delta.dx
         var y = chip.y + link.delta.dy
@@ -113,16 +151,89 @@ public struct MachineDescription: Codable, Equatable, Sendable {
             y = (y % height + height) % height
         }
         let next = ChipCoordinate(x: x, y: y)
-        return exists(next) ? next : nil
+        guard exists(next) else { return nil }
+        if !deadLinks.isEmpty, isDead(ChipLink(chip: chip, link: link)) || isDead(ChipLink(chip: next, link: link.opposite)) {
+            return nil
+        }
+        return next
     }
 
-    /// Whether a chip exists on this machine.
+    /// Whether a chip exists on this machine and works.
     public func exists(_ chip: ChipCoordinate) -> Bool {
-        guard chip.x >= 0, chip.y >= 0, chip.x < width, chip.y < height else { return false }
-        switch layout {
-        case .rectangle: return true
-        case .spinn5: return chip.x >= chip.y - 3 && chip.x <= chip.y + 4
-        }
+        guard chip.x >= 0, chip.y >= 0, chip.x < width, chip.y < height, layout.contains(x: chip.x, y: chip.y) else { return false }
+        return deadChips.isEmpty || !deadChips.contains(chip)
+    }
+
+    /// The application processors of `chip` that work, in order (none on a dead chip).
+    public func applicationProcessors(on chip: ChipCoordinate) -> [Int] {
+        guard exists(chip) else { return [] }
+        let all = monitorCoresPerChip..<coresPerChip
+        if deadCores.isEmpty { return Array(all) }
+        return all.filter { !deadCores.contains(CoreLocation(chip: chip, processor: $0)) }
+    }
+
+    /// Whether the machine lists `link` as dead (either end of a link may be listed).
+    private func isDead(_ link: ChipLink) -> Bool { deadLinks.contains(link) }
+
+    /// The SpiNN-5 board a chip is on (``BoardLayout/board(of:width:height:)``).
+    public func board(of chip: ChipCoordinate) -> Int? { layout.board(of: chip, width: width, height: height) }
+
+    /// A machine of `triadsAcross` × `triadsDown` triads of SpiNN-5 boards (3 boards each,
+    /// 12 × 12 chips), wrapping around as multi-board machines do, with SpiNNaker's defaults;
+    /// named `spinn-5x<boards>`.
+    public static func spinn5Triads(across triadsAcross: Int, down triadsDown: Int) -> MachineDescription {
+        MachineDescription(name: "spinn-5x\(3 * triadsAcross * triadsDown)", layout: .triads,
+                           width: 12 * triadsAcross, height: 12 * triadsDown, wrapsAround: true)
+    }
+
+    /// The SpiNN-5 machines `--target auto` chooses among, fewest boards first: one board, then
+    /// rectangles of triads (3, 6, 9, 12, … boards; of two with as many boards, the squarer) up
+    /// to the largest whose sides fit ``maxChipsAcross``.
+    public static var spinn5Machines: [MachineDescription] {
+        let most = maxChipsAcross / 12
+        var shapes: [(Int, Int)] = []
+        for across in 1...most { for down in 1...across { shapes.append((across, down)) } }
+        shapes.sort { ($0.0 * $0.1, $0.0 - $0.1) < ($1.0 * $1.1, $1.0 - $1.1) }
+        return [.spinn5] + shapes.map { spinn5Triads(across: $0.0, down: $0.1) }
+    }
+}
+
+/// One end of an inter-chip link: the link `link` out of `chip`.
+public struct ChipLink: Hashable, Codable, Sendable, CustomStringConvertible {
+    public var chip: ChipCoordinate
+    public var link: Link
+
+    public init(chip: ChipCoordinate, link: Link) {
+        self.chip = chip
+        self.link = link
+    }
+
+    public var description: String { "\(chip) link \(link.rawValue)" }
+}
+
+/// What a core's DTCM (data tightly-coupled memory) must hold, in bytes: the ring buffer (2 bytes
+/// per entry), the neuron state, the master population table and fixed buffers. The partitioner
+/// keeps every core within ``dtcmBytes``. Defaults from sPyNNaker (sources in `docs/hardware.md`).
+public struct CoreMemory: Codable, Equatable, Sendable {
+    /// DTCM a core's application data may use. Default 59,756 (sPyNNaker's `MAX_DTCM_AVAILABLE`
+    /// of the 64 KB).
+    public var dtcmBytes: Int = 59_756
+    /// State and parameters of one neuron. Default 64 (16 words: membrane, synaptic inputs and
+    /// their decays, threshold, refractory timer).
+    public var neuronBytes: Int = 64
+    /// One master population table entry with its address-list word. Default 20.
+    public var tableEntryBytes: Int = 20
+    /// Buffers every core keeps: two DMA row buffers of 256 words and the 256-packet input
+    /// spike buffer. Default 3,072.
+    public var fixedBytes: Int = 3072
+
+    public init() {}
+
+    /// DTCM a core needs: the fixed buffers, `neurons` neurons' state (none for a delay
+    /// extension, whose atoms keep no state), 2 bytes per ring-buffer entry and the master
+    /// population table.
+    public func bytesNeeded(neurons: Int, keepsNeuronState: Bool, ringEntries: Int, tableEntries: Int) -> Int {
+        fixedBytes + (keepsNeuronState ? neurons * neuronBytes : 0) + ringEntries * 2 + tableEntries * tableEntryBytes
     }
 }
 
@@ -141,8 +252,23 @@ public struct CoreCosts: Codable, Equatable, Sendable {
     public var rowCycles: Int = 300
     /// Fixed cycles per tick (timer callback, ring-buffer transfer set-up). Default 2000.
     public var tickOverheadCycles: Int = 2000
+    /// Cycles per plastic synapse word, its STDP update included. Default 120 (an estimate:
+    /// sPyNNaker's plastic rows cost several times a static row's per synapse).
+    public var plasticSynapseCycles: Int = 120
 
     public init() {}
+
+    /// Images before format 2.1 have no plastic cost: it takes the default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        lifNeuronCycles = try c.decode(Int.self, forKey: .lifNeuronCycles)
+        izhikevichNeuronCycles = try c.decode(Int.self, forKey: .izhikevichNeuronCycles)
+        sourceAtomCycles = try c.decode(Int.self, forKey: .sourceAtomCycles)
+        synapticEventCycles = try c.decode(Int.self, forKey: .synapticEventCycles)
+        rowCycles = try c.decode(Int.self, forKey: .rowCycles)
+        tickOverheadCycles = try c.decode(Int.self, forKey: .tickOverheadCycles)
+        plasticSynapseCycles = try c.decodeIfPresent(Int.self, forKey: .plasticSynapseCycles) ?? CoreCosts().plasticSynapseCycles
+    }
 }
 
 /// Power and energy model (SpiNNMachine's figures, citing Painkras et al. 2013).

@@ -24,6 +24,12 @@ public final class NeuronCore {
     /// (a source atom appears once per spike).
     @exclusivity(unchecked) public private(set) var spikes: [UInt16] = []
     @exclusivity(unchecked) public private(set) var counters = CoreCounters()
+    /// A SpikeInjector core's spikes for its next update (local indices, ascending), set by the
+    /// runtime from its live inputs; the update emits and clears them. Ignored by other models.
+    @exclusivity(unchecked) public var injected: [UInt16] = []
+    /// Where the core records its neurons' spikes for the plastic synapses that reach them (nil
+    /// when none does).
+    @exclusivity(unchecked) var postHistory: PostHistory?
 
     /// The kernel the core runs, chosen by model, arithmetic and step convention (see
     /// ``StepConvention`` for what each convention integrates with).
@@ -37,6 +43,9 @@ public final class NeuronCore {
         case fixedIzhikevich(FixedIzhikevich)
         case spikeArray(SpikeArraySource)
         case poisson(PoissonSource)
+        /// Emits ``injected``.
+        case injector
+        case delayRelay(DelayRelay)
     }
 
     @exclusivity(unchecked) private var dynamics: Dynamics
@@ -87,9 +96,10 @@ public final class NeuronCore {
         dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
                                  seed: image.network.seed, index: index)
         switch model {
+        case _ where core.delayExtension != nil: neuronCycles = costs.sourceAtomCycles
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
         case .izhikevich: neuronCycles = costs.izhikevichNeuronCycles
-        case .spikeSourceArray, .spikeSourcePoisson: neuronCycles = costs.sourceAtomCycles
+        case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: neuronCycles = costs.sourceAtomCycles
         }
     }
 
@@ -97,11 +107,14 @@ public final class NeuronCore {
                                  core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
         let convention = settings.stepConvention, float = settings.arithmetic == .float64
         let inputFirst = convention.consumesInputFirst
+        if core.delayExtension != nil { return .delayRelay(DelayRelay()) }
         switch model {
         case .spikeSourceArray:
             return .spikeArray(SpikeArraySource(events: core.sourceEvents))
         case .spikeSourcePoisson:
             return .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
+        case .spikeInjector:
+            return .injector
         case .izhikevich:
             let integration: IzhikevichIntegration = convention == .spinnaker ? .rk2Midpoint : .euler
             return float ? .izhikevich(FloatIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
@@ -204,8 +217,17 @@ public final class NeuronCore {
         case .poisson(var s):
             s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
             dynamics = .poisson(s)
+        case .injector:
+            spikes.append(contentsOf: injected)
+            injected.removeAll(keepingCapacity: true)
+        case .delayRelay(let r):
+            // The due slot: in the ring, or where the timer moved it (cycle timing).
+            if arithmetic == .s1615 { r.emit(fixedSlot(tick).excitatory, atoms: neuronCount, spikes: &spikes) } else {
+                r.emit(floatSlot(tick).excitatory, atoms: neuronCount, spikes: &spikes)
+            }
         }
         counters.spikesSent += spikes.count
+        postHistory?.record(spikes, tick: tick)
         holding = false
     }
 
@@ -228,7 +250,7 @@ public final class NeuronCore {
     /// not fit the tick's budget.
     func finishTick(packets: Int, delivery: DeliveryTally, invalidKeys: Int) {
         count(delivery, packets: packets, invalidKeys: invalidKeys)
-        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events)
+        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events, plasticEvents: delivery.plasticEvents)
         counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
         counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
         if cycles > cycleBudget { counters.timerOverruns += 1 }
@@ -239,6 +261,7 @@ public final class NeuronCore {
         counters.packetsReceived += packets
         counters.invalidKeys += invalidKeys
         counters.synapticEvents += delivery.events
+        counters.plasticSynapticEvents += delivery.plasticEvents
         counters.saturations = counters.saturations + delivery.saturations
         counters.ringInput = counters.ringInput + delivery.input
         counters.clippedInput = counters.clippedInput + delivery.clipped
@@ -248,13 +271,13 @@ public final class NeuronCore {
     /// its master population table or not) and `events` synaptic events: the timer's overhead,
     /// every neuron's update, a row per packet and the events. Saturates at 2^60, so that a
     /// crafted target's costs times a flood of events cannot trap.
-    func tickCycles(packets: Int, events: Int) -> Int {
+    func tickCycles(packets: Int, events: Int, plasticEvents: Int = 0) -> Int {
         @inline(__always) func product(_ a: Int, _ b: Int) -> Int {
             let (p, overflow) = a.multipliedReportingOverflow(by: b)
             return overflow || p > 1 << 60 ? 1 << 60 : p
         }
         return min(costs.tickOverheadCycles + product(neuronCycles, neuronCount) + product(costs.rowCycles, packets)
-                   + product(costs.synapticEventCycles, events), 1 << 60)
+                   + product(costs.synapticEventCycles, events - plasticEvents) + product(costs.plasticSynapseCycles, plasticEvents), 1 << 60)
     }
 
     /// Records the cycles the core spent in all and its most loaded tick's demand, and how many

@@ -18,9 +18,12 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     case spikeSourceArray = "SpikeSourceArray"
     /// Emits Poisson spike trains at a given rate.
     case spikeSourcePoisson = "SpikeSourcePoisson"
+    /// Emits the spikes live clients send it over ZeroMQ (sPyNNaker's SpikeInjector;
+    /// `docs/live-io.md`): a spike a client sends for tick t is emitted in tick t.
+    case spikeInjector = "SpikeInjector"
 
     /// Whether atoms of this model are spike sources (no membrane, no synaptic input).
-    public var isSource: Bool { self == .spikeSourceArray || self == .spikeSourcePoisson }
+    public var isSource: Bool { self == .spikeSourceArray || self == .spikeSourcePoisson || self == .spikeInjector }
 
     /// Whether synaptic weights are conductances (µS) rather than currents (nA) or steps (mV).
     public var isConductanceBased: Bool { self == .ifCondExp || self == .ifCondAlpha }
@@ -31,7 +34,7 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
         case .ifCurrExp, .ifCondExp, .izhikevich: return .exponential
         case .ifCurrAlpha, .ifCondAlpha: return .alpha
         case .ifCurrDelta: return .delta
-        case .spikeSourceArray, .spikeSourcePoisson: return nil
+        case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: return nil
         }
     }
 
@@ -39,7 +42,7 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     public var isLIF: Bool {
         switch self {
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: return true
-        case .izhikevich, .spikeSourceArray, .spikeSourcePoisson: return false
+        case .izhikevich, .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: return false
         }
     }
 
@@ -58,7 +61,7 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
         case .ifCondExp: return ParameterSpec.lif + ParameterSpec.synapticTimeConstants(5.0, 5.0) + ParameterSpec.conductance
         case .ifCondAlpha: return ParameterSpec.lif + ParameterSpec.synapticTimeConstants(0.3, 0.5) + ParameterSpec.conductance
         case .izhikevich: return ParameterSpec.izhikevich
-        case .spikeSourceArray: return []
+        case .spikeSourceArray, .spikeInjector: return []
         case .spikeSourcePoisson: return ParameterSpec.poisson
         }
     }
@@ -68,7 +71,7 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
         switch self {
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: return ["v"]
         case .izhikevich: return ["v", "u"]
-        case .spikeSourceArray, .spikeSourcePoisson: return []
+        case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: return []
         }
     }
 
@@ -78,7 +81,7 @@ public enum NeuronModel: String, Codable, CaseIterable, Sendable {
     public var recordables: [String] {
         switch self {
         case .ifCurrDelta: return stateVariables
-        case .spikeSourceArray, .spikeSourcePoisson: return []
+        case .spikeSourceArray, .spikeSourcePoisson, .spikeInjector: return []
         default: return stateVariables + ["gsyn_exc", "gsyn_inh"]
         }
     }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Delivers a tick's spikes into the ring buffer, source-major.
 ///
 /// Built once from the routes and each target core's master population table: for every
@@ -19,6 +21,8 @@ final class SynapticDelivery {
     /// cut[(p + 1) · neurons + g]]` (part 0 starts at the neuron's first synapse, the row after
     /// the last part is one past its last).
     private let cut: [Int]
+    /// Where the last row of ``cut`` starts: `cut[lastCut + g]` is one past neuron g's synapses.
+    private let lastCut: Int
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
     /// + neuron) mod the core's region size), slot shift and region of the target core
     /// (``RingLayout``). Adding the tick's slot offset modulo the region finds its entry.
@@ -31,6 +35,10 @@ final class SynapticDelivery {
     /// over a few runs (usually one) rather than over every reaching core.
     let reachStart: [Int]
     let reachRuns: [ReachRun]
+    /// The plastic synapses (nil when none is), and per entry of `targets` its plastic
+    /// synapse's number, or −1 (empty when none is plastic).
+    let plastic: PlasticSynapses?
+    let plasticIndex: [Int32]
 
     /// `partition` splits the cores into contiguous ranges, one per worker, in order.
     init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout, partition: [Range<Int>]) {
@@ -67,9 +75,18 @@ final class SynapticDelivery {
         var targets = [UInt32](repeating: 0, count: counts.last ?? 0)
         var weights16 = [UInt16](repeating: 0, count: arithmetic == .s1615 ? targets.count : 0)
         var weights64 = [Double](repeating: 0, count: arithmetic == .float64 ? targets.count : 0)
+        let anyPlastic = cores.contains { !$0.synapses.plasticWords.isEmpty }
+        let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic, dt: image.network.timestepMs) : nil
+        var plasticIndex = [Int32](repeating: -1, count: anyPlastic ? targets.count : 0)
+        var plasticWordsOf: [Int: [UInt32: UInt16]] = [:]
+        for (c, core) in cores.enumerated() where !core.synapses.plasticWords.isEmpty {
+            plasticWordsOf[c] = Dictionary(uniqueKeysWithValues: core.synapses.plasticWords.map { ($0.word, $0.projection) })
+        }
         for (target, source, e) in found {
             let m = cores[target].synapses
             let entry = m.entries[e]
+            let plasticWords = plasticWordsOf[target]
+            let conductance = image.populations[cores[target].population].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
             let region = target << RingLayout.positionBits
             let regionMask = layout.size[target] - 1
             for r in 0..<min(Int(entry.rows), cores[source].neuronCount) {
@@ -78,7 +95,13 @@ final class SynapticDelivery {
                     let (index, type, delay) = m.decode(m.words[k])
                     let position = (delay << layout.slotShift[target] | type << m.indexBits | index) & regionMask
                     targets[fill[g]] = UInt32(region | position)
-                    if arithmetic == .s1615 { weights16[fill[g]] = UInt16(m.words[k] >> 16) } else { weights64[fill[g]] = m.weights[k] }
+                    if arithmetic == .s1615 { weights16[fill[g]] = UInt16(m.words[k] >> 16) } else { weights64[fill[g]] = m.floatWeight(k) }
+                    if let plastic, let projection = plasticWords?[UInt32(k)], let rule = image.projections[Int(projection)].plasticity {
+                        plasticIndex[fill[g]] = plastic.add(
+                            rule: rule, projection: projection, scale: pow(2, Double(15 - Int(m.shifts[type]))) * conductance,
+                            delay: delay, core: target, neuron: index, sourceCore: source, sourceNeuron: r,
+                            weight16: UInt16(m.words[k] >> 16), weight: m.floatWeights.isAbsent ? 0 : m.floatWeight(k))
+                    }
                     fill[g] += 1
                 }
             }
@@ -86,6 +109,9 @@ final class SynapticDelivery {
         self.targets = targets
         self.weights16 = weights16
         self.weights64 = weights64
+        plastic?.finish(neuronCounts: cores.map(\.neuronCount))
+        self.plastic = plastic
+        self.plasticIndex = plasticIndex
         // Targets are sorted by core within each neuron: each part's cut is a binary search.
         let n = base[cores.count]
         neurons = n
@@ -104,6 +130,7 @@ final class SynapticDelivery {
             }
         }
         self.cut = cut
+        lastCut = partition.count * n
     }
 
     /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
@@ -117,7 +144,12 @@ final class SynapticDelivery {
     /// loads are not optimised away (measured: 11 % faster at 80k neurons).
     func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, part: Int,
                  regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
-                 tallies: UnsafeMutablePointer<DeliveryTally>) -> UInt64 {
+                 tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int) -> UInt64 {
+        if let plastic {
+            deliverLearning(spikes: spikes, counts: counts, part: part, regions: regions, ring16: ring16, ring64: ring64, tallies: tallies,
+                            tick: tick, kernel: plastic.kernel)
+            return 0
+        }
         let regionBits = UInt32(RingLayout.positionBits)
         let first = part * neurons, next = (part + 1) * neurons
         return cut.withUnsafeBufferPointer { cut in
@@ -189,30 +221,44 @@ final class SynapticDelivery {
         tally.pointee.events += 1
     }
 
+    /// Source cores, and the parts the delivery lists are cut into.
+    var sourceCores: Int { neuronBase.count - 1 }
+    var cutCount: Int { cut.count / max(neurons, 1) - 1 }
+
+    /// The synapses of global source neuron `g` onto the cores of part `part` of `parts`.
+    @inline(__always)
+    func synapses(ofNeuron g: Int, part: Int, parts: Int) -> Range<Int> {
+        cut[part * neurons + g]..<cut[(part + 1) * neurons + g]
+    }
+
+    @inline(__always) func target(_ k: Int) -> UInt32 { targets[k] }
+
+    /// Plastic synapses among `row`.
+    func plasticCount(_ row: Range<Int>) -> Int {
+        plastic == nil ? 0 : row.reduce(0) { $0 + (plasticIndex[$1] >= 0 ? 1 : 0) }
+    }
+    @inline(__always) func staticWeight16(_ k: Int) -> UInt16 { weights16[k] }
+    @inline(__always) func staticWeight64(_ k: Int) -> Double { weights64[k] }
+
     /// The global index of neuron `neuron` of source core `core`.
     @inline(__always)
     func globalNeuron(core: Int, neuron: Int) -> Int { neuronBase[core] + neuron }
 
     /// Where the synapses of global source neuron `g` onto core `core` lie in the delivery
-    /// lists: one packet's row on that core.
+    /// lists: one packet's row on that core (a binary search for its first synapse, then a walk
+    /// to its last: rows are short).
     func row(neuron g: Int, core: Int) -> Range<Int> {
-        let parts = cut.count / max(neurons, 1) - 1
-        var lo = cut[g], hi = cut[parts * neurons + g]
         let first = UInt32(core) << UInt32(RingLayout.positionBits), next = UInt32(core + 1) << UInt32(RingLayout.positionBits)
         return targets.withUnsafeBufferPointer { targets in
-            var a = lo, b = hi
-            while a < b {
-                let mid = (a + b) >> 1
-                if targets[mid] >= first { b = mid } else { a = mid + 1 }
+            var lo = cut[g], hi = cut[lastCut + g]
+            let end = hi
+            while lo < hi {
+                let mid = (lo + hi) >> 1
+                if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
             }
-            lo = a
-            b = hi
-            while a < b {
-                let mid = (a + b) >> 1
-                if targets[mid] >= next { b = mid } else { a = mid + 1 }
-            }
-            hi = a
-            return lo..<hi
+            var k = lo
+            while k < end, targets[k] < next { k += 1 }
+            return lo..<k
         }
     }
 
@@ -220,23 +266,38 @@ final class SynapticDelivery {
     /// core's ring region at `region` (its term placing the spike's tick), except those whose
     /// delay is at most `skipThrough` ticks: they are due in slots already consumed (a spike
     /// that arrived `skipThrough` ticks late, as sPyNNaker's colour correction skips them).
-    /// `slotShift` and `slots` are the core's ring layout.
+    /// `slotShift` and `slots` are the core's ring layout. Plastic synapses learn first, the
+    /// spike counting at `preTick` (its own tick).
     func deliver(row: Range<Int>, region: RegionAddress, skipThrough: Int, slotShift: Int, slots: Int,
                  ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
-                 tally: UnsafeMutablePointer<DeliveryTally>) -> Int {
+                 tally: UnsafeMutablePointer<DeliveryTally>, preTick: Int) -> Int {
         var skipped = 0
+        var cursor = PlasticCursor()
+        let kernel = plastic?.kernel
         let positionMask = UInt32(1 << RingLayout.positionBits - 1), slotMask = UInt32(slots - 1)
         targets.withUnsafeBufferPointer { targets in
         weights16.withUnsafeBufferPointer { w16 in
         weights64.withUnsafeBufferPointer { w64 in
             for k in row {
                 let t = targets[k]
-                if skipThrough > 0 {
-                    let field = Int(((t & positionMask) >> UInt32(slotShift)) & slotMask)
-                    if (field == 0 ? slots : field) <= skipThrough {
+                let p = kernel == nil ? -1 : Int(plasticIndex[k])
+                if p >= 0, let kernel {
+                    // A plastic synapse learns whether or not its delay has passed.
+                    let w = Self.learn(p, tick: preTick, kernel: kernel, cursor: &cursor)
+                    tally.pointee.plasticEvents += 1
+                    if skipThrough > 0, Self.delayPassed(t, skipThrough: skipThrough, positionMask: positionMask, slotShift: slotShift,
+                                                          slotMask: slotMask, slots: slots) {
                         skipped += 1
                         continue
                     }
+                    if let ring = ring16 { Self.add(t, UInt16(w.fixed), at: region, ring: ring, tally: tally) }
+                    if let ring = ring64 { Self.add(t, w.float, at: region, ring: ring, tally: tally) }
+                    continue
+                }
+                if skipThrough > 0, Self.delayPassed(t, skipThrough: skipThrough, positionMask: positionMask, slotShift: slotShift,
+                                                      slotMask: slotMask, slots: slots) {
+                    skipped += 1
+                    continue
                 }
                 if let ring = ring16 {
                     Self.add(t, w16[k], at: region, ring: ring, tally: tally)
@@ -246,6 +307,16 @@ final class SynapticDelivery {
             }
         }}}
         return skipped
+    }
+}
+
+extension SynapticDelivery {
+    /// Whether the synapse at ring address `t` has a delay of at most `skipThrough` ticks (its
+    /// delay field modulo the slots, 0 meaning all of them).
+    @inline(__always)
+    static func delayPassed(_ t: UInt32, skipThrough: Int, positionMask: UInt32, slotShift: Int, slotMask: UInt32, slots: Int) -> Bool {
+        let field = Int(((t & positionMask) >> UInt32(slotShift)) & slotMask)
+        return (field == 0 ? slots : field) <= skipThrough
     }
 }
 

@@ -29,8 +29,8 @@ public struct MasterPopulationEntry: Equatable, Sendable {
 ///     bits 31–16  weight (16-bit unsigned, scaled by the type's shift)
 ///     bits 15–0   delay (ticks, stored modulo 2^delayBits) | type (1 bit) | index
 ///
-/// with `indexBits` bits of postsynaptic neuron index. `weights` holds, word for word, the
-/// unquantized weight magnitudes used by the `float64` arithmetic.
+/// with `indexBits` bits of postsynaptic neuron index. ``floatWeights`` gives the unquantized
+/// weight magnitudes the `float64` arithmetic uses, where the 16-bit weights lose them.
 public struct SynapticMatrix: Equatable, Sendable {
     /// Bits of the postsynaptic neuron index in a synapse word (ceil(log2(neurons on the core))).
     public var indexBits: Int
@@ -43,7 +43,13 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// Word index where each row starts; one more than there are rows.
     public var rowStarts: [UInt32]
     public var words: [UInt32]
-    public var weights: [Double]
+    /// The full-precision weights, for `float64` runs (absent from an image compiled for `s1615`
+    /// only).
+    public var floatWeights: FloatWeights
+    /// The plastic synapses among the words, by word index ascending, each with its projection
+    /// (whose ``ProjectionInfo/plasticity`` rule changes its weight); empty for a core whose
+    /// synapses are all static.
+    public var plasticWords: [PlasticWord] = []
 
     public static let typeBits = 1
 
@@ -51,23 +57,40 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// `input_type_conductance.h` does, to keep precision in S16.15.
     public static let conductanceScaleBits = 10
 
-    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rowStarts: [UInt32], words: [UInt32], weights: [Double]) {
+    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rowStarts: [UInt32], words: [UInt32],
+                floatWeights: FloatWeights) {
         self.indexBits = indexBits
         self.slotBits = slotBits
         self.shifts = shifts
         self.entries = entries
         self.rowStarts = rowStarts
         self.words = words
-        self.weights = weights
+        self.floatWeights = floatWeights
     }
 
     /// An empty matrix (a core with no incoming projections).
     public static func empty(indexBits: Int) -> SynapticMatrix {
-        SynapticMatrix(indexBits: indexBits, slotBits: 0, shifts: [0, 0], entries: [], rowStarts: [0], words: [], weights: [])
+        SynapticMatrix(indexBits: indexBits, slotBits: 0, shifts: [0, 0], entries: [], rowStarts: [0], words: [], floatWeights: .perWord([]))
+    }
+
+    /// The full-precision weight magnitude of synapse word `k`, in the network's units (nA, µS
+    /// or mV; see ``FloatWeights``). The matrix must have float weights (``FloatWeights/isAbsent``
+    /// false).
+    @inline(__always)
+    public func floatWeight(_ k: Int) -> Double {
+        switch floatWeights {
+        case .perWord(let w): return w[k]
+        case .byWeightField(let table): return table.value(for: words[k], indexBits: indexBits)
+        case .absent: preconditionFailure("this matrix was compiled for s1615 only and has no float weights")
+        }
     }
 
     /// The ring buffer's slot count, which is also the longest delay it holds (in ticks).
     public var slots: Int { 1 << slotBits }
+
+    /// Entries of the core's ring buffer in DTCM: (slot, type, neuron) for a core that receives
+    /// synapses, none for one that receives none.
+    public var ringEntries: Int { entries.isEmpty ? 0 : 1 << (slotBits + Self.typeBits + indexBits) }
 
     /// Bits of the delay field of a synapse word.
     public var delayBits: Int { 16 - Self.typeBits - indexBits }
@@ -100,6 +123,13 @@ public struct SynapticMatrix: Equatable, Sendable {
         return UInt32(weight) << 16 | d << UInt32(typeBits + indexBits) | UInt32(type) << UInt32(indexBits) | UInt32(index)
     }
 
+    /// The key of a synapse word in a ``WeightTable``: its 16-bit weight and its type,
+    /// `weight16 << 1 | type`.
+    @inline(__always)
+    public static func weightKey(_ word: UInt32, indexBits: Int) -> UInt32 {
+        (word >> 16) << 1 | (word >> UInt32(indexBits)) & 1
+    }
+
     /// Finds the entry for a spike's key by binary search, as the core does.
     @inline(__always)
     public func lookup(_ key: UInt32) -> Int? {
@@ -112,5 +142,56 @@ public struct SynapticMatrix: Equatable, Sendable {
             if masked < e.key { hi = mid - 1 } else { lo = mid + 1 }
         }
         return nil
+    }
+}
+
+/// How a synaptic matrix keeps the full-precision weights the `float64` arithmetic adds, beside
+/// the 16-bit weights every synapse word holds (`docs/chip-image.md`).
+public enum FloatWeights: Equatable, Sendable {
+    /// One weight per synapse word.
+    case perWord([Double])
+    /// Where every synapse with the same 16-bit weight and type has the same full weight (a
+    /// constant weight per projection, say): that weight per (weight16, type), so the matrix
+    /// costs nothing per synapse.
+    case byWeightField(WeightTable)
+    /// None: the image was compiled for `s1615` runs only.
+    case absent
+
+    public var isAbsent: Bool { self == .absent }
+}
+
+/// Full-precision weights by ``SynapticMatrix/weightKey(_:indexBits:)``, sorted by key.
+public struct WeightTable: Equatable, Sendable {
+    public var keys: [UInt32]
+    public var values: [Double]
+
+    /// `keys` sorted ascending without repeats, one value each.
+    public init(keys: [UInt32], values: [Double]) {
+        self.keys = keys
+        self.values = values
+    }
+
+    /// The weight of `word`; a word whose key the table lacks (only in a damaged image, which the
+    /// validator refuses) reads as 0.
+    @inline(__always)
+    public func value(for word: UInt32, indexBits: Int) -> Double {
+        let key = SynapticMatrix.weightKey(word, indexBits: indexBits)
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if keys[mid] < key { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < keys.count && keys[lo] == key ? values[lo] : 0
+    }
+}
+
+/// A plastic synapse of a matrix: its word and the projection it belongs to.
+public struct PlasticWord: Equatable, Sendable {
+    public var word: UInt32
+    public var projection: UInt16
+
+    public init(word: UInt32, projection: UInt16) {
+        self.word = word
+        self.projection = projection
     }
 }

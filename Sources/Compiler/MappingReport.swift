@@ -9,6 +9,12 @@ public struct MappingReport: Codable, Equatable, Sendable {
         public var model: String
         public var size: Int
         public var neuronsPerCore: Int
+        /// Ticks of delay its cores' ring buffers hold (0 for spike sources); longer delays go
+        /// through delay-extension cores.
+        public var ringBufferSlots: Int
+        /// Why it has fewer neurons per core than it asked for (`DTCM`, `row length`, `SDRAM`), if
+        /// it does.
+        public var fewerNeuronsPerCoreBecause: String?
         /// Its cores as `x,y,p`.
         public var cores: [String]
     }
@@ -27,6 +33,10 @@ public struct MappingReport: Codable, Equatable, Sendable {
         /// `x,y,p`.
         public var location: String
         public var population: String
+        /// `neurons`, or `delay extension` for a core that relays spikes later.
+        public var role: String
+        /// The delay-extension stage (1, 2, …); 0 for a neuron core.
+        public var delayStage: Int
         public var firstNeuron: Int
         public var neurons: Int
         public var incomingSynapses: Int
@@ -34,27 +44,62 @@ public struct MappingReport: Codable, Equatable, Sendable {
         public var ringBufferSlots: Int
         /// Weight shift per synapse type (excitatory, inhibitory).
         public var weightShifts: [Int]
-        /// Expected cycles per tick (sources at their expected rates, neurons at 30 Hz) over the budget.
+        /// Bytes of SDRAM its synaptic matrix takes on the chip (rows padded as the chip lays
+        /// them out) and of DTCM its ring buffer, neuron state and table take.
+        public var sdramBytes: Int
+        public var dtcmBytes: Int
+        /// Expected packets and synaptic events per tick at the expected rates: sources at their
+        /// rates, spike arrays at their busiest neuron's, neurons at `spikes_per_second`
+        /// (default 30 Hz).
+        public var expectedPacketsPerTick: Double
+        public var expectedSynapticEventsPerTick: Double
+        /// CPU cycles per tick the cost model predicts at those rates, and that over the tick's
+        /// budget (1.0 = the whole tick).
+        public var predictedCycles: Double
         public var predictedLoad: Double
+    }
+
+    /// One chip's routing table.
+    public struct RoutingTableSize: Codable, Equatable, Sendable {
+        /// `x,y`.
+        public var chip: String
+        /// Entries before any minimisation (one per source core whose packets cross the chip).
+        public var before: Int
+        /// Entries in the image.
+        public var after: Int
+        /// Whether ordered covering had to run (the table did not fit after default routing).
+        public var compressed: Bool
     }
 
     public var network: String
     public var target: String
+    /// How the target was chosen: `given`, or `auto` (the fewest SpiNN-5 boards that hold it).
+    public var targetChoice: String
     public var timestepMs: Double
     /// The network's step convention (`spinnaker` or `brian2`) and time scale factor.
     public var stepConvention: String
     public var timeScaleFactor: Double
+    /// SpiNN-5 boards of the target (0 for a rectangle of chips) and of them those used.
+    public var boards: Int
+    public var boardsUsed: Int
     public var chipsUsed: Int
     public var coresUsed: Int
+    /// Neurons of cell populations, and atoms of spike sources.
     public var neurons: Int
+    public var sourceAtoms: Int
     public var synapses: Int
-    /// The most routing entries any chip needs (after default-route removal), and the limit.
+    /// The most routing entries any chip needs in the image, and the limit.
     public var maxRoutingEntries: Int
     public var routingEntryLimit: Int
+    /// The most entries any chip had before minimisation.
+    public var maxRoutingEntriesBefore: Int
     /// Entries that default routing made unnecessary.
     public var defaultRoutesRemoved: Int
-    /// Delay-extension cores used (none yet: delays beyond the ring buffer are refused).
+    /// Chips whose tables ordered covering compressed.
+    public var chipsCompressed: Int
+    /// Delay-extension cores used, and the most stages of any chain.
     public var delayExtensionCores: Int
+    public var delayStages: Int
     /// Synapses whose non-zero weight became 0 in 16-bit fixed point (s1615).
     public var weightsRoundedToZero: Int
     /// Synapses whose weight exceeded the 16-bit range of an overridden shift (clipped to 0xFFFF).
@@ -66,11 +111,15 @@ public struct MappingReport: Codable, Equatable, Sendable {
     public var maxRowLength: Int
     /// The highest predicted per-core load (1.0 = the whole tick budget).
     public var maxPredictedLoad: Double
+    /// Whether the image keeps full-precision weights for `float64` runs.
+    public var floatWeights: Bool
     public var populations: [Population]
     public var projections: [Projection]
     public var cores: [Core]
-    /// Entries per chip that has any, as `x,y` → count.
+    /// Entries per chip that has any, as `x,y` → count (in the image).
     public var routingEntries: [String: Int]
+    /// Every chip's table before and after minimisation, in chip order.
+    public var routingTables: [RoutingTableSize]
 
     /// The report as JSON (sorted keys, snake_case).
     public func json() -> String {
@@ -89,18 +138,25 @@ public struct MappingReport: Codable, Equatable, Sendable {
     /// The human summary `neurite compile` prints.
     public var summary: String {
         var lines: [String] = []
-        lines.append("network \(network) on \(target): \(neurons) neurons, \(synapses) synapses")
+        lines.append("network \(network) on \(target): \(neurons) neurons, \(sourceAtoms > 0 ? "\(sourceAtoms) spike-source atoms, " : "")\(synapses) synapses")
+        if targetChoice == "auto" { lines.append("  target                auto: \(target), the fewest SpiNN-5 boards that hold the network") }
         lines.append("  step convention       \(stepConvention)\(timeScaleFactor == 1 ? "" : ", ticks stretched ×\(timeScaleFactor)")")
+        if boards > 0 { lines.append("  boards used           \(boardsUsed) of \(boards)") }
         lines.append("  chips used            \(chipsUsed)")
-        lines.append("  cores used            \(coresUsed)")
-        lines.append("  max routing entries   \(maxRoutingEntries) of \(routingEntryLimit) per chip (\(defaultRoutesRemoved) removed by default routing)")
-        lines.append("  delay extensions      \(delayExtensionCores)")
+        lines.append("  cores used            \(coresUsed)\(delayExtensionCores > 0 ? " (\(delayExtensionCores) delay extensions, up to \(delayStages) stage\(delayStages == 1 ? "" : "s"))" : "")")
+        for p in populations where p.fewerNeuronsPerCoreBecause != nil {
+            lines.append("  \(p.name): \(p.neuronsPerCore) neurons per core (\(p.fewerNeuronsPerCoreBecause!))")
+        }
+        lines.append("  max routing entries   \(maxRoutingEntries) of \(routingEntryLimit) per chip (\(maxRoutingEntriesBefore) before minimisation; \(defaultRoutesRemoved) removed by default routing\(chipsCompressed > 0 ? ", \(chipsCompressed) chip\(chipsCompressed == 1 ? "" : "s") compressed by ordered covering" : ""))")
         lines.append("  longest synaptic row  \(maxRowLength) words")
         lines.append("  weights rounded to 0  \(weightsRoundedToZero)")
         if weightsSaturated > 0 { lines.append("  weights clipped at 16 bits \(weightsSaturated)") }
         if weightsClipped > 0 { lines.append("  weights clipped to 0  \(weightsClipped) (drawn with the wrong sign)") }
         if delaysClipped > 0 { lines.append("  delays raised to dt   \(delaysClipped)") }
-        lines.append(String(format: "  max predicted load    %.1f%% of a tick", maxPredictedLoad * 100))
+        if let busiest = cores.max(by: { $0.predictedLoad < $1.predictedLoad }) {
+            lines.append(String(format: "  max predicted load    %.1f%% of a tick (%@, core %@)", maxPredictedLoad * 100, busiest.population, busiest.location))
+        }
+        if !floatWeights { lines.append("  weights               16-bit only (runs in s1615 only)") }
         return lines.joined(separator: "\n")
     }
 }

@@ -8,146 +8,288 @@ public struct Compilation: Sendable {
     public var report: MappingReport
     /// Warnings from reading the network and from mapping it (weights that round to zero, say).
     public var warnings: [Diagnostic]
+    /// Wall-clock seconds of each compiler phase, in order (not part of the image or report,
+    /// which do not depend on how long anything took).
+    public var phaseSeconds: [(phase: String, seconds: Double)]
 }
 
-/// Lowers a network onto a machine: partition → place → allocate keys → expand connectors →
-/// build synaptic matrices and master population tables → route → remove default routes →
-/// emit the image. Each pass is a separate step over the core slices; the same network and
-/// seed give the same image, byte for byte.
+/// How to compile, beyond the network and the target.
+public struct CompileOptions: Sendable {
+    /// Keep the full-precision weights `float64` runs add, where the 16-bit ones lose them.
+    /// Default true; false makes an image for `s1615` runs only, about 4 bytes per synapse.
+    public var floatWeights = true
+    /// Draw the synapses on every core of the host (Dispatch's concurrentPerform). Default true;
+    /// the image is the same byte for byte either way.
+    public var parallel = true
+    /// The most memory compiling may take, bytes; nil takes ``HostMemory/defaultBudget``.
+    public var maxMemory: Int?
+
+    public init(floatWeights: Bool = true, parallel: Bool = true, maxMemory: Int? = nil) {
+        self.floatWeights = floatWeights
+        self.parallel = parallel
+        self.maxMemory = maxMemory
+    }
+}
+
+/// Lowers a network onto a machine:
+///
+/// 1. partition: populations into cores within DTCM and row limits (``Partitioner``);
+/// 2. census: every synapse drawn once and counted into its row (``SynapseCensus``);
+/// 3. delay extensions for delays beyond the ring buffers (``DelayExtensionPlanner``), keys
+///    (``KeyAllocator``), each core's matrix laid out (``MatrixLayout``);
+/// 4. placement (``Placer``), multicast routes (``MulticastRouter``), tables minimised
+///    (``RoutingTableCompressor``) and checked (``RouteCheck``) — on each machine offered, in
+///    order, until one holds the network (`--target auto`);
+/// 5. fill: every synapse drawn again and written in place (``SynapseFill``);
+/// 6. the image and the mapping report.
+///
+/// The same network and seed give the same image, byte for byte, whatever the number of threads.
 public enum NetworkCompiler {
     /// The step convention of networks that do not name one: every target Neurite models is
     /// SpiNNaker-style, so what sPyNNaker runs on the machine.
     public static let defaultStepConvention = StepConvention.spinnaker
 
-    /// `maxMemory` bounds the compiler's memory (default ``HostMemory/defaultBudget``); a
-    /// network whose synapses would not fit, or would not fit a chip's SDRAM, is refused before
-    /// any is drawn.
+    /// Pieces the synapse passes are cut into (fixed, so that the image never depends on threads).
+    static let expansionPieces = 64
+
+    /// Compiles onto one machine. `maxMemory` bounds the compiler's memory (default
+    /// ``HostMemory/defaultBudget``); a network whose synapses would not fit it, or the machine's
+    /// SDRAM, is refused before any is drawn.
     public static func compile(_ network: NetworkSpec, target machine: MachineDescription, maxMemory: Int? = nil) throws -> Compilation {
-        let perCore = try Partitioner.neuronsPerCore(network, machine: machine)
-        var slices = try Partitioner.partition(network, perCore: perCore, machine: machine)
-        Placer.place(&slices, machine: machine)
-        try KeyAllocator.allocate(&slices, machine: machine)
-        try ExpansionBudget.check(network, slices: slices, perCore: perCore, machine: machine, maxMemory: maxMemory ?? HostMemory.defaultBudget)
+        try compile(network, targets: [machine], options: CompileOptions(maxMemory: maxMemory))
+    }
 
-        let coresOf = coresByPopulation(slices, count: network.populations.count)
-        let rates = slices.map { expectedSpikesPerTick($0, network: network) }
-        let sources = network.projections.map { sourceRates($0, network: network) }
-
-        // Expand every projection into the incoming lists of its target cores.
-        var incoming = [[IncomingSynapse]](repeating: [], count: slices.count)
-        var counts = ExpansionCounts()
-        var projectionSynapses = [Int](repeating: 0, count: network.projections.count)
-        for k in network.projections.indices {
-            let p = network.projections[k]
-            let preCores = coresOf[p.pre.population], postCores = coresOf[p.post.population]
-            let preSize = perCore[p.pre.population], postSize = perCore[p.post.population]
-            let conductanceScale = network.populations[p.post.population].model.isConductanceBased
-                ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
-            var expansion = ConnectorExpansion(network: network, projectionIndex: k)
-            expansion.expand { s in
-                let preNeuron = p.pre.neuron(Int(s.pre)), postNeuron = p.post.neuron(Int(s.post))
-                let source = preCores[preNeuron / preSize], dest = postCores[postNeuron / postSize]
-                incoming[dest].append(IncomingSynapse(
-                    sourceCore: Int32(source), sourceIndex: UInt16(preNeuron - slices[source].firstNeuron),
-                    target: UInt16(postNeuron - slices[dest].firstNeuron), type: UInt8(p.receptor.rawValue),
-                    delayTicks: s.delayTicks, projection: UInt16(truncatingIfNeeded: k),
-                    weight: s.weight * conductanceScale, rawWeight: s.weight))
-                projectionSynapses[k] += 1
+    /// Compiles onto the first of `targets` that holds the network (all must share the settings
+    /// of a core: neurons, ring buffer, rows, DTCM). With more than one target the report says
+    /// the target was chosen (`auto`).
+    public static func compile(_ network: NetworkSpec, targets: [MachineDescription], options: CompileOptions = CompileOptions()) throws -> Compilation {
+        precondition(!targets.isEmpty, "no target to compile onto")
+        var clock = PhaseClock()
+        var caps: [Int: Int] = [:]
+        var laid: Layout
+        var replans = 0
+        while true {
+            do {
+                laid = try layOut(network, targets: targets, caps: caps, options: options, clock: &clock)
+                break
+            } catch let full as CoreTooFull {
+                // The estimate fell short: cores of at most half as many neurons for that
+                // population, and again.
+                guard full.neurons > 1, replans < maxReplans else { throw CompileError([full.diagnostic]) }
+                caps[full.population] = (full.neurons + 1) / 2
+                replans += 1
             }
-            counts.weightsClipped += expansion.counts.weightsClipped
-            counts.delaysClipped += expansion.counts.delaysClipped
         }
+        let mapped = try map(slices: laid.slices, layouts: laid.layouts, targetsOf: laid.targetsOf, network: network, machines: targets,
+                             clock: &clock)
+        let perSynapse = laid.layouts.map { options.floatWeights && $0.weightTable == nil }
+        let plasticTargets = Set(network.projections.filter { $0.plasticity != nil }.map(\.post.population))
+        let receivesPlastic = mapped.slices.map { $0.delay == nil && plasticTargets.contains($0.population) }
+        let fill = SynapseFill(layouts: laid.layouts, perSynapseWeights: perSynapse, receivesPlastic: receivesPlastic)
+        let tally = fill.run(network: network, slices: mapped.slices, census: laid.census, layouts: laid.layouts, delays: laid.delays,
+                             cores: laid.cores, expanders: laid.expanders, pieces: laid.pieces, parallel: options.parallel)
+        clock.lap("fill (synapses drawn and written)")
 
-        var matrices: [SynapticMatrix] = []
-        var stats: [MatrixStats] = []
-        var targets = [[Int]](repeating: [], count: slices.count)
-        for c in slices.indices {
-            let (m, s) = try SynapticMatrixBuilder.build(core: c, slices: slices, incoming: incoming[c], sources: sources, machine: machine, network: network)
-            matrices.append(m)
-            stats.append(s)
-            for e in m.entries { targets[Int(e.key >> UInt32(KeyAllocator.indexBits(machine)))].append(c) }
-            incoming[c] = []
-        }
+        let result = assemble(network: network, slices: mapped.slices, plans: laid.plans, layouts: laid.layouts, fill: fill, tally: tally,
+                              totals: laid.totals, mapped: mapped, options: options, choice: targets.count > 1 ? "auto" : "given", parallel: options.parallel)
+        clock.lap("image and report")
+        return Compilation(image: result.image, report: result.report, warnings: network.warnings + result.warnings,
+                           phaseSeconds: clock.laps)
+    }
 
-        var sdram: [ChipCoordinate: Int] = [:]
-        for (c, m) in matrices.enumerated() { sdram[slices[c].location.chip, default: 0] += m.sdramBytes }
-        for chip in sdram.keys.sorted() where sdram[chip]! > machine.sdramBytesPerChip {
-            let heaviest = slices.indices.filter { slices[$0].location.chip == chip }.max { matrices[$0].sdramBytes < matrices[$1].sdramBytes }!
-            let pop = network.populations[slices[heaviest].population]
-            throw CompileError([Diagnostic(
-                "the synaptic matrices of chip \(chip) need \(sdram[chip]!) bytes of SDRAM; the chip has \(machine.sdramBytesPerChip) (population '\(pop.name)' has the largest share); use fewer synapses per neuron or a larger target",
-                at: pop.location)])
-        }
+    /// Times the compiler cuts a population into smaller cores after a core turned out too full.
+    static let maxReplans = 8
 
-        var tables = RoutingTableBuilder.build(slices: slices, targets: targets, machine: machine)
-        let before = tables.values.reduce(0) { $0 + $1.entries.count }
-        RoutingTableBuilder.removeDefaultRoutes(&tables, machine: machine)
-        let after = tables.values.reduce(0) { $0 + $1.entries.count }
-        for chip in tables.keys.sorted() where tables[chip]!.entries.count > machine.routerEntries {
-            throw CompileError([Diagnostic(
-                "chip \(chip) needs \(tables[chip]!.entries.count) routing entries; its router holds \(machine.routerEntries) (routing-table compression is not supported yet; spread the network over fewer source cores)",
-                at: nil)])
-        }
+    /// Larger machines `--target auto` tries after the first that holds the network's cores but
+    /// not its routes.
+    static let largerMachinesTried = 3
 
-        let populations = network.populations.enumerated().map { p, pop in
-            PopulationInfo(name: pop.name, model: pop.model, size: pop.size, parameters: pop.parameters, record: pop.record,
-                           liveOutput: pop.liveOutput, cores: coresOf[p])
+    /// Everything up to the machine: how populations are cut, the census, delay extensions, keys
+    /// and the matrices' layout.
+    struct Layout {
+        var plans: [PopulationPlan]
+        var slices: [CoreSlice]
+        var cores: NeuronCores
+        var expanders: [ProjectionExpander]
+        var pieces: [Range<Int>]
+        var census: [SourceCensus]
+        var totals: CensusTotals
+        var delays: DelayPlan
+        var layouts: [CoreLayout]
+        /// Per core, the cores whose master population tables take its packets.
+        var targetsOf: [[Int]]
+    }
+
+    private static func layOut(_ network: NetworkSpec, targets: [MachineDescription], caps: [Int: Int], options: CompileOptions,
+                               clock: inout PhaseClock) throws -> Layout {
+        let core = targets[0]
+        let plans = try Partitioner.plan(network, machine: core, caps: caps)
+        try Partitioner.checkCores(network, plans: plans, machines: targets)
+        var slices = Partitioner.slices(network, plans: plans)
+        let neuronCores = slices.count
+        try ExpansionBudget.check(network, plans: plans, machines: targets, floatWeights: options.floatWeights,
+                                  maxMemory: options.maxMemory ?? HostMemory.defaultBudget)
+        clock.lap("partition")
+
+        let cores = NeuronCores(network: network, plans: plans)
+        try checkPlasticDelays(network, cores: cores)
+        let expanders = ParallelWork.map(network.projections.count, parallel: options.parallel) {
+            ProjectionExpander(network: network, projectionIndex: $0)
         }
-        var roundedByProjection = [Int](repeating: 0, count: network.projections.count)
-        for s in stats { for (k, n) in s.roundedToZero { roundedByProjection[k] += n } }
-        let projections = network.projections.enumerated().map { k, p in
-            ProjectionInfo(label: p.label, pre: p.pre.population, post: p.post.population, receptor: p.receptor,
-                           synapses: projectionSynapses[k], weightsRoundedToZero: roundedByProjection[k])
+        let outgoing = SynapseCensus.outgoing(network)
+        let expected = ExpansionBudget.expectedSynapses(network)
+        let pieces = ParallelWork.ranges(count: neuronCores, pieces: expansionPieces) { s in
+            let p = slices[s].population
+            return Int(outgoing[p].reduce(0.0) { $0 + expected[$1] / Double(max(network.projections[$1].pre.count, 1)) } * Double(slices[s].count))
         }
+        let (census, totals) = SynapseCensus.run(network: network, slices: slices, cores: cores, expanders: expanders,
+                                                 pieces: pieces, parallel: options.parallel)
+        clock.lap("census (synapses drawn and counted)")
+
+        let capacity = min(targets.map(\.workingApplicationCores).max()!, IdealTimingEngine.maxCores)
+        let delays = try DelayExtensionPlanner.plan(slices: &slices, census: census, cores: cores, machine: core, capacity: capacity,
+                                                    network: network)
+        try KeyAllocator.allocate(&slices, populations: network.populations.count)
+        let layouts = try MatrixLayout.build(network: network, slices: slices, census: census, totals: totals, delays: delays, cores: cores,
+                                             machine: core, floatWeights: options.floatWeights, parallel: options.parallel)
+        var targetsOf = [[Int]](repeating: [], count: slices.count)
+        for (t, layout) in layouts.enumerated() { for s in layout.entrySources { targetsOf[s].append(t) } }
+        clock.lap("delay extensions, keys and matrix layout")
+        return Layout(plans: plans, slices: slices, cores: cores, expanders: expanders, pieces: pieces, census: census, totals: totals,
+                      delays: delays, layouts: layouts, targetsOf: targetsOf)
+    }
+
+    /// Plastic rows are learned where their synapses arrive: a plastic synapse whose delay needs
+    /// a delay extension (longer than its target's ring) is refused.
+    static func checkPlasticDelays(_ network: NetworkSpec, cores: NeuronCores) throws {
+        for p in network.projections where p.plasticity != nil {
+            let slots = cores.slots[p.post.population]
+            let longest = TimeSteps.ticks(p.delay.bounds.1, dt: network.timestep)
+            guard longest <= slots else {
+                let post = network.populations[p.post.population].name
+                throw CompileError([Diagnostic("projection '\(p.label)': STDP synapses with delays up to \(p.delay.bounds.1) ms need \(longest) ring-buffer slots, and the cores of '\(post)' hold \(slots); plastic synapses cannot go through delay extensions: lower neurons_per_core of '\(post)' or the delays", at: p.location)])
+            }
+        }
+    }
+
+    /// Where everything went on the machine that holds the network.
+    struct Mapping {
+        var machine: MachineDescription
+        var slices: [CoreSlice]
+        var tables: [RoutingTable]
+        var sizes: [MappingReport.RoutingTableSize]
+        var defaultRoutesRemoved: Int
+    }
+
+    /// Places, routes and minimises on each machine in turn until one holds the network.
+    private static func map(slices: [CoreSlice], layouts: [CoreLayout], targetsOf: [[Int]], network: NetworkSpec,
+                            machines: [MachineDescription], clock: inout PhaseClock) throws -> Mapping {
+        var failure: Diagnostic?
+        // Once a machine has the cores and the SDRAM, a few larger ones may still route what it
+        // cannot; beyond that more boards do not help.
+        var triesLeft = Int.max
+        for machine in machines where triesLeft > 0 {
+            do {
+                var placed = slices
+                try Placer.place(&placed, layouts: layouts, network: network, machine: machine)
+                clock.lap("placement on \(machine.name)")
+                triesLeft = min(triesLeft, largerMachinesTried + 1)
+                let planned = try MulticastRouter.tables(slices: placed, targets: targetsOf, machine: machine)
+                clock.lap("routing")
+                var tables: [RoutingTable] = [], sizes: [MappingReport.RoutingTableSize] = []
+                var removed = 0
+                var silent: [ChipCoordinate: [(key: UInt32, mask: UInt32)]] = [:]
+                for (c, s) in placed.enumerated() where targetsOf[c].isEmpty { silent[s.location.chip, default: []].append((s.keyBase, s.keyMask)) }
+                for chip in planned.keys.sorted() {
+                    let full = planned[chip]!
+                    guard let (entries, compressed) = RoutingTableCompressor.minimise(full, unmatched: silent[chip] ?? [],
+                                                                                      limit: machine.routerEntries) else {
+                        throw DoesNotFit(diagnostic: tableTooLong(chip, entries: full, slices: placed, network: network, machine: machine))
+                    }
+                    removed += full.count - full.count { !RoutingTableCompressor.isDefaultRoutable($0) }
+                    sizes.append(MappingReport.RoutingTableSize(chip: "\(chip.x),\(chip.y)", before: full.count, after: entries.count,
+                                                                compressed: compressed))
+                    if !entries.isEmpty { tables.append(RoutingTable(chip: chip, entries: entries)) }
+                }
+                try RouteCheck.verify(slices: placed, targets: targetsOf, tables: Dictionary(uniqueKeysWithValues: tables.map { ($0.chip, $0) }),
+                                      machine: machine, network: network)
+                clock.lap("table minimisation and route check")
+                return Mapping(machine: machine, slices: placed, tables: tables, sizes: sizes, defaultRoutesRemoved: removed)
+            } catch let e as DoesNotFit {
+                failure = e.diagnostic
+                triesLeft -= 1
+            }
+        }
+        throw CompileError([failure!])
+    }
+
+    /// The error for a table that does not fit even compressed: the chip, and the projections
+    /// whose packets need the most of its entries.
+    private static func tableTooLong(_ chip: ChipCoordinate, entries: [PlannedEntry], slices: [CoreSlice], network: NetworkSpec,
+                                     machine: MachineDescription) -> Diagnostic {
+        var coreOfKey: [UInt32: Int] = [:]
+        for (c, s) in slices.enumerated() { coreOfKey[s.keyBase] = c }
+        var byPopulation: [Int: Int] = [:]
+        for e in entries { if let c = coreOfKey[e.key] { byPopulation[slices[c].population, default: 0] += 1 } }
+        let heavy = byPopulation.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }
+        let named = heavy.prefix(4).flatMap { p, n in
+            network.projections.filter { $0.pre.population == p }.prefix(2).map { "'\($0.label)' (\(n) source cores)" }
+        }
+        return Diagnostic(
+            "chip \(chip) needs \(entries.count) routing entries for the packets that cross it, and ordered covering cannot bring them under the \(machine.routerEntries) its router holds; most come from \(named.joined(separator: ", ")): use fewer, larger source cores (a larger neurons_per_core on their populations), fewer projections, or a larger machine over which they spread",
+            at: nil)
+    }
+
+    private static func assemble(network: NetworkSpec, slices: [CoreSlice], plans: [PopulationPlan], layouts: [CoreLayout],
+                                 fill: SynapseFill, tally: SynapseFill.Tally, totals: CensusTotals, mapped: Mapping,
+                                 options: CompileOptions, choice: String, parallel: Bool)
+        -> (image: ChipImage, report: MappingReport, warnings: [Diagnostic]) {
+        let machine = mapped.machine
         let initial = initialStates(network)
+        let matrices = ParallelWork.map(slices.count, parallel: parallel) { c -> SynapticMatrix in
+            let layout = layouts[c]
+            let (words, perWord, plasticWords) = fill.take(core: c)
+            let weights: FloatWeights
+            if !options.floatWeights {
+                weights = .absent
+            } else if let table = layout.weightTable {
+                weights = .byWeightField(table)
+            } else {
+                weights = .perWord(perWord)
+            }
+            var matrix = SynapticMatrix(indexBits: layout.indexBits, slotBits: layout.slotBits, shifts: layout.shifts, entries: layout.entries,
+                                        rowStarts: layout.takeRowStarts(), words: words, floatWeights: weights)
+            matrix.plasticWords = plasticWords
+            return matrix
+        }
+        var coresOf = [[Int]](repeating: [], count: network.populations.count)
+        for (c, s) in slices.enumerated() where s.delay == nil { coresOf[s.population].append(c) }
         let cores: [CoreImage] = slices.indices.map { c in
             let s = slices[c]
             return CoreImage(
                 population: s.population, location: s.location, firstNeuron: s.firstNeuron, neuronCount: s.count,
-                keyBase: s.keyBase, keyMask: KeyAllocator.mask(machine),
-                initialState: initial[s.population].map { Array($0[s.firstNeuron..<(s.firstNeuron + s.count)]) },
-                synapses: matrices[c], sourceEvents: sourceEvents(s, network: network))
+                keyBase: s.keyBase, keyMask: s.keyMask,
+                initialState: s.delay == nil ? initial[s.population].map { Array($0[s.firstNeuron..<(s.firstNeuron + s.count)]) } : [],
+                synapses: matrices[c], sourceEvents: s.delay == nil ? sourceEvents(s, network: network) : [], delayExtension: s.delay)
         }
-        let routing = tables.keys.sorted().map { tables[$0]! }.filter { !$0.entries.isEmpty }
+        let populations = network.populations.enumerated().map { p, pop in
+            PopulationInfo(name: pop.name, model: pop.model, size: pop.size, parameters: pop.parameters, record: pop.record,
+                           liveOutput: pop.liveOutput, cores: coresOf[p])
+        }
+        let projections = network.projections.enumerated().map { k, p in
+            ProjectionInfo(label: p.label, pre: p.pre.population, post: p.post.population, receptor: p.receptor,
+                           synapses: totals.synapses[k], weightsRoundedToZero: tally.roundedToZero[k], plasticity: p.plasticity)
+        }
         let convention = network.stepConvention ?? defaultStepConvention
-        let budget = Double(machine.cycleBudget(timestepMs: network.timestep, timeScaleFactor: network.timeScaleFactor))
-        var report = MappingReport(
-            network: network.name, target: machine.name, timestepMs: network.timestep, stepConvention: convention.rawValue,
-            timeScaleFactor: network.timeScaleFactor,
-            chipsUsed: Set(slices.map(\.location.chip)).count, coresUsed: slices.count,
-            neurons: network.populations.reduce(0) { $0 + $1.size }, synapses: stats.reduce(0) { $0 + $1.synapses },
-            maxRoutingEntries: routing.map(\.entries.count).max() ?? 0, routingEntryLimit: machine.routerEntries,
-            defaultRoutesRemoved: before - after, delayExtensionCores: 0,
-            weightsRoundedToZero: stats.reduce(0) { $0 + $1.weightsRoundedToZero },
-            weightsSaturated: stats.reduce(0) { $0 + $1.weightsSaturated },
-            weightsClipped: counts.weightsClipped, delaysClipped: counts.delaysClipped,
-            maxRowLength: stats.map(\.maxRowLength).max() ?? 0,
-            maxPredictedLoad: 0,
-            populations: network.populations.enumerated().map { p, pop in
-                MappingReport.Population(name: pop.name, model: pop.model.rawValue, size: pop.size, neuronsPerCore: perCore[p],
-                                         cores: coresOf[p].map { slices[$0].location.description })
-            },
-            projections: projections.map {
-                MappingReport.Projection(label: $0.label, pre: network.populations[$0.pre].name, post: network.populations[$0.post].name,
-                                         receptor: $0.receptor.name, synapses: $0.synapses, weightsRoundedToZero: $0.weightsRoundedToZero)
-            },
-            cores: slices.indices.map { c in
-                let s = slices[c], m = matrices[c]
-                return MappingReport.Core(
-                    location: s.location.description, population: network.populations[s.population].name,
-                    firstNeuron: s.firstNeuron, neurons: s.count, incomingSynapses: stats[c].synapses,
-                    masterPopulationEntries: m.entries.count, ringBufferSlots: network.populations[s.population].model.isSource ? 0 : m.slots,
-                    weightShifts: m.shifts.map(Int.init),
-                    predictedLoad: predictedCycles(core: c, slices: slices, matrices: matrices, rates: rates, network: network, machine: machine) / budget)
-            },
-            routingEntries: Dictionary(uniqueKeysWithValues: routing.map { ("\($0.chip.x),\($0.chip.y)", $0.entries.count) }))
-        report.maxPredictedLoad = report.cores.map(\.predictedLoad).max() ?? 0
+        let report = MappingReportBuilder.report(network: network, slices: slices, plans: plans, layouts: layouts, matrices: matrices,
+                                                 projections: projections, totals: totals, tally: tally, mapped: mapped,
+                                                 floatWeights: options.floatWeights, choice: choice, convention: convention)
         let image = ChipImage(
             machine: machine,
             network: NetworkInfo(name: network.name, timestepMs: network.timestep, durationMs: network.duration, seed: network.seed,
                                  stepConvention: convention, timeScaleFactor: network.timeScaleFactor),
-            populations: populations, projections: projections, cores: cores, routingTables: routing, mappingReport: report.json())
-        return Compilation(image: image, report: report, warnings: network.warnings + mappingWarnings(network, report: report, slices: slices, matrices: matrices))
+            populations: populations, projections: projections, cores: cores, routingTables: mapped.tables, mappingReport: report.json())
+        return (image, report, mappingWarnings(network, report: report, slices: slices, matrices: matrices))
     }
 
     /// Weights that round to zero or saturate the 16-bit field: by projection, with the settings
@@ -157,12 +299,23 @@ public enum NetworkCompiler {
         for (k, p) in report.projections.enumerated() where p.weightsRoundedToZero > 0 {
             let spec = network.projections[k]
             let post = network.populations[spec.post.population]
-            let shifts = slices.indices.filter { slices[$0].population == spec.post.population }
+            let shifts = slices.indices.filter { slices[$0].population == spec.post.population && slices[$0].delay == nil }
                 .map { Int(matrices[$0].shifts[spec.receptor.rawValue]) }
             let resolution = shifts.min().map { " (weight resolution 2^\($0 - 15) \(post.model.weightUnit) there)" } ?? ""
             warnings.append(Diagnostic(
                 "\(p.weightsRoundedToZero) of the \(p.synapses) weights of projection '\(p.label)' round to zero in 16 bits on '\(post.name)'\(resolution), where larger weights set the scale: they have no effect on the chip; lower ring_buffer_sigma or spikes_per_second of '\(post.name)', set its min_weights (\(spec.receptor.name): the smallest weight to keep), or give the small weights a population of their own",
                 at: spec.location, severity: .warning))
+        }
+        for spec in network.projections {
+            guard let rule = spec.plasticity else { continue }
+            let post = network.populations[spec.post.population]
+            guard let shift = slices.indices.filter({ slices[$0].population == spec.post.population && slices[$0].delay == nil })
+                .map({ Int(matrices[$0].shifts[spec.receptor.rawValue]) }).max() else { continue }
+            if let coarse = STDPResolution.problem(rule, weightShift: shift, unit: post.model.weightUnit) {
+                warnings.append(Diagnostic(
+                    "in s1615 the STDP rule of projection '\(spec.label)' on '\(post.name)' \(coarse); raise A_plus and A_minus, or refine the weight scale of '\(post.name)' (lower ring_buffer_sigma or spikes_per_second, or set ring_buffer_shifts)",
+                    at: spec.location, severity: .warning))
+            }
         }
         if report.weightsSaturated > 0 {
             warnings.append(Diagnostic(
@@ -170,12 +323,6 @@ public enum NetworkCompiler {
                 at: nil, severity: .warning))
         }
         return warnings
-    }
-
-    private static func coresByPopulation(_ slices: [CoreSlice], count: Int) -> [[Int]] {
-        var result = [[Int]](repeating: [], count: count)
-        for (c, s) in slices.enumerated() { result[s.population].append(c) }
-        return result
     }
 
     /// The rates a projection's source is assumed to fire at when its target's ring buffer is
@@ -209,41 +356,6 @@ public enum NetworkCompiler {
         }
     }
 
-    /// Expected spikes per tick of one atom of the core's population (the busiest one for arrays),
-    /// for the load prediction.
-    private static func expectedSpikesPerTick(_ s: CoreSlice, network: NetworkSpec) -> Double {
-        let pop = network.populations[s.population]
-        let dt = network.timestep
-        switch pop.model {
-        case .spikeSourcePoisson: return pop.parameters["rate"]! * dt / 1000
-        case .spikeSourceArray:
-            let busiest = pop.spikeTimes[s.firstNeuron..<(s.firstNeuron + s.count)].map(\.count).max() ?? 0
-            return Double(busiest) / max(network.duration / dt, 1)
-        default: return (pop.spikesPerSecond ?? network.spikesPerSecond) * dt / 1000
-        }
-    }
-
-    private static func predictedCycles(core c: Int, slices: [CoreSlice], matrices: [SynapticMatrix], rates: [Double], network: NetworkSpec, machine: MachineDescription) -> Double {
-        let s = slices[c]
-        let costs = machine.costs
-        let perAtom: Int
-        switch network.populations[s.population].model {
-        case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: perAtom = costs.lifNeuronCycles
-        case .izhikevich: perAtom = costs.izhikevichNeuronCycles
-        case .spikeSourceArray, .spikeSourcePoisson: perAtom = costs.sourceAtomCycles
-        }
-        var packets = 0.0, events = 0.0
-        let m = matrices[c]
-        for e in m.entries {
-            let source = Int(e.key >> UInt32(KeyAllocator.indexBits(machine)))
-            for r in 0..<Int(e.rows) {
-                packets += rates[source]
-                events += rates[source] * Double(m.row(e, r).count)
-            }
-        }
-        return Double(costs.tickOverheadCycles + perAtom * s.count) + packets * Double(costs.rowCycles) + events * Double(costs.synapticEventCycles)
-    }
-
     /// Initial values per population and state variable, drawn from stream (seed, population, variable).
     private static func initialStates(_ network: NetworkSpec) -> [[[Double]]] {
         network.populations.enumerated().map { p, pop in
@@ -266,5 +378,24 @@ public enum NetworkCompiler {
             }
         }
         return events.sorted()
+    }
+}
+
+/// The spike statistics of a projection's source, for sizing ring buffers: its mean rate (Hz)
+/// and the most spikes one of its neurons sends in one tick.
+struct SourceRates {
+    var spikesPerSecond: Double
+    var spikesPerTick: Double
+}
+
+/// Times the compiler's phases.
+struct PhaseClock {
+    private var last = DispatchTime.now().uptimeNanoseconds
+    private(set) var laps: [(phase: String, seconds: Double)] = []
+
+    mutating func lap(_ phase: String) {
+        let now = DispatchTime.now().uptimeNanoseconds
+        laps.append((phase, Double(now - last) / 1e9))
+        last = now
     }
 }

@@ -118,9 +118,6 @@ struct NetworkReader {
         let modelNode = try f.required("model", "one of \(NeuronModel.allCases.map(\.rawValue).joined(separator: ", "))")
         let modelName = try modelNode.string("a model name")
         guard let model = NeuronModel(rawValue: modelName) else {
-            if modelName == "SpikeInjector" {
-                throw modelNode.error("population '\(name)': model 'SpikeInjector' (live input) is not supported yet; supported: \(NeuronModel.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
             throw modelNode.error("population '\(name)': unknown model '\(modelName)'; expected one of \(NeuronModel.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         var parameters: [String: Double] = [:]

@@ -65,7 +65,7 @@ public enum ValueSpec: Equatable, Sendable {
     case constant(Double)
     case random(RandomDistribution)
 
-    public func draw(_ rng: inout RandomStream) -> Double {
+    public func draw<S: DeviateSource>(_ rng: inout S) -> Double {
         switch self {
         case .constant(let v): return v
         case .random(let d): return d.draw(&rng)
@@ -77,6 +77,14 @@ public enum ValueSpec: Equatable, Sendable {
         switch self {
         case .constant(let v): return (v, v)
         case .random(let d): return d.bounds
+        }
+    }
+
+    /// A value draws exceed with negligible probability (``RandomDistribution/likelyMaximum``).
+    var likelyMaximum: Double {
+        switch self {
+        case .constant(let v): return v
+        case .random(let d): return d.likelyMaximum
         }
     }
 
@@ -126,6 +134,10 @@ public struct PopulationView: Sendable {
 public enum ConnectorSpec: Sendable {
     case allToAll(allowSelfConnections: Bool)
     case oneToOne
+    /// Pre neuron i to every post neuron but the one of the same index i in the views, whatever
+    /// the populations (sPyNNaker's `AllButMeConnector`; its on-chip generator treats
+    /// `allow_self_connections: false` so even between two populations).
+    case allButMe
     case fixedProbability(p: Double, allowSelfConnections: Bool)
     /// Each post neuron draws `n` pre neurons.
     case fixedNumberPre(n: Int, allowSelfConnections: Bool, withReplacement: Bool)
@@ -161,4 +173,6 @@ public struct ProjectionSpec: Sendable {
     public var delay: ValueSpec
     public var receptor: Receptor
     public var location: SourceLocation?
+    /// The STDP rule of an `STDPMechanism` synapse (nil: static synapses).
+    public var plasticity: STDPRule?
 }

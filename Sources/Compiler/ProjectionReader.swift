@@ -74,26 +74,36 @@ extension NetworkReader {
         }
         let label = try f["label"]?.string("a label") ?? "\(try preNode.string())→\(try postNode.string())"
         let synNode = try f.required("synapse", "a synapse such as {type: StaticSynapse, weight: 0.1, delay: 1.0}")
-        let syn = try synNode.fields(allowed: NetworkParser.synapseKeys + ["timing_dependence", "weight_dependence", "a_scaled_by_w_max", "depress_on_coincidence"], what: "a synapse")
+        let syn = try synNode.fields(allowed: NetworkParser.synapseKeys + PlasticityReader.keys, what: "a synapse")
         let synType = try syn["type"]?.string("a synapse type") ?? "StaticSynapse"
-        guard synType == "StaticSynapse" || synType == "Static" else {
-            let where_ = syn["type"] ?? synNode
-            if synType == "STDPMechanism" { throw where_.error("synapse type 'STDPMechanism' is not supported yet; use StaticSynapse") }
-            throw where_.error("unknown synapse type '\(synType)'; expected StaticSynapse")
-        }
-        for key in ["timing_dependence", "weight_dependence", "a_scaled_by_w_max", "depress_on_coincidence"] where syn[key] != nil {
-            throw syn[key]!.error("'\(key)' belongs to STDPMechanism synapses, not StaticSynapse")
+        var plasticity: STDPRule?
+        switch synType {
+        case "StaticSynapse", "Static":
+            for key in PlasticityReader.keys where syn[key] != nil {
+                throw syn[key]!.error("'\(key)' belongs to STDPMechanism synapses, not StaticSynapse")
+            }
+        case "STDPMechanism":
+            plasticity = try PlasticityReader.rule(syn, at: synNode, unit: postPop.model.weightUnit)
+        default:
+            throw (syn["type"] ?? synNode).error("unknown synapse type '\(synType)'; expected StaticSynapse or STDPMechanism")
         }
         let weightNode = syn["weight"]
         let weight = try weightNode.map { try valueSpec($0, what: "weight") } ?? .constant(0)
         let delayNode = syn["delay"]
         let delay = try delayNode.map { try valueSpec($0, what: "delay") } ?? .constant(network.timestep)
-        try checkWeightValue(weight.typical, node: weightNode ?? synNode, receptor: receptor, post: postPop)
+        if let rule = plasticity {
+            let (low, high) = weight.bounds
+            guard low >= rule.wMin, high <= rule.wMax else {
+                throw (weightNode ?? synNode).error("an STDP synapse's initial weight must lie within w_min … w_max (\(rule.wMin) … \(rule.wMax) \(postPop.model.weightUnit)); plastic weights are magnitudes, the receptor gives their sign")
+            }
+        } else {
+            try checkWeightValue(weight.typical, node: weightNode ?? synNode, receptor: receptor, post: postPop)
+        }
         try checkDelayValue(delay.bounds.0 == -.infinity ? delay.typical : delay.bounds.0, node: delayNode ?? synNode, timestep: network.timestep)
         let connNode = try f.required("connector", "a connector such as {type: AllToAllConnector}")
         let connector = try self.connector(connNode, pre: pre, post: post, receptor: receptor, postPop: postPop, network: network)
         return ProjectionSpec(label: label, pre: pre, post: post, connector: connector, weight: weight, delay: delay, receptor: receptor,
-                              location: node.location)
+                              location: node.location, plasticity: plasticity)
     }
 
     func checkWeightValue(_ v: Double, node: YAMLNode, receptor: Receptor, post: PopulationSpec) throws {
@@ -119,6 +129,7 @@ extension NetworkReader {
     static let connectorKeys: [String: [String]] = [
         "AllToAll": ["allow_self_connections"],
         "OneToOne": [],
+        "AllButMe": [],
         "FixedProbability": ["p_connect", "allow_self_connections"],
         "FixedNumberPre": ["n", "allow_self_connections", "with_replacement"],
         "FixedNumberPost": ["n", "allow_self_connections", "with_replacement"],
@@ -162,6 +173,7 @@ extension NetworkReader {
                 throw typeNode.error("OneToOneConnector needs pre and post of equal size, found \(pre.count) and \(post.count)")
             }
             return .oneToOne
+        case "AllButMe": return .allButMe
         case "FixedProbability":
             let pNode = try f.required("p_connect", "a probability in [0, 1]")
             let p = try pNode.double("a probability in [0, 1]")

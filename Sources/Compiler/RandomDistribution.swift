@@ -73,9 +73,9 @@ public enum RandomDistribution: Equatable, Sendable {
         init(_ message: String) { self.message = message }
     }
 
-    public func draw(_ rng: inout RandomStream) -> Double {
+    public func draw<S: DeviateSource>(_ rng: inout S) -> Double {
         switch self {
-        case let .uniform(lo, hi): return rng.uniform(lo, hi)
+        case let .uniform(lo, hi): return lo + (hi - lo) * rng.nextUnit()
         case let .normal(mu, sigma): return rng.normal(mean: mu, sd: sigma)
         case let .normalClipped(mu, sigma, lo, hi):
             if sigma == 0 { return mu }
@@ -104,6 +104,19 @@ public enum RandomDistribution: Equatable, Sendable {
         }
     }
 
+    /// A value draws exceed with negligible probability (below 10^-8), for sizing ring buffers;
+    /// a larger draw still works (it takes a delay-extension stage more).
+    var likelyMaximum: Double {
+        switch self {
+        case let .uniform(_, hi): return hi
+        case let .normal(mu, sigma): return mu + 6 * sigma
+        case let .normalClipped(mu, sigma, _, hi), let .normalClippedToBoundary(mu, sigma, _, hi): return min(hi, mu + 6 * sigma)
+        case .exponential(let beta): return 20 * beta
+        case let .lognormal(mu, sigma): return exp(mu + 6 * sigma)
+        case let .gamma(k, theta): return (k + 10 * k.squareRoot() + 10) * theta
+        }
+    }
+
     /// The mean (of the unclipped normal for the clipped ones).
     var mean: Double {
         switch self {
@@ -122,7 +135,7 @@ public enum RandomDistribution: Equatable, Sendable {
     }
 
     /// A gamma(shape, 1) deviate (Marsaglia and Tsang 2000; shape < 1 by the boost u^(1/shape)).
-    static func gamma(shape: Double, _ rng: inout RandomStream) -> Double {
+    static func gamma<S: DeviateSource>(shape: Double, _ rng: inout S) -> Double {
         if shape < 1 {
             var u = rng.nextUnit()
             while u <= 0 { u = rng.nextUnit() }
@@ -140,5 +153,45 @@ public enum RandomDistribution: Equatable, Sendable {
             if u < 1 - 0.0331 * x * x * x * x { return d * v }
             if u > 0, log(u) < 0.5 * x * x + d * (1 - v + log(v)) { return d * v }
         }
+    }
+}
+
+/// Where distributions take their uniform and normal deviates from: a ``RandomStream``, or a
+/// ``PairedNormals`` that spends one Box-Muller transform on two normal deviates.
+public protocol DeviateSource {
+    mutating func next() -> UInt64
+    mutating func nextUnit() -> Double
+    mutating func normal(mean: Double, sd: Double) -> Double
+}
+
+extension RandomStream: DeviateSource {}
+
+/// A stream whose normal deviates come in pairs by Marsaglia's polar method (no sine or cosine),
+/// the second kept for the next call: a quarter of the transcendental work of a
+/// ``RandomStream``'s one-at-a-time Box-Muller normals, for the synapse values connectors draw by
+/// the hundred million.
+public struct PairedNormals: DeviateSource {
+    private var stream: RandomStream
+    private var spare: Double?
+
+    public init(_ stream: RandomStream) { self.stream = stream }
+
+    public mutating func next() -> UInt64 { stream.next() }
+    public mutating func nextUnit() -> Double { stream.nextUnit() }
+
+    public mutating func normal(mean: Double, sd: Double) -> Double {
+        if let z = spare {
+            spare = nil
+            return mean + sd * z
+        }
+        var u = 0.0, v = 0.0, s = 0.0
+        repeat {
+            u = 2 * stream.nextUnit() - 1
+            v = 2 * stream.nextUnit() - 1
+            s = u * u + v * v
+        } while s >= 1 || s == 0
+        let factor = (-2 * log(s) / s).squareRoot()
+        spare = v * factor
+        return mean + sd * u * factor
     }
 }

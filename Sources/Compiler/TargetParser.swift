@@ -10,6 +10,16 @@ public enum TargetParser {
         MachineDescription.spinn3.name: .spinn3,
     ]
 
+    /// The name that asks the compiler to choose the machine: the fewest SpiNN-5 boards that
+    /// hold the network (``MachineDescription/spinn5Machines``).
+    public static let auto = "auto"
+
+    /// The machines to try, in order, for a `--target`: those of ``auto``, or the one target
+    /// ``resolve(_:)`` gives.
+    public static func candidates(_ nameOrPath: String?) throws -> [MachineDescription] {
+        nameOrPath == auto ? MachineDescription.spinn5Machines : [try resolve(nameOrPath)]
+    }
+
     /// A built-in target by name, or a target file by path (anything with a `/` or a `.yaml` or
     /// `.yml` ending, or a file that exists).
     public static func resolve(_ nameOrPath: String?) throws -> MachineDescription {
@@ -17,7 +27,7 @@ public enum TargetParser {
         if let m = builtIn[nameOrPath] { return m }
         let looksLikePath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
         if looksLikePath || FileManager.default.fileExists(atPath: nameOrPath) { return try parse(contentsOf: nameOrPath) }
-        throw CompileError([Diagnostic("unknown target '\(nameOrPath)'; expected one of \(builtIn.keys.sorted().joined(separator: ", ")) or a target YAML file", at: nil)])
+        throw CompileError([Diagnostic("unknown target '\(nameOrPath)'; expected one of \(builtIn.keys.sorted().joined(separator: ", ")), \(auto) (the fewest SpiNN-5 boards that hold the network) or a target YAML file", at: nil)])
     }
 
     public static func parse(contentsOf path: String) throws -> MachineDescription {
@@ -43,16 +53,17 @@ public enum TargetParser {
     }
 
     private static func read(_ root: YAMLNode) throws -> MachineDescription {
-        let f = try root.fields(allowed: ["name", "layout", "width", "height", "wrap_around", "chip", "router", "core", "costs", "energy", "timing"], what: "a target")
-        let layoutNode = try f.required("layout", "rectangle or spinn5")
+        let f = try root.fields(allowed: ["name", "layout", "width", "height", "wrap_around", "chip", "router", "core", "costs", "energy", "timing",
+                                          "dead_chips", "dead_links", "dead_cores"], what: "a target")
+        let layoutNode = try f.required("layout", "rectangle, spinn5 or triads")
         guard let layout = BoardLayout(rawValue: try layoutNode.string()) else {
-            throw layoutNode.error("unknown layout '\(layoutNode.scalarString ?? "")'; expected rectangle or spinn5")
+            throw layoutNode.error("unknown layout '\(layoutNode.scalarString ?? "")'; expected rectangle, spinn5 or triads")
         }
         var m = MachineDescription(
             name: try f.required("name", "a target name").string(), layout: layout,
             width: try positive(f.required("width", "chips across"), "width", max: MachineDescription.maxChipsAcross),
             height: try positive(f.required("height", "chips down"), "height", max: MachineDescription.maxChipsAcross),
-            wrapsAround: try f["wrap_around"]?.bool() ?? false)
+            wrapsAround: try f["wrap_around"]?.bool() ?? (layout == .triads))
         if let chip = f["chip"] {
             let c = try chip.fields(allowed: ["cores", "monitor_cores", "clock_mhz", "sdram_bytes"], what: "'chip'")
             if let v = c["cores"] { m.coresPerChip = try positive(v, "cores", max: 26) }
@@ -72,20 +83,29 @@ public enum TargetParser {
             if let v = r["wait_cycles"] { m.routerWaitCycles = try positive(v, "wait_cycles") }
         }
         if let core = f["core"] {
-            let c = try core.fields(allowed: ["max_neurons", "ring_buffer_index_bits", "max_row_words", "input_buffer_packets"], what: "'core'")
+            let c = try core.fields(allowed: ["max_neurons", "ring_buffer_index_bits", "max_row_words", "input_buffer_packets", "dtcm_bytes",
+                                              "neuron_dtcm_bytes", "table_entry_dtcm_bytes", "fixed_dtcm_bytes"], what: "'core'")
             if let v = c["max_neurons"] { m.maxNeuronsPerCore = try positive(v, "max_neurons", max: 1 << 15) }
             if let v = c["ring_buffer_index_bits"] { m.ringBufferIndexBits = try positive(v, "ring_buffer_index_bits", max: 24) }
             if let v = c["max_row_words"] { m.maxRowWords = try positive(v, "max_row_words") }
             if let v = c["input_buffer_packets"] { m.inputBufferPackets = try positive(v, "input_buffer_packets") }
+            if let v = c["dtcm_bytes"] { m.memory.dtcmBytes = try positive(v, "dtcm_bytes") }
+            if let v = c["neuron_dtcm_bytes"] { m.memory.neuronBytes = try positive(v, "neuron_dtcm_bytes") }
+            if let v = c["table_entry_dtcm_bytes"] { m.memory.tableEntryBytes = try positive(v, "table_entry_dtcm_bytes") }
+            if let v = c["fixed_dtcm_bytes"] { m.memory.fixedBytes = try positive(v, "fixed_dtcm_bytes") }
         }
+        if let v = f["dead_chips"] { m.deadChips = try DeadParts.chips(v, machine: m) }
+        if let v = f["dead_links"] { m.deadLinks = try DeadParts.links(v, machine: m) }
+        if let v = f["dead_cores"] { m.deadCores = try DeadParts.cores(v, machine: m) }
         if let costs = f["costs"] {
-            let c = try costs.fields(allowed: ["lif_neuron_cycles", "izhikevich_neuron_cycles", "source_atom_cycles", "synaptic_event_cycles", "row_cycles", "tick_overhead_cycles"], what: "'costs'")
+            let c = try costs.fields(allowed: ["lif_neuron_cycles", "izhikevich_neuron_cycles", "source_atom_cycles", "synaptic_event_cycles", "row_cycles", "tick_overhead_cycles", "plastic_synapse_cycles"], what: "'costs'")
             if let v = c["lif_neuron_cycles"] { m.costs.lifNeuronCycles = try positive(v, "lif_neuron_cycles") }
             if let v = c["izhikevich_neuron_cycles"] { m.costs.izhikevichNeuronCycles = try positive(v, "izhikevich_neuron_cycles") }
             if let v = c["source_atom_cycles"] { m.costs.sourceAtomCycles = try positive(v, "source_atom_cycles") }
             if let v = c["synaptic_event_cycles"] { m.costs.synapticEventCycles = try positive(v, "synaptic_event_cycles") }
             if let v = c["row_cycles"] { m.costs.rowCycles = try positive(v, "row_cycles") }
             if let v = c["tick_overhead_cycles"] { m.costs.tickOverheadCycles = try positive(v, "tick_overhead_cycles") }
+            if let v = c["plastic_synapse_cycles"] { m.costs.plasticSynapseCycles = try positive(v, "plastic_synapse_cycles") }
         }
         if let energy = f["energy"] {
             let e = try energy.fields(allowed: ["packet_nj", "synaptic_event_nj", "idle_chip_w", "active_core_w", "dma_nj_per_byte"], what: "'energy'")

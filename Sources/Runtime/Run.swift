@@ -6,6 +6,8 @@ public struct RunReport: Sendable {
     public var summary: RunSummary
     public var provenance: RunProvenance
     public var spikes: [RecordedSpike]
+    /// Why a live run stopped early (nil for other runs, and for a live run that completed).
+    public var liveStop: LiveStopReason?
 }
 
 /// Loads an image, runs it and writes the run directory: the one call the CLI makes.
@@ -23,8 +25,21 @@ public enum Run {
             try RunDirectory.prepare(dir, replacing: options.replaceEarlierRun)
             try RunBudget.checkDisk(RunBudget.recording(image, ticks: Simulator.ticks(image, options: options)), directory: dir)
         }
+        let initialWeights = try options.initialWeights.map { try WeightsFile.read($0, image: image) }
         let simulator = try Simulator(image: image, options: options)
+        if let initialWeights, let path = options.initialWeights {
+            try WeightsFile.apply(initialWeights, to: simulator.chip, image: image, name: path)
+        }
         let recorder = try Recorder(image: image, options: options)
+        var live: LiveLink?
+        if let liveOptions = options.live {
+            guard LiveLink.hasStreams(image) else {
+                throw RunError("--live: the network has no SpikeInjector population and no population with live_output: true")
+            }
+            live = try LiveLink(image: image, options: liveOptions, ticks: simulator.ticks, stop: options.stop)
+        }
+        let progress = options.showProgress ? ProgressLine.onTerminal(ticks: simulator.ticks, timestepMs: image.network.timestepMs) : nil
+        if let live { progress?.clients = { live.server.counters().control.clientsReady - live.server.counters().control.clientsVanished } }
         let summaryFile = options.outputDirectory.map { SummaryFile(path: ($0 as NSString).appendingPathComponent("summary.json")) }
         if let summaryFile {
             let starting = RunTotals(ticks: 0, ticksRequested: simulator.ticks, ending: .stopped("running"), wallSeconds: 0,
@@ -32,12 +47,20 @@ public enum Run {
                                      routerCrossings: 0, droppedPackets: 0, chipTraffic: [:])
             try summaryFile.start(summarise(image: image, options: options, totals: starting, recorder: recorder).summary.json())
         }
-        let totals = simulator.run(recorder: recorder)
-        let report = summarise(image: image, options: options, totals: totals, recorder: recorder)
+        let totals = simulator.run(recorder: recorder, live: live, progress: progress)
+        var report = summarise(image: image, options: options, totals: totals, recorder: recorder)
+        if let live {
+            report.summary.live = live.finish(complete: totals.ending == .complete, ticks: totals.ticks)
+            report.liveStop = live.stop
+        }
         if let dir = options.outputDirectory, let summaryFile {
             do {
                 try write(report.provenance.json(), to: dir, "provenance.json")
                 try write(image.mappingReport + "\n", to: dir, "mapping.json")
+                if image.projections.contains(where: { $0.plasticity != nil }) {
+                    try WeightsFile.write(simulator.chip.learnedWeights(image: image), image: image,
+                                          to: (dir as NSString).appendingPathComponent("weights.csv"))
+                }
             } catch where totals.ending != .complete {
                 // The run failed already (a full disk): its own error is the one to report.
             }
@@ -92,16 +115,6 @@ public enum Run {
         }
     }
 
-    /// Synapses whose non-zero weight has a zero 16-bit weight field, read from the image.
-    static func weightsRoundedToZero(_ image: ChipImage) -> Int {
-        var n = 0
-        for core in image.cores {
-            let m = core.synapses
-            for k in m.words.indices where m.words[k] >> 16 == 0 && m.weights[k] != 0 { n += 1 }
-        }
-        return n
-    }
-
     static func cycleSummary(_ c: CycleReport, runCycles: Int, wallSeconds: Double) -> RunSummary.Cycle {
         let busy = c.cores.map { Double($0.busyCycles) / Double(runCycles) }
         return RunSummary.Cycle(
@@ -134,8 +147,10 @@ public enum Run {
         let chips = Set(image.cores.map(\.location.chip)).count
         let cycle = totals.cycle
         let dmaBytes = cycle?.cores.reduce(0) { $0 + $1.dmaBytes } ?? 0
+        let idleChips = Double(chips) * e.idleChipWatts * durationMs / 1000
+        let activeCores = Double(image.cores.count) * e.activeCoreWatts * durationMs / 1000
         let energy = RunSummary.Energy(
-            staticJoules: (Double(chips) * e.idleChipWatts + Double(image.cores.count) * e.activeCoreWatts) * durationMs / 1000,
+            staticJoules: idleChips + activeCores, idleChipJoules: idleChips, activeCoreJoules: activeCores,
             packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
             synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9,
             dmaJoules: Double(dmaBytes) * e.dmaNanojoulesPerByte * 1e-9)
@@ -147,7 +162,7 @@ public enum Run {
             inputBufferOverflows: cycle?.inputBufferOverflows ?? 0, backgroundOverloads: cores.reduce(0) { $0 + $1.backgroundOverloads },
             skippedSynapses: cores.reduce(0) { $0 + $1.skippedSynapses },
             reinjectedPackets: cycle?.routers.reduce(0) { $0 + $1.reinjected } ?? 0, lostPacketCopies: cycle?.copiesLost ?? 0,
-            saturations: fixed ? sum.saturations.total : 0, weightsRoundedToZero: fixed ? weightsRoundedToZero(image) : 0,
+            saturations: fixed ? sum.saturations.total : 0, weightsRoundedToZero: fixed ? image.weightsRoundedToZero : 0,
             invalidKeys: sum.invalidKeys)
         let maxLoad = budget > 0 ? Double(sum.maxCyclesPerTick) / Double(budget) : 0
         let advised = RunAdvice.advisedTimeScaleFactor(provenance, current: settings.timeScaleFactor, maxLoad: maxLoad)
@@ -160,7 +175,7 @@ public enum Run {
             stepConvention: settings.stepConvention.rawValue, timeScaleFactor: settings.timeScaleFactor,
             ticks: totals.ticks, ticksRequested: totals.ticksRequested, complete: totals.ending == .complete,
             ending: totals.ending.description, wallSeconds: totals.wallSeconds, populations: populations,
-            synapticEvents: sum.synapticEvents,
+            synapticEvents: sum.synapticEvents, plasticSynapticEvents: sum.plasticSynapticEvents,
             synapticEventsPerSecond: totals.wallSeconds > 0 ? Double(sum.synapticEvents) / totals.wallSeconds : 0,
             packetsSent: totals.packetsSent,
             sourceSpikesAfterRun: afterRun,
@@ -168,7 +183,10 @@ public enum Run {
             saturatedInputs: Array(saturated.prefix(20)),
             warnings: RunAdvice.warnings(image, provenance: provenance, saturated: saturated, settings: settings, timing: options.timing,
                                          counters: totals.coreCounters, cycle: cycle, advised: advised)
-                + (afterRun > 0 ? ["\(afterRun) spike-source-array spikes fall at or after the end of the run (\(durationMs) ms) and were not emitted; run longer (--duration) to include them"] : []),
+                + (afterRun > 0 ? ["\(afterRun) spike-source-array spikes fall at or after the end of the run (\(durationMs) ms) and were not emitted; run longer (--duration) to include them"] : [])
+                + (options.live == nil ? image.populations.filter { $0.model == .spikeInjector }.map {
+                    "SpikeInjector population '\($0.name)' sent nothing: it takes its spikes from live clients (simulate --live)"
+                } : []),
             maxCoreLoad: maxLoad, advisedTimeScaleFactor: advised,
             cycle: cycle.map { Self.cycleSummary($0, runCycles: runCycles, wallSeconds: totals.wallSeconds) },
             energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules + energy.dmaJoules, energy: energy)
@@ -186,6 +204,7 @@ public enum Run {
                     location: core.location.description, population: image.populations[core.population].name,
                     firstNeuron: core.firstNeuron, neurons: core.neuronCount, spikesSent: k.spikesSent,
                     packetsReceived: k.packetsReceived, invalidKeys: k.invalidKeys, synapticEvents: k.synapticEvents,
+                    plasticSynapticEvents: k.plasticSynapticEvents,
                     saturations: fixed ? k.saturations.total : 0,
                     clippedFractions: fixed ? (0..<2).map { RunAdvice.fraction(k.clippedInput[$0], of: k.ringInput[$0]) } : [0, 0],
                     timerOverruns: k.timerOverruns, maxCyclesPerTick: k.maxCyclesPerTick,

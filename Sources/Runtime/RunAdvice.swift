@@ -102,8 +102,8 @@ enum RunAdvice {
                 .map { "'\($0.label)'" }
             let from = projections.isEmpty ? "" : " from \(projections.joined(separator: ", "))"
             let shift = cores.map(\.weightShift).max() ?? 0
-            return String(format: "the 16-bit ring buffer saturated %d times on %d core%@ of '%@' (%@ input%@), clipping up to %.2f%% of a core's input, so the run is not what float64 computes: raise ring_buffer_sigma or spikes_per_second of '%@', or set its ring_buffer_shifts (%@: above %d; each step doubles the headroom and halves the weight resolution)",
-                          count, cores.count, cores.count == 1 ? "" : "s", first.population, first.receptor, from, worst * 100,
+            return String(format: "the 16-bit ring buffer saturated %ld time%@ on %ld core%@ of '%@' (%@ input%@), clipping up to %.2f%% of a core's input, so the run is not what float64 computes: raise ring_buffer_sigma or spikes_per_second of '%@', or set its ring_buffer_shifts (%@: above %d; each step doubles the headroom and halves the weight resolution)",
+                          count, count == 1 ? "" : "s", cores.count, cores.count == 1 ? "" : "s", first.population, first.receptor, from, worst * 100,
                           first.population, first.receptor, shift)
         }
     }

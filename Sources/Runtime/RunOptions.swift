@@ -35,6 +35,15 @@ public struct RunOptions: Sendable {
     public var replaceEarlierRun = false
     /// Ends the run early at a tick boundary when requested (by a signal, a caller).
     public var stop: StopRequest?
+    /// Live I/O with clients over ZeroMQ (`--live`); nil runs without.
+    public var live: LiveOptions?
+    /// A run split across processes (`--partitions`, `--workers`); nil runs in this process.
+    public var partitions: PartitionOptions?
+    /// A `weights.csv` of an earlier run (``WeightsFile``) whose weights the plastic synapses
+    /// start from; nil starts from the compiled ones.
+    public var initialWeights: String?
+    /// Whether to draw a progress line when standard error is a terminal. Default false.
+    public var showProgress = false
 
     public init(durationMs: Double? = nil, arithmetic: Arithmetic = .s1615, timing: Timing = .ideal, threads: Int = 1,
                 outputDirectory: String? = nil, collectSpikes: Bool = false, kernels: KernelSet = .best,

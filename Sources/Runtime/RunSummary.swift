@@ -55,8 +55,12 @@ public struct RunSummary: Codable, Equatable, Sendable {
     }
 
     public struct Energy: Codable, Equatable, Sendable {
-        /// Idle chips and active cores over the run, run in real time, J.
+        /// Idle chips and active cores over the run, run in real time, J: the two below together.
         public var staticJoules: Double
+        /// Chips used, at their idle power, and cores running an application, at their extra
+        /// power, over the run, J.
+        public var idleChipJoules: Double
+        public var activeCoreJoules: Double
         /// Router crossings of packets, J.
         public var packetJoules: Double
         /// Synaptic events processed, J.
@@ -126,6 +130,8 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var wallSeconds: Double
     public var populations: [String: Population]
     public var synapticEvents: Int
+    /// Of ``synapticEvents``, those of plastic synapses (STDP).
+    public var plasticSynapticEvents: Int
     public var synapticEventsPerSecond: Double
     public var packetsSent: Int
     /// Spike-source-array spikes at or after the end of the run, never emitted.
@@ -142,6 +148,9 @@ public struct RunSummary: Codable, Equatable, Sendable {
     public var advisedTimeScaleFactor: Double?
     /// What the cycle engine saw (`cycle` timing only).
     public var cycle: Cycle?
+    /// What live I/O counted (`--live` only): per stream received = delivered + late + rejected
+    /// + pending, rejections by reason, control messages, clients.
+    public var live: LiveCounters?
     public var energyJoules: Double
     public var energy: Energy
 
@@ -171,6 +180,7 @@ public struct RunProvenance: Codable, Equatable, Sendable {
         public var packetsReceived: Int
         public var invalidKeys: Int
         public var synapticEvents: Int
+        public var plasticSynapticEvents: Int
         public var saturations: Int
         /// Per synapse type (excitatory, inhibitory), the fraction of the core's input that
         /// saturation clipped off (`s1615`).

@@ -18,13 +18,24 @@ public final class Simulator {
     public var threads: Int {
         switch engine {
         case .ideal(let e): return e.partition.count
-        case .cycle: return 1
+        case .cycle, .partitioned: return 1
+        }
+    }
+
+    /// The loaded chip this process runs (its own share in a partitioned run).
+    var chip: LoadedChip {
+        switch engine {
+        case .ideal(let engine): return engine.chip
+        case .cycle(let engine): return engine.chip
+        case .partitioned(let coordinator): return coordinator.rank.engine.chip
         }
     }
 
     private enum Engine {
         case ideal(IdealTimingEngine)
         case cycle(CycleTimingEngine)
+        /// This process's share of a run split across processes.
+        case partitioned(PartitionCoordinator)
     }
 
     /// Allocates the engine; ``check(_:options:)`` first, and the memory budget
@@ -34,6 +45,11 @@ public final class Simulator {
         self.image = image
         self.options = options
         let settings = options.coreSettings(for: image)
+        if let partitions = options.partitions {
+            engine = .partitioned(try PartitionCoordinator(image: image, settings: settings, ticks: Self.ticks(image, options: options),
+                                                           options: partitions))
+            return
+        }
         switch options.timing {
         case .ideal: engine = .ideal(IdealTimingEngine(image: image, settings: settings, parts: options.threads))
         case .cycle: engine = .cycle(CycleTimingEngine(image: image, settings: settings, ticks: Self.ticks(image, options: options)))
@@ -46,6 +62,19 @@ public final class Simulator {
             throw RunError("the target's \(problem)")
         }
         if let split = PacketRoutes.splitKeyBlock(in: image) { throw RunError(split) }
+        if let partitions = options.partitions {
+            guard partitions.ranks >= 2 else { throw RunError("--partitions must be at least 2, found \(partitions.ranks)") }
+            guard options.timing == .ideal else { throw RunError("--partitions runs ideal timing; the cycle engine runs in one process") }
+            guard options.live == nil else { throw RunError("--partitions and --live do not go together yet; run live in one process") }
+            guard options.threads == 1 else { throw RunError("--partitions runs one thread per process; drop --threads") }
+            if let traced = image.populations.first(where: { $0.record.contains { $0 != "spikes" } }) {
+                throw RunError("--partitions records spikes only, and population '\(traced.name)' records \(traced.record.filter { $0 != "spikes" }.joined(separator: ", ")); record traces in a one-process run")
+            }
+            if let problem = PartitionRank.problem(image, ranks: partitions.ranks) { throw RunError(problem) }
+            if let plastic = image.projections.first(where: { $0.plasticity != nil }) {
+                throw RunError("--partitions runs static synapses only, and projection '\(plastic.label)' is plastic; run STDP in one process")
+            }
+        }
         guard options.threads >= 1 else { throw RunError("--threads must be at least 1, found \(options.threads)") }
         if let duration = options.durationMs {
             let dt = image.network.timestepMs
@@ -60,6 +89,7 @@ public final class Simulator {
             throw RunError("a time scale factor of \(factor); expected > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor)")
         }
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
+        if options.arithmetic == .float64, let problem = image.float64Problem { throw RunError(problem) }
     }
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
@@ -69,25 +99,26 @@ public final class Simulator {
         TimeSteps.ticks(options.durationMs ?? image.network.durationMs, dt: image.network.timestepMs)
     }
 
-    /// Runs every tick, streaming what is recorded to `recorder`, and returns the totals. A stop
-    /// request (``RunOptions/stop``) or a recording failure (a full disk) ends the run at a tick
+    /// Runs every tick, streaming what is recorded to `recorder` (and, with `live`, exchanging
+    /// spikes with live clients), and returns the totals. A stop request (``RunOptions/stop``),
+    /// a live run told to stop, or a recording failure (a full disk) ends the run at a tick
     /// boundary; the totals then say how it ended and how many ticks ran.
-    public func run(recorder: Recorder) -> RunTotals {
+    func run(recorder: Recorder, live: LiveLink? = nil, progress: ProgressLine? = nil) -> RunTotals {
         let start = DispatchTime.now()
-        var tally = TrafficTally(cores: image.cores.count)
         let ended: (ticks: Int, ending: RunEnding)
         var cycleReport: CycleReport?
-        let chip: LoadedChip
+        let boundary = TickBoundary(recorder: recorder, cores: image.cores.count, routes: chip.routes, live: live, stop: options.stop,
+                                    progress: progress)
         switch engine {
         case .ideal(let engine):
-            ended = threads == 1 ? runOnOneThread(engine, recorder: recorder, tally: &tally)
-                : runOnWorkers(engine, recorder: recorder, tally: &tally)
-            chip = engine.chip
+            ended = threads == 1 ? runOnOneThread(engine, boundary) : runOnWorkers(engine, boundary)
         case .cycle(let engine):
-            ended = runCycles(engine, recorder: recorder, tally: &tally)
+            ended = runCycles(engine, boundary)
             cycleReport = engine.finish()
-            chip = engine.chip
+        case .partitioned(let coordinator):
+            ended = runPartitioned(coordinator, boundary)
         }
+        progress?.clear()
         var ending = ended.ending
         if case .complete = ending {
             do { try recorder.finish() } catch { ending = .failed("\(error)") }
@@ -95,8 +126,20 @@ public final class Simulator {
             try? recorder.finish()
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        let tally = boundary.tally
+        var counters = chip.cores.map(\.counters)
+        if case .partitioned(let coordinator) = engine {
+            do {
+                let (remote, endings) = try coordinator.collect()
+                for (c, k) in remote { counters[c] = k }
+                if case .complete = ending, let failed = endings.first(where: { $0.hasPrefix("failed") }) { ending = .failed("a worker \(failed)") }
+            } catch {
+                ending = .failed("\(error)")
+            }
+            coordinator.close()
+        }
         var totals = RunTotals(ticks: ended.ticks, ticksRequested: ticks, ending: ending, wallSeconds: wall,
-                               coreCounters: chip.cores.map(\.counters), packetsSent: tally.packetsSent,
+                               coreCounters: counters, packetsSent: tally.packetsSent,
                                routerCrossings: tally.routerCrossings, droppedPackets: tally.dropped,
                                chipTraffic: tally.chipTraffic(chip.routes))
         if let cycleReport {
@@ -112,34 +155,35 @@ public final class Simulator {
         return totals
     }
 
-    /// How the run ends if a stop was requested before `tick`, else nil.
-    private func stopBefore(_ tick: Int) -> RunEnding? {
-        guard let stop = options.stop, stop.isRequested else { return nil }
-        return .stopped(stop.reason?.description ?? "stopped")
-    }
-
     /// The cycle engine's loop: the engine runs until every core has finished a tick, which is
     /// then recorded with each core's state sampled just before its update of that tick ran.
-    private func runCycles(_ engine: CycleTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    /// A SpikeInjector core takes its live inputs just before its update, fetching (in lock-step
+    /// mode, waiting for) the tick's inputs then if no core has yet.
+    private func runCycles(_ engine: CycleTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         var samples: [Int: [Int: [String: [Double]]]] = [:]
-        if recorder.recordsTraces {
-            let variables = image.cores.map { core in image.populations[core.population].record.filter { $0 != "spikes" } }
-            let cores = engine.cores
-            engine.onUpdate = { c, tick in
-                guard !variables[c].isEmpty else { return }
-                var values: [String: [Double]] = [:]
-                for v in variables[c] { values[v] = cores[c].sample(v) }
-                samples[tick, default: [:]][c] = values
-            }
+        let variables = image.cores.map { core in
+            core.delayExtension != nil ? [] : image.populations[core.population].record.filter { $0 != "spikes" }
+        }
+        let injectors = image.cores.map { $0.delayExtension == nil && image.populations[$0.population].model == .spikeInjector }
+        let traces = boundary.recorder.recordsTraces, live = boundary.live
+        let cores = engine.cores
+        /// The first tick whose live inputs could not be fetched (the run stops before it).
+        var unfed = Int.max
+        engine.onUpdate = { c, tick in
+            if let live, injectors[c], !live.inject(core: c, tick: tick, into: cores[c]) { unfed = min(unfed, tick) }
+            guard traces, !variables[c].isEmpty else { return }
+            var values: [String: [Double]] = [:]
+            for v in variables[c] { values[v] = cores[c].sample(v) }
+            samples[tick, default: [:]][c] = values
         }
         for tick in 0..<ticks {
-            if let ending = stopBefore(tick) { return (tick, ending) }
+            if let ending = boundary.ending(before: tick) { return (tick, ending) }
             engine.advance(through: tick)
+            if tick >= unfed, let reason = live?.stop { return (tick, .stopped(reason.description)) }
             do {
                 let sampled = samples.removeValue(forKey: tick) ?? [:]
-                try recorder.sampleTraces(tick: tick) { c, v in sampled[c]?[v] ?? [] }
-                tally.count(engine.tickSpikes, engine.chip.routes)
-                try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
+                try boundary.recorder.sampleTraces(tick: tick) { c, v in sampled[c]?[v] ?? [] }
+                try boundary.finish(tick: tick, spikes: engine.tickSpikes)
             } catch {
                 return (tick, .failed("\(error)"))
             }
@@ -147,19 +191,33 @@ public final class Simulator {
         return (ticks, .complete)
     }
 
-    private func runOnOneThread(_ engine: IdealTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
-        let cores = engine.cores
+    /// Rank 0's loop of a split run: each tick every rank runs its cores and exchanges spikes
+    /// (``PartitionRank``); rank 0, which then holds every core's spikes, records them. A stop
+    /// request goes out with the tick's batches, so every rank ends after the same tick.
+    private func runPartitioned(_ coordinator: PartitionCoordinator, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
+        let rank = coordinator.rank
         for tick in 0..<ticks {
-            if let ending = stopBefore(tick) { return (tick, ending) }
+            let stopping = options.stop?.isRequested == true
             do {
-                try recorder.sampleTraces(tick: tick, cores: cores)
-                for c in cores.indices { engine.update(core: c, tick: tick) }
-                engine.deliver(part: 0, tick: tick)
-                tally.count(engine.tickSpikes, engine.routes)
-                try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
+                let flags = try rank.run(tick: tick, flags: stopping ? BoundaryExchange.endAfterTick : 0)
+                try boundary.finish(tick: tick, spikes: rank.engine.tickSpikes)
+                if flags & BoundaryExchange.endAfterTick != 0 {
+                    return (tick + 1, boundary.ending(before: tick + 1) ?? .stopped("a worker stopped"))
+                }
             } catch {
                 return (tick, .failed("\(error)"))
             }
+        }
+        return (ticks, .complete)
+    }
+
+    private func runOnOneThread(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
+        let cores = engine.cores
+        for tick in 0..<ticks {
+            if let ending = boundary.start(tick: tick, cores: cores) { return (tick, ending) }
+            for c in cores.indices { engine.update(core: c, tick: tick) }
+            engine.deliver(part: 0, tick: tick)
+            do { try boundary.finish(tick: tick, spikes: engine.tickSpikes) } catch { return (tick, .failed("\(error)")) }
         }
         return (ticks, .complete)
     }
@@ -167,20 +225,15 @@ public final class Simulator {
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
     /// would deadlock at the barrier). A tick is three phases: every worker updates its cores;
-    /// every worker delivers the tick's spikes into its cores; worker 0 counts and records the
-    /// tick, samples the traces of the next one and decides whether the run goes on, which every
-    /// worker reads after the tick's last barrier.
-    private func runOnWorkers(_ engine: IdealTimingEngine, recorder: Recorder, tally: inout TrafficTally) -> (ticks: Int, ending: RunEnding) {
+    /// every worker delivers the tick's spikes into its cores; worker 0 finishes the tick and
+    /// starts the next at the boundary (``TickBoundary``) and decides whether the run goes on,
+    /// which every worker reads after the tick's last barrier.
+    private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks
         let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
-        var localTally = tally
-        if ticks > 0 {
-            if let ending = stopBefore(0) { end.set(ending, after: 0) } else {
-                do { try recorder.sampleTraces(tick: 0, cores: cores) } catch { end.set(.failed("\(error)"), after: 0) }
-            }
-        }
+        if ticks > 0, let ending = boundary.start(tick: 0, cores: cores) { end.set(ending, after: 0) }
         func work(_ w: Int) {
             for tick in 0..<ticks {
                 if end.isSet { return }
@@ -189,14 +242,9 @@ public final class Simulator {
                 engine.deliver(part: w, tick: tick)
                 barrier.wait()
                 if w == 0 {
-                    localTally.count(engine.tickSpikes, engine.routes)
                     do {
-                        try recorder.recordSpikes(tick: tick, spikes: engine.tickSpikes)
-                        if tick + 1 < ticks {
-                            if let ending = stopBefore(tick + 1) { end.set(ending, after: tick + 1) } else {
-                                try recorder.sampleTraces(tick: tick + 1, cores: cores)
-                            }
-                        }
+                        try boundary.finish(tick: tick, spikes: engine.tickSpikes)
+                        if tick + 1 < ticks, let ending = boundary.start(tick: tick + 1, cores: cores) { end.set(ending, after: tick + 1) }
                     } catch {
                         end.set(.failed("\(error)"), after: tick)
                     }
@@ -217,7 +265,6 @@ public final class Simulator {
         }
         work(0)
         finished.wait()
-        tally = localTally
         return end.ending.map { ($0.ticks, $0.ending) } ?? (ticks, .complete)
     }
 }

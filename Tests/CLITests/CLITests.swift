@@ -58,15 +58,15 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(r.status, 0, r.stderr)
         let size = try FileManager.default.attributesOfItem(atPath: dir + "/small.nchip")[.size] as! Int
         XCTAssertEqual(r.stdout, """
-        network small on spinn-5: 310 neurons, 7446 synapses
+        network small on spinn-5: 300 neurons, 10 spike-source atoms, 7446 synapses
           step convention       spinnaker
+          boards used           1 of 1
           chips used            1
           cores used            3
-          max routing entries   3 of 1023 per chip (0 removed by default routing)
-          delay extensions      0
+          max routing entries   3 of 1023 per chip (3 before minimisation; 0 removed by default routing)
           longest synaptic row  256 words
           weights rounded to 0  0
-          max predicted load    35.0% of a tick
+          max predicted load    35.0% of a tick (cells, core 0,0,2)
         wrote \(dir)/small.nchip (\(size) bytes)
 
         """)
@@ -75,11 +75,30 @@ final class CLITests: XCTestCase {
         XCTAssertEqual((report["cores"] as? [Any])?.count, 3)
     }
 
+    /// `--arithmetic s1615` keeps only the chip's weights (the image then refuses float64 with
+    /// exit 3), `--target auto` says which machine it took, `--timings` the compiler's phases.
+    func testCompileForS1615OnAutoWithTimings() throws {
+        let r = try neurite("compile", dir + "/small.yaml", "-o", dir + "/s.nchip", "--arithmetic", "s1615", "--target", "auto", "--timings")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        for fragment in ["target                auto: spinn-5, the fewest SpiNN-5 boards that hold the network",
+                         "weights               16-bit only (runs in s1615 only)", " s  census (synapses drawn and counted)",
+                         " s  fill (synapses drawn and written)", " s  writing the image"] {
+            XCTAssertTrue(r.stdout.contains(fragment), "missing '\(fragment)' in\n\(r.stdout)")
+        }
+        let float = try neurite("simulate", dir + "/s.nchip", "--arithmetic", "float64", "--out", dir + "/r1")
+        XCTAssertEqual(float.status, 3)
+        XCTAssertTrue(float.stderr.contains("compiled for s1615 only (neurite compile --arithmetic s1615)"), float.stderr)
+        XCTAssertEqual(try neurite("simulate", dir + "/s.nchip", "--out", dir + "/r2").status, 0)
+        let json = try neurite("inspect", dir + "/s.nchip", "--json")
+        let cores = (try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any])["cores"] as! [[String: Any]]
+        XCTAssertEqual(Set(cores.map { $0["float_weights"] as! String }), ["none"])
+    }
+
     func testInspectShowsWhatTheImageHolds() throws {
         XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
         let text = try neurite("inspect", dir + "/small.nchip")
         XCTAssertEqual(text.status, 0, text.stderr)
-        for fragment in ["format 1.1", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
+        for fragment in ["format 2.1", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
                          "routing tables: 1 chips with entries"] {
             XCTAssertTrue(text.stdout.contains(fragment), "missing '\(fragment)' in\n\(text.stdout)")
         }

@@ -186,8 +186,11 @@ final class ConnectorStatisticsTests: XCTestCase {
         XCTAssertEqual(c.image.populations[2].cores.map { c.image.cores[$0].neuronCount }, [64, 64, 64, 64, 44])
         // 64 neurons per core leave 2^(14 − 1 − 6) = 128 delay slots: the 100-tick delay fits.
         XCTAssertEqual(c.image.cores[c.image.populations[2].cores[0]].synapses.slots, 128)
-        XCTAssertThrowsError(try compile(yaml.replacingOccurrences(of: ", neurons_per_core: 64", with: ""))) { error in
-            XCTAssertTrue("\(error)".contains("set neurons_per_core: 64 (or fewer) on 'small'"), "\(error)")
-        }
+        // 256 neurons per core hold 32 ticks: the 100 ticks go through 3 delay-extension stages
+        // of 32 and the last 4 in the ring.
+        let extended = try compile(yaml.replacingOccurrences(of: ", neurons_per_core: 64", with: ""))
+        XCTAssertEqual(extended.report.delayExtensionCores, 3)
+        XCTAssertEqual(extended.image.cores.compactMap(\.delayExtension).map(\.stageTicks), [32, 32, 32])
+        XCTAssertEqual(Set(decodeSynapses(extended.image).map(\.delay)), [100])
     }
 }

@@ -34,6 +34,20 @@ final class ConnectorTests: XCTestCase {
         XCTAssertFalse(s.contains { $0.sourceNeuron == $0.targetNeuron })
     }
 
+    func testAllToAllWithoutSelfConnectionsKeepsEveryPairBetweenTwoPopulations() throws {
+        let s = try synapses(network("{type: AllToAll, allow_self_connections: false}"))
+        XCTAssertEqual(s.count, 600, "PyNN: a neuron is 'self' only in its own population")
+    }
+
+    func testAllButMeLeavesOutTheSameIndexBetweenAnyPopulationsAndViews() throws {
+        let s = try synapses(network("{type: AllButMeConnector}"))
+        XCTAssertEqual(s.count, 600 - 20)
+        XCTAssertFalse(s.contains { $0.sourceNeuron == $0.targetNeuron })
+        let view = try synapses(network("{type: AllButMe}", pre: "a[5:10]", post: "b[0:5]"))
+        XCTAssertEqual(Set(view.map { [$0.sourceNeuron, $0.targetNeuron] }),
+                       Set((0..<5).flatMap { i in (0..<5).filter { $0 != i }.map { [5 + i, $0] } }))
+    }
+
     func testOneToOneAndSlices() throws {
         let s = try synapses(network("{type: OneToOneConnector}", pre: "a[10:20]", post: "b[-10:]"))
         XCTAssertEqual(s.map { [$0.sourceNeuron, $0.targetNeuron] }.sorted { $0.lexicographicallyPrecedes($1) },

@@ -46,6 +46,40 @@ final class HostileImageTests: XCTestCase {
         try refuse("a key block too small for its neurons", "do not give its") { $0.cores[1].keyMask = 0xFFFF_FFF0 }
     }
 
+    /// Delay extensions, dead parts and DTCM (format 2.0).
+    func testDelayExtensionsDeadPartsAndDTCM() throws {
+        let long = Self.yaml.replacingOccurrences(of: "synapse: {weight: 0.5, delay: 2}", with: "synapse: {weight: 0.5, delay: 90}")
+        func refuseLong(_ what: String, _ fragment: String, _ mutate: (inout ChipImage) -> Void) throws {
+            var image = try compile(long).image
+            XCTAssertTrue(image.cores.contains { $0.delayExtension != nil }, "the crafted network has delay extensions")
+            mutate(&image)
+            XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image)), what) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(what): \(error)")
+            }
+        }
+        func relay(_ image: ChipImage) -> Int { image.cores.firstIndex { $0.delayExtension != nil }! }
+        XCTAssertEqual(try ChipImageCodec.decode(ChipImageCodec.encode(try compile(long).image)), try compile(long).image)
+        try refuseLong("a relay from itself", "relays from core") { image in
+            let d = relay(image)
+            image.cores[d].delayExtension!.source = d
+        }
+        try refuseLong("a relay of stage 0", "relays from core") { image in image.cores[relay(image)].delayExtension!.stage = 0 }
+        try refuseLong("a relay from another population", "relays from core") { image in
+            let d = relay(image)
+            image.cores[d].delayExtension!.source = image.cores.firstIndex { $0.population != image.cores[d].population }!
+        }
+        try refuseLong("a relay with neuron state", "it needs 0 of") { image in
+            let d = relay(image)
+            image.cores[d].initialState = [Array(repeating: -65, count: image.cores[d].neuronCount)]
+        }
+        try refuseLong("a relay with spike times", "has events") { image in
+            image.cores[relay(image)].sourceEvents = [SourceEvent(tick: 1, neuron: 0)]
+        }
+        try refuse("a core on a dead chip", "not a working application core") { image in image.machine.deadChips = [image.cores[0].location.chip] }
+        try refuse("a core on a dead core", "not a working application core") { image in image.machine.deadCores = [image.cores[0].location] }
+        try refuse("a core beyond its DTCM", "bytes of DTCM") { image in image.machine.memory.dtcmBytes = 4000 }
+    }
+
     func testMachineAndRouting() throws {
         try refuse("SDRAM of 0", "sdram_bytes of 0; a machine needs at least 1") { $0.machine.sdramBytesPerChip = 0 }
         try refuse("two routing tables for one chip", "two tables for chip") { $0.routingTables.append($0.routingTables[0]) }
@@ -66,13 +100,24 @@ final class HostileImageTests: XCTestCase {
             image.cores[c].sourceEvents.reverse()
         }
         try refuse("events on a cell core", "not a spike source array") { $0.cores[1].sourceEvents = [SourceEvent(tick: 1, neuron: 0)] }
-        try refuse("a non-finite float weight", "expected a finite value") { image in
-            let c = image.cores.firstIndex { !$0.synapses.weights.isEmpty }!
-            image.cores[c].synapses.weights[0] = .nan
+        /// The first full-precision weight of the first core with synapses, whichever way it keeps them.
+        func setFirstFloatWeight(_ image: inout ChipImage, _ value: Double) {
+            let c = image.cores.firstIndex { !$0.synapses.words.isEmpty }!
+            switch image.cores[c].synapses.floatWeights {
+            case .perWord(var w): w[0] = value; image.cores[c].synapses.floatWeights = .perWord(w)
+            case .byWeightField(var t): t.values[0] = value; image.cores[c].synapses.floatWeights = .byWeightField(t)
+            case .absent: XCTFail("the image has float weights")
+            }
         }
-        try refuse("an infinite float weight", "expected a finite value") { image in
-            let c = image.cores.firstIndex { !$0.synapses.weights.isEmpty }!
-            image.cores[c].synapses.weights[0] = .infinity
+        try refuse("a non-finite float weight", "expected a finite value") { setFirstFloatWeight(&$0, .nan) }
+        try refuse("an infinite float weight", "expected a finite value") { setFirstFloatWeight(&$0, .infinity) }
+        try refuse("a weight table without a synapse's weight", "has no weight for the synapse word") { image in
+            let c = image.cores.firstIndex { !$0.synapses.words.isEmpty }!
+            image.cores[c].synapses.floatWeights = .byWeightField(WeightTable(keys: [], values: []))
+        }
+        try refuse("float weights that do not match the words", "synapse weights") { image in
+            let c = image.cores.firstIndex { !$0.synapses.words.isEmpty }!
+            image.cores[c].synapses.floatWeights = .perWord([])
         }
         try refuse("a row longer than the target's rows", "the target's rows hold") { image in
             image.machine.maxRowWords = 2
@@ -151,7 +196,11 @@ final class HostileImageTests: XCTestCase {
         }
         let start = Date()
         XCTAssertThrowsError(try compile(network(100_000))) { XCTAssertTrue("\($0)".contains("about 1e+10 synapses"), "\($0)") }
-        XCTAssertThrowsError(try compile(network(10_000))) { XCTAssertTrue("\($0)".contains("of SDRAM (expected from the connectors)"), "\($0)") }
+        // With the memory to expand them, 3.6e9 synapses still need 14 GB of SDRAM; one board has 5.9 GB.
+        XCTAssertThrowsError(try NetworkCompiler.compile(try NetworkParser.parse(network(60_000), file: "t.yaml"), target: .spinn5,
+                                                         maxMemory: 1 << 50)) {
+            XCTAssertTrue("\($0)".contains("of SDRAM (expected from the connectors)"), "\($0)")
+        }
         XCTAssertThrowsError(try NetworkCompiler.compile(try NetworkParser.parse(network(2000), file: "t.yaml"), target: .spinn5,
                                                          maxMemory: 1 << 20)) {
             XCTAssertTrue("\($0)".contains("the budget is 1.0 MB (--max-memory)"), "\($0)")

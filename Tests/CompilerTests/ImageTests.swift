@@ -80,7 +80,7 @@ final class ImageTests: XCTestCase {
         }
         var badPop = try compile(yaml).image
         badPop.cores[0].population = 99
-        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(badPop))) { XCTAssertTrue("\($0)".contains("CORE")) }
+        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(badPop))) { XCTAssertTrue("\($0)".contains("CORE"), "\($0)") }
     }
 
     /// Well-formed numbers the simulator cannot hold (a crafted image with valid checksums).

@@ -11,6 +11,29 @@ final class RoutingPropertyTests: XCTestCase {
         Dictionary(uniqueKeysWithValues: image.routingTables.map { ($0.chip, $0) })
     }
 
+    /// The image's tables before any minimisation, rebuilt from its placement and targets, and
+    /// minimised for routers of `limit` entries.
+    static func fullAndMinimisedTables(_ image: ChipImage, machine: MachineDescription, limit: Int) throws
+        -> ([ChipCoordinate: RoutingTable], [ChipCoordinate: RoutingTable]) {
+        let slices = image.cores.map {
+            CoreSlice(population: $0.population, firstNeuron: $0.firstNeuron, count: $0.neuronCount, delay: $0.delayExtension,
+                      location: $0.location, keyBase: $0.keyBase, keyMask: $0.keyMask)
+        }
+        var targets = [[Int]](repeating: [], count: image.cores.count)
+        let coreOfKey = Dictionary(uniqueKeysWithValues: image.cores.enumerated().map { ($1.keyBase, $0) })
+        for (c, core) in image.cores.enumerated() { for e in core.synapses.entries { targets[coreOfKey[e.key]!].append(c) } }
+        let planned = try MulticastRouter.tables(slices: slices, targets: targets, machine: machine)
+        var full: [ChipCoordinate: RoutingTable] = [:], minimised: [ChipCoordinate: RoutingTable] = [:]
+        for (chip, entries) in planned {
+            full[chip] = RoutingTable(chip: chip, entries: entries.map { RoutingEntry(key: $0.key, mask: $0.mask, route: $0.route) })
+            let silent = slices.indices.filter { slices[$0].location.chip == chip && targets[$0].isEmpty }.map { (slices[$0].keyBase, slices[$0].keyMask) }
+            if let small = RoutingTableCompressor.minimise(entries, unmatched: silent, limit: limit) {
+                minimised[chip] = RoutingTable(chip: chip, entries: small.entries)
+            }
+        }
+        return (full, minimised)
+    }
+
     func expectedTargets(_ image: ChipImage) -> [UInt32: [CoreLocation]] {
         var result: [UInt32: [CoreLocation]] = [:]
         for core in image.cores { for e in core.synapses.entries { result[e.key, default: []].append(core.location) } }
@@ -47,13 +70,7 @@ final class RoutingPropertyTests: XCTestCase {
             let machine = RandomNetworks.machine(seed: seed)
             let image = try NetworkCompiler.compile(try NetworkParser.parse(RandomNetworks.yaml(seed: seed), file: "r.yaml"), target: machine).image
             // Rebuild the full tables from the image's placement and targets.
-            let slices = image.cores.map { CoreSlice(population: $0.population, firstNeuron: $0.firstNeuron, count: $0.neuronCount, location: $0.location, keyBase: $0.keyBase) }
-            var targets = [[Int]](repeating: [], count: image.cores.count)
-            let coreOfKey = Dictionary(uniqueKeysWithValues: image.cores.enumerated().map { ($1.keyBase, $0) })
-            for (c, core) in image.cores.enumerated() { for e in core.synapses.entries { targets[coreOfKey[e.key]!].append(c) } }
-            let full = RoutingTableBuilder.build(slices: slices, targets: targets, machine: machine)
-            var minimised = full
-            RoutingTableBuilder.removeDefaultRoutes(&minimised, machine: machine)
+            let (full, minimised) = try Self.fullAndMinimisedTables(image, machine: machine, limit: machine.routerEntries)
             let before = full.values.reduce(0) { $0 + $1.entries.count }, after = minimised.values.reduce(0) { $0 + $1.entries.count }
             removedTotal += before - after
             for core in image.cores {

@@ -23,6 +23,12 @@ struct CoreTimeline {
         var packet = PacketCopy()
     }
 
+    /// A packet reaching the input buffer at `time`.
+    struct Arrival {
+        var time: Int
+        var packet: PacketCopy
+    }
+
     /// A processed row whose synapses wait to be added, in the order the ideal engine adds
     /// them, before the next transfer (see ``CycleTimingEngine``).
     struct PendingRow {
@@ -52,8 +58,17 @@ struct CoreTimeline {
     var busyCycles = 0
 
     // The synaptic-row pipeline.
+    /// Packets on their way through the core's port, with the cycle each reaches the input
+    /// buffer (in order: the port is first in, first out). They are taken in at the core's next
+    /// decision, which comes no later than the first that matters.
+    var arrivals = Fifo<Arrival>(filler: Arrival(time: 0, packet: PacketCopy()))
     var input = Fifo<PacketCopy>(filler: PacketCopy(), capacity: 256)
     var dmaInFlight = false
+    /// When the running DMA completes and its row's spike.
+    var dmaEnd = Int.max
+    var dmaPacket = PacketCopy()
+    /// When the earliest scheduled wake-up event fires (Int.max: none); later ones are stale.
+    var wakeAt = Int.max
     /// Row callbacks queued or running (a new row is started only when there is none).
     var rowJobs = 0
     var pending: [PendingRow] = []

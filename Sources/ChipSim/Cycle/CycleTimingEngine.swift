@@ -31,9 +31,9 @@ public final class CycleTimingEngine {
     public var cores: [NeuronCore] { chip.cores }
     /// Called with (core, tick) just before a core's update of that tick runs, or when the
     /// update is lost: the moment to sample the core's state for that tick.
-    public var onUpdate: ((Int, Int) -> Void)?
+    @exclusivity(unchecked) public var onUpdate: ((Int, Int) -> Void)?
     /// Called at every step of every packet copy when set (a packet trace, for small runs).
-    public var onPacket: ((PacketEvent) -> Void)?
+    @exclusivity(unchecked) public var onPacket: ((PacketEvent) -> Void)?
 
     private let routes: CycleRoutes
     private let durations: CycleDurations
@@ -50,9 +50,12 @@ public final class CycleTimingEngine {
     private let routerCount: Int
     /// Per chip, when its SDRAM is free for the next DMA.
     @exclusivity(unchecked) private var sdramFree: [Int]
-    /// Per core, the bytes of a row (padded, with its header) from each source core whose key
-    /// has an entry in its master population table.
-    private let rowBytes: [[Int32: Int32]]
+    /// Per core c, the source cores whose keys have an entry in its master population table,
+    /// ascending, `rowSources[rowSourceStart[c] ..< rowSourceStart[c + 1]]`, and the bytes of
+    /// their rows (padded, with the header) beside them.
+    private let rowSourceStart: [Int]
+    private let rowSources: [Int32]
+    private let rowSizes: [Int32]
     private let slotShift: [Int]
     private let slots: [Int]
     private let spikes: SpikeExchange
@@ -90,14 +93,19 @@ public final class CycleTimingEngine {
         routers = .allocate(capacity: routerCount)
         routers.initialize(repeating: RouterState(processors: machine.coresPerChip), count: routerCount)
         sdramFree = Array(repeating: 0, count: routes.chips.count)
-        rowBytes = image.cores.indices.map { c in
+        var rowSourceStart = [0], rowSources: [Int32] = [], rowSizes: [Int32] = []
+        for c in image.cores.indices {
             let m = image.cores[c].synapses
-            var bytes: [Int32: Int32] = [:]
-            for s in Set(chip.routes.incoming[c]) {
-                if let e = m.lookup(image.cores[s].keyBase) { bytes[Int32(s)] = Int32((Int(m.entries[e].rowLength) + 3) * 4) }
+            for s in Set(chip.routes.incoming[c]).sorted() {
+                guard let e = m.lookup(image.cores[s].keyBase) else { continue }
+                rowSources.append(Int32(s))
+                rowSizes.append(Int32((Int(m.entries[e].rowLength) + 3) * 4))
             }
-            return bytes
+            rowSourceStart.append(rowSources.count)
         }
+        self.rowSourceStart = rowSourceStart
+        self.rowSources = rowSources
+        self.rowSizes = rowSizes
         slotShift = chip.layout.slotShift
         slots = image.cores.map { $0.synapses.slots }
         spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
@@ -148,9 +156,7 @@ public final class CycleTimingEngine {
         while let e = queue.pop() {
             switch e.kind {
             case .routerArrival, .reinject: inFlight += Int(routes.destinationsBelow[Int(e.packet.node)])
-            case .coreArrival: inFlight += 1
-            case .dmaDone: queuedAtEnd += 1
-            case .timer, .jobDone, .updateMilestone, .routerStep, .linkSend: break
+            case .timer, .jobDone, .coreWake, .updateMilestone, .routerStep, .linkSend: break
             }
         }
         let routerStates = UnsafeBufferPointer(start: routers, count: routerCount)
@@ -163,7 +169,8 @@ public final class CycleTimingEngine {
         }
         for c in 0..<coreCount {
             let t = timelines + c
-            queuedAtEnd += t.pointee.input.count
+            inFlight += t.pointee.arrivals.count
+            queuedAtEnd += t.pointee.input.count + (t.pointee.dmaInFlight ? 1 : 0)
             for k in 0..<t.pointee.jobs.count where t.pointee.jobs[k].kind == .rowDone { queuedAtEnd += 1 }
             if t.pointee.onCPU { account(t, until: now) }
             chip.cores[c].recordCycles(total: t.pointee.busyCycles, maxPerTick: t.pointee.peakDemand, overruns: t.pointee.overruns)
@@ -192,9 +199,12 @@ public final class CycleTimingEngine {
         switch e.kind {
         case .timer: timerFires(target)
         case .jobDone: jobDone(target)
-        case .dmaDone: dmaDone(target, e.packet)
+        case .coreWake:
+            guard timelines[target].wakeAt == now else { return }
+            timelines[target].wakeAt = .max
+            catchUp(target)
+            dispatch(target)
         case .updateMilestone: milestone(target)
-        case .coreArrival: coreArrival(target, e.packet)
         case .routerStep:
             guard routers[target].stepAt == now else { return }
             routers[target].stepAt = .max
@@ -221,7 +231,10 @@ public final class CycleTimingEngine {
         t.pointee.nextTimer += 1
         t.pointee.jobs.prepend(CoreTimeline.Job(kind: .timer, tick: tick))
         if tick + 1 < ticks { queue.push(CycleEvent(time: (tick + 1) * durations.tick, kind: .timer, target: c)) }
-        if t.pointee.running == nil { dispatch(c) }
+        if t.pointee.running == nil {
+            catchUp(c)
+            dispatch(c)
+        }
     }
 
     /// Starts the next priority-0 job if the CPU has none running, preempting the neuron
@@ -231,6 +244,7 @@ public final class CycleTimingEngine {
         guard t.pointee.running == nil else { return }
         guard let job = t.pointee.jobs.popFirst() else {
             runBackground(c)
+            scheduleWake(c)
             return
         }
         var cost: Int
@@ -242,7 +256,8 @@ public final class CycleTimingEngine {
             cost = startNextRow(c, after: 0)
         case .rowDone:
             let row = rowOf(c, job.packet)
-            let events = min(row.count * costs.synapticEventCycles, 1 << 50)
+            let plastic = chip.delivery.plasticCount(row)
+            let events = min((row.count - plastic) * costs.synapticEventCycles + plastic * costs.plasticSynapseCycles, 1 << 50)
             t.pointee.addDemand(events, tick: Int(job.packet.tick))
             recordRow(c, job.packet, row)
             log(.processed, job.packet, core: c)
@@ -258,10 +273,8 @@ public final class CycleTimingEngine {
         let t = timelines + c
         guard let job = t.pointee.running else { return }
         t.pointee.running = nil
-        if job.kind != .timer {
-            t.pointee.rowJobs -= 1
-            queueRowStart(c)
-        }
+        if job.kind != .timer { t.pointee.rowJobs -= 1 }
+        catchUp(c)
         dispatch(c)
     }
 
@@ -288,6 +301,7 @@ public final class CycleTimingEngine {
     /// Gives the CPU to the neuron update: resumes the running one or starts the next queued.
     private func runBackground(_ c: Int) {
         let t = timelines + c
+        if t.pointee.onCPU { return }
         if t.pointee.updateTick == nil, !startNextUpdate(c) { return }
         t.pointee.onCPU = true
         t.pointee.resumedAt = now
@@ -406,22 +420,56 @@ public final class CycleTimingEngine {
 
     // MARK: Cores: synaptic rows
 
-    private func coreArrival(_ c: Int, _ packet: PacketCopy) {
+    /// Takes in what happened on the core's side since its last decision: packets that reached
+    /// its input buffer (or found it full) and the completion of its DMA, then queues the row
+    /// callback they call for. Called at every decision (a job's end, a timer, a wake-up), so
+    /// the buffer is seen exactly as the hardware sees it at each arrival.
+    private func catchUp(_ c: Int) {
+        let t = timelines + c
+        while let a = t.pointee.arrivals.first, a.time <= now {
+            _ = t.pointee.arrivals.popFirst()
+            if t.pointee.dmaEnd <= a.time { completeDMA(c) }
+            admit(c, a)
+        }
+        if t.pointee.dmaEnd <= now { completeDMA(c) }
+        queueRowStart(c)
+    }
+
+    private func admit(_ c: Int, _ a: CoreTimeline.Arrival) {
         let t = timelines + c
         report.copiesArrived += 1
-        log(.arrived, packet, core: c)
+        log(.arrived, a.packet, core: c, at: a.time)
         guard t.pointee.input.count < inputBufferPackets else {
             t.pointee.counters.inputBufferOverflows += 1
             report.inputBufferOverflows += 1
             // The packet's work is still demand: the core would have needed it.
-            let cost = costs.rowCycles + (rowBytes[c][packet.source] == nil ? 0 : rowOf(c, packet).count * costs.synapticEventCycles)
-            t.pointee.addDemand(cost, tick: Int(packet.tick))
+            let cost = costs.rowCycles + (rowBytes(c, a.packet.source) == nil ? 0 : rowOf(c, a.packet).count * costs.synapticEventCycles)
+            t.pointee.addDemand(cost, tick: Int(a.packet.tick))
             return
         }
-        t.pointee.input.append(packet)
+        t.pointee.input.append(a.packet)
         t.pointee.counters.maxInputBufferFill = max(t.pointee.counters.maxInputBufferFill, t.pointee.input.count)
-        queueRowStart(c)
-        dispatch(c)
+    }
+
+    /// The DMA's row is in its buffer: its callback is queued.
+    private func completeDMA(_ c: Int) {
+        let t = timelines + c
+        t.pointee.dmaInFlight = false
+        t.pointee.dmaEnd = .max
+        t.pointee.jobs.append(CoreTimeline.Job(kind: .rowDone, packet: t.pointee.dmaPacket))
+        t.pointee.rowJobs += 1
+    }
+
+    /// With no job running, the core must look again when its DMA completes or, with the row
+    /// pipeline idle, when the next packet arrives (which calls the packet callback).
+    private func scheduleWake(_ c: Int) {
+        let t = timelines + c
+        guard t.pointee.running == nil else { return }
+        var at = t.pointee.dmaEnd
+        if !t.pointee.dmaInFlight, t.pointee.rowJobs == 0, let a = t.pointee.arrivals.first { at = min(at, a.time) }
+        guard at < t.pointee.wakeAt, at != .max else { return }
+        t.pointee.wakeAt = at
+        queue.push(CycleEvent(time: at, kind: .coreWake, target: c))
     }
 
     /// Queues the packet callback when packets wait and no row is being read or processed.
@@ -442,7 +490,7 @@ public final class CycleTimingEngine {
         while let p = t.pointee.input.popFirst() {
             cost += costs.rowCycles
             t.pointee.addDemand(costs.rowCycles, tick: Int(p.tick))
-            if let bytes = rowBytes[c][p.source] {
+            if let bytes = rowBytes(c, p.source) {
                 startDMA(c, p, bytes: Int(bytes), at: now + after + cost)
                 return cost
             }
@@ -460,17 +508,22 @@ public final class CycleTimingEngine {
         let end = start + durations.dma(bytes: bytes)
         sdramFree[t.pointee.router] = end
         t.pointee.dmaInFlight = true
+        t.pointee.dmaEnd = end
+        t.pointee.dmaPacket = packet
         t.pointee.counters.dmaReads += 1
         t.pointee.counters.dmaBytes += bytes
-        queue.push(CycleEvent(time: end, kind: .dmaDone, target: c, packet: packet))
     }
 
-    private func dmaDone(_ c: Int, _ packet: PacketCopy) {
-        let t = timelines + c
-        t.pointee.dmaInFlight = false
-        t.pointee.jobs.append(CoreTimeline.Job(kind: .rowDone, packet: packet))
-        t.pointee.rowJobs += 1
-        dispatch(c)
+    /// The bytes of the row core `c` reads for a packet from core `source`, or nil when its key
+    /// has no entry in the core's master population table (a binary search, as the core does).
+    @inline(__always)
+    private func rowBytes(_ c: Int, _ source: Int32) -> Int32? {
+        var lo = rowSourceStart[c], hi = rowSourceStart[c + 1]
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if rowSources[mid] < source { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < rowSourceStart[c + 1] && rowSources[lo] == source ? rowSizes[lo] : nil
     }
 
     /// The synapses of `packet`'s row on core `c`.
@@ -509,16 +562,16 @@ public final class CycleTimingEngine {
             tally.pointee = .zero
             t.pointee.counters.skippedSynapses += chip.delivery.deliver(
                 row: row.row, region: region, skipThrough: row.skipThrough, slotShift: slotShift[c], slots: slots[c],
-                ring16: chip.ring16, ring64: chip.ring64, tally: tally)
+                ring16: chip.ring16, ring64: chip.ring64, tally: tally, preTick: Int(row.tick))
             core.count(tally.pointee, packets: 1, invalidKeys: 0)
         }
         t.pointee.pending.removeAll(keepingCapacity: true)
     }
 
-    private func log(_ kind: PacketEvent.Kind, _ packet: PacketCopy, router r: Int? = nil, core c: Int? = nil) {
+    private func log(_ kind: PacketEvent.Kind, _ packet: PacketCopy, router r: Int? = nil, core c: Int? = nil, at time: Int? = nil) {
         guard let onPacket else { return }
         let chip = routes.chips[r ?? Int(routes.coreRouter[c ?? 0])]
-        onPacket(PacketEvent(kind: kind, cycle: now, chip: chip, core: c, sourceCore: Int(packet.source), neuron: Int(packet.neuron),
+        onPacket(PacketEvent(kind: kind, cycle: time ?? now, chip: chip, core: c, sourceCore: Int(packet.source), neuron: Int(packet.neuron),
                              tick: Int(packet.tick)))
     }
 
@@ -617,7 +670,9 @@ public final class CycleTimingEngine {
                 let done = max(now + durations.coreDelivery, router.pointee.coreLastDone[p]) + durations.packetReceive
                 router.pointee.coreLastDone[p] = done
                 router.pointee.coreDone[p].append(done)
-                queue.push(CycleEvent(time: done, kind: .coreArrival, target: Int(out.value), packet: packet))
+                let c = Int(out.value)
+                timelines[c].arrivals.append(CoreTimeline.Arrival(time: done, packet: packet))
+                scheduleWake(c)
             case .looped: router.pointee.counters.loopedCopies += 1
             case .deadLink, .idleProcessor: break
             }

@@ -75,13 +75,11 @@ struct CycleEvent {
         case timer
         /// The job a core's CPU was running (timer callback, row set-up, row processing) ends.
         case jobDone
-        /// A core's DMA of a synaptic row completes (`packet` is the row's spike).
-        case dmaDone
+        /// A core with no job running looks again: a packet or a DMA completion is due.
+        case coreWake
         /// A core's neuron update reaches its next spike or its end (`aux` is the update's
         /// generation: a preempted update's stale milestones are ignored).
         case updateMilestone
-        /// A packet reaches a core's input buffer.
-        case coreArrival
         /// A router moves its queue: a packet reaches the output stage, or a blocked one retries.
         case routerStep
         /// A packet arrives at a router over link `aux`.

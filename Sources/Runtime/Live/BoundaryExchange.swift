@@ -37,8 +37,17 @@ public final class BoundaryExchange {
     private var push: [ZMQSocket?] = []
     private var sentSequence: [UInt64] = []
     private var receivedSequence: [UInt64] = []
-    /// Batches that arrived for later ticks, by tick, by rank.
-    private var early: [Int: [Int: [UInt32]]] = [:]
+    /// Batches that arrived for later ticks, by tick, by rank, with their flags.
+    private var early: [Int: [Int: Batch]] = [:]
+
+    /// One rank's batch of a tick.
+    private struct Batch {
+        var keys: [UInt32]
+        var flags: UInt8
+    }
+
+    /// A batch flag: the sending rank ends the run after this tick (a stop request).
+    public static let endAfterTick: UInt8 = 1
     private var lastTick = -1
     /// How long a tick waits for the other ranks, s, and (as it is when ``connect(peers:)`` is
     /// called) for a rank's full queue to take a batch. Default 30.
@@ -81,11 +90,18 @@ public final class BoundaryExchange {
         receivedSequence = Array(repeating: 0, count: peers.count)
     }
 
-    /// Sends `outgoing[r]` (keys, any order) to each other rank r for `tick`, and returns what
-    /// every rank sent this rank for `tick`, indexed by rank, keys ascending (this rank's entry is
-    /// empty). Ticks must increase. Throws if a rank sends nothing for `timeout`, breaks the
+    /// Sends `outgoing[r]` (keys, any order, a key as often as its neuron spiked) to each other
+    /// rank r for `tick`, and returns what every rank sent this rank for `tick`, indexed by rank,
+    /// keys ascending (this rank's entry is empty). Ticks must increase. Throws if a rank sends nothing for `timeout`, breaks the
     /// sequence, or ``interrupt()`` is called.
     public func exchange(tick: Int, outgoing: [[UInt32]]) throws -> [[UInt32]] {
+        try exchange(tick: tick, outgoing: outgoing, flags: 0).keys
+    }
+
+    /// ``exchange(tick:outgoing:)`` with `flags` on this rank's batches; also returns the flags
+    /// of every rank's batch OR-ed together (so that every rank learns at the same tick that one
+    /// of them ends the run).
+    public func exchange(tick: Int, outgoing: [[UInt32]], flags: UInt8) throws -> (keys: [[UInt32]], flags: UInt8) {
         precondition(!push.isEmpty, "connect(peers:) comes first")
         precondition(outgoing.count == push.count, "one batch per rank (\(push.count)), found \(outgoing.count)")
         precondition(tick > lastTick, "tick \(tick) after tick \(lastTick)")
@@ -93,7 +109,7 @@ public final class BoundaryExchange {
         for (r, socket) in push.enumerated() {
             guard let socket else { continue }
             let keys = outgoing[r].sorted()
-            let header = SpikeHeader(kind: .spikes, streamID: UInt32(rank), sequence: sentSequence[r], tick: UInt64(tick),
+            let header = SpikeHeader(kind: .spikes, flags: flags, streamID: UInt32(rank), sequence: sentSequence[r], tick: UInt64(tick),
                                      count: UInt32(keys.count))
             guard try socket.send(SpikeMessage(topic: "boundary/\(rank)", header: header, keys: keys).frames()) else {
                 throw LiveIOError("boundary tick \(tick): rank \(r) took nothing for \(timeout) s")
@@ -119,13 +135,13 @@ public final class BoundaryExchange {
             guard ready[iPull] else { continue }
             while let frames = try pull.receive(wait: false) { try file(frames, tick: tick, into: &incoming) }
         }
-        return push.indices.map { incoming[$0] ?? [] }
+        return (push.indices.map { incoming[$0]?.keys ?? [] }, incoming.values.reduce(flags) { $0 | $1.flags })
     }
 
     /// Checks one received batch and files it under its tick.
-    private func file(_ frames: [[UInt8]], tick: Int, into incoming: inout [Int: [UInt32]]) throws {
-        guard case .message(let m) = SpikeMessage.parse(frames) else {
-            throw LiveIOError("boundary tick \(tick): a malformed batch (\(SpikeMessage.parse(frames)))")
+    private func file(_ frames: [[UInt8]], tick: Int, into incoming: inout [Int: Batch]) throws {
+        guard case .message(let m) = SpikeMessage.parse(frames, repeats: true) else {
+            throw LiveIOError("boundary tick \(tick): a malformed batch (\(SpikeMessage.parse(frames, repeats: true)))")
         }
         let from = Int(m.header.streamID), at = Int(clamping: m.header.tick)
         guard push.indices.contains(from), from != rank, m.topic == "boundary/\(from)" else {
@@ -137,9 +153,9 @@ public final class BoundaryExchange {
         receivedSequence[from] += 1
         if at == tick {
             guard incoming[from] == nil else { throw LiveIOError("boundary tick \(tick): rank \(from) sent the tick twice") }
-            incoming[from] = m.keys
+            incoming[from] = Batch(keys: m.keys, flags: m.header.flags)
         } else if at > tick, early[at]?[from] == nil {
-            early[at, default: [:]][from] = m.keys
+            early[at, default: [:]][from] = Batch(keys: m.keys, flags: m.header.flags)
         } else {
             throw LiveIOError("boundary tick \(tick): rank \(from) sent tick \(at) out of order")
         }

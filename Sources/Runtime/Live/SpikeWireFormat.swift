@@ -140,8 +140,10 @@ public struct SpikeMessage: Equatable, Sendable {
     static func keyCount(_ frames: [[UInt8]]) -> Int { frames.count > 2 ? frames[2].count / 4 : 0 }
 
     /// Reads a message without any stream's state: never traps, whatever `frames` hold. A
-    /// rejection comes with the header when the header itself could be trusted.
-    public static func parse(_ frames: [[UInt8]]) -> SpikeParse {
+    /// rejection comes with the header when the header itself could be trusted. With
+    /// `repeats`, a key may follow an equal one (a boundary batch carries a neuron that spiked
+    /// more than once in a tick); keys must still not descend.
+    public static func parse(_ frames: [[UInt8]], repeats: Bool = false) -> SpikeParse {
         guard frames.count >= 2 else { return .rejected(.missingFrames, header: nil) }
         let header: SpikeHeader
         switch SpikeHeader.decode(frames[1]) {
@@ -159,7 +161,7 @@ public struct SpikeMessage: Equatable, Sendable {
         keyBytes.withUnsafeBytes { raw in
             for i in keys.indices {
                 keys[i] = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
-                if i > 0 && keys[i] <= keys[i - 1] { ascending = false }
+                if i > 0 && (keys[i] < keys[i - 1] || (!repeats && keys[i] == keys[i - 1])) { ascending = false }
             }
         }
         guard ascending else { return .rejected(.keysNotAscending, header: header) }

@@ -8,7 +8,7 @@ import Glibc
 final class ZMQSocket {
     /// The socket types live I/O and the boundary exchange use.
     enum Kind: CustomStringConvertible {
-        case router, dealer, push, pull, xpub, sub, pair, rep
+        case router, dealer, push, pull, xpub, sub, pair, req, rep
 
         var raw: Int32 {
             switch self {
@@ -19,6 +19,7 @@ final class ZMQSocket {
             case .xpub: ZMQ_XPUB
             case .sub: ZMQ_SUB
             case .pair: ZMQ_PAIR
+            case .req: ZMQ_REQ
             case .rep: ZMQ_REP
             }
         }
@@ -32,6 +33,7 @@ final class ZMQSocket {
             case .xpub: "XPUB"
             case .sub: "SUB"
             case .pair: "PAIR"
+            case .req: "REQ"
             case .rep: "REP"
             }
         }
