@@ -217,8 +217,9 @@ w("")
 w("## The microcircuit (Neurite alone)\n")
 micro = os.path.join(work, "microcircuit.txt")
 if os.path.exists(micro):
-    w("The Potjans-Diesmann microcircuit as `Benchmarks/microcircuit.sh` runs it (its section of "
-      "`Benchmarks/README.md` explains each figure), in the same run as the tables above:\n")
+    w("The Potjans-Diesmann microcircuit, Neurite alone, as `Benchmarks/microcircuit.sh` printed it "
+      f"(scale {os.environ.get('MICRO_SCALE', '1')}, 2 threads; its section of `Benchmarks/README.md` "
+      "explains each figure):\n")
     w("```")
     w(open(micro).read().rstrip())
     w("```")
