@@ -67,6 +67,23 @@ final class ReportPageTests: XCTestCase {
         XCTAssertFalse(page.contains("<line class=\"link\""))
     }
 
+    /// The chip maps draw the run's machine: SpiNN-3's four chips, the three boards of
+    /// `spinn-5x3`; a target the report does not know shows the chips the files name.
+    func testTheChipMapsDrawTheRunsMachine() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try Run.execute(try compile(Self.network, target: .spinn3).image, options: RunOptions(outputDirectory: dir))
+        XCTAssertEqual(count("<polygon class=\"chip\"", in: try ReportPage.html(forRunDirectory: dir)), 2 * 4)
+        let path = dir + "/summary.json"
+        var summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+        summary["target"] = "spinn-5x3"
+        try JSONSerialization.data(withJSONObject: summary).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(count("<polygon class=\"chip\"", in: try ReportPage.html(forRunDirectory: dir)), 2 * 144)
+        summary["target"] = "my-board.yaml"
+        try JSONSerialization.data(withJSONObject: summary).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(count("<polygon class=\"chip\"", in: try ReportPage.html(forRunDirectory: dir)), 2 * 1)
+    }
+
     func testMissingFilesAreSaidAndTheRestIsShown() throws {
         let (dir, _) = try run(timing: .ideal)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -4,8 +4,8 @@ import Foundation
 /// A heat map on the machine's chip grid as SVG: each chip a hexagon at its place on the
 /// hexagonal grid (SpiNN-5: the 48-chip hexagon in its 8 × 8 box), shaded by a value per chip;
 /// optionally each chip's 18 processors as a 6 × 3 block of squares shaded by a value per core
-/// (a core over 100 % of its budget is outlined in black; the chip then takes a pale tint of
-/// its value), and each link that carried traffic as
+/// (cores over a threshold, a load map's 100 %, outlined in black; the chip then takes a pale
+/// tint of its value), and each link that carried traffic as
 /// a segment from the chip towards its neighbour, as wide and dark as its share of the busiest.
 struct ChipGridMap {
     /// One core's value, by `x,y,p` location.
@@ -16,8 +16,11 @@ struct ChipGridMap {
     var links: [(chip: String, link: String, value: Double)] = []
     /// Formats a value for the legend and the tooltips.
     var format: (Double) -> String = SVGText.quantity
-    /// Values at or above this are drawn darkest (default: the largest value).
-    var scaleMaximum: Double?
+    /// The colour scale runs from 0 to the largest value, or to this when it is larger (a load
+    /// map's 100 %, so that light loads look light).
+    var scaleFloor: Double = 0
+    /// Cores whose value is above this are outlined in black (a load map's 100 %).
+    var outlineAbove: Double?
 
     static let pitch = 64.0, margin = 30.0
 
@@ -45,7 +48,7 @@ struct ChipGridMap {
         let centre = { (c: ChipCoordinate) -> (Double, Double) in
             (Self.margin + Self.pitch / 2 + (cx(c) - minX) * Self.pitch, Self.margin + r + Double(maxY - c.y) * rowStep)
         }
-        let peak = scaleMaximum ?? max((Array(chips.values) + Array(cores.values)).max() ?? 0, 1e-12)
+        let peak = max((Array(chips.values) + Array(cores.values)).max() ?? 0, scaleFloor, 1e-12)
         let linkPeak = max(links.map(\.value).max() ?? 0, 1e-12)
         var s = "<svg class=\"chipmap\" xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" viewBox=\"0 0 \(Int(width)) \(Int(height))\">"
         for c in coordinates {
@@ -64,7 +67,7 @@ struct ChipGridMap {
             for p in 0..<18 {
                 guard let v = cores["\(key),\(p)"] else { continue }
                 let sx = x - 27 + Double(p % 6) * 9, sy = y - 6 + Double(p / 6) * 9
-                s += "<rect class=\"core\" x=\"\(SVGText.coordinate(sx))\" y=\"\(SVGText.coordinate(sy))\" width=\"8\" height=\"8\" fill=\"\(SVGText.heat(v / peak))\"\(v > 1 && scaleMaximum != nil ? " stroke=\"#000\"" : " stroke=\"#bbb\"") stroke-width=\"0.6\"><title>core \(key),\(p): \(SVGText.escape(format(v)))</title></rect>"
+                s += "<rect class=\"core\" x=\"\(SVGText.coordinate(sx))\" y=\"\(SVGText.coordinate(sy))\" width=\"8\" height=\"8\" fill=\"\(SVGText.heat(v / peak))\"\(outlineAbove.map { v > $0 } == true ? " stroke=\"#000\"" : " stroke=\"#bbb\"") stroke-width=\"0.6\"><title>core \(key),\(p): \(SVGText.escape(format(v)))</title></rect>"
             }
         }
         for l in links {
@@ -83,7 +86,7 @@ struct ChipGridMap {
         for k in 0...4 {
             let f = Double(4 - k) / 4
             s += "<rect x=\"\(SVGText.coordinate(lx))\" y=\"\(Int(Self.margin) + 18 * k)\" width=\"16\" height=\"16\" fill=\"\(SVGText.heat(f))\" stroke=\"#888\"/>"
-            s += "<text x=\"\(SVGText.coordinate(lx + 22))\" y=\"\(Int(Self.margin) + 18 * k + 12)\">\(SVGText.escape(format(peak * f)))\(k == 0 && scaleMaximum != nil ? " or more" : "")</text>"
+            s += "<text x=\"\(SVGText.coordinate(lx + 22))\" y=\"\(Int(Self.margin) + 18 * k + 12)\">\(SVGText.escape(format(peak * f)))</text>"
         }
         return s + "</svg>"
     }

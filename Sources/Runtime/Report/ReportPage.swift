@@ -115,9 +115,13 @@ public enum ReportPage {
         // An interrupted run reports the ticks it ran; its figures span those.
         let duration = ticks.map { $0 * step } ?? s.number("duration_ms") ?? Double(spikes.timeMs.max() ?? 0) + step
         var html = "<h2>Spikes</h2>"
-        html += RasterPlot(spikes: spikes, populations: run.populations, durationMs: duration).svg()
+        // Populations that recorded no spikes (Poisson background, say) but fired are left out of
+        // the figures, which would show them silent; the table above has their rates.
+        let fired = Set(spikes.populations)
+        let shown = run.populations.filter { fired.contains($0.name) || s.child("populations")?.child($0.name)?.number("spikes") == 0 }
+        html += RasterPlot(spikes: spikes, populations: shown, durationMs: duration).svg()
         html += "<h2>Population rates over time</h2>"
-        html += RateChart(spikes: spikes, populations: run.populations, durationMs: duration, timestepMs: step).svg()
+        html += RateChart(spikes: spikes, populations: shown, durationMs: duration, timestepMs: step).svg()
         return html
     }
 
@@ -126,7 +130,7 @@ public enum ReportPage {
         let cores = prov.children("cores"), routers = prov.children("routers")
         var html = "<h2>The chip grid</h2>"
         html += "<p>Each hexagon is a chip at its place on the board; the squares inside are its processors (6 × 3, processor 0 at the top left).</p>"
-        var load = ChipGridMap(format: SVGText.percent, scaleMaximum: 1)
+        var load = ChipGridMap(format: SVGText.percent, scaleFloor: 1, outlineAbove: 1)
         for c in cores { if let l = c.string("location"), let v = c.number("max_load") { load.cores[l] = v } }
         for (chip, values) in Dictionary(grouping: load.cores, by: { chipKey($0.key) }) { load.chips[chip] = values.map(\.value).max() }
         html += "<h3>Per-core load</h3><p>The busiest tick's modelled cycles over the tick's budget (the chip: its busiest core); outlined cores overran.</p>" + load.svg(machine: run.machine)
@@ -159,7 +163,7 @@ public enum ReportPage {
             html += "</table>"
         }
         guard let prov = run.provenance else { return html }
-        var busy = ChipGridMap(format: SVGText.percent, scaleMaximum: 1)
+        var busy = ChipGridMap(format: SVGText.percent, scaleFloor: 1)
         for c in prov.children("cores") {
             guard let l = c.string("location"), let b = c.number("busy_cycles"), let i = c.number("idle_cycles"), b + i > 0 else { continue }
             busy.cores[l] = b / (b + i)

@@ -56,13 +56,16 @@ public struct RunDirectoryContents {
         return order.map { ($0, sizes[$0]!) }
     }
 
-    /// The machine the run's target names, when it is a built-in one; otherwise nil (the chip
-    /// maps then show the chips the run's files name, in their bounding box).
+    /// Machines with more chips than this are drawn with only the chips the run's files name.
+    static let maxChipsDrawn = 600
+
+    /// The machine the run's target names, when it is a built-in one (SpiNN-3, SpiNN-5 and the
+    /// triads of SpiNN-5 boards `--target auto` chooses among) of at most ``maxChipsDrawn``
+    /// chips; otherwise nil, and the chip maps show the chips the run's files name, in their
+    /// bounding box.
     public var machine: MachineDescription? {
-        switch summary.string("target") {
-        case MachineDescription.spinn5.name: return .spinn5
-        case MachineDescription.spinn3.name: return .spinn3
-        default: return nil
-        }
+        guard let name = summary.string("target") else { return nil }
+        let known = ([MachineDescription.spinn3] + MachineDescription.spinn5Machines).first { $0.name == name }
+        return known.flatMap { $0.chips.count <= Self.maxChipsDrawn ? $0 : nil }
     }
 }
