@@ -84,6 +84,24 @@ final class ReportPageTests: XCTestCase {
         XCTAssertEqual(count("<polygon class=\"chip\"", in: try ReportPage.html(forRunDirectory: dir)), 2 * 1)
     }
 
+    /// A cycle run over several chips draws each link that carried packets, with the links'
+    /// legend running up to the busiest link's count.
+    func testLinkTrafficIsDrawnPerLink() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let yaml = Self.network.replacingOccurrences(of: "neurons_per_core: 100", with: "neurons_per_core: 10")
+        var options = RunOptions(outputDirectory: dir)
+        options.timing = .cycle
+        _ = try Run.execute(try compile(yaml).image, options: options)
+        let provenance = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/provenance.json"))) as! [String: Any]
+        let links = try XCTUnwrap(provenance["links"] as? [[String: Any]])
+        XCTAssertFalse(links.isEmpty, "the network spans several chips")
+        let page = try ReportPage.html(forRunDirectory: dir)
+        XCTAssertEqual(count("<line class=\"link\"", in: page), links.count)
+        let busiest = links.map { $0["packets"] as! Int }.max()!
+        XCTAssertTrue(page.contains(">\(SVGText.quantity(Double(busiest)))</text>"), "legend up to \(busiest)")
+    }
+
     func testMissingFilesAreSaidAndTheRestIsShown() throws {
         let (dir, _) = try run(timing: .ideal)
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -80,13 +80,15 @@ struct ChipGridMap {
             let dx = x1 - x0, dy = y1 - y0, length = (dx * dx + dy * dy).squareRoot()
             let (ux, uy) = (dx / length, dy / length), (nx, ny) = (-uy * 4, ux * 4)
             let f = l.value / linkPeak
-            s += "<line class=\"link\" x1=\"\(SVGText.coordinate(x0 + ux * r * 0.55 + nx))\" y1=\"\(SVGText.coordinate(y0 + uy * r * 0.55 + ny))\" x2=\"\(SVGText.coordinate(x0 + dx / 2 + nx))\" y2=\"\(SVGText.coordinate(y0 + dy / 2 + ny))\" stroke=\"\(SVGText.heat(0.3 + 0.7 * f))\" stroke-width=\"\(SVGText.coordinate(1.5 + 4 * f))\"><title>link \(SVGText.escape(l.chip)) \(SVGText.escape(l.link)): \(SVGText.escape(format(l.value)))</title></line>"
+            s += "<line class=\"link\" x1=\"\(SVGText.coordinate(x0 + ux * r * 0.55 + nx))\" y1=\"\(SVGText.coordinate(y0 + uy * r * 0.55 + ny))\" x2=\"\(SVGText.coordinate(x0 + dx / 2 + nx))\" y2=\"\(SVGText.coordinate(y0 + dy / 2 + ny))\" stroke=\"\(SVGText.heat(max(f, 0.15)))\" stroke-width=\"\(SVGText.coordinate(2.5 + 5 * f))\"><title>link \(SVGText.escape(l.chip)) \(SVGText.escape(l.link)): \(SVGText.escape(format(l.value)))</title></line>"
         }
+        // The legend is the links' when the map shows nothing else.
+        let legendPeak = chips.isEmpty && cores.isEmpty ? linkPeak : peak
         let lx = width - 150
         for k in 0...4 {
             let f = Double(4 - k) / 4
             s += "<rect x=\"\(SVGText.coordinate(lx))\" y=\"\(Int(Self.margin) + 18 * k)\" width=\"16\" height=\"16\" fill=\"\(SVGText.heat(f))\" stroke=\"#888\"/>"
-            s += "<text x=\"\(SVGText.coordinate(lx + 22))\" y=\"\(Int(Self.margin) + 18 * k + 12)\">\(SVGText.escape(format(peak * f)))</text>"
+            s += "<text x=\"\(SVGText.coordinate(lx + 22))\" y=\"\(Int(Self.margin) + 18 * k + 12)\">\(SVGText.escape(format(legendPeak * f)))</text>"
         }
         return s + "</svg>"
     }
