@@ -18,9 +18,12 @@ test: setup
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-# Release-build benchmark of CUBA at 4k, 20k and 80k neurons (see Benchmarks/README.md).
+# Neurite beside Brian2 and NEST (release build, .venv-bench made on the way): CUBA and COBA at 4k,
+# 20k and 80k neurons, dt 1 and 0.1 ms; writes docs/benchmarks.csv and docs/benchmarks.md. About an
+# hour and a quarter on 2 cores, with the full-scale microcircuit (Benchmarks/microcircuit.sh);
+# SIZES, DTS, MODELS, THREADS, RUNS and MICRO_SCALE cut it down (see Benchmarks/README.md).
 bench: build
-	bash Benchmarks/setup-brian2.sh && bash Benchmarks/cuba.sh
+	bash Benchmarks/setup-bench.sh && bash Benchmarks/compare.sh
 
 clean:
 	rm -rf .build runs

@@ -27,3 +27,12 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c "import zmq" >/dev/null 2>
     || python3 -m pip install -q --break-system-packages pyzmq >/dev/null 2>&1 \
     || echo "setup: could not install pyzmq; the test of Examples/live/client.py will be skipped" >&2
 fi
+
+# Headless Chromium for the test that renders `neurite report` pages (Tests/CLITests). Optional:
+# without it that one test is skipped and says why.
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+  echo "setup: installing chromium"
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; else sudo=; fi
+  { $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium >/dev/null; } \
+    || echo "setup: could not install chromium; the test that renders a report page will be skipped" >&2
+fi

@@ -10,7 +10,8 @@ struct NeuriteCommand: ParsableCommand {
         commandName: "neurite",
         abstract: "Compile spiking networks onto a SpiNNaker-style chip model and simulate them.",
         version: "0.1.0",
-        subcommands: [CompileCommand.self, InspectCommand.self, SimulateCommand.self, CrossbarCommand.self, KeygenCommand.self, WorkerCommand.self, CamCommand.self, DelaysCommand.self])
+        subcommands: [CompileCommand.self, InspectCommand.self, SimulateCommand.self, ReportCommand.self, CrossbarCommand.self, KeygenCommand.self,
+                      WorkerCommand.self, CamCommand.self, DelaysCommand.self])
 
     /// Runs the command line and returns the process exit code.
     static func runMain(_ arguments: [String]) -> Int32 {

@@ -10,7 +10,7 @@ as Neurite's `brian2` step convention runs them (docs/step-semantics.md):
   current cells integrate with method='exact', conductance cells with 'exponential_euler'
   (Brian2's own choice for them).
 
-Run with Brian2 2.9.0 (Benchmarks/setup-brian2.sh makes .venv-bench):
+Run with Brian2 2.9.0 (Benchmarks/setup-bench.sh makes .venv-bench):
   .venv-bench/bin/python Tests/RuntimeTests/Fixtures/brian2/make_model_references.py
 """
 import json
