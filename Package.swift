@@ -29,7 +29,9 @@ let package = Package(
     ],
     targets: [
         // The hardware: machine description, chip image, core models, router. Knows nothing of YAML.
-        .target(name: "ChipSim", dependencies: ["ChipSimBlockTypes", "ChipSimAVX512", "ChipSimAVX2"]),
+        .target(name: "ChipSim", dependencies: ["ChipSimBlockTypes", "ChipSimAVX512", "ChipSimAVX2", "CPrefetch"]),
+        // A software prefetch (one inline C function): the synaptic delivery's look-ahead.
+        .target(name: "CPrefetch"),
         // The state and constants the block kernels take, compiled for any CPU.
         .target(name: "ChipSimBlockTypes"),
         // ChipSim's LIF updates eight neurons at a time, compiled for AVX-512 and (from the same

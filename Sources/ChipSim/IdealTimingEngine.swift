@@ -19,8 +19,6 @@ public final class IdealTimingEngine {
     private let tallies: UnsafeMutableBufferPointer<DeliveryTally>
     /// The cores split into contiguous ranges, one per worker, for ``deliver(part:tick:)``.
     public var partition: [Range<Int>] { chip.partition }
-    /// Where a delivery stores the sum of its look-ahead loads, at its part's first core.
-    private let lookAheadSink: UnsafeMutableBufferPointer<UInt64>
     private let spikes: SpikeExchange
 
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
@@ -34,14 +32,11 @@ public final class IdealTimingEngine {
         let n = chip.cores.count
         tallies = .allocate(capacity: n)
         tallies.initialize(repeating: .zero)
-        lookAheadSink = .allocate(capacity: n)
-        lookAheadSink.initialize(repeating: 0)
         spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
     }
 
     deinit {
         tallies.deallocate()
-        lookAheadSink.deallocate()
     }
 
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
@@ -51,7 +46,8 @@ public final class IdealTimingEngine {
         let entry = arithmetic == .s1615 ? 2 : 8
         var ring = 0, synapses = 0, neurons = 0, tableEntries = 0
         for core in image.cores {
-            ring += (1 << (core.synapses.slotBits + SynapticMatrix.typeBits + core.synapses.indexBits)) * entry
+            let region = 1 << (core.synapses.slotBits + SynapticMatrix.typeBits + core.synapses.indexBits)
+            ring += (region + RingLayout.skew(regionSize: region)) * entry
             synapses += core.synapses.words.count
             neurons += core.neuronCount
             tableEntries += core.synapses.entries.count
@@ -86,9 +82,8 @@ public final class IdealTimingEngine {
             regions[c].term = chip.slotTerm(core: c, tick: tick)
         }
         let spikeCounts = spikes.counts
-        let sum = delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
+        delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                                    ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
-        if !range.isEmpty { lookAheadSink[range.lowerBound] = sum }
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in
             prefix[0] = 0

@@ -66,7 +66,7 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
         let newE = k.inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE
         let newI = k.inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI
         range |= outside(current) | outside(product) | outside(alpha) | outside(gap) | outside(integrated) | outside(newE) | outside(newI)
-        if (range &>> 32).anyNonzero { return (i, anyFired.anyNonzero) }
+        if any((range &>> 32) .!= zero) { return (i, anyFired.anyNonzero) }
 
         let held = r .> zero
         let vn = integrated.replacing(with: vi, where: held)
