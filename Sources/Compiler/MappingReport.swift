@@ -166,11 +166,14 @@ public struct MappingReport: Codable, Equatable, Sendable {
     public var crossbar: Crossbar?
 
     /// The report as JSON (sorted keys, snake_case).
-    public func json() -> String {
+    public func json() -> String { Self.json(self) }
+
+    /// Any part of the report as the report writes it (sorted keys, snake_case).
+    public static func json<T: Encodable>(_ part: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+        return String(decoding: try! encoder.encode(part), as: UTF8.self)
     }
 
     public static func decode(json: String) throws -> MappingReport {
