@@ -1,5 +1,6 @@
 @testable import ChipSim
 import Compiler
+import CrossbarClassifier
 import Foundation
 import XCTest
 
@@ -131,5 +132,30 @@ final class CrossbarTargetTests: XCTestCase {
         XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(noWeights))) {
             XCTAssertTrue("\($0)".contains("has no full-precision weights to program its tiles with"), "\($0)")
         }
+    }
+}
+
+/// The classifier of `Examples/crossbar-classifier/`, small: it learns, an ideal crossbar
+/// classifies as the digital target does, and stuck devices cost accuracy.
+final class CrossbarClassifierTests: XCTestCase {
+    func testClassifierOnBothTargets() throws {
+        let weights = CrossbarClassifier.train(CrossbarClassifier.samples(200, seed: 21, stream: 0))
+        let test = CrossbarClassifier.samples(30, seed: 21, stream: 1)
+        var ideal = MachineDescription.spinn5
+        ideal.crossbar = .ideal
+        let digital = try CrossbarClassifier.evaluate(weights: weights, test: test, seed: 1, target: .spinn5)
+        let crossbar = try CrossbarClassifier.evaluate(weights: weights, test: test, seed: 1, target: ideal)
+        XCTAssertGreaterThan(digital.accuracy, 0.7)
+        XCTAssertEqual(crossbar.accuracy, digital.accuracy)
+        XCTAssertLessThan(crossbar.dynamicJoulesPerInference, digital.dynamicJoulesPerInference)
+        var stuck = ideal
+        stuck.crossbar!.stuckOnRate = 0.2
+        stuck.crossbar!.stuckOffRate = 0.2
+        XCTAssertLessThan(try CrossbarClassifier.evaluate(weights: weights, test: test, seed: 1, target: stuck).accuracy, digital.accuracy)
+        let rows = try CrossbarClassifier.sweep(crossbar: ideal, digital: .spinn5, weights: weights, test: Array(test.prefix(10)), seeds: 2,
+                                                noises: [0, 0.1], stuckRates: [0.1])
+        XCTAssertEqual(rows.map(\.accuracies.count), [2, 2, 2, 2])
+        XCTAssertEqual(CrossbarClassifier.table(rows).split(separator: "\n").count, 2 + 4)
+        XCTAssertTrue(CrossbarClassifier.svg(rows).hasPrefix("<svg"))
     }
 }
