@@ -10,8 +10,8 @@ let avx512Settings: [SwiftSetting] = []
 let avx2Settings: [SwiftSetting] = []
 #endif
 
-// The movie generator and the trainer are loops over millions of floats: optimised in debug
-// builds too, so that the tests that make movies run in seconds, not minutes.
+// The movie generator and the trainers are loops over millions of floats: optimised in debug
+// builds too, so that the tests that make movies or train run in seconds, not minutes.
 let optimisedInDebug: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
@@ -53,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "CLI",
             dependencies: [
-                "ChipSim", "Compiler", "Runtime", "HippocampusCAM", "DelayLearning", "HDSNNChip",
+                "ChipSim", "Compiler", "Runtime", "HippocampusCAM", "DelayLearning", "HDSNNChip", "CrossbarClassifier",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -66,6 +66,9 @@ let package = Package(
         // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.
         .target(name: "DelayLearning", dependencies: ["ChipSim"], swiftSettings: optimisedInDebug),
         .target(name: "HDSNNChip", dependencies: ["DelayLearning", "ChipSim", "Compiler", "Runtime"]),
+        // A one-layer spiking classifier on the digital and the crossbar target: data, offline
+        // training, the sweep over crossbar nonidealities, its table and plot.
+        .target(name: "CrossbarClassifier", dependencies: ["ChipSim", "Compiler", "Runtime"], swiftSettings: optimisedInDebug),
         // Random networks for the property tests of the compiler and the runtime.
         .target(name: "NeuriteTestSupport", dependencies: ["ChipSim"], path: "Tests/Support"),
         .testTarget(name: "ChipSimTests", dependencies: ["ChipSim"]),
@@ -73,7 +76,7 @@ let package = Package(
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "Compiler", "ChipSim", "NeuriteTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CLITests", dependencies: ["CLI"]),
         .testTarget(name: "HippocampusCAMTests", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler"]),
+        .testTarget(name: "CrossbarTests", dependencies: ["ChipSim", "Compiler", "CrossbarClassifier"]),
         .testTarget(name: "DelayLearningTests", dependencies: ["DelayLearning"]),
         .testTarget(name: "HDSNNChipTests", dependencies: ["HDSNNChip", "DelayLearning", "Runtime", "ChipSim"]),
     ],

@@ -1,14 +1,86 @@
 import ArgumentParser
 import ChipSim
 import Compiler
+import CrossbarClassifier
 import Foundation
 
 /// `neurite crossbar …`: the crossbar tile model on its own.
 struct CrossbarCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "crossbar",
-        abstract: "Run the memristor-crossbar tile model on its own.",
-        subcommands: [CrossbarMVMCommand.self])
+        abstract: "Run the memristor-crossbar tile model on its own, or compare a classifier on the crossbar and the digital target.",
+        subcommands: [CrossbarMVMCommand.self, CrossbarClassifyCommand.self])
+}
+
+/// `neurite crossbar classify`: the classifier of `Examples/crossbar-classifier/` on both targets.
+struct CrossbarClassifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Train a one-layer spiking classifier of 8×8 patterns, run it on the digital (spinn-5) and the crossbar target, and sweep programming noise and stuck-at rate.",
+        discussion: """
+            Prints a Markdown table of accuracy (mean ± sd over seeds, each seed reprogramming the tiles) and energy per \
+            inference on each target; writes weights.csv (the trained weights, 64 rows × 10 columns, nA), results.md and \
+            accuracy.svg into --out.
+            """)
+
+    @Option(help: "The crossbar target file.")
+    var target = "configs/crossbar.yaml"
+
+    @Option(help: "Network seeds per crossbar setting (1...100).")
+    var seeds = 3
+
+    @Option(help: "Training samples (10...100000).")
+    var train = 500
+
+    @Option(help: "Test samples shown to the chip per run (10...10000).")
+    var test = 100
+
+    @Option(help: "Programming noise values to sweep (fractions of Gmax), comma-separated.")
+    var noises = "0,0.05,0.1,0.2,0.4"
+
+    @Option(name: .customLong("stuck-rates"), help: "Stuck-at rates to sweep (on + off, split evenly), comma-separated.")
+    var stuckRates = "0,0.05,0.1,0.2,0.4"
+
+    @Option(help: "Where to write weights.csv, results.md and accuracy.svg.")
+    var out = "crossbar-classifier"
+
+    func validate() throws {
+        guard (1...100).contains(seeds) else { throw ValidationError("--seeds must be in 1...100, found \(seeds)") }
+        guard (10...100_000).contains(train) else { throw ValidationError("--train must be in 10...100000, found \(train)") }
+        guard (10...10_000).contains(test) else { throw ValidationError("--test must be in 10...10000, found \(test)") }
+    }
+
+    func run() throws {
+        let machine = try TargetParser.resolve(target)
+        guard machine.crossbar != nil else { throw InputError(message: "\(target): the target has no 'crossbar:' block") }
+        func values(_ text: String, _ option: String) throws -> [Double] {
+            try text.split(separator: ",").map {
+                guard let v = Double($0.trimmingCharacters(in: .whitespaces)), (0...1).contains(v) else {
+                    throw InputError(message: "\(option): '\($0)' is not a number in 0...1")
+                }
+                return v
+            }
+        }
+        let noiseValues = try values(noises, "--noises"), stuckValues = try values(stuckRates, "--stuck-rates")
+        let dataSeed: UInt64 = 21
+        let weights = CrossbarClassifier.train(CrossbarClassifier.samples(train, seed: dataSeed, stream: 0))
+        let rows = try CrossbarClassifier.sweep(
+            crossbar: machine, digital: .spinn5, weights: weights, test: CrossbarClassifier.samples(test, seed: dataSeed, stream: 1),
+            seeds: seeds, noises: noiseValues, stuckRates: stuckValues)
+        let table = CrossbarClassifier.table(rows)
+        do {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let n = CrossbarClassifier.classes
+            let csv = (0..<(weights.count / n)).map { i in weights[(i * n)..<((i + 1) * n)].map { "\($0)" }.joined(separator: ",") }
+            try FileAccess.writeReplacing(out + "/weights.csv", Array((csv.joined(separator: "\n") + "\n").utf8))
+            try FileAccess.writeReplacing(out + "/results.md", Array((table + "\n").utf8))
+            try FileAccess.writeReplacing(out + "/accuracy.svg", Array(CrossbarClassifier.svg(rows).utf8))
+        } catch let e as FileAccess.WriteError {
+            throw InputError(message: e.description)
+        }
+        print(table)
+        print("wrote \(out)/weights.csv, \(out)/results.md, \(out)/accuracy.svg")
+    }
 }
 
 struct CrossbarMVMCommand: ParsableCommand {

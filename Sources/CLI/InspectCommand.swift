@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChipSim
+import Compiler
 import Foundation
 
 struct InspectCommand: ParsableCommand {
@@ -68,11 +69,33 @@ struct InspectCommand: ParsableCommand {
         let maxEntries = img.routingTables.map(\.entries.count).max() ?? 0
         l.append("routing tables: \(img.routingTables.count) chips with entries, at most \(maxEntries) of \(m.routerEntries)")
         for t in img.routingTables { l.append("  \(t.chip.x),\(t.chip.y): \(t.entries.count) entries") }
+        if let settings = img.machine.crossbar {
+            l.append("crossbar target: " + CrossbarSettings.keys.map { "\($0.name) \(CrossbarSettings.format(settings.value(of: $0)))" }.joined(separator: ", "))
+            if let x = crossbarTiles(img) {
+                l.append("crossbar tiles: \(x.tiles.count) of \(x.tileRows) × \(x.tileCols), \(String(format: "%.1f", x.utilization * 100))% of their cells used")
+                l.append("  x,y,p     population         delay  receptor    tile  rows       columns    used   nonzero  weight max  to 0  clipped  stuck  projections")
+                for t in x.tiles {
+                    l.append("  " + t.core.padding(toLength: 9, withPad: " ", startingAt: 0) + " " + t.population.padding(toLength: 18, withPad: " ", startingAt: 0)
+                        + String(format: " %5d  %@  %4d  %@ %@ %5.1f%%  %7d  %10.4g  %4d  %7d  %5d  ", t.delayTicks,
+                                 t.receptor.padding(toLength: 10, withPad: " ", startingAt: 0), t.tile,
+                                 "\(t.rows[0])..<\(t.rows[1])".padding(toLength: 10, withPad: " ", startingAt: 0),
+                                 "\(t.columns[0])..<\(t.columns[1])".padding(toLength: 10, withPad: " ", startingAt: 0),
+                                 t.utilization * 100, t.nonzeroWeights, t.weightMax, t.weightsRoundedToZero, t.weightsClipped, t.stuckOn + t.stuckOff)
+                        + t.projections.joined(separator: ", "))
+                }
+            }
+        }
         return l.joined(separator: "\n")
     }
 
+    /// The crossbar tiles the image's mapping report lists (nil for a digital image, or a report
+    /// that does not decode).
+    static func crossbarTiles(_ img: ChipImage) -> MappingReport.Crossbar? {
+        (try? MappingReport.decode(json: img.mappingReport))?.crossbar
+    }
+
     static func json(_ img: ChipImage, sections: [ChipImageCodec.SectionInfo], size: Int, format: String) -> String {
-        let object: [String: Any] = [
+        var object: [String: Any] = [
             "format_version": format,
             "bytes": size,
             "sections": sections.map { ["id": $0.id, "name": $0.name, "offset": $0.offset, "bytes": $0.length, "crc32": hex($0.crc32)] as [String: Any] },
@@ -99,6 +122,13 @@ struct InspectCommand: ParsableCommand {
                  "entries": t.entries.map { ["key": hex($0.key), "mask": hex($0.mask), "route": hex($0.route)] }]
             },
         ]
+        if let settings = img.machine.crossbar {
+            var crossbar: [String: Any] = ["settings": Dictionary(uniqueKeysWithValues: CrossbarSettings.keys.map { ($0.name, settings.value(of: $0)) })]
+            if let x = crossbarTiles(img), let tiles = try? JSONSerialization.jsonObject(with: Data(MappingReport.json(x).utf8)) {
+                crossbar["tiles"] = tiles
+            }
+            object["crossbar"] = crossbar
+        }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
         return String(decoding: data, as: UTF8.self)
     }

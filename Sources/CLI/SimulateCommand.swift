@@ -218,7 +218,11 @@ struct SimulateCommand: ParsableCommand {
         }
         let plastic = s.plasticSynapticEvents > 0 ? String(format: ", %ld of them plastic; learned weights in weights.csv", s.plasticSynapticEvents) : ""
         lines.append(String(format: "  synaptic events %ld (%.3g per wall second%@)", s.synapticEvents, s.synapticEventsPerSecond, plastic))
-        let dma = s.energy.dmaJoules > 0 ? String(format: ", DMA %.4g J", s.energy.dmaJoules) : ""
+        var dma = s.energy.dmaJoules > 0 ? String(format: ", DMA %.4g J", s.energy.dmaJoules) : ""
+        if s.energy.crossbarReads > 0 {
+            dma += String(format: ", crossbar rows %.4g J, cells %.4g J, ADCs %.4g J", s.energy.crossbarRowJoules, s.energy.crossbarCellJoules,
+                          s.energy.crossbarAdcJoules)
+        }
         lines.append(String(format: "  energy %.4g J (static %.4g J, packets %.4g J, synaptic %.4g J%@)",
                             s.energyJoules, s.energy.staticJoules, s.energy.packetJoules, s.energy.synapticJoules, dma))
         let p = s.provenance

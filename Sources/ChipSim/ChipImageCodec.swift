@@ -37,8 +37,9 @@ public enum ChipImageCodec {
     /// only where the 16-bit ones lose them, none in an image for `s1615` only), marks
     /// delay-extension cores in CORE, and adds DTCM figures and dead parts to MACH.
     /// 2.1 adds the PLAS section (plastic synapses) and the projections' STDP rules in PROJ.
+    /// 2.2 adds the XBAR section (the crossbar settings of a memristor-crossbar target).
     public static let formatMajor = 2
-    public static let formatMinor = 1
+    public static let formatMinor = 2
     /// Major versions this build reads. 1.1 added the step convention and time scale factor to
     /// NETW and the PROJ section; a 1.0 image reads with the `brian2` convention it ran under,
     /// real time and no projection list.
@@ -56,6 +57,7 @@ public enum ChipImageCodec {
         ("PLAS", "PLAS (plastic synapses)"),
         ("SRCE", "SRCE (spike-source events)"),
         ("ROUT", "ROUT (routing tables)"),
+        ("XBAR", "XBAR (crossbar settings)"),
         ("MAPR", "MAPR (mapping report)"),
     ]
 
@@ -113,7 +115,8 @@ public enum ChipImageCodec {
 
     /// Each section's id and the code that writes its payload, in file order.
     private static func encoders(_ image: ChipImage) -> [(String, (inout BinaryWriter) -> Void)] {
-        [
+        typealias Encoder = (String, (inout BinaryWriter) -> Void)
+        var sections: [Encoder] = [
             ("MACH", { $0.bytes.append(contentsOf: json(image.machine)) }),
             ("NETW", { $0.bytes.append(contentsOf: json(image.network)) }),
             ("POPS", { $0.bytes.append(contentsOf: json(image.populations)) }),
@@ -121,11 +124,15 @@ public enum ChipImageCodec {
             ("CORE", { encodeCores(image.cores, &$0) }),
             ("INIT", { encodeInitialState(image.cores, &$0) }),
             ("SYNM", { encodeSynapses(image.cores, &$0) }),
-        ] + (image.cores.contains { !$0.synapses.plasticWords.isEmpty } ? [("PLAS", { encodePlasticity(image.cores, &$0) })] : []) + [
-            ("SRCE", { encodeSourceEvents(image.cores, &$0) }),
-            ("ROUT", { encodeRouting(image.routingTables, &$0) }),
-            ("MAPR", { $0.bytes.append(contentsOf: Array(image.mappingReport.utf8)) }),
         ]
+        if image.cores.contains(where: { !$0.synapses.plasticWords.isEmpty }) {
+            sections.append(("PLAS", { encodePlasticity(image.cores, &$0) }))
+        }
+        sections.append(("SRCE", { encodeSourceEvents(image.cores, &$0) }))
+        sections.append(("ROUT", { encodeRouting(image.routingTables, &$0) }))
+        if let settings = image.machine.crossbar { sections.append(("XBAR", { $0.bytes.append(contentsOf: json(settings)) })) }
+        sections.append(("MAPR", { $0.bytes.append(contentsOf: Array(image.mappingReport.utf8)) }))
+        return sections
     }
 
     /// The header, directory and sections of an image whose section payloads are `payloads`, in
@@ -333,7 +340,8 @@ public enum ChipImageCodec {
                 throw ChipImageError.malformedSection(name(id), e.detail)
             }
         }
-        let machine = try decodeJSON(MachineDescription.self, "MACH")
+        var machine = try decodeJSON(MachineDescription.self, "MACH")
+        if ranges["XBAR"] != nil { machine.crossbar = try decodeJSON(CrossbarSettings.self, "XBAR") }
         let network = try decodeJSON(NetworkInfo.self, "NETW")
         let populations = try decodeJSON([PopulationInfo].self, "POPS")
         let projections = ranges["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")

@@ -32,6 +32,23 @@ enum ChipImageValidator {
         }
         try validateCores(image, fail: fail)
         try validateRouting(image, fail: fail)
+        try validateCrossbar(image, fail: fail)
+    }
+
+    /// A crossbar image: settings a tile can be built with, and crossbar cores whose tiles can be
+    /// programmed (full-precision weights) and that learn nothing (no plastic synapses).
+    private static func validateCrossbar(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {
+        guard let settings = image.machine.crossbar else { return }
+        if let problem = settings.problem { throw fail("XBAR", "the crossbar settings have \(problem)") }
+        for c in image.cores.indices where CrossbarCoreMatrix.isCrossbarCore(image, c) {
+            let m = image.cores[c].synapses
+            if !m.entries.isEmpty, m.floatWeights.isAbsent {
+                throw fail("XBAR", "crossbar core \(c) (\(image.cores[c].location)) has no full-precision weights to program its tiles with")
+            }
+            if !m.plasticWords.isEmpty {
+                throw fail("XBAR", "crossbar core \(c) (\(image.cores[c].location)) has plastic synapses; crossbar tiles do not learn")
+            }
+        }
     }
 
     private static func validateNetwork(_ n: NetworkInfo, fail: (String, String) -> ChipImageError) throws {

@@ -173,6 +173,10 @@ struct DeliveryTally {
     /// Per type, additions that hit 0xFFFF and the units they lost.
     var saturations = PerReceptor()
     var clipped = PerReceptor()
+    /// Of ``events``, those a crossbar tile computed (no CPU cycles per event), and the tile
+    /// reads' energy and latency.
+    var crossbarEvents = 0
+    var crossbar = CrossbarCost()
 
     static let zero = DeliveryTally()
 }
@@ -201,6 +205,11 @@ public struct CoreCounters: Codable, Equatable, Sendable {
     public var maxCyclesPerTick = 0
     /// Cycles needed in all ticks together.
     public var totalCycles = 0
+    /// Of ``synapticEvents``, those a crossbar tile computed in its reads (crossbar target).
+    public var crossbarSynapticEvents = 0
+    /// The crossbar tile reads of the core: row pulses, ADC conversions, energy by component,
+    /// latency (zero on the digital target).
+    public var crossbar = CrossbarCost()
 
     public init() {}
 
@@ -216,5 +225,7 @@ public struct CoreCounters: Codable, Equatable, Sendable {
         timerOverruns += o.timerOverruns
         maxCyclesPerTick = max(maxCyclesPerTick, o.maxCyclesPerTick)
         totalCycles += o.totalCycles
+        crossbarSynapticEvents += o.crossbarSynapticEvents
+        crossbar += o.crossbar
     }
 }

@@ -84,6 +84,8 @@ public final class IdealTimingEngine {
         let spikeCounts = spikes.counts
         delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                                    ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
+        chip.crossbar?.deliver(spikes: spikes.buffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,
+                               ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!)
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in
             prefix[0] = 0

@@ -10,6 +10,8 @@ public final class LoadedChip {
     public let routes: PacketRoutes
     let layout: RingLayout
     let delivery: SynapticDelivery
+    /// The crossbar cores' tiles and reads (a crossbar target's image), nil on the digital target.
+    let crossbar: CrossbarDelivery?
     /// The cores split into contiguous ranges of about equal synapse counts, one per worker.
     public let partition: [Range<Int>]
     private let ring16Storage: UnsafeMutableBufferPointer<UInt16>
@@ -28,6 +30,7 @@ public final class LoadedChip {
         partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 },
                                         parts: min(max(parts, 1), max(image.cores.count, 1)))
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
+        crossbar = image.machine.crossbar == nil ? nil : CrossbarDelivery(image: image, routes: routes, layout: layout)
         for (c, history) in (delivery.plastic?.histories ?? []).enumerated() { cores[c].postHistory = history }
         ring16Storage = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
         ring16Storage.initialize(repeating: 0)

@@ -49,6 +49,18 @@ public struct MachineDescription: Codable, Equatable, Sendable {
     public var deadLinks: [ChipLink]
     /// Application processors that do not work; nothing is placed on them. Default none.
     public var deadCores: [CoreLocation]
+    /// Set on a memristor-crossbar target (`configs/crossbar.yaml`): every neuron core keeps its
+    /// synapses in crossbar tiles of these settings instead of synaptic rows in SDRAM
+    /// (`docs/crossbar.md`). Default nil, the digital SpiNNaker target. Not part of `MACH`'s JSON:
+    /// an image carries it in its own section, `XBAR`.
+    public var crossbar: CrossbarSettings?
+
+    /// The keys of `MACH`'s JSON: every field but ``crossbar``.
+    private enum CodingKeys: String, CodingKey {
+        case name, layout, width, height, wrapsAround, coresPerChip, monitorCoresPerChip, clockHz, sdramBytesPerChip, routerEntries,
+             routerWaitCycles, maxNeuronsPerCore, ringBufferIndexBits, maxRowWords, inputBufferPackets, costs, energy, timing, memory,
+             deadChips, deadLinks, deadCores
+    }
 
     /// The chips that exist and work, in (y, x) order.
     public var chips: [ChipCoordinate] { layout.chips(width: width, height: height).filter { !deadChips.contains($0) } }
@@ -81,7 +93,7 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         maxNeuronsPerCore: Int = 256, ringBufferIndexBits: Int = 14, maxRowWords: Int = 256,
         inputBufferPackets: Int = 256, costs: CoreCosts = CoreCosts(), energy: EnergyModel = EnergyModel(),
         timing: CycleTiming = CycleTiming(), memory: CoreMemory = CoreMemory(), deadChips: [ChipCoordinate] = [],
-        deadLinks: [ChipLink] = [], deadCores: [CoreLocation] = []
+        deadLinks: [ChipLink] = [], deadCores: [CoreLocation] = [], crossbar: CrossbarSettings? = nil
     ) {
         self.name = name
         self.layout = layout
@@ -105,6 +117,7 @@ public struct MachineDescription: Codable, Equatable, Sendable {
         self.deadChips = deadChips
         self.deadLinks = deadLinks
         self.deadCores = deadCores
+        self.crossbar = crossbar
     }
 
     /// Images of format 1.0 and 1.1 have no cycle timing: they take the defaults. Images before

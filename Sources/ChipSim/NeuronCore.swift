@@ -67,6 +67,8 @@ public final class NeuronCore {
     /// Cycles of one neuron's (or source atom's) update in the cost model.
     let neuronCycles: Int
     private let cycleBudget: Int
+    /// CPU cycles per ns (the machine's clock in GHz).
+    let clockGHz: Double
 
     /// Loads core `index` of `image`; `seed` streams derive from the image's network seed.
     /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``).
@@ -85,6 +87,7 @@ public final class NeuronCore {
         weightShifts = (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))
         costs = image.machine.costs
         cycleBudget = image.machine.cycleBudget(timestepMs: dt, timeScaleFactor: settings.timeScaleFactor)
+        clockGHz = image.machine.clockHz / 1e9
 
         let v = core.initialState.first ?? []
         let u = core.initialState.count > 1 ? core.initialState[1] : []
@@ -250,7 +253,8 @@ public final class NeuronCore {
     /// not fit the tick's budget.
     func finishTick(packets: Int, delivery: DeliveryTally, invalidKeys: Int) {
         count(delivery, packets: packets, invalidKeys: invalidKeys)
-        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events, plasticEvents: delivery.plasticEvents)
+        let cycles = tickCycles(packets: packets + invalidKeys, events: delivery.events, plasticEvents: delivery.plasticEvents,
+                                crossbarEvents: delivery.crossbarEvents, crossbarNanoseconds: delivery.crossbar.latencyNanoseconds)
         counters.totalCycles = min(counters.totalCycles + cycles, 1 << 61)
         counters.maxCyclesPerTick = max(counters.maxCyclesPerTick, cycles)
         if cycles > cycleBudget { counters.timerOverruns += 1 }
@@ -265,19 +269,24 @@ public final class NeuronCore {
         counters.saturations = counters.saturations + delivery.saturations
         counters.ringInput = counters.ringInput + delivery.input
         counters.clippedInput = counters.clippedInput + delivery.clipped
+        counters.crossbarSynapticEvents += delivery.crossbarEvents
+        counters.crossbar += delivery.crossbar
     }
 
     /// The cost model's cycles for a tick in which the core took `packets` packets (found in
     /// its master population table or not) and `events` synaptic events: the timer's overhead,
-    /// every neuron's update, a row per packet and the events. Saturates at 2^60, so that a
-    /// crafted target's costs times a flood of events cannot trap.
-    func tickCycles(packets: Int, events: Int, plasticEvents: Int = 0) -> Int {
+    /// every neuron's update, a row per packet and the events. Events a crossbar tile computed
+    /// (`crossbarEvents`, of `events`) cost no cycles each: the core waits for its tiles' reads
+    /// instead, `crossbarNanoseconds` at the core's clock. Saturates at 2^60, so that a crafted
+    /// target's costs times a flood of events cannot trap.
+    func tickCycles(packets: Int, events: Int, plasticEvents: Int = 0, crossbarEvents: Int = 0, crossbarNanoseconds: Double = 0) -> Int {
         @inline(__always) func product(_ a: Int, _ b: Int) -> Int {
             let (p, overflow) = a.multipliedReportingOverflow(by: b)
             return overflow || p > 1 << 60 ? 1 << 60 : p
         }
         return min(costs.tickOverheadCycles + product(neuronCycles, neuronCount) + product(costs.rowCycles, packets)
-                   + product(costs.synapticEventCycles, events - plasticEvents) + product(costs.plasticSynapseCycles, plasticEvents), 1 << 60)
+                   + product(costs.synapticEventCycles, events - plasticEvents - crossbarEvents) + product(costs.plasticSynapseCycles, plasticEvents)
+                   + Int(min(crossbarNanoseconds * clockGHz, 0x1p60)), 1 << 60)
     }
 
     /// Records the cycles the core spent in all and its most loaded tick's demand, and how many

@@ -61,7 +61,8 @@ final class SynapticDelivery {
                 } else {
                     reachRuns.append(ReachRun(start: source, end: source + 1, hasEntry: e != nil))
                 }
-                guard let e else { continue }
+                // A crossbar core's synapses are in its tiles (``CrossbarDelivery``), not in these lists.
+                guard let e, !CrossbarCoreMatrix.isCrossbarCore(image, target) else { continue }
                 found.append((target, source, e))
                 let entry = m.entries[e]
                 for r in 0..<min(Int(entry.rows), cores[source].neuronCount) { counts[base[source] + r + 1] += m.row(entry, r).count }
@@ -219,6 +220,16 @@ final class SynapticDelivery {
     @inline(__always)
     static func add(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
                     tally: UnsafeMutablePointer<DeliveryTally>) {
+        addInput(t, w, at: region, ring: ring, tally: tally)
+        tally.pointee.events += 1
+    }
+
+    /// Adds 16-bit input `w` into the entry at ring address `t`, saturating at 0xFFFF, and counts
+    /// the input and any saturation (not an event: a crossbar read's column adds one input for
+    /// many synapses).
+    @inline(__always)
+    static func addInput(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
+                         tally: UnsafeMutablePointer<DeliveryTally>) {
         let idx = region.start + Int((t &+ region.term) & region.mask)
         let sum = UInt32(ring[idx]) &+ UInt32(w)
         let type = Int((t >> region.typeShift) & 1)
@@ -229,7 +240,6 @@ final class SynapticDelivery {
         } else {
             ring[idx] = UInt16(truncatingIfNeeded: sum)
         }
-        tally.pointee.events += 1
         tally.pointee.input[type] += Int(w)
     }
 

@@ -71,6 +71,48 @@ public struct MappingReport: Codable, Equatable, Sendable {
         public var compressed: Bool
     }
 
+    /// What one crossbar tile holds (crossbar target): one tile of one (delay, type) matrix of a
+    /// core (``CrossbarCoreMatrix``).
+    public struct CrossbarTile: Codable, Equatable, Sendable {
+        /// The core, `x,y,p`, and its population.
+        public var core: String
+        public var population: String
+        /// The matrix: its delay in ticks, its receptor, and the projections whose synapses it
+        /// holds (those from the populations of its rows onto this population with this receptor).
+        public var delayTicks: Int
+        public var receptor: String
+        public var projections: [String]
+        /// The tile's index in the matrix, the rows (source neurons, by their order in the matrix)
+        /// and columns (the core's neurons) of the matrix it holds.
+        public var tile: Int
+        public var rows: [Int]
+        public var columns: [Int]
+        /// Cells holding a weight, and their share of the tile's cells.
+        public var cellsUsed: Int
+        public var utilization: Double
+        /// Weights that are not 0, the magnitude mapped to Gmax − Gmin, weights quantization
+        /// turned into 0, weights clipped, devices stuck at Gmax and at Gmin.
+        public var nonzeroWeights: Int
+        public var weightMax: Double
+        public var weightsRoundedToZero: Int
+        public var weightsClipped: Int
+        public var stuckOn: Int
+        public var stuckOff: Int
+    }
+
+    /// The crossbar tiles of a crossbar target, with their totals.
+    public struct Crossbar: Codable, Equatable, Sendable {
+        /// Tile size, rows × columns.
+        public var tileRows: Int
+        public var tileCols: Int
+        public var tiles: [CrossbarTile]
+        /// Cells used over all tiles' cells.
+        public var utilization: Double
+        public var weightsRoundedToZero: Int
+        public var weightsClipped: Int
+        public var stuckDevices: Int
+    }
+
     public var network: String
     public var target: String
     /// How the target was chosen: `given`, or `auto` (the fewest SpiNN-5 boards that hold it).
@@ -120,13 +162,18 @@ public struct MappingReport: Codable, Equatable, Sendable {
     public var routingEntries: [String: Int]
     /// Every chip's table before and after minimisation, in chip order.
     public var routingTables: [RoutingTableSize]
+    /// The crossbar tiles (crossbar target only; absent on the digital target).
+    public var crossbar: Crossbar?
 
     /// The report as JSON (sorted keys, snake_case).
-    public func json() -> String {
+    public func json() -> String { Self.json(self) }
+
+    /// Any part of the report as the report writes it (sorted keys, snake_case).
+    public static func json<T: Encodable>(_ part: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        return String(decoding: try! encoder.encode(self), as: UTF8.self)
+        return String(decoding: try! encoder.encode(part), as: UTF8.self)
     }
 
     public static func decode(json: String) throws -> MappingReport {
@@ -157,6 +204,12 @@ public struct MappingReport: Codable, Equatable, Sendable {
             lines.append(String(format: "  max predicted load    %.1f%% of a tick (%@, core %@)", maxPredictedLoad * 100, busiest.population, busiest.location))
         }
         if !floatWeights { lines.append("  weights               16-bit only (runs in s1615 only)") }
+        if let x = crossbar {
+            let cells = x.tiles.reduce(0) { $0 + $1.cellsUsed }
+            lines.append(String(format: "  crossbar tiles        %d of %d × %d cells (%d cells used, %.1f%% of them)", x.tiles.count, x.tileRows, x.tileCols,
+                                cells, x.utilization * 100))
+            lines.append("  crossbar weights      \(x.weightsRoundedToZero) quantized to 0, \(x.weightsClipped) clipped; \(x.stuckDevices) stuck devices")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -64,6 +64,7 @@ public enum NetworkCompiler {
     /// the target was chosen (`auto`).
     public static func compile(_ network: NetworkSpec, targets: [MachineDescription], options: CompileOptions = CompileOptions()) throws -> Compilation {
         precondition(!targets.isEmpty, "no target to compile onto")
+        if targets[0].crossbar != nil { try CrossbarMapping.check(network, options: options) }
         var clock = PhaseClock()
         var caps: [Int: Int] = [:]
         var laid: Layout
@@ -281,14 +282,16 @@ public enum NetworkCompiler {
                            synapses: totals.synapses[k], weightsRoundedToZero: tally.roundedToZero[k], plasticity: p.plasticity)
         }
         let convention = network.stepConvention ?? defaultStepConvention
-        let report = MappingReportBuilder.report(network: network, slices: slices, plans: plans, layouts: layouts, matrices: matrices,
+        var report = MappingReportBuilder.report(network: network, slices: slices, plans: plans, layouts: layouts, matrices: matrices,
                                                  projections: projections, totals: totals, tally: tally, mapped: mapped,
                                                  floatWeights: options.floatWeights, choice: choice, convention: convention)
-        let image = ChipImage(
+        var image = ChipImage(
             machine: machine,
             network: NetworkInfo(name: network.name, timestepMs: network.timestep, durationMs: network.duration, seed: network.seed,
                                  stepConvention: convention, timeScaleFactor: network.timeScaleFactor),
-            populations: populations, projections: projections, cores: cores, routingTables: mapped.tables, mappingReport: report.json())
+            populations: populations, projections: projections, cores: cores, routingTables: mapped.tables, mappingReport: "")
+        if machine.crossbar != nil { report.crossbar = CrossbarMapping.report(image) }
+        image.mappingReport = report.json()
         return (image, report, mappingWarnings(network, report: report, slices: slices, matrices: matrices))
     }
 

@@ -54,7 +54,7 @@ public enum TargetParser {
 
     private static func read(_ root: YAMLNode) throws -> MachineDescription {
         let f = try root.fields(allowed: ["name", "layout", "width", "height", "wrap_around", "chip", "router", "core", "costs", "energy", "timing",
-                                          "dead_chips", "dead_links", "dead_cores"], what: "a target")
+                                          "dead_chips", "dead_links", "dead_cores", "crossbar"], what: "a target")
         let layoutNode = try f.required("layout", "rectangle, spinn5 or triads")
         guard let layout = BoardLayout(rawValue: try layoutNode.string()) else {
             throw layoutNode.error("unknown layout '\(layoutNode.scalarString ?? "")'; expected rectangle, spinn5 or triads")
@@ -116,6 +116,7 @@ public enum TargetParser {
             if let v = e["dma_nj_per_byte"] { m.energy.dmaNanojoulesPerByte = try positiveDouble(v, "dma_nj_per_byte") }
         }
         if let timing = f["timing"] { m.timing = try readTiming(timing) }
+        if let crossbar = f["crossbar"] { m.crossbar = try CrossbarSettingsParser.read(crossbar) }
         guard m.maxNeuronsPerCore <= 1 << (m.ringBufferIndexBits - 1) else {
             throw root.error("'max_neurons' (\(m.maxNeuronsPerCore)) needs more than 'ring_buffer_index_bits' − 1 = \(m.ringBufferIndexBits - 1) index bits")
         }

@@ -152,8 +152,11 @@ public enum Run {
         let energy = RunSummary.Energy(
             staticJoules: idleChips + activeCores, idleChipJoules: idleChips, activeCoreJoules: activeCores,
             packetJoules: Double(totals.routerCrossings) * e.packetNanojoules * 1e-9,
-            synapticJoules: Double(sum.synapticEvents) * e.synapticEventNanojoules * 1e-9,
-            dmaJoules: Double(dmaBytes) * e.dmaNanojoulesPerByte * 1e-9)
+            synapticJoules: Double(sum.synapticEvents - sum.crossbarSynapticEvents) * e.synapticEventNanojoules * 1e-9,
+            dmaJoules: Double(dmaBytes) * e.dmaNanojoulesPerByte * 1e-9,
+            crossbarRowJoules: sum.crossbar.rowDriverPicojoules * 1e-12, crossbarCellJoules: sum.crossbar.cellPicojoules * 1e-12,
+            crossbarAdcJoules: sum.crossbar.adcPicojoules * 1e-12, crossbarReads: sum.crossbar.reads,
+            crossbarRowPulses: sum.crossbar.rowPulses, crossbarAdcConversions: sum.crossbar.adcConversions)
         let saturated = fixed ? RunAdvice.saturatedInputs(image, counters: totals.coreCounters) : []
         let afterRun = image.cores.reduce(0) { n, core in n + core.sourceEvents.count { Int($0.tick) >= totals.ticks } }
         let cores = cycle?.cores ?? []
@@ -189,7 +192,7 @@ public enum Run {
                 } : []),
             maxCoreLoad: maxLoad, advisedTimeScaleFactor: advised,
             cycle: cycle.map { Self.cycleSummary($0, runCycles: runCycles, wallSeconds: totals.wallSeconds) },
-            energyJoules: energy.staticJoules + energy.packetJoules + energy.synapticJoules + energy.dmaJoules, energy: energy)
+            energyJoules: energy.totalJoules, energy: energy)
         var tableSizes: [ChipCoordinate: Int] = [:]
         for t in image.routingTables { tableSizes[t.chip, default: 0] += t.entries.count }
         let chipsSeen = Set(totals.chipTraffic.keys).union(tableSizes.keys).sorted()

@@ -63,10 +63,25 @@ public struct RunSummary: Codable, Equatable, Sendable {
         public var activeCoreJoules: Double
         /// Router crossings of packets, J.
         public var packetJoules: Double
-        /// Synaptic events processed, J.
+        /// Synaptic events processed by cores' CPUs, J (a crossbar tile's events cost its reads
+        /// instead).
         public var synapticJoules: Double
         /// Synaptic rows read from SDRAM by DMA, J (`cycle` timing; 0 in `ideal`).
         public var dmaJoules: Double
+        /// Crossbar tile reads (crossbar target; 0 on the digital one), J: row drivers (one per
+        /// row pulse), cells (V²·G·t per cell of a pulsed row) and ADC conversions.
+        public var crossbarRowJoules: Double
+        public var crossbarCellJoules: Double
+        public var crossbarAdcJoules: Double
+        /// Crossbar tile reads, row pulses and ADC conversions behind those figures.
+        public var crossbarReads: Int
+        public var crossbarRowPulses: Int
+        public var crossbarAdcConversions: Int
+
+        /// Every component: what the summary's `energy_joules` is.
+        public var totalJoules: Double {
+            staticJoules + packetJoules + synapticJoules + dmaJoules + crossbarRowJoules + crossbarCellJoules + crossbarAdcJoules
+        }
     }
 
     /// What the cycle engine saw (`cycle` timing only).

@@ -98,7 +98,7 @@ final class CLITests: XCTestCase {
         XCTAssertEqual(try neurite("compile", dir + "/small.yaml", "-o", dir + "/small.nchip").status, 0)
         let text = try neurite("inspect", dir + "/small.nchip")
         XCTAssertEqual(text.status, 0, text.stderr)
-        for fragment in ["format 2.1", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
+        for fragment in ["format 2.2", "SYNM (synaptic matrices)", "crc32 0x", "target spinn-5: 48 chips", "cells: IF_curr_exp, 300 neurons on 2 cores",
                          "routing tables: 1 chips with entries"] {
             XCTAssertTrue(text.stdout.contains(fragment), "missing '\(fragment)' in\n\(text.stdout)")
         }

@@ -84,4 +84,46 @@ final class CrossbarCLITests: XCTestCase {
         XCTAssertEqual(help.status, 0)
         XCTAssertTrue(help.stdout.contains("--set <KEY=VALUE>"), help.stdout)
     }
+
+    /// `neurite compile NET --target configs/crossbar.yaml`, `inspect` and `simulate` end to end:
+    /// the summary lists the tiles, the run's summary the crossbar energy, and the same image runs
+    /// alike twice and in cycle timing.
+    func testCompileInspectAndSimulateOnTheCrossbarTarget() throws {
+        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("configs/crossbar.yaml").path
+        try write("net.yaml", """
+        network: tiny
+        duration: 100
+        seed: 5
+        populations:
+          in: {size: 30, model: SpikeSourcePoisson, params: {rate: 40}}
+          out: {size: 20, model: IF_curr_exp, record: [spikes], params: {tau_m: 20, cm: 0.2, v_rest: -65, v_reset: -65, v_thresh: -55}}
+        projections:
+          - {pre: in, post: out, connector: {type: AllToAllConnector}, synapse: {weight: {uniform: [0, 0.2]}, delay: 1}}
+        """)
+        let image = dir + "/tiny.nchip"
+        let c = try neurite(["compile", dir + "/net.yaml", "--target", config, "-o", image])
+        XCTAssertEqual(c.status, 0, c.stderr)
+        XCTAssertTrue(c.stdout.contains("network tiny on crossbar"), c.stdout)
+        XCTAssertTrue(c.stdout.contains("crossbar tiles        1 of 256 × 256 cells (600 cells used"), c.stdout)
+        let i = try neurite(["inspect", image])
+        XCTAssertEqual(i.status, 0, i.stderr)
+        XCTAssertTrue(i.stdout.contains("XBAR (crossbar settings)"), i.stdout)
+        XCTAssertTrue(i.stdout.contains("crossbar target: tile_rows 256"), i.stdout)
+        XCTAssertTrue(i.stdout.contains("in→out"), i.stdout)
+        var summaries: [[String: Any]] = []
+        for (run, timing) in [("a", "ideal"), ("b", "ideal"), ("c", "cycle")] {
+            let s = try neurite(["simulate", image, "--arithmetic", "float64", "--timing", timing, "--out", dir + "/" + run])
+            XCTAssertEqual(s.status, 0, s.stderr)
+            XCTAssertTrue(s.stdout.contains("crossbar rows"), s.stdout)
+            summaries.append(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/\(run)/summary.json"))) as! [String: Any])
+        }
+        let spikes = try ["a", "b", "c"].map { try String(contentsOfFile: dir + "/\($0)/spikes.csv", encoding: .utf8) }
+        XCTAssertGreaterThan(spikes[0].split(separator: "\n").count, 10)
+        XCTAssertEqual(spikes[1], spikes[0])
+        XCTAssertEqual(spikes[2], spikes[0])
+        let energy = summaries[0]["energy"] as! [String: Any]
+        XCTAssertGreaterThan(energy["crossbar_adc_joules"] as! Double, 0)
+        XCTAssertEqual(energy["synaptic_joules"] as! Double, 0)
+    }
 }

@@ -11,7 +11,7 @@
 ///
 /// Its latency is the read pulse plus, with an ADC, one conversion per column sharing an ADC
 /// (`columns_per_adc`, at most the columns in use) of `adc_latency_ns` each.
-public struct CrossbarCost: Equatable, Sendable {
+public struct CrossbarCost: Codable, Equatable, Sendable {
     /// Reads (tiles read with at least one pulsed row).
     public var reads = 0
     /// Row pulses (rows with a nonzero input, summed over reads).

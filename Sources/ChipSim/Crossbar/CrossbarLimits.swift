@@ -82,7 +82,7 @@ extension CrossbarSettings {
     }
 
     /// A number as the messages and the CLI print it: integers without a fraction.
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
     }
 }

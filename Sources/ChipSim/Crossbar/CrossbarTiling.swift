@@ -42,6 +42,49 @@ public struct CrossbarTileReport: Equatable, Sendable, Codable {
     public var weightsRoundedToZero: Int, weightsClipped: Int, stuckOn: Int, stuckOff: Int
 }
 
+/// A weight matrix split over tiles and programmed (``ProgrammedConductances`` per tile), with
+/// what each tile holds: everything of a ``TiledCrossbar`` but the effective weights, whose IR-drop
+/// solve is the costly part. The compiler's report needs only this.
+public struct CrossbarProgram: Equatable, Sendable {
+    /// Rows (inputs) and columns (outputs) of the whole matrix.
+    public let rows: Int, cols: Int
+    public let placements: [CrossbarTilePlacement]
+    /// One per tile, in the order of ``placements``.
+    public let tiles: [ProgrammedConductances]
+    public let reports: [CrossbarTileReport]
+
+    /// Splits `weights` (row-major, `rows` × `cols`, rows = inputs) over tiles of `settings` and
+    /// programs each (each with its own weightMax and its own streams: seed, stream…, tile index,
+    /// purpose). Throws if the matrix is empty or holds a value that is not finite, or the
+    /// settings have a problem.
+    public init(weights: [Double], rows: Int, cols: Int, settings: CrossbarSettings, seed: UInt64, stream: [UInt64] = []) throws {
+        if let problem = settings.problem { throw CrossbarError("the crossbar settings have \(problem)") }
+        guard rows >= 1, cols >= 1, weights.count == rows * cols else {
+            throw CrossbarError("a weight matrix of \(rows) × \(cols) needs \(rows * cols) values, found \(weights.count)")
+        }
+        self.rows = rows
+        self.cols = cols
+        placements = CrossbarTilePlacement.split(rows: rows, cols: cols, tileRows: settings.tileRows, tileCols: settings.tileCols)
+        var tiles: [ProgrammedConductances] = [], reports: [CrossbarTileReport] = []
+        for (i, p) in placements.enumerated() {
+            var part: [Double] = []
+            part.reserveCapacity(p.rows.count * p.cols.count)
+            for r in p.rows { part += weights[(r * cols + p.cols.lowerBound)..<(r * cols + p.cols.upperBound)] }
+            let c = try ProgrammedConductances(weights: part, rows: p.rows.count, cols: p.cols.count, settings: settings, seed: seed,
+                                               stream: stream + [UInt64(i)])
+            let used = p.rows.count * p.cols.count
+            reports.append(CrossbarTileReport(
+                index: i, placement: p, tileRows: settings.tileRows, tileCols: settings.tileCols, cellsUsed: used,
+                utilization: Double(used) / Double(settings.tileRows * settings.tileCols),
+                nonzeroWeights: part.filter { $0 != 0 }.count, weightMax: c.weightMax, weightsRoundedToZero: c.weightsRoundedToZero,
+                weightsClipped: c.weightsClipped, stuckOn: c.stuckOn, stuckOff: c.stuckOff))
+            tiles.append(c)
+        }
+        self.tiles = tiles
+        self.reports = reports
+    }
+}
+
 /// A weight matrix larger than a tile, split over tiles whose column outputs are added
 /// digitally (partial sums): the output of column c is the sum over the tiles holding column c
 /// of each tile's own read (noise, ADC and all). Each tile maps its own largest |w| to Gmax − Gmin
@@ -58,33 +101,23 @@ public final class TiledCrossbar: @unchecked Sendable {
     private let localRows: UnsafeMutableBufferPointer<Int>
 
     /// Splits `weights` (row-major, `rows` × `cols`, rows = inputs) over tiles of `settings` and
-    /// programs them. Throws if the matrix is empty or holds a value that is not finite, or the
-    /// settings have a problem.
-    public init(weights: [Double], rows: Int, cols: Int, settings: CrossbarSettings, seed: UInt64, stream: [UInt64] = []) throws {
-        if let problem = settings.problem { throw CrossbarError("the crossbar settings have \(problem)") }
-        guard rows >= 1, cols >= 1, weights.count == rows * cols else {
-            throw CrossbarError("a weight matrix of \(rows) × \(cols) needs \(rows * cols) values, found \(weights.count)")
+    /// programs them (``CrossbarProgram``). Throws if the matrix is empty or holds a value that is
+    /// not finite, or the settings have a problem.
+    public convenience init(weights: [Double], rows: Int, cols: Int, settings: CrossbarSettings, seed: UInt64, stream: [UInt64] = []) throws {
+        self.init(program: try CrossbarProgram(weights: weights, rows: rows, cols: cols, settings: settings, seed: seed, stream: stream),
+                  settings: settings, seed: seed, stream: stream)
+    }
+
+    /// The tiles of `program` (made with the same `settings`, `seed` and `stream`), each computing
+    /// its effective weights (the IR-drop solve, when the wires have resistance).
+    public init(program: CrossbarProgram, settings: CrossbarSettings, seed: UInt64, stream: [UInt64] = []) {
+        rows = program.rows
+        cols = program.cols
+        placements = program.placements
+        reports = program.reports
+        tiles = program.tiles.enumerated().map { i, p in
+            CrossbarTile(programmed: p, settings: settings, seed: seed, stream: stream + [UInt64(i)])
         }
-        self.rows = rows
-        self.cols = cols
-        placements = CrossbarTilePlacement.split(rows: rows, cols: cols, tileRows: settings.tileRows, tileCols: settings.tileCols)
-        var tiles: [CrossbarTile] = [], reports: [CrossbarTileReport] = []
-        for (i, p) in placements.enumerated() {
-            var part: [Double] = []
-            part.reserveCapacity(p.rows.count * p.cols.count)
-            for r in p.rows { part += weights[(r * cols + p.cols.lowerBound)..<(r * cols + p.cols.upperBound)] }
-            let tile = try CrossbarTile(weights: part, rows: p.rows.count, cols: p.cols.count, settings: settings, seed: seed,
-                                        stream: stream + [UInt64(i)])
-            let c = tile.conductances, used = p.rows.count * p.cols.count
-            reports.append(CrossbarTileReport(
-                index: i, placement: p, tileRows: settings.tileRows, tileCols: settings.tileCols, cellsUsed: used,
-                utilization: Double(used) / Double(settings.tileRows * settings.tileCols),
-                nonzeroWeights: part.filter { $0 != 0 }.count, weightMax: c.weightMax, weightsRoundedToZero: c.weightsRoundedToZero,
-                weightsClipped: c.weightsClipped, stuckOn: c.stuckOn, stuckOff: c.stuckOff))
-            tiles.append(tile)
-        }
-        self.tiles = tiles
-        self.reports = reports
         localRows = .allocate(capacity: settings.tileRows)
     }
 

@@ -35,6 +35,8 @@ struct CoreTimeline {
         var tick: Int32
         var source: Int32
         var ordinal: Int32
+        /// The sending neuron, local to its core (a crossbar core pulses its row).
+        var neuron: UInt16
         var row: Range<Int>
         /// The tick that places the synapses (the spike's own when it was on time or its lateness
         /// was corrected), and the delays, in ticks, that had passed (skipped).

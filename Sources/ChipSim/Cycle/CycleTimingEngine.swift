@@ -18,6 +18,11 @@
 ///   chip's shared SDRAM (two buffers: one row is read while the other is processed) and adds
 ///   its synapses, with the spike's lateness corrected by its colour as sPyNNaker does.
 ///
+/// A crossbar core (a crossbar target's image) keeps its synapses in tiles, not in SDRAM: a packet
+/// costs its table search and no DMA, its row is marked for the next transfer, and the timer's
+/// callback reads the tiles (``CrossbarDelivery``), one read per tick of spikes and group, the
+/// reads' latency at the core's clock added to the callback's cycles.
+///
 /// What happens functionally is the ideal engine's: a neuron update runs at the cycle its
 /// background task starts; a processed row's synapses are added, in the ideal engine's order
 /// (by tick, source core and spike), just before the core's next transfer. So when no packet is
@@ -58,6 +63,10 @@ public final class CycleTimingEngine {
     private let rowSizes: [Int32]
     private let slotShift: [Int]
     private let slots: [Int]
+    /// Per core, whether it is a crossbar core.
+    private let isCrossbar: [Bool]
+    /// CPU cycles per ns.
+    private let clockGHz: Double
     private let spikes: SpikeExchange
     private let tally: UnsafeMutablePointer<DeliveryTally>
     /// Per tick not yet finished everywhere, how many cores have finished it.
@@ -108,6 +117,8 @@ public final class CycleTimingEngine {
         self.rowSizes = rowSizes
         slotShift = chip.layout.slotShift
         slots = image.cores.map { $0.synapses.slots }
+        isCrossbar = chip.crossbar?.cores.map { $0 != nil } ?? Array(repeating: false, count: image.cores.count)
+        clockGHz = machine.clockHz / 1e9
         spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
         tally = .allocate(capacity: 1)
         report = CycleReport(cores: [], routers: [], links: [])
@@ -250,8 +261,7 @@ public final class CycleTimingEngine {
         var cost: Int
         switch job.kind {
         case .timer:
-            startTick(c, job.tick)
-            cost = costs.tickOverheadCycles
+            cost = costs.tickOverheadCycles + startTick(c, job.tick)
         case .rowStart:
             cost = startNextRow(c, after: 0)
         case .rowDone:
@@ -280,9 +290,11 @@ public final class CycleTimingEngine {
 
     /// The timer callback of `tick`: the rows processed in the tick before are added, the due
     /// slot moves into the inputs, and the update is queued (or lost, with a full queue).
-    private func startTick(_ c: Int, _ tick: Int) {
+    /// Returns the cycles of its crossbar reads (0 on a digital core).
+    private func startTick(_ c: Int, _ tick: Int) -> Int {
         let t = timelines + c
-        flush(c)
+        let readCycles = flush(c)
+        t.pointee.addDemand(readCycles, tick: tick)
         t.pointee.time = tick
         t.pointee.counters.mergedInputSaturations += chip.cores[c].transfer(tick: tick)
         t.pointee.addDemand(costs.tickOverheadCycles + t.pointee.neurons * t.pointee.neuronCycles, tick: tick)
@@ -294,6 +306,7 @@ public final class CycleTimingEngine {
             t.pointee.updates.append(tick)
         }
         t.pointee.counters.maxBackgroundsQueued = max(t.pointee.counters.maxBackgroundsQueued, t.pointee.backgroundLoad)
+        return readCycles
     }
 
     // MARK: Cores: the neuron update
@@ -491,7 +504,13 @@ public final class CycleTimingEngine {
             cost += costs.rowCycles
             t.pointee.addDemand(costs.rowCycles, tick: Int(p.tick))
             if let bytes = rowBytes(c, p.source) {
-                startDMA(c, p, bytes: Int(bytes), at: now + after + cost)
+                if isCrossbar[c] {
+                    // The row is in the tiles: nothing to read from SDRAM.
+                    t.pointee.jobs.append(CoreTimeline.Job(kind: .rowDone, packet: p))
+                    t.pointee.rowJobs += 1
+                } else {
+                    startDMA(c, p, bytes: Int(bytes), at: now + after + cost)
+                }
                 return cost
             }
             report.invalidKeys += 1
@@ -545,15 +564,18 @@ public final class CycleTimingEngine {
             place = t.pointee.time - skip
         }
         t.pointee.pending.append(CoreTimeline.PendingRow(tick: packet.tick, source: packet.source, ordinal: packet.ordinal,
-                                                 row: row, placeTick: place, skipThrough: skip))
+                                                         neuron: packet.neuron, row: row, placeTick: place, skipThrough: skip))
         report.rowsProcessed += 1
     }
 
     /// Adds the rows processed since the last transfer into the ring buffer, in the ideal
-    /// engine's order: by the tick they were sent in, then source core, then spike.
-    private func flush(_ c: Int) {
+    /// engine's order: by the tick they were sent in, then source core, then spike. Returns the
+    /// cycles of a crossbar core's reads.
+    @discardableResult
+    private func flush(_ c: Int) -> Int {
         let t = timelines + c
-        guard !t.pointee.pending.isEmpty else { return }
+        guard !t.pointee.pending.isEmpty else { return 0 }
+        if isCrossbar[c] { return flushCrossbar(c) }
         t.pointee.pending.sort { ($0.tick, $0.source, $0.ordinal) < ($1.tick, $1.source, $1.ordinal) }
         let core = chip.cores[c]
         var region = chip.regions[c]
@@ -566,6 +588,35 @@ public final class CycleTimingEngine {
             core.count(tally.pointee, packets: 1, invalidKeys: 0)
         }
         t.pointee.pending.removeAll(keepingCapacity: true)
+        return 0
+    }
+
+    /// ``flush(_:)`` on a crossbar core: the rows of the spikes of one tick placed alike are
+    /// marked and read together (``CrossbarDelivery/read(core:region:skipThrough:slots:ring16:ring64:tally:)``),
+    /// tick by tick. Returns the reads' cycles.
+    private func flushCrossbar(_ c: Int) -> Int {
+        let t = timelines + c, crossbar = chip.crossbar!
+        t.pointee.pending.sort { ($0.tick, $0.placeTick, $0.skipThrough, $0.source, $0.ordinal) < ($1.tick, $1.placeTick, $1.skipThrough, $1.source, $1.ordinal) }
+        var region = chip.regions[c], nanoseconds = 0.0
+        var i = 0
+        while i < t.pointee.pending.count {
+            let first = t.pointee.pending[i]
+            var packets = 0
+            while i < t.pointee.pending.count, t.pointee.pending[i].tick == first.tick, t.pointee.pending[i].placeTick == first.placeTick,
+                  t.pointee.pending[i].skipThrough == first.skipThrough {
+                crossbar.mark(source: Int(t.pointee.pending[i].source), neuron: Int(t.pointee.pending[i].neuron), on: c)
+                packets += 1
+                i += 1
+            }
+            region.term = chip.slotTerm(core: c, tick: first.placeTick)
+            tally.pointee = .zero
+            t.pointee.counters.skippedSynapses += crossbar.read(
+                core: c, region: region, skipThrough: first.skipThrough, slots: slots[c], ring16: chip.ring16, ring64: chip.ring64, tally: tally)
+            nanoseconds += tally.pointee.crossbar.latencyNanoseconds
+            chip.cores[c].count(tally.pointee, packets: packets, invalidKeys: 0)
+        }
+        t.pointee.pending.removeAll(keepingCapacity: true)
+        return Int(min(nanoseconds * clockGHz, 0x1p50).rounded(.up))
     }
 
     private func log(_ kind: PacketEvent.Kind, _ packet: PacketCopy, router r: Int? = nil, core c: Int? = nil, at time: Int? = nil) {

@@ -1,11 +1,13 @@
 import Foundation
 
 /// The report's energy breakdown as SVG: one bar split by component (static power of chips and
-/// cores, packets' router crossings, synaptic events, DMA reads), each labelled with its share.
+/// cores, packets' router crossings, synaptic events, DMA reads, crossbar reads), each labelled with its share.
 struct EnergyChart {
     /// Components in the summary's `energy` object, with their names on the page.
     static let components = [("static_joules", "static (chips and cores)"), ("packet_joules", "packets"),
-                             ("synaptic_joules", "synaptic events"), ("dma_joules", "DMA reads")]
+                             ("synaptic_joules", "synaptic events"), ("dma_joules", "DMA reads"),
+                             ("crossbar_row_joules", "crossbar row drivers"), ("crossbar_cell_joules", "crossbar cells"),
+                             ("crossbar_adc_joules", "crossbar ADCs")]
 
     var energy: LooseJSON
 
