@@ -181,6 +181,9 @@ struct DelaysTrainCommand: ParsableCommand {
     var chipFractions = "0.1,0.03,0.01,0.005,0.002"
     @Option(name: .customLong("chip-delays"), help: "Delays kept on the chip's shortening curve.")
     var chipDelays = "9,8,7,5,3,1"
+    @Option(name: .customLong("chip-rate"), parsing: .unconditional,
+            help: "Output rate the chip curves' thresholds are recalibrated to, spikes/s per output neuron (the top-15 % readout reads 150).")
+    var chipRate = 50.0
     @Option(parsing: .unconditional, help: "Generator seed.")
     var seed: UInt64 = 2023
     @Option(parsing: .unconditional, help: "Worker threads for training and offline evaluation (results do not depend on it).")
@@ -204,6 +207,7 @@ struct DelaysTrainCommand: ParsableCommand {
         let fractions: [Double] = try numbers(chipFractions, "--chip-fractions")
         guard fractions.allSatisfy({ $0 > 0 && $0 <= 1 }) else { throw ValidationError("--chip-fractions must lie in (0, 1]") }
         let _: [Int] = try numbers(chipDelays, "--chip-delays")
+        guard chipRate > 0, chipRate <= 1000 else { throw ValidationError("--chip-rate must lie in (0, 1000] spikes/s, found \(chipRate)") }
     }
 
     func run() throws {
@@ -288,11 +292,11 @@ struct DelaysTrainCommand: ParsableCommand {
                 t = Date()
                 chipPruning = try delayInput {
                     try ChipCurves.pruning(model, fractions: try numbers(chipFractions, "--chip-fractions"), calibration: calibration, movies: chipSet,
-                                           rateHz: model.thresholdRateHz, work: (work as NSString).appendingPathComponent("pruning"), options: chip.run)
+                                           rateHz: chipRate, work: (work as NSString).appendingPathComponent("pruning"), options: chip.run)
                 }
                 chipShortening = try delayInput {
                     try ChipCurves.shortening(model, delays: try numbers(chipDelays, "--chip-delays"), calibration: calibration, movies: chipSet,
-                                              rateHz: model.thresholdRateHz, work: (work as NSString).appendingPathComponent("shortening"), options: chip.run)
+                                              rateHz: chipRate, work: (work as NSString).appendingPathComponent("shortening"), options: chip.run)
                 }
                 print("chip curves in \(elapsed(t))")
             }
@@ -308,7 +312,7 @@ struct DelaysTrainCommand: ParsableCommand {
             DelayTables.chip(chipShortening, header: "delays kept") { String(Int(($0.kept * Double(model.shape.delays)).rounded())) },
         ] : []
         if chipMovies > 0 {
-            print("pruning on the chip (spiking readout, θ recalibrated per point):\n" + chipTables[0])
+            print("pruning on the chip (spiking readout, θ recalibrated per point to \(chipRate) spikes/s):\n" + chipTables[0])
             print("shortening on the chip:\n" + chipTables[1])
         }
 

@@ -35,5 +35,8 @@ final class DelaysCLITests: XCTestCase {
         let usage = try neurite(["delays", "evaluate", "--model", model, "--keep", "0"])
         XCTAssertEqual(usage.status, 2)
         XCTAssertTrue(usage.stderr.contains("--keep must be in (0, 1], found 0.0"), usage.stderr)
+        let rate = try neurite(["delays", "train", "--model", model, "--chip-rate", "0"])
+        XCTAssertEqual(rate.status, 2)
+        XCTAssertTrue(rate.stderr.contains("--chip-rate must lie in (0, 1000] spikes/s, found 0.0"), rate.stderr)
     }
 }
