@@ -1,3 +1,4 @@
+import ChipSimBlockTypes
 import Foundation
 
 // The `float64` kernels of the `brian2` convention for the models whose Brian2 integration is not
@@ -79,38 +80,57 @@ struct ExponentialEulerLIF {
         self.refractoryTicks = refractoryTicks
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
+    /// kernel, which computes the same expressions in the same order (and the same e^x).
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { b, extra in
-            let v = b.v, ge = b.excitatory, gi = b.inhibitory, refr = b.refractory, xe = extra.riseE, xi = extra.riseI
-            for i in 0..<n {
-                let vi = v[i], gE = ge[i], gI = gi[i], r = refr[i]
-                let bCoefficient = -1 / tauM - (gE + gI) / cm
-                let aCoefficient = vRest / tauM + (gE * eRevE + gI * eRevI + iOffset) / cm
-                let ratio = aCoefficient / bCoefficient
-                let vn = r > 0 ? vi : -ratio + (ratio + vi) * exp(bCoefficient * dt)
-                if alpha {
-                    ge[i] = xe[i] + (gE - xe[i]) * decayE
-                    gi[i] = xi[i] + (gI - xi[i]) * decayI
-                    xe[i] *= decayE
-                    xi[i] *= decayI
-                } else {
-                    ge[i] = gE * decayE
-                    gi[i] = gI * decayI
-                }
-                let fire = vn >= vThresh
-                v[i] = fire ? vReset : vn
-                refr[i] = fire ? refractoryTicks : (r > 0 ? r - 1 : r)
-                if fire { spikes.append(UInt16(truncatingIfNeeded: i)) }
-                let (inE, inI) = slot.take(i)
-                if alpha {
-                    xe[i] += inE * SynapseFactors.alphaArrival
-                    xi[i] += inI * SynapseFactors.alphaArrival
-                } else {
-                    ge[i] += inE
-                    gi[i] += inI
-                }
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
+            var fired = false, done = 0
+            if let blocks = kernels.exponentialEulerBlocks {
+                let constants = ExponentialEulerBlockConstants(
+                    tauM: tauM, cm: cm, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE, eRevI: eRevI,
+                    dt: dt, alpha: alpha, decayE: decayE, decayI: decayI, alphaArrival: SynapseFactors.alphaArrival,
+                    refractoryTicks: refractoryTicks)
+                (done, fired) = blocks(constants, state, extra.riseE, extra.riseI, n)
+            }
+            fired = update(done..<n, state, extra, slot) || fired
+            if fired { collectSpikes(state.fired, n, &spikes) }
+        }
+    }
+
+    /// The model's definition: updates `range` one neuron at a time. Returns whether any neuron fired.
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Double, Double>, _ extra: ExtraBuffers<Double>, _ slot: FloatSlot) -> Bool {
+        var fired: UInt8 = 0
+        let v = b.v, ge = b.excitatory, gi = b.inhibitory, refr = b.refractory, flags = b.fired, xe = extra.riseE, xi = extra.riseI
+        for i in range {
+            let vi = v[i], gE = ge[i], gI = gi[i], r = refr[i]
+            let bCoefficient = -1 / tauM - (gE + gI) / cm
+            let aCoefficient = vRest / tauM + (gE * eRevE + gI * eRevI + iOffset) / cm
+            let ratio = aCoefficient / bCoefficient
+            let vn = r > 0 ? vi : -ratio + (ratio + vi) * Exponential.of(bCoefficient * dt)
+            if alpha {
+                ge[i] = xe[i] + (gE - xe[i]) * decayE
+                gi[i] = xi[i] + (gI - xi[i]) * decayI
+                xe[i] *= decayE
+                xi[i] *= decayI
+            } else {
+                ge[i] = gE * decayE
+                gi[i] = gI * decayI
+            }
+            let fire = vn >= vThresh
+            v[i] = fire ? vReset : vn
+            refr[i] = fire ? refractoryTicks : (r > 0 ? r - 1 : r)
+            flags[i] = fire ? 1 : 0
+            fired |= fire ? 1 : 0
+            let (inE, inI) = slot.take(i)
+            if alpha {
+                xe[i] += inE * SynapseFactors.alphaArrival
+                xi[i] += inI * SynapseFactors.alphaArrival
+            } else {
+                ge[i] += inE
+                gi[i] += inI
             }
         }
+        return fired != 0
     }
 }

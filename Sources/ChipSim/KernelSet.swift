@@ -52,6 +52,16 @@ extension KernelSet {
         case .avx512: return { ChipSimAVX512.updateExactLIFBlocks($0, $1, count: $2) }
         }
     }
+
+    /// The set's `float64` IF_cond_exp / IF_cond_alpha block kernel (Brian2's exponential Euler), nil for `scalar`.
+    var exponentialEulerBlocks: ((ExponentialEulerBlockConstants, BlockBuffers<Double, Double>, UnsafeMutablePointer<Double>,
+                                  UnsafeMutablePointer<Double>, Int) -> (done: Int, fired: Bool))? {
+        switch self {
+        case .scalar: return nil
+        case .avx2: return { ChipSimAVX2.updateExponentialEulerBlocks($0, $1, riseE: $2, riseI: $3, count: $4) }
+        case .avx512: return { ChipSimAVX512.updateExponentialEulerBlocks($0, $1, riseE: $2, riseI: $3, count: $4) }
+        }
+    }
 }
 
 /// What the host CPU offers, read once from the operating system.

@@ -209,7 +209,7 @@ public final class NeuronCore {
         switch dynamics {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
-        case .exponentialEulerLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .exponentialEulerLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))

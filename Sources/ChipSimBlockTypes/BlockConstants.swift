@@ -56,3 +56,32 @@ public struct ExactLIFBlockConstants {
         self.refractoryTicks = refractoryTicks
     }
 }
+
+/// Brian2's `exponential_euler` for IF_cond_exp and IF_cond_alpha (see ChipSim's `ExponentialEulerLIF`).
+public struct ExponentialEulerBlockConstants {
+    /// Membrane time constant (ms) and capacitance (nF).
+    public var tauM: Double, cm: Double
+    /// mV.
+    public var vRest: Double, vReset: Double, vThresh: Double
+    /// Offset current, nA.
+    public var iOffset: Double
+    /// Reversal potentials, mV.
+    public var eRevE: Double, eRevI: Double
+    /// The step h, ms.
+    public var dt: Double
+    /// Whether the conductances are alpha functions (a rise variable per type) rather than exponentials.
+    public var alpha: Bool
+    /// e^(−h/τsyn) per synapse type.
+    public var decayE: Double, decayI: Double
+    /// What an arrival of weight w adds to an alpha conductance's rise variable, per unit of w (e).
+    public var alphaArrival: Double
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+
+    public init(tauM: Double, cm: Double, vRest: Double, vReset: Double, vThresh: Double, iOffset: Double, eRevE: Double, eRevI: Double,
+                dt: Double, alpha: Bool, decayE: Double, decayI: Double, alphaArrival: Double, refractoryTicks: Int64) {
+        self.tauM = tauM; self.cm = cm; self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.iOffset = iOffset
+        self.eRevE = eRevE; self.eRevI = eRevI; self.dt = dt; self.alpha = alpha; self.decayE = decayE; self.decayI = decayI
+        self.alphaArrival = alphaArrival; self.refractoryTicks = refractoryTicks
+    }
+}

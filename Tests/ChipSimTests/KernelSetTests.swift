@@ -152,4 +152,49 @@ final class KernelSetTests: XCTestCase {
         }
         }
     }
+
+    /// Brian2's exponential Euler for IF_cond_exp and IF_cond_alpha, blocks against the scalar loop.
+    func testExponentialEulerBlocksMatchScalarKernel() throws {
+        try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
+        for set in Self.blockSets {
+        for (n, alpha) in [(203, false), (64, true), (13, false), (5, true)] {
+            let kernel = ExponentialEulerLIF(LIFParameters(Self.conductance), dt: 0.1, alpha: alpha, refractoryTicks: 20)
+            var rng = RandomStream(seed: UInt64(n), stream: [3])
+            var scalar = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
+            for i in 0..<n {
+                scalar.excitatory[i] = rng.uniform(0, 0.05)
+                scalar.inhibitory[i] = rng.uniform(0, 0.05)
+                scalar.refractory[i] = Int64(rng.next() % 30)
+            }
+            var wide = scalar
+            var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
+            var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
+            var totalSpikes = 0
+            for tick in 0..<500 {
+                for k in 0..<(2 * n) { slotScalar[k] = rng.nextUnit() < 0.3 ? rng.uniform(0, k < n ? 0.03 : 0.01) : 0 }
+                slotWide = slotScalar
+                slotScalar.withUnsafeMutableBufferPointer { a in
+                    slotWide.withUnsafeMutableBufferPointer { b in
+                        kernel.update(&scalar, spikes: &spikesScalar, slot: FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + n),
+                                      kernels: .scalar)
+                        kernel.update(&wide, spikes: &spikesWide, slot: FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + n),
+                                      kernels: set)
+                    }
+                }
+                let at = "\(set), n \(n), alpha \(alpha), tick \(tick)"
+                XCTAssertEqual(spikesWide, spikesScalar, at)
+                XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), at)
+                XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), at)
+                XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), at)
+                XCTAssertEqual(wide.excitatoryRise.map(\.bitPattern), scalar.excitatoryRise.map(\.bitPattern), at)
+                XCTAssertEqual(wide.inhibitoryRise.map(\.bitPattern), scalar.inhibitoryRise.map(\.bitPattern), at)
+                XCTAssertEqual(wide.refractory, scalar.refractory, at)
+                XCTAssertEqual(slotWide, slotScalar, "\(at): the slot is consumed")
+                totalSpikes += spikesScalar.count
+                if testRun?.failureCount ?? 0 > 0 { return }
+            }
+            XCTAssertGreaterThan(totalSpikes, n, "the neurons fire (n \(n))")
+        }
+        }
+    }
 }
