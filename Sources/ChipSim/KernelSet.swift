@@ -35,12 +35,13 @@ public enum KernelSet: String, Sendable, CaseIterable {
 }
 
 extension KernelSet {
-    /// The set's S16.15 LIF block kernel (``ChipSimAVX512/updateFixedLIFBlocks(_:_:from:to:)``), nil for `scalar`.
-    var fixedLIFBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int64, UInt16>, Int, Int) -> (stop: Int, fired: Bool))? {
+    /// The set's S16.15 LIF block kernel (``ChipSimAVX512/updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``), nil for `scalar`.
+    var fixedLIFBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int64, UInt16>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>,
+                          Int, Int) -> (stop: Int, fired: Bool))? {
         switch self {
         case .scalar: return nil
-        case .avx2: return { ChipSimAVX2.updateFixedLIFBlocks($0, $1, from: $2, to: $3) }
-        case .avx512: return { ChipSimAVX512.updateFixedLIFBlocks($0, $1, from: $2, to: $3) }
+        case .avx2: return { ChipSimAVX2.updateFixedLIFBlocks($0, $1, riseE: $2, riseI: $3, from: $4, to: $5) }
+        case .avx512: return { ChipSimAVX512.updateFixedLIFBlocks($0, $1, riseE: $2, riseI: $3, from: $4, to: $5) }
         }
     }
 

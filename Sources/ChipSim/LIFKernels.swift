@@ -176,10 +176,21 @@ struct HeldInputLIF {
     }
 }
 
+extension SynapseShape {
+    /// The shape as the block kernels name it.
+    var blockShape: BlockSynapseShape {
+        switch self {
+        case .exponential: .exponential
+        case .alpha: .alpha
+        case .delta: .delta
+        }
+    }
+}
+
 /// ``HeldInputLIF`` in the chip's arithmetic: S16.15 state, U0.32 decays, saturating operations
 /// (``S1615``). Conductances are held scaled by 2^10 (sPyNNaker's ×1024) for precision. It runs
-/// under both conventions. The exponential shape has block kernels (eight neurons at a time,
-/// bit for bit the same); alpha and delta run this scalar loop.
+/// under both conventions. Every shape has block kernels (eight neurons at a time, bit for bit
+/// the same).
 struct FixedLIF {
     let expTC: UInt32, r: Int32
     let vRest: Int32, vReset: Int32, vThresh: Int32, iOffset: Int32
@@ -211,7 +222,7 @@ struct FixedLIF {
         riseStepE = Int64(S1615.from(e.riseStep)); riseStepI = Int64(S1615.from(i.riseStep))
     }
 
-    /// Updates every neuron: for the exponential shape with a block-kernel set, eight at a time
+    /// Updates every neuron: with a block-kernel set, eight at a time
     /// through the block kernel, and here any block it gives up on (a value saturates) and the
     /// last n mod 8 neurons.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
@@ -219,10 +230,10 @@ struct FixedLIF {
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
             let riseE = extra.riseE, riseI = extra.riseI
             var fired = false, i = 0
-            if shape == .exponential, let blocks = kernels.fixedLIFBlocks {
+            if let blocks = kernels.fixedLIFBlocks {
                 let constants = blockConstants(slot)
                 while i + 8 <= n {
-                    let (stop, blockFired) = blocks(constants, state, i, n)
+                    let (stop, blockFired) = blocks(constants, state, riseE, riseI, i, n)
                     fired = fired || blockFired
                     i = stop
                     if i + 8 <= n {
@@ -236,14 +247,15 @@ struct FixedLIF {
         }
     }
 
-    /// The constants of ``updateFixedLIFBlocks(_:_:from:to:)``.
+    /// The constants of ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``.
     func blockConstants(_ slot: FixedSlot) -> FixedLIFBlockConstants {
         FixedLIFBlockConstants(
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
             conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: refractoryTicks,
             shiftE: Int64(slot.shiftE), shiftI: Int64(slot.shiftI), scaleE: Int64(arrivalE), scaleI: Int64(arrivalI),
-            inputFirst: inputFirst)
+            inputFirst: inputFirst, shape: shape.blockShape,
+            alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI)
     }
 
     /// The model's definition: updates `range` one neuron at a time, saturating as ``S1615``'s

@@ -1,6 +1,7 @@
 import ChipSimBlockTypes
 
-/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp) eight neurons at a time in 64-bit lanes,
+/// The S16.15 LIF update (IF_curr_exp, IF_cond_exp, IF_curr_alpha, IF_cond_alpha, IF_curr_delta)
+/// eight neurons at a time in 64-bit lanes,
 /// under either step convention (`k.inputFirst`).
 /// This file is compiled twice, for AVX-512 (module ChipSimAVX512) and for AVX2 (ChipSimAVX2
 /// links to it), and ChipSim calls either only after it has checked the host CPU.
@@ -14,15 +15,20 @@ import ChipSimBlockTypes
 /// Updates blocks of eight neurons from `start` while a whole block fits before `end`; stops at
 /// the first block with an intermediate outside the Int32 range, without touching it. Returns
 /// where it stopped (a multiple of 8 past `start`, or the last block boundary before `end`) and
-/// whether any neuron fired.
+/// whether any neuron fired. `riseE` and `riseI` are the alpha shape's rise variables (untouched
+/// for the other shapes).
 @inline(never)
-public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int64, UInt16>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
-    @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
+public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int64, UInt16>, riseE: UnsafeMutablePointer<Int64>,
+                                 riseI: UnsafeMutablePointer<Int64>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+    /// A ring entry as S16.15, w · 2^shift (a right shift when negative).
+    @inline(__always) func shifted(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64) -> Lanes {
         let w = Lanes(widening: p.vector(at: i))
-        let shifted = shift >= 0 ? w &<< Lanes(repeating: shift) : w &>> Lanes(repeating: -shift)
+        return shift >= 0 ? w &<< Lanes(repeating: shift) : w &>> Lanes(repeating: -shift)
+    }
+    @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: Lanes) -> Lanes {
         // Unsigned: shifted < 2^32 and scale < 2^32, so the product fits 64 bits; the logical
         // shift right is the arithmetic one with the sign bits masked off.
-        return ((shifted &* scale &+ half32) &>> 32) & low32
+        ((shifted(p, i, shift) &* scale &+ half32) &>> 32) & low32
     }
     let half32 = Lanes(repeating: 1 << 31), half15 = Lanes(repeating: 1 << 14), low32 = Lanes(repeating: 0xFFFF_FFFF)
     /// x·d for a U0.32 d, rounded to nearest.
@@ -37,16 +43,40 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
     let thresh = Lanes(repeating: k.vThresh), reset = Lanes(repeating: k.vReset), refractoryTicks = Lanes(repeating: k.refractoryTicks)
     let excRev = Lanes(repeating: k.eRevE), inhRev = Lanes(repeating: k.eRevI), gShift = Lanes(repeating: k.conductanceShift)
     let scaleE = Lanes(repeating: k.scaleE), scaleI = Lanes(repeating: k.scaleI)
+    let alphaArrival = Lanes(repeating: k.alphaArrival), riseStepE = Lanes(repeating: k.riseStepE), riseStepI = Lanes(repeating: k.riseStepI)
     let zero = Lanes(), one = Lanes(repeating: 1)
     var anyFired = zero
     var i = start
     while i + 8 <= end {
         let r: Lanes = b.refractory.vector(at: i), vi: Lanes = b.v.vector(at: i)
-        let inE = input(b.slotE, i, k.shiftE, scaleE), inI = input(b.slotI, i, k.shiftI, scaleI)
         let stateE: Lanes = b.excitatory.vector(at: i), stateI: Lanes = b.inhibitory.vector(at: i)
-        // The inputs the membrane sees: this tick's arrivals added first, or not yet.
-        let e = k.inputFirst ? stateE &+ inE : stateE, inh = k.inputFirst ? stateI &+ inI : stateI
-        var range = outside(e) | outside(inh)
+        // The inputs the membrane sees (this tick's arrivals added first, or not yet), a delta
+        // synapse's step, and the alpha shape's rise variables after any arrival.
+        var e = stateE, inh = stateI, step = zero, late = zero, inE = zero, inI = zero
+        var risenE = zero, risenI = zero
+        var range = zero
+        switch k.shape {
+        case .exponential:
+            inE = input(b.slotE, i, k.shiftE, scaleE)
+            inI = input(b.slotI, i, k.shiftI, scaleI)
+            if k.inputFirst { e = stateE &+ inE; inh = stateI &+ inI }
+        case .alpha:
+            inE = shifted(b.slotE, i, k.shiftE)
+            inI = shifted(b.slotI, i, k.shiftI)
+            risenE = riseE.vector(at: i)
+            risenI = riseI.vector(at: i)
+            if k.inputFirst {
+                let addE = mul(inE, alphaArrival), addI = mul(inI, alphaArrival)
+                risenE = risenE &+ addE
+                risenI = risenI &+ addI
+                range |= outside(addE) | outside(addI) | outside(risenE) | outside(risenI)
+            }
+        case .delta:
+            let net = shifted(b.slotE, i, k.shiftE) &- shifted(b.slotI, i, k.shiftI)
+            if k.inputFirst { step = net } else { late = net }
+            range |= outside(net)
+        }
+        range |= outside(e) | outside(inh)
         let current: Lanes
         if k.conductance {
             let toE = excRev &- vi, toI = inhRev &- vi
@@ -62,18 +92,47 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
         let product = mul(current, resistance)
         let alpha = product &+ rest
         let gap = alpha &- vi
-        let integrated = alpha &- decay(gap, expTC)
-        let newE = k.inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE
-        let newI = k.inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI
-        range |= outside(current) | outside(product) | outside(alpha) | outside(gap) | outside(integrated) | outside(newE) | outside(newI)
-        if any((range &>> 32) .!= zero) { return (i, anyFired.anyNonzero) }
+        let relaxed = alpha &- decay(gap, expTC)
+        let integrated = relaxed &+ step
+        range |= outside(current) | outside(product) | outside(alpha) | outside(gap) | outside(relaxed) | outside(integrated)
+        var newE = e, newI = inh, newRiseE = zero, newRiseI = zero
+        switch k.shape {
+        case .exponential:
+            newE = k.inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE
+            newI = k.inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI
+        case .alpha:
+            let fedE = e &+ mul(risenE, riseStepE), fedI = inh &+ mul(risenI, riseStepI)
+            range |= outside(mul(risenE, riseStepE)) | outside(mul(risenI, riseStepI)) | outside(fedE) | outside(fedI)
+            newE = decay(fedE, decayE)
+            newI = decay(fedI, decayI)
+            newRiseE = decay(risenE, decayE)
+            newRiseI = decay(risenI, decayI)
+            if !k.inputFirst {
+                let addE = mul(inE, alphaArrival), addI = mul(inI, alphaArrival)
+                newRiseE = newRiseE &+ addE
+                newRiseI = newRiseI &+ addI
+                range |= outside(addE) | outside(addI) | outside(newRiseE) | outside(newRiseI)
+            }
+        case .delta:
+            break
+        }
+        range |= outside(newE) | outside(newI)
 
         let held = r .> zero
         let vn = integrated.replacing(with: vi, where: held)
         let fire = vn .>= thresh
-        b.v.store(vn.replacing(with: reset, where: fire), at: i)
+        // A late delta step moves a membrane that neither is held nor fired.
+        let stepped = vn &+ late
+        range |= outside(stepped)
+        if any((range &>> 32) .!= zero) { return (i, anyFired.anyNonzero) }
+
+        b.v.store(stepped.replacing(with: vn, where: held .| fire).replacing(with: reset, where: fire), at: i)
         b.excitatory.store(newE, at: i)
         b.inhibitory.store(newI, at: i)
+        if k.shape == .alpha {
+            riseE.store(newRiseE, at: i)
+            riseI.store(newRiseI, at: i)
+        }
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
         b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)

@@ -22,16 +22,30 @@ public struct FixedLIFBlockConstants {
     /// Whether the slot's entries join the inputs before the membrane update (the `spinnaker`
     /// step convention) or after the inputs decay (`brian2`).
     public var inputFirst: Bool
+    /// The synapses' shape.
+    public var shape: BlockSynapseShape
+    /// Alpha shape: e (what an arrival of w adds to the rise variable, per unit of w) and h/τsyn
+    /// per type, S16.15.
+    public var alphaArrival: Int64, riseStepE: Int64, riseStepI: Int64
 
     public init(expTC: Int64, resistance: Int64, decayE: Int64, decayI: Int64, vRest: Int64, vReset: Int64, vThresh: Int64,
                 iOffset: Int64, eRevE: Int64, eRevI: Int64, conductance: Bool, conductanceShift: Int64, refractoryTicks: Int64,
-                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64, inputFirst: Bool) {
+                shiftE: Int64, shiftI: Int64, scaleE: Int64, scaleI: Int64, inputFirst: Bool,
+                shape: BlockSynapseShape, alphaArrival: Int64, riseStepE: Int64, riseStepI: Int64) {
         self.expTC = expTC; self.resistance = resistance; self.decayE = decayE; self.decayI = decayI
         self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh; self.iOffset = iOffset
         self.eRevE = eRevE; self.eRevI = eRevI; self.conductance = conductance; self.conductanceShift = conductanceShift
         self.refractoryTicks = refractoryTicks; self.shiftE = shiftE; self.shiftI = shiftI; self.scaleE = scaleE; self.scaleI = scaleI
         self.inputFirst = inputFirst
+        self.shape = shape; self.alphaArrival = alphaArrival; self.riseStepE = riseStepE; self.riseStepI = riseStepI
     }
+}
+
+/// The synaptic shapes of the S16.15 block kernel (ChipSim's `SynapseShape`): an exponential
+/// current or conductance (jump, then decay), an alpha function (a rise variable that feeds it),
+/// or a delta (the arrival steps the membrane).
+public enum BlockSynapseShape: Sendable {
+    case exponential, alpha, delta
 }
 
 /// The propagator's constants (see ChipSim's `ExactCurrentLIF`).

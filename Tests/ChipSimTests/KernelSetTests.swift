@@ -16,8 +16,8 @@ final class KernelSetTests: XCTestCase {
 
     /// A population of `n` neurons with random state; a tenth of them start near the limits of
     /// S16.15 so that clamps are reached.
-    static func randomState(_ n: Int, _ rng: inout RandomStream) -> FixedState {
-        var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: false)
+    static func randomState(_ n: Int, _ rng: inout RandomStream, alpha: Bool = false) -> FixedState {
+        var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
         for i in 0..<n {
             let extreme = rng.nextUnit() < 0.1
             let max = Int64(Int32.max), min = Int64(Int32.min)
@@ -26,6 +26,10 @@ final class KernelSetTests: XCTestCase {
             s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int64(rng.next() % 40_000)
             s.refractory[i] = Int64(rng.next() % 4)
             if extreme && rng.nextUnit() < 0.3 { s.v[i] = rng.nextUnit() < 0.5 ? min + 5 : max - 5 }
+            if alpha {
+                s.excitatoryRise[i] = extreme ? max - Int64(rng.next() % 1000) : Int64(rng.next() % 20_000)
+                s.inhibitoryRise[i] = Int64(rng.next() % 20_000)
+            }
         }
         return s
     }
@@ -34,22 +38,23 @@ final class KernelSetTests: XCTestCase {
     static var blockSets: [KernelSet] { KernelSet.allCases.filter { $0 != .scalar && $0.isSupported } }
 
     /// Both step conventions: the slot's entries join before the update or after the decay.
-    func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64) throws {
+    func check(_ parameters: [String: Double], conductance: Bool, shape: SynapseShape = .exponential, shifts: (Int32, Int32), n: Int,
+               seed: UInt64) throws {
         try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
         for set in Self.blockSets {
             for convention in StepConvention.allCases {
-                check(parameters, conductance: conductance, shifts: shifts, n: n, seed: seed, set: set, convention: convention)
+                check(parameters, conductance: conductance, shape: shape, shifts: shifts, n: n, seed: seed, set: set, convention: convention)
             }
         }
     }
 
-    func check(_ parameters: [String: Double], conductance: Bool, shifts: (Int32, Int32), n: Int, seed: UInt64, set: KernelSet,
-               convention: StepConvention) {
+    func check(_ parameters: [String: Double], conductance: Bool, shape: SynapseShape, shifts: (Int32, Int32), n: Int, seed: UInt64,
+               set: KernelSet, convention: StepConvention) {
         let lif = LIFParameters(parameters)
-        let kernel = FixedLIF(lif, dt: 1, conductance: conductance, shape: .exponential, inputFirst: convention.consumesInputFirst,
+        let kernel = FixedLIF(lif, dt: 1, conductance: conductance, shape: shape, inputFirst: convention.consumesInputFirst,
                               refractoryTicks: convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: 1))
         var rng = RandomStream(seed: seed, stream: [1])
-        var scalar = Self.randomState(n, &rng), wide = scalar
+        var scalar = Self.randomState(n, &rng, alpha: shape == .alpha), wide = scalar
         var slotScalar = [UInt16](repeating: 0, count: 2 * n), slotWide = slotScalar
         var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
         var totalSpikes = 0
@@ -70,8 +75,10 @@ final class KernelSetTests: XCTestCase {
                     kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
                 }
             }
-            XCTAssertEqual(spikesWide, spikesScalar, "\(set), \(convention), tick \(tick)")
-            XCTAssertEqual(wide.v, scalar.v, "\(set), \(convention), tick \(tick)")
+            XCTAssertEqual(spikesWide, spikesScalar, "\(set), \(convention), \(shape), tick \(tick)")
+            XCTAssertEqual(wide.v, scalar.v, "\(set), \(convention), \(shape), tick \(tick)")
+            XCTAssertEqual(wide.excitatoryRise, scalar.excitatoryRise, "\(set), \(convention), \(shape), tick \(tick)")
+            XCTAssertEqual(wide.inhibitoryRise, scalar.inhibitoryRise, "\(set), \(convention), \(shape), tick \(tick)")
             XCTAssertEqual(wide.excitatory, scalar.excitatory, "\(set), \(convention), tick \(tick)")
             XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "\(set), \(convention), tick \(tick)")
             XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), \(convention), tick \(tick)")
@@ -89,8 +96,8 @@ final class KernelSetTests: XCTestCase {
         var slot = [UInt16](repeating: 0, count: 2 * n)
         return slot.withUnsafeMutableBufferPointer { slot in
             let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
-            return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers, _ in
-                set.fixedLIFBlocks!(kernel.blockConstants(fixedSlot), buffers, 0, n).stop
+            return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers, extra in
+                set.fixedLIFBlocks!(kernel.blockConstants(fixedSlot), buffers, extra.riseE, extra.riseI, 0, n).stop
             }
         }
     }
@@ -101,6 +108,29 @@ final class KernelSetTests: XCTestCase {
         try check(Self.current, conductance: false, shifts: (15, 14), n: 99, seed: 11)
         // The largest shift the compiler chooses: a full entry times the scale needs all 64 bits.
         try check(Self.current, conductance: false, shifts: (16, 16), n: 40, seed: 13)
+    }
+
+    func testAlphaAndDeltaBlocksMatchScalarKernel() throws {
+        try check(Self.current, conductance: false, shape: .alpha, shifts: (4, 5), n: 203, seed: 21)
+        try check(Self.current, conductance: false, shape: .alpha, shifts: (15, 14), n: 99, seed: 22)
+        try check(Self.conductance, conductance: true, shape: .alpha, shifts: (3, 3), n: 77, seed: 23)
+        try check(Self.current, conductance: false, shape: .delta, shifts: (4, 5), n: 203, seed: 24)
+        try check(Self.current, conductance: false, shape: .delta, shifts: (15, 14), n: 99, seed: 25)
+        try check(Self.current, conductance: false, shape: .delta, shifts: (-2, 0), n: 64, seed: 26)
+        // On a state well inside the range the block kernel takes every block itself.
+        for set in Self.blockSets {
+            for shape in [SynapseShape.exponential, .alpha, .delta] {
+                for convention in StepConvention.allCases {
+                    let lif = LIFParameters(Self.current)
+                    let kernel = FixedLIF(lif, dt: 1, conductance: false, shape: shape, inputFirst: convention.consumesInputFirst,
+                                          refractoryTicks: 2)
+                    var state = FixedState(count: 64, v: (0..<64).map { -65 + Double($0) / 8 }, u: [], alpha: shape == .alpha)
+                    for i in 0..<64 { state.excitatory[i] = Int64(i * 300); state.refractory[i] = Int64(i % 3) }
+                    if shape == .alpha { for i in 0..<64 { state.excitatoryRise[i] = Int64(i * 200) } }
+                    XCTAssertEqual(Self.firstBlockHandedBack(kernel, state, shifts: (4, 5), set: set), 64, "\(set), \(shape), \(convention)")
+                }
+            }
+        }
     }
 
     func testConductanceBasedBlocksMatchScalarKernel() throws {
