@@ -142,44 +142,21 @@ final class KernelSetTests: XCTestCase {
     func testExactFloatBlocksMatchScalarKernel() throws {
         try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
         for set in Self.blockSets {
-        for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
-            var parameters = Self.current
-            parameters["i_offset"] = offset
-            let kernel = ExactCurrentLIF(LIFParameters(parameters), dt: 0.1, refractoryTicks: 19)
-            var rng = RandomStream(seed: UInt64(n), stream: [2])
-            var scalar = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: false)
-            for i in 0..<n {
-                scalar.excitatory[i] = rng.uniform(0, 2)
-                scalar.inhibitory[i] = rng.uniform(0, 2)
-                scalar.refractory[i] = Int64(rng.next() % 30)
-            }
-            var wide = scalar
-            var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
-            var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
-            var totalSpikes = 0
-            for tick in 0..<500 {
-                for k in 0..<(2 * n) { slotScalar[k] = rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0 }
-                slotWide = slotScalar
-                slotScalar.withUnsafeMutableBufferPointer { a in
-                    slotWide.withUnsafeMutableBufferPointer { b in
-                        func slot(_ p: UnsafeMutableBufferPointer<Double>) -> FloatSlot {
-                            FloatSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n)
-                        }
-                        kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
-                        kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
-                    }
+            for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
+                var parameters = Self.current
+                parameters["i_offset"] = offset
+                let kernel = ExactCurrentLIF(LIFParameters(parameters), dt: 0.1, refractoryTicks: 19)
+                var rng = RandomStream(seed: UInt64(n), stream: [2])
+                var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: false)
+                for i in 0..<n {
+                    state.excitatory[i] = rng.uniform(0, 2)
+                    state.inhibitory[i] = rng.uniform(0, 2)
+                    state.refractory[i] = Int64(rng.next() % 30)
                 }
-                XCTAssertEqual(spikesWide, spikesScalar, "\(set), n \(n), tick \(tick)")
-                XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), "\(set), n \(n), tick \(tick)")
-                XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), "\(set), n \(n), tick \(tick)")
-                XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), "\(set), n \(n), tick \(tick)")
-                XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), n \(n), tick \(tick)")
-                XCTAssertEqual(slotWide, slotScalar, "\(set), n \(n), tick \(tick): the slot is consumed")
-                totalSpikes += spikesScalar.count
-                if testRun?.failureCount ?? 0 > 0 { return }
+                checkFloatBlocks("\(set), n \(n)", set: set, state: state, rng: &rng, entry: { _, rng in
+                    rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0
+                }, update: kernel.update)
             }
-            XCTAssertGreaterThan(totalSpikes, n, "the neurons fire (n \(n))")
-        }
         }
     }
 
@@ -187,44 +164,54 @@ final class KernelSetTests: XCTestCase {
     func testExponentialEulerBlocksMatchScalarKernel() throws {
         try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
         for set in Self.blockSets {
-        for (n, alpha) in [(203, false), (64, true), (13, false), (5, true)] {
-            let kernel = ExponentialEulerLIF(LIFParameters(Self.conductance), dt: 0.1, alpha: alpha, refractoryTicks: 20)
-            var rng = RandomStream(seed: UInt64(n), stream: [3])
-            var scalar = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
-            for i in 0..<n {
-                scalar.excitatory[i] = rng.uniform(0, 0.05)
-                scalar.inhibitory[i] = rng.uniform(0, 0.05)
-                scalar.refractory[i] = Int64(rng.next() % 30)
-            }
-            var wide = scalar
-            var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
-            var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
-            var totalSpikes = 0
-            for tick in 0..<500 {
-                for k in 0..<(2 * n) { slotScalar[k] = rng.nextUnit() < 0.3 ? rng.uniform(0, k < n ? 0.03 : 0.01) : 0 }
-                slotWide = slotScalar
-                slotScalar.withUnsafeMutableBufferPointer { a in
-                    slotWide.withUnsafeMutableBufferPointer { b in
-                        kernel.update(&scalar, spikes: &spikesScalar, slot: FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + n),
-                                      kernels: .scalar)
-                        kernel.update(&wide, spikes: &spikesWide, slot: FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + n),
-                                      kernels: set)
-                    }
+            for (n, alpha) in [(203, false), (64, true), (13, false), (5, true)] {
+                let kernel = ExponentialEulerLIF(LIFParameters(Self.conductance), dt: 0.1, alpha: alpha, refractoryTicks: 20)
+                var rng = RandomStream(seed: UInt64(n), stream: [3])
+                var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
+                for i in 0..<n {
+                    state.excitatory[i] = rng.uniform(0, 0.05)
+                    state.inhibitory[i] = rng.uniform(0, 0.05)
+                    state.refractory[i] = Int64(rng.next() % 30)
                 }
-                let at = "\(set), n \(n), alpha \(alpha), tick \(tick)"
-                XCTAssertEqual(spikesWide, spikesScalar, at)
-                XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), at)
-                XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), at)
-                XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), at)
-                XCTAssertEqual(wide.excitatoryRise.map(\.bitPattern), scalar.excitatoryRise.map(\.bitPattern), at)
-                XCTAssertEqual(wide.inhibitoryRise.map(\.bitPattern), scalar.inhibitoryRise.map(\.bitPattern), at)
-                XCTAssertEqual(wide.refractory, scalar.refractory, at)
-                XCTAssertEqual(slotWide, slotScalar, "\(at): the slot is consumed")
-                totalSpikes += spikesScalar.count
-                if testRun?.failureCount ?? 0 > 0 { return }
+                checkFloatBlocks("\(set), n \(n), alpha \(alpha)", set: set, state: state, rng: &rng, entry: { k, rng in
+                    rng.nextUnit() < 0.3 ? rng.uniform(0, k < n ? 0.03 : 0.01) : 0
+                }, update: kernel.update)
             }
-            XCTAssertGreaterThan(totalSpikes, n, "the neurons fire (n \(n))")
         }
+    }
+
+    /// Runs a `float64` kernel's `update` for 500 ticks on two copies of `state`, one with the
+    /// scalar loop and one with `set`, the slot's entry k drawn by `entry(k, &rng)` each tick,
+    /// and checks every state array, the spikes and the consumed slot bit for bit.
+    func checkFloatBlocks(_ label: String, set: KernelSet, state: FloatState, rng: inout RandomStream,
+                          entry: (Int, inout RandomStream) -> Double,
+                          update: (inout FloatState, inout [UInt16], FloatSlot, KernelSet) -> Void) {
+        let n = state.v.count
+        var scalar = state, wide = state
+        var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
+        var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
+        var totalSpikes = 0
+        for tick in 0..<500 {
+            for k in 0..<(2 * n) { slotScalar[k] = entry(k, &rng) }
+            slotWide = slotScalar
+            slotScalar.withUnsafeMutableBufferPointer { a in
+                slotWide.withUnsafeMutableBufferPointer { b in
+                    update(&scalar, &spikesScalar, FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + n), .scalar)
+                    update(&wide, &spikesWide, FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + n), set)
+                }
+            }
+            let at = "\(label), tick \(tick)"
+            XCTAssertEqual(spikesWide, spikesScalar, at)
+            XCTAssertEqual(wide.v.map(\.bitPattern), scalar.v.map(\.bitPattern), at)
+            XCTAssertEqual(wide.excitatory.map(\.bitPattern), scalar.excitatory.map(\.bitPattern), at)
+            XCTAssertEqual(wide.inhibitory.map(\.bitPattern), scalar.inhibitory.map(\.bitPattern), at)
+            XCTAssertEqual(wide.excitatoryRise.map(\.bitPattern), scalar.excitatoryRise.map(\.bitPattern), at)
+            XCTAssertEqual(wide.inhibitoryRise.map(\.bitPattern), scalar.inhibitoryRise.map(\.bitPattern), at)
+            XCTAssertEqual(wide.refractory, scalar.refractory, at)
+            XCTAssertEqual(slotWide, slotScalar, "\(at): the slot is consumed")
+            totalSpikes += spikesScalar.count
+            if testRun?.failureCount ?? 0 > 0 { return }
         }
+        XCTAssertGreaterThan(totalSpikes, n, "the neurons fire (\(label))")
     }
 }
