@@ -84,27 +84,44 @@ final class SynapticDelivery {
         for (c, core) in cores.enumerated() where !core.synapses.plasticWords.isEmpty {
             plasticWordsOf[c] = Dictionary(uniqueKeysWithValues: core.synapses.plasticWords.map { ($0.word, $0.projection) })
         }
-        for (target, source, e) in found {
+        // Static synapses source-major (and target-major within a source, the order each
+        // neuron's list keeps): a source core's neurons' lists are then all the writes in
+        // flight, a few megabytes, where target-major order scattered them over every list.
+        for (target, source, e) in found.sorted(by: { ($0.source, $0.target) < ($1.source, $1.target) }) {
             let m = cores[target].synapses
             let entry = m.entries[e]
-            let plasticWords = plasticWordsOf[target]
-            let conductance = image.populations[cores[target].population].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
             let region = target << RingLayout.positionBits
-            let regionMask = layout.size[target] - 1
+            let regionMask = layout.size[target] - 1, slotShift = layout.slotShift[target]
             for r in 0..<min(Int(entry.rows), cores[source].neuronCount) {
                 let g = base[source] + r
                 for k in m.row(entry, r) {
                     let (index, type, delay) = m.decode(m.words[k])
-                    let position = (delay << layout.slotShift[target] | type << m.indexBits | index) & regionMask
-                    targets[fill[g]] = UInt32(region | position)
+                    targets[fill[g]] = UInt32(region | (delay << slotShift | type << m.indexBits | index) & regionMask)
                     if arithmetic == .s1615 { weights16[fill[g]] = UInt16(m.words[k] >> 16) } else { weights64[fill[g]] = m.floatWeight(k) }
-                    if let plastic, let projection = plasticWords?[UInt32(k)], let rule = image.projections[Int(projection)].plasticity {
-                        plasticIndex[fill[g]] = plastic.add(
+                    fill[g] += 1
+                }
+            }
+        }
+        // Plastic synapses target-major, the order their numbers follow, at the places the
+        // static pass left for them.
+        if let plastic {
+            var at = Array(counts.dropLast())
+            for (target, source, e) in found {
+                let m = cores[target].synapses
+                let entry = m.entries[e]
+                let conductance = image.populations[cores[target].population].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
+                let plasticWords = plasticWordsOf[target]
+                for r in 0..<min(Int(entry.rows), cores[source].neuronCount) {
+                    let g = base[source] + r
+                    for k in m.row(entry, r) {
+                        defer { at[g] += 1 }
+                        guard let projection = plasticWords?[UInt32(k)], let rule = image.projections[Int(projection)].plasticity else { continue }
+                        let (index, type, delay) = m.decode(m.words[k])
+                        plasticIndex[at[g]] = plastic.add(
                             rule: rule, projection: projection, scale: pow(2, Double(15 - Int(m.shifts[type]))) * conductance,
                             delay: delay, core: target, neuron: index, sourceCore: source, sourceNeuron: r,
                             weight16: UInt16(m.words[k] >> 16), weight: m.floatWeights.isAbsent ? 0 : m.floatWeight(k))
                     }
-                    fill[g] += 1
                 }
             }
         }
