@@ -122,57 +122,77 @@ struct HeldInputLIF {
         synapseI = SynapseFactors(tau: p.tauI, dt: h)
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
+    /// kernel, which computes the same expressions in the same order.
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { b, extra in
-            let riseE = extra.riseE, riseI = extra.riseI
-            let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory
-            /// Adds the slot's entries to neuron i's synaptic state; returns a delta synapse's step.
-            @inline(__always) func arrive(_ i: Int, _ inE: Double, _ inI: Double) -> Double {
-                switch shape {
-                case .exponential:
-                    ie[i] += inE * synapseE.heldArrival
-                    ii[i] += inI * synapseI.heldArrival
-                case .alpha:
-                    riseE[i] += inE * SynapseFactors.alphaArrival
-                    riseI[i] += inI * SynapseFactors.alphaArrival
-                case .delta:
-                    return inE - inI
-                }
-                return 0
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
+            var fired = false, done = 0
+            if let blocks = kernels.heldInputBlocks {
+                let constants = HeldInputBlockConstants(
+                    expTC: expTC, resistance: resistance, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE,
+                    eRevI: eRevI, conductance: conductance, shape: shape.blockShape, inputFirst: inputFirst, refractoryTicks: refractoryTicks,
+                    decayE: synapseE.decay, decayI: synapseI.decay, heldArrivalE: synapseE.heldArrival, heldArrivalI: synapseI.heldArrival,
+                    riseStepE: synapseE.riseStep, riseStepI: synapseI.riseStep, alphaArrival: SynapseFactors.alphaArrival)
+                (done, fired) = blocks(constants, state, extra.riseE, extra.riseI, n)
             }
-            for i in 0..<n {
-                let (inE, inI) = slot.take(i)
-                let step = inputFirst ? arrive(i, inE, inI) : 0
-                let r = refr[i], vi = v[i]
-                let current = conductance
-                    ? ie[i] * (eRevE - vi) + ii[i] * (eRevI - vi) + iOffset
-                    : ie[i] - ii[i] + iOffset
-                let alpha = current * resistance + vRest
-                let held = r > 0
-                let vn = held ? vi : alpha - expTC * (alpha - vi) + step
-                let fire = vn >= vThresh
-                v[i] = fire ? vReset : vn
-                refr[i] = fire ? refractoryTicks : (held ? r - 1 : r)
-                if fire { spikes.append(UInt16(truncatingIfNeeded: i)) }
-                switch shape {
-                case .exponential:
-                    ie[i] *= synapseE.decay
-                    ii[i] *= synapseI.decay
-                case .alpha:
-                    ie[i] = (ie[i] + riseE[i] * synapseE.riseStep) * synapseE.decay
-                    ii[i] = (ii[i] + riseI[i] * synapseI.riseStep) * synapseI.decay
-                    riseE[i] *= synapseE.decay
-                    riseI[i] *= synapseI.decay
-                case .delta:
-                    break
-                }
-                if !inputFirst {
-                    let late = arrive(i, inE, inI)
-                    if !(held || fire) { v[i] += late }
-                }
+            fired = update(done..<n, state, extra, slot) || fired
+            if fired { collectSpikes(state.fired, n, &spikes) }
+        }
+    }
+
+    /// The model's definition: updates `range` one neuron at a time. Returns whether any neuron fired.
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Double, Double>, _ extra: ExtraBuffers<Double>, _ slot: FloatSlot) -> Bool {
+        var fired: UInt8 = 0
+        let riseE = extra.riseE, riseI = extra.riseI
+        let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, flags = b.fired
+        /// Adds the slot's entries to neuron i's synaptic state; returns a delta synapse's step.
+        @inline(__always) func arrive(_ i: Int, _ inE: Double, _ inI: Double) -> Double {
+            switch shape {
+            case .exponential:
+                ie[i] += inE * synapseE.heldArrival
+                ii[i] += inI * synapseI.heldArrival
+            case .alpha:
+                riseE[i] += inE * SynapseFactors.alphaArrival
+                riseI[i] += inI * SynapseFactors.alphaArrival
+            case .delta:
+                return inE - inI
+            }
+            return 0
+        }
+        for i in range {
+            let (inE, inI) = slot.take(i)
+            let step = inputFirst ? arrive(i, inE, inI) : 0
+            let r = refr[i], vi = v[i]
+            let current = conductance
+                ? ie[i] * (eRevE - vi) + ii[i] * (eRevI - vi) + iOffset
+                : ie[i] - ii[i] + iOffset
+            let alpha = current * resistance + vRest
+            let held = r > 0
+            let vn = held ? vi : alpha - expTC * (alpha - vi) + step
+            let fire = vn >= vThresh
+            v[i] = fire ? vReset : vn
+            refr[i] = fire ? refractoryTicks : (held ? r - 1 : r)
+            flags[i] = fire ? 1 : 0
+            fired |= fire ? 1 : 0
+            switch shape {
+            case .exponential:
+                ie[i] *= synapseE.decay
+                ii[i] *= synapseI.decay
+            case .alpha:
+                ie[i] = (ie[i] + riseE[i] * synapseE.riseStep) * synapseE.decay
+                ii[i] = (ii[i] + riseI[i] * synapseI.riseStep) * synapseI.decay
+                riseE[i] *= synapseE.decay
+                riseI[i] *= synapseI.decay
+            case .delta:
+                break
+            }
+            if !inputFirst {
+                let late = arrive(i, inE, inI)
+                if !(held || fire) { v[i] += late }
             }
         }
+        return fired != 0
     }
 }
 

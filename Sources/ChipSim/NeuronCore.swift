@@ -210,7 +210,7 @@ public final class NeuronCore {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .exponentialEulerLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
-        case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))

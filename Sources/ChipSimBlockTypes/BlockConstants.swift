@@ -99,3 +99,35 @@ public struct ExponentialEulerBlockConstants {
         self.alphaArrival = alphaArrival; self.refractoryTicks = refractoryTicks
     }
 }
+
+/// The chip's LIF in double precision (see ChipSim's `HeldInputLIF`): the input held over the step.
+public struct HeldInputBlockConstants {
+    /// e^(−h/τm), and τm/cm (MΩ).
+    public var expTC: Double, resistance: Double
+    /// mV (and nA for `iOffset`).
+    public var vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
+    /// Reversal potentials, mV (conductance cells).
+    public var eRevE: Double, eRevI: Double
+    /// Whether the inputs are conductances.
+    public var conductance: Bool
+    public var shape: BlockSynapseShape
+    /// Whether the slot's entries join before the membrane update (`spinnaker`) or after the decay (`brian2`).
+    public var inputFirst: Bool
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+    /// Per type: e^(−h/τsyn), the exponential shape's arrival scale (τ/h)(1 − e^(−h/τsyn)) and the
+    /// alpha shape's h/τsyn; and e, an alpha arrival's jump per unit weight.
+    public var decayE: Double, decayI: Double, heldArrivalE: Double, heldArrivalI: Double
+    public var riseStepE: Double, riseStepI: Double, alphaArrival: Double
+
+    public init(expTC: Double, resistance: Double, vRest: Double, vReset: Double, vThresh: Double, iOffset: Double, eRevE: Double,
+                eRevI: Double, conductance: Bool, shape: BlockSynapseShape, inputFirst: Bool, refractoryTicks: Int64,
+                decayE: Double, decayI: Double, heldArrivalE: Double, heldArrivalI: Double, riseStepE: Double, riseStepI: Double,
+                alphaArrival: Double) {
+        self.expTC = expTC; self.resistance = resistance; self.vRest = vRest; self.vReset = vReset; self.vThresh = vThresh
+        self.iOffset = iOffset; self.eRevE = eRevE; self.eRevI = eRevI; self.conductance = conductance; self.shape = shape
+        self.inputFirst = inputFirst; self.refractoryTicks = refractoryTicks; self.decayE = decayE; self.decayI = decayI
+        self.heldArrivalE = heldArrivalE; self.heldArrivalI = heldArrivalI; self.riseStepE = riseStepE; self.riseStepI = riseStepI
+        self.alphaArrival = alphaArrival
+    }
+}

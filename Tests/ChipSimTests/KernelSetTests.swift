@@ -180,6 +180,31 @@ final class KernelSetTests: XCTestCase {
         }
     }
 
+    /// The chip's LIF in `float64` (input held over the step), every shape, current and
+    /// conductance cells, both step conventions.
+    func testHeldInputBlocksMatchScalarKernel() throws {
+        try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
+        for set in Self.blockSets {
+            for shape in [SynapseShape.exponential, .alpha, .delta] {
+                for conductance in shape == .delta ? [false] : [false, true] {
+                    for convention in StepConvention.allCases {
+                        let n = 77
+                        let kernel = HeldInputLIF(LIFParameters(conductance ? Self.conductance : Self.current), dt: 0.5, conductance: conductance,
+                                                  shape: shape, inputFirst: convention.consumesInputFirst, refractoryTicks: 4)
+                        var rng = RandomStream(seed: 31, stream: [4])
+                        var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: shape == .alpha)
+                        for i in 0..<n { state.refractory[i] = Int64(rng.next() % 6) }
+                        // Inputs in each cell's units: nA, µS, or mV for a delta synapse.
+                        let scale = shape == .delta ? 4.0 : (conductance ? 0.02 : 1.0)
+                        checkFloatBlocks("\(set), \(shape), conductance \(conductance), \(convention)", set: set, state: state, rng: &rng,
+                                         entry: { k, rng in rng.nextUnit() < 0.3 ? scale * rng.uniform(0, k < n ? 1 : 0.6) : 0 },
+                                         update: kernel.update)
+                    }
+                }
+            }
+        }
+    }
+
     /// Runs a `float64` kernel's `update` for 500 ticks on two copies of `state`, one with the
     /// scalar loop and one with `set`, the slot's entry k drawn by `entry(k, &rng)` each tick,
     /// and checks every state array, the spikes and the consumed slot bit for bit.
