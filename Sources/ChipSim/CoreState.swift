@@ -1,9 +1,9 @@
 import ChipSimBlockTypes
 
-/// Per-neuron state of a core, structure of arrays. `Value` is `Double` in `float64`; in the
-/// chip's arithmetic it is `Int64` holding an S16.15 number (always within Int32's range) in a
-/// 64-bit lane, the width the kernels compute in, so that the block kernels load and store it
-/// without conversion.
+/// Per-neuron state of a core, structure of arrays. `Value` is `Double` in `float64` and `Int32`
+/// holding an S16.15 number in the chip's arithmetic (the kernels compute in 64 bits and store
+/// values they have saturated or checked to be in range: half the bytes per neuron that 64-bit
+/// storage streams each tick).
 struct NeuronState<Value> {
     /// Membrane voltage (mV).
     var v: [Value]
@@ -67,7 +67,7 @@ struct ExtraBuffers<Value> {
 /// A core's state in `float64`.
 typealias FloatState = NeuronState<Double>
 /// A core's state in the chip's S16.15 arithmetic.
-typealias FixedState = NeuronState<Int64>
+typealias FixedState = NeuronState<Int32>
 
 extension NeuronState where Value == Double {
     init(count n: Int, v: [Double], u: [Double], alpha: Bool) {
@@ -75,10 +75,10 @@ extension NeuronState where Value == Double {
     }
 }
 
-extension NeuronState where Value == Int64 {
+extension NeuronState where Value == Int32 {
     /// Converts the initial values to S16.15.
     init(count n: Int, v: [Double], u: [Double], alpha: Bool) {
-        self.init(count: n, zero: 0, v: v.map { Int64(S1615.from($0)) }, u: u.map { Int64(S1615.from($0)) }, alpha: alpha)
+        self.init(count: n, zero: 0, v: v.map { S1615.from($0) }, u: u.map { S1615.from($0) }, alpha: alpha)
     }
 }
 

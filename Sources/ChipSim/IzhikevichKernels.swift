@@ -114,11 +114,10 @@ struct FixedIzhikevich {
             for i in 0..<n {
                 let (inE, inI) = slot.take(i, scaleE: arrivalE, scaleI: arrivalI)
                 if inputFirst {
-                    ie[i] = min(ie[i] + inE, Int64(Int32.max))
-                    ii[i] = min(ii[i] + inI, Int64(Int32.max))
+                    ie[i] = Int32(min(Int64(ie[i]) + inE, Int64(Int32.max)))
+                    ii[i] = Int32(min(Int64(ii[i]) + inI, Int64(Int32.max)))
                 }
-                let vi = Int32(truncatingIfNeeded: v[i]), ui = Int32(truncatingIfNeeded: u[i])
-                let e = Int32(truncatingIfNeeded: ie[i]), inh = Int32(truncatingIfNeeded: ii[i])
+                let vi = v[i], ui = u[i], e = ie[i], inh = ii[i]
                 let current = Q.add(Q.sub(e, inh), iOffset)
                 var vn: Int32, un: Int32
                 switch integration {
@@ -144,14 +143,14 @@ struct FixedIzhikevich {
                     vn = c
                     un = Q.add(un, d)
                 }
-                v[i] = Int64(vn)
-                u[i] = Int64(un)
+                v[i] = vn
+                u[i] = un
                 fired[i] = fire ? 1 : 0
-                ie[i] = Int64(Q.decay(e, decayE))
-                ii[i] = Int64(Q.decay(inh, decayI))
+                ie[i] = Q.decay(e, decayE)
+                ii[i] = Q.decay(inh, decayI)
                 if !inputFirst {
-                    ie[i] = min(ie[i] + inE, Int64(Int32.max))
-                    ii[i] = min(ii[i] + inI, Int64(Int32.max))
+                    ie[i] = Int32(min(Int64(ie[i]) + inE, Int64(Int32.max)))
+                    ii[i] = Int32(min(Int64(ii[i]) + inI, Int64(Int32.max)))
                 }
             }
         }

@@ -36,7 +36,7 @@ public enum KernelSet: String, Sendable, CaseIterable {
 
 extension KernelSet {
     /// The set's S16.15 LIF block kernel (``ChipSimAVX512/updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``), nil for `scalar`.
-    var fixedLIFBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int64, UInt16>, UnsafeMutablePointer<Int64>, UnsafeMutablePointer<Int64>,
+    var fixedLIFBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int32, UInt16>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
                           Int, Int) -> (stop: Int, fired: Bool))? {
         switch self {
         case .scalar: return nil

@@ -280,8 +280,8 @@ struct FixedLIF {
 
     /// The model's definition: updates `range` one neuron at a time, saturating as ``S1615``'s
     /// operations do (by clamping 64-bit intermediates). Returns whether any neuron fired.
-    private func update(_ range: Range<Int>, _ b: BlockBuffers<Int64, UInt16>, _ riseE: UnsafeMutablePointer<Int64>,
-                        _ riseI: UnsafeMutablePointer<Int64>, _ slot: FixedSlot) -> Bool {
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Int32, UInt16>, _ riseE: UnsafeMutablePointer<Int32>,
+                        _ riseI: UnsafeMutablePointer<Int32>, _ slot: FixedSlot) -> Bool {
         let gBits = Int64(SynapticMatrix.conductanceScaleBits)
         var fired: UInt8 = 0
         @inline(__always) func sat(_ x: Int64) -> Int64 { min(max(x, Int64(Int32.min)), Int64(Int32.max)) }
@@ -295,12 +295,12 @@ struct FixedLIF {
             switch shape {
             case .exponential:
                 let (inE, inI) = slot.take(i, scaleE: arrivalE, scaleI: arrivalI)
-                ie[i] = min(ie[i] + inE, Int64(Int32.max))
-                ii[i] = min(ii[i] + inI, Int64(Int32.max))
+                ie[i] = Int32(min(Int64(ie[i]) + inE, Int64(Int32.max)))
+                ii[i] = Int32(min(Int64(ii[i]) + inI, Int64(Int32.max)))
             case .alpha:
                 let (inE, inI) = slot.takeShifted(i)
-                riseE[i] = sat(riseE[i] + mul(inE, alphaArrival))
-                riseI[i] = sat(riseI[i] + mul(inI, alphaArrival))
+                riseE[i] = Int32(sat(Int64(riseE[i]) + mul(inE, alphaArrival)))
+                riseI[i] = Int32(sat(Int64(riseI[i]) + mul(inI, alphaArrival)))
             case .delta:
                 let (inE, inI) = slot.takeShifted(i)
                 return sat(inE - inI)
@@ -309,7 +309,7 @@ struct FixedLIF {
         }
         for i in range {
             let step = inputFirst ? arrive(i) : 0
-            let r = refr[i], vi = v[i], e = ie[i], inh = ii[i]
+            let r = refr[i], vi = Int64(v[i]), e = Int64(ie[i]), inh = Int64(ii[i])
             let current: Int64
             if conductance {
                 let exc = mul(e, sat(excRev &- vi)) >> gBits
@@ -323,25 +323,25 @@ struct FixedLIF {
             let held = r > 0
             let vn = held ? vi : integrated
             let fire = vn >= Int64(vThresh)
-            v[i] = fire ? Int64(vReset) : vn
+            v[i] = fire ? vReset : Int32(vn)
             refr[i] = fire ? refractoryTicks : (held ? r &- 1 : r)
             flags[i] = fire ? 1 : 0
             fired |= fire ? 1 : 0
             switch shape {
             case .exponential:
-                ie[i] = decay(e, decayE)
-                ii[i] = decay(inh, decayI)
+                ie[i] = Int32(decay(e, decayE))
+                ii[i] = Int32(decay(inh, decayI))
             case .alpha:
-                ie[i] = decay(sat(e &+ mul(riseE[i], riseStepE)), decayE)
-                ii[i] = decay(sat(inh &+ mul(riseI[i], riseStepI)), decayI)
-                riseE[i] = decay(riseE[i], decayE)
-                riseI[i] = decay(riseI[i], decayI)
+                ie[i] = Int32(decay(sat(e &+ mul(Int64(riseE[i]), riseStepE)), decayE))
+                ii[i] = Int32(decay(sat(inh &+ mul(Int64(riseI[i]), riseStepI)), decayI))
+                riseE[i] = Int32(decay(Int64(riseE[i]), decayE))
+                riseI[i] = Int32(decay(Int64(riseI[i]), decayI))
             case .delta:
                 break
             }
             if !inputFirst {
                 let late = arrive(i)
-                if !(held || fire) { v[i] = sat(v[i] &+ late) }
+                if !(held || fire) { v[i] = Int32(sat(Int64(v[i]) &+ late)) }
             }
         }
         return fired != 0

@@ -308,10 +308,10 @@ public final class NeuronCore {
         case ("u", .float64): return floatState.u
         case ("gsyn_exc", .float64): return floatState.excitatory
         case ("gsyn_inh", .float64): return floatState.inhibitory
-        case ("v", .s1615): return fixedState.v.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) }
-        case ("u", .s1615): return fixedState.u.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) }
-        case ("gsyn_exc", .s1615): return fixedState.excitatory.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) / conductanceScale }
-        case ("gsyn_inh", .s1615): return fixedState.inhibitory.map { S1615.toDouble(Int32(truncatingIfNeeded: $0)) / conductanceScale }
+        case ("v", .s1615): return fixedState.v.map { S1615.toDouble($0) }
+        case ("u", .s1615): return fixedState.u.map { S1615.toDouble($0) }
+        case ("gsyn_exc", .s1615): return fixedState.excitatory.map { S1615.toDouble($0) / conductanceScale }
+        case ("gsyn_inh", .s1615): return fixedState.inhibitory.map { S1615.toDouble($0) / conductanceScale }
         default: return []
         }
     }

@@ -18,8 +18,12 @@ import ChipSimBlockTypes
 /// whether any neuron fired. `riseE` and `riseI` are the alpha shape's rise variables (untouched
 /// for the other shapes).
 @inline(never)
-public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int64, UInt16>, riseE: UnsafeMutablePointer<Int64>,
-                                 riseI: UnsafeMutablePointer<Int64>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, riseE: UnsafeMutablePointer<Int32>,
+                                 riseI: UnsafeMutablePointer<Int32>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+    /// Eight S16.15 values from `p + i`, widened to the 64-bit lanes the kernel computes in.
+    @inline(__always) func load(_ p: UnsafeMutablePointer<Int32>) -> Lanes { Lanes(widening: p.vector(at: i) as SIMD8<Int32>) }
+    /// Stores eight values the range check has found within Int32.
+    @inline(__always) func store(_ x: Lanes, _ p: UnsafeMutablePointer<Int32>) { p.store(x.narrowed, at: i) }
     /// A ring entry as S16.15, w · 2^shift (a right shift when negative).
     @inline(__always) func shifted(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64) -> Lanes {
         let w = Lanes(widening: p.vector(at: i))
@@ -48,8 +52,8 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
     var anyFired = zero
     var i = start
     while i + 8 <= end {
-        let r: Lanes = b.refractory.vector(at: i), vi: Lanes = b.v.vector(at: i)
-        let stateE: Lanes = b.excitatory.vector(at: i), stateI: Lanes = b.inhibitory.vector(at: i)
+        let r: Lanes = b.refractory.vector(at: i), vi = load(b.v)
+        let stateE = load(b.excitatory), stateI = load(b.inhibitory)
         // The inputs the membrane sees (this tick's arrivals added first, or not yet), a delta
         // synapse's step, and the alpha shape's rise variables after any arrival.
         var e = stateE, inh = stateI, step = zero, late = zero, inE = zero, inI = zero
@@ -63,8 +67,8 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
         case .alpha:
             inE = shifted(b.slotE, i, k.shiftE)
             inI = shifted(b.slotI, i, k.shiftI)
-            risenE = riseE.vector(at: i)
-            risenI = riseI.vector(at: i)
+            risenE = load(riseE)
+            risenI = load(riseI)
             if k.inputFirst {
                 let addE = mul(inE, alphaArrival), addI = mul(inI, alphaArrival)
                 risenE = risenE &+ addE
@@ -126,12 +130,12 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
         range |= outside(stepped)
         if any((range &>> 32) .!= zero) { return (i, anyFired.anyNonzero) }
 
-        b.v.store(stepped.replacing(with: vn, where: held .| fire).replacing(with: reset, where: fire), at: i)
-        b.excitatory.store(newE, at: i)
-        b.inhibitory.store(newI, at: i)
+        store(stepped.replacing(with: vn, where: held .| fire).replacing(with: reset, where: fire), b.v)
+        store(newE, b.excitatory)
+        store(newI, b.inhibitory)
         if k.shape == .alpha {
-            riseE.store(newRiseE, at: i)
-            riseI.store(newRiseI, at: i)
+            store(newRiseE, riseE)
+            store(newRiseI, riseI)
         }
         anyFired |= b.finishBlock(at: i, refractory: r, held: held, fire: fire, refractoryTicks: refractoryTicks)
         i += 8

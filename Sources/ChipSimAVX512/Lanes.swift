@@ -13,6 +13,20 @@ extension SIMD8 where Scalar == Int64 {
         self.init(Int64(w[0]), Int64(w[1]), Int64(w[2]), Int64(w[3]), Int64(w[4]), Int64(w[5]), Int64(w[6]), Int64(w[7]))
     }
 
+    /// Sign-extends eight 32-bit values.
+    @inline(__always)
+    init(widening w: SIMD8<Int32>) {
+        self.init(Int64(w[0]), Int64(w[1]), Int64(w[2]), Int64(w[3]), Int64(w[4]), Int64(w[5]), Int64(w[6]), Int64(w[7]))
+    }
+
+    /// The low 32 bits of each lane.
+    @inline(__always)
+    var narrowed: SIMD8<Int32> {
+        SIMD8<Int32>(Int32(truncatingIfNeeded: self[0]), Int32(truncatingIfNeeded: self[1]), Int32(truncatingIfNeeded: self[2]),
+                     Int32(truncatingIfNeeded: self[3]), Int32(truncatingIfNeeded: self[4]), Int32(truncatingIfNeeded: self[5]),
+                     Int32(truncatingIfNeeded: self[6]), Int32(truncatingIfNeeded: self[7]))
+    }
+
     /// The low byte of each lane.
     @inline(__always)
     var lowBytes: SIMD8<UInt8> {

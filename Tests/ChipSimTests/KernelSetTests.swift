@@ -20,15 +20,15 @@ final class KernelSetTests: XCTestCase {
         var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
         for i in 0..<n {
             let extreme = rng.nextUnit() < 0.1
-            let max = Int64(Int32.max), min = Int64(Int32.min)
-            s.excitatory[i] = extreme ? max - Int64(rng.next() % 1000) : Int64(rng.next() % 40_000)
+            let max = Int32.max, min = Int32.min
+            s.excitatory[i] = extreme ? max - Int32(rng.next() % 1000) : Int32(rng.next() % 40_000)
             // Equal extreme inputs cancel, so that only their own saturation is out of range.
-            s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int64(rng.next() % 40_000)
+            s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int32(rng.next() % 40_000)
             s.refractory[i] = Int64(rng.next() % 4)
             if extreme && rng.nextUnit() < 0.3 { s.v[i] = rng.nextUnit() < 0.5 ? min + 5 : max - 5 }
             if alpha {
-                s.excitatoryRise[i] = extreme ? max - Int64(rng.next() % 1000) : Int64(rng.next() % 20_000)
-                s.inhibitoryRise[i] = Int64(rng.next() % 20_000)
+                s.excitatoryRise[i] = extreme ? max - Int32(rng.next() % 1000) : Int32(rng.next() % 20_000)
+                s.inhibitoryRise[i] = Int32(rng.next() % 20_000)
             }
         }
         return s
@@ -125,8 +125,8 @@ final class KernelSetTests: XCTestCase {
                     let kernel = FixedLIF(lif, dt: 1, conductance: false, shape: shape, inputFirst: convention.consumesInputFirst,
                                           refractoryTicks: 2)
                     var state = FixedState(count: 64, v: (0..<64).map { -65 + Double($0) / 8 }, u: [], alpha: shape == .alpha)
-                    for i in 0..<64 { state.excitatory[i] = Int64(i * 300); state.refractory[i] = Int64(i % 3) }
-                    if shape == .alpha { for i in 0..<64 { state.excitatoryRise[i] = Int64(i * 200) } }
+                    for i in 0..<64 { state.excitatory[i] = Int32(i * 300); state.refractory[i] = Int64(i % 3) }
+                    if shape == .alpha { for i in 0..<64 { state.excitatoryRise[i] = Int32(i * 200) } }
                     XCTAssertEqual(Self.firstBlockHandedBack(kernel, state, shifts: (4, 5), set: set), 64, "\(set), \(shape), \(convention)")
                 }
             }
