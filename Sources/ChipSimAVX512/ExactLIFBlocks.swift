@@ -14,7 +14,7 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: BlockBuffers<
     let drive = Values(repeating: k.drive), p11e = Values(repeating: k.p11e), p11i = Values(repeating: k.p11i)
     let rest = Values(repeating: k.vRest), reset = Values(repeating: k.vReset), thresh = Values(repeating: k.vThresh)
     let scaleE = Values(repeating: k.scaleE), scaleI = Values(repeating: k.scaleI)
-    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes()
+    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes(), one = Lanes(repeating: 1)
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
@@ -28,7 +28,12 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: BlockBuffers<
         b.v.store(vn.replacing(with: reset, where: fire), at: i)
         b.excitatory.store(e * p11e + inputE * scaleE, at: i)
         b.inhibitory.store(inh * p11i + inputI * scaleI, at: i)
-        anyFired |= b.finishBlock(at: i, refractory: r, held: held, fire: fire, refractoryTicks: refractoryTicks)
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(Values(), at: i)
+        b.slotI.store(Values(), at: i)
         i += 8
     }
     return (i, anyFired.anyNonzero)

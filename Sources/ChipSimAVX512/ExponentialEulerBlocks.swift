@@ -17,7 +17,7 @@ public func updateExponentialEulerBlocks(_ k: ExponentialEulerBlockConstants, _ 
     let eRevE = Values(repeating: k.eRevE), eRevI = Values(repeating: k.eRevI), offset = Values(repeating: k.iOffset)
     let dt = Values(repeating: k.dt), decayE = Values(repeating: k.decayE), decayI = Values(repeating: k.decayI)
     let reset = Values(repeating: k.vReset), thresh = Values(repeating: k.vThresh), arrival = Values(repeating: k.alphaArrival)
-    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes()
+    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes(), one = Lanes(repeating: 1)
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
@@ -42,7 +42,12 @@ public func updateExponentialEulerBlocks(_ k: ExponentialEulerBlockConstants, _ 
         }
         let fire = vn .>= thresh
         b.v.store(vn.replacing(with: reset, where: fire), at: i)
-        anyFired |= b.finishBlock(at: i, refractory: r, held: held, fire: fire, refractoryTicks: refractoryTicks)
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(Values(), at: i)
+        b.slotI.store(Values(), at: i)
         i += 8
     }
     return (i, anyFired.anyNonzero)

@@ -48,7 +48,7 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
     let excRev = Lanes(repeating: k.eRevE), inhRev = Lanes(repeating: k.eRevI), gShift = Lanes(repeating: k.conductanceShift)
     let scaleE = Lanes(repeating: k.scaleE), scaleI = Lanes(repeating: k.scaleI)
     let alphaArrival = Lanes(repeating: k.alphaArrival), riseStepE = Lanes(repeating: k.riseStepE), riseStepI = Lanes(repeating: k.riseStepI)
-    let zero = Lanes()
+    let zero = Lanes(), one = Lanes(repeating: 1)
     var anyFired = zero
     var i = start
     while i + 8 <= end {
@@ -137,7 +137,12 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
             store(newRiseE, riseE)
             store(newRiseI, riseI)
         }
-        anyFired |= b.finishBlock(at: i, refractory: r, held: held, fire: fire, refractoryTicks: refractoryTicks)
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(SIMD8<UInt16>(), at: i)
+        b.slotI.store(SIMD8<UInt16>(), at: i)
         i += 8
     }
     return (i, anyFired.anyNonzero)

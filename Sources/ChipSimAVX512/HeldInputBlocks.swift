@@ -18,7 +18,7 @@ public func updateHeldInputBlocks(_ k: HeldInputBlockConstants, _ b: BlockBuffer
     let decayE = Values(repeating: k.decayE), decayI = Values(repeating: k.decayI)
     let heldE = Values(repeating: k.heldArrivalE), heldI = Values(repeating: k.heldArrivalI)
     let riseStepE = Values(repeating: k.riseStepE), riseStepI = Values(repeating: k.riseStepI), arrival = Values(repeating: k.alphaArrival)
-    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes()
+    let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes(), one = Lanes(repeating: 1)
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
@@ -69,7 +69,12 @@ public func updateHeldInputBlocks(_ k: HeldInputBlockConstants, _ b: BlockBuffer
             riseE.store(xe, at: i)
             riseI.store(xi, at: i)
         }
-        anyFired |= b.finishBlock(at: i, refractory: r, held: held, fire: fire, refractoryTicks: refractoryTicks)
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(Values(), at: i)
+        b.slotI.store(Values(), at: i)
         i += 8
     }
     return (i, anyFired.anyNonzero)

@@ -57,20 +57,3 @@ extension UnsafeMutablePointer {
         UnsafeMutableRawPointer(self + i).storeBytes(of: x, as: V.self)
     }
 }
-
-extension BlockBuffers {
-    /// Ends the update of the block at `i`: each neuron's refractory count (reloaded to
-    /// `refractoryTicks` where it fired, counted down where it was held), its fired flag, and the
-    /// consumed ring-buffer slot cleared. Returns 1 in the lanes that fired, 0 elsewhere.
-    @inline(__always)
-    func finishBlock(at i: Int, refractory r: Lanes, held: SIMDMask<Lanes.MaskStorage>, fire: SIMDMask<Lanes.MaskStorage>,
-                     refractoryTicks: Lanes) -> Lanes where Entry: SIMDScalar {
-        let zero = Lanes(), one = Lanes(repeating: 1)
-        let flags = zero.replacing(with: one, where: fire)
-        refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
-        fired.store(flags.lowBytes, at: i)
-        slotE.store(SIMD8<Entry>(), at: i)
-        slotI.store(SIMD8<Entry>(), at: i)
-        return flags
-    }
-}
