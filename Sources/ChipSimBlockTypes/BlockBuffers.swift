@@ -1,5 +1,5 @@
 /// A core's neuron state and the ring-buffer slot its update consumes, by raw pointer. `Value`
-/// is the state's number (`Int64` holding S16.15, or `Double`), `Entry` a ring entry's (`UInt16`
+/// is the state's number (`Int32` holding S16.15, or `Double`), `Entry` a ring entry's (`UInt16`
 /// or `Double`).
 public struct BlockBuffers<Value, Entry> {
     public var v: UnsafeMutablePointer<Value>
