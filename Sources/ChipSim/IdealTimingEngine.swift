@@ -40,7 +40,7 @@ public final class IdealTimingEngine {
     }
 
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
-    /// exchange, routes), estimated from the image before any of it is allocated, so that a run
+    /// exchange, routes, crossbar tiles), estimated from the image before any of it is allocated, so that a run
     /// too large for the host can be refused with the numbers.
     public static func memoryEstimate(image: ChipImage, arithmetic: Arithmetic, parts: Int) -> Int {
         let entry = arithmetic == .s1615 ? 2 : 8
@@ -55,7 +55,7 @@ public final class IdealTimingEngine {
         let parts = min(max(parts, 1), max(image.cores.count, 1))
         let delivery = synapses * (4 + entry) + (parts + 2) * (neurons + 1) * 8 + tableEntries * 48
         let state = neurons * (6 * 8 + 8 + 1 + 2)
-        return ring + delivery + state + image.cores.count * 256
+        return ring + delivery + state + image.cores.count * 256 + CrossbarCoreMatrix.memoryEstimate(image)
     }
 
     /// Phase 1 for one core.

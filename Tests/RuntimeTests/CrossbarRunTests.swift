@@ -80,6 +80,20 @@ final class CrossbarRunTests: XCTestCase {
         XCTAssertGreaterThan(x.summary.energy.crossbarReads, 0)
     }
 
+    /// The run's memory estimate counts the tiles' effective matrices: at least the three of the
+    /// excitatory core (100 Poisson, 160 excitatory and 40 inhibitory source rows by its 160
+    /// neurons), and not absurdly more.
+    func testMemoryEstimateCountsTheTiles() throws {
+        let digital = try compile(Self.network).image
+        let crossbar = try compile(Self.network, target: Self.target(Self.ideal)).image
+        let extra = IdealTimingEngine.memoryEstimate(image: crossbar, arithmetic: .float64, parts: 1)
+            - IdealTimingEngine.memoryEstimate(image: digital, arithmetic: .float64, parts: 1)
+        XCTAssertEqual(extra, CrossbarCoreMatrix.memoryEstimate(crossbar))
+        XCTAssertEqual(CrossbarCoreMatrix.memoryEstimate(digital), 0)
+        XCTAssertGreaterThanOrEqual(extra, (100 + 160 + 40) * 160 * 8)
+        XCTAssertLessThan(extra, 10 << 20)
+    }
+
     /// Cycle timing on the crossbar target, with nothing late or dropped, fires ideal timing's spikes.
     func testCycleTimingFiresIdealTimingsSpikes() throws {
         let settings = Self.nonideal

@@ -44,6 +44,27 @@ public struct CrossbarCoreMatrix: Equatable, Sendable {
     /// purpose, ``ProgrammedConductances/Stream``), under the network's seed.
     public static func stream(core: Int, group: Int) -> [UInt64] { [0x5842_4152, UInt64(core), UInt64(group)] }
 
+    /// Bytes the programmed tiles of `image`'s crossbar cores hold at most, for the run's memory
+    /// estimate: per core, one effective matrix of doubles per (delay, type) matrix, each counted
+    /// with every source row of the core's master population table (an upper bound) by the
+    /// core's neurons. 0 for a digital image.
+    public static func memoryEstimate(_ image: ChipImage) -> Int {
+        guard image.machine.crossbar != nil else { return 0 }
+        var bytes = 0
+        for c in image.cores.indices where isCrossbarCore(image, c) {
+            let m = image.cores[c].synapses
+            var present = [Bool](repeating: false, count: (2 << m.delayBits) + 2)
+            for word in m.words {
+                let (_, type, delay) = m.decode(word)
+                present[delay << 1 | type] = true
+            }
+            let matrices = present.reduce(0) { $0 + ($1 ? 1 : 0) }
+            let rows = m.entries.reduce(0) { $0 + Int($1.rows) }
+            bytes += matrices * rows * image.cores[c].neuronCount * MemoryLayout<Double>.stride
+        }
+        return bytes
+    }
+
     /// Whether core `c` of `image` is a crossbar core: the image is for a crossbar target and the
     /// core is a neuron core (not a delay extension).
     public static func isCrossbarCore(_ image: ChipImage, _ c: Int) -> Bool {
