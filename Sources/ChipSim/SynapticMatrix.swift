@@ -175,13 +175,18 @@ public struct WeightTable: Equatable, Sendable {
     /// validator refuses) reads as 0.
     @inline(__always)
     public func value(for word: UInt32, indexBits: Int) -> Double {
-        let key = SynapticMatrix.weightKey(word, indexBits: indexBits)
+        index(of: SynapticMatrix.weightKey(word, indexBits: indexBits)).map { values[$0] } ?? 0
+    }
+
+    /// Where `key` is in the sorted keys, if it is there (a binary search).
+    @inline(__always)
+    public func index(of key: UInt32) -> Int? {
         var lo = 0, hi = keys.count
         while lo < hi {
             let mid = (lo + hi) >> 1
             if keys[mid] < key { lo = mid + 1 } else { hi = mid }
         }
-        return lo < keys.count && keys[lo] == key ? values[lo] : 0
+        return lo < keys.count && keys[lo] == key ? lo : nil
     }
 }
 
