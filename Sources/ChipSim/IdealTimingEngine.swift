@@ -40,14 +40,13 @@ public final class IdealTimingEngine {
     }
 
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
-    /// exchange, routes, crossbar tiles), estimated from the image before any of it is allocated, so that a run
-    /// too large for the host can be refused with the numbers.
+    /// exchange, routes, crossbar tiles), estimated from the image before any of it is
+    /// allocated, so that a run too large for the host can be refused with the numbers.
     public static func memoryEstimate(image: ChipImage, arithmetic: Arithmetic, parts: Int) -> Int {
         let entry = arithmetic == .s1615 ? 2 : 8
         var ring = 0, synapses = 0, neurons = 0, tableEntries = 0
         for core in image.cores {
-            let region = 1 << (core.synapses.slotBits + SynapticMatrix.typeBits + core.synapses.indexBits)
-            ring += (region + RingLayout.skew(regionSize: region)) * entry
+            ring += (1 << (core.synapses.slotBits + SynapticMatrix.typeBits + core.synapses.indexBits)) * entry
             synapses += core.synapses.words.count
             neurons += core.neuronCount
             tableEntries += core.synapses.entries.count
@@ -83,7 +82,7 @@ public final class IdealTimingEngine {
         }
         let spikeCounts = spikes.counts
         delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
-                                   ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
+                         ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
         chip.crossbar?.deliver(spikes: spikes.buffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,
                                ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!)
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.

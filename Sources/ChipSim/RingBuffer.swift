@@ -8,12 +8,6 @@
 /// the start of the tick's update and refilled only after it. Every region holds at most 2^16
 /// entries (the chip's ring-buffer index is 16 bits), so a synapse's ring address is its core in
 /// the high and its position in the low 16 bits of one word.
-///
-/// Regions are a power of two in size, and a tick's deliveries all land in the same slot of
-/// every region; laid end to end, those slots would fall on the same cache sets and evict one
-/// another (in a profile of CUBA 20k, a third of the delivery's samples wait on the ring's
-/// load-add). A gap of ``skew(regionSize:)`` entries after each region spreads them over the
-/// sets; its gain alone is within this machine's noise.
 struct RingLayout {
     /// Per core: the offset of its region, its slot shift (1 type bit + index bits) and its
     /// region size (a power of two, at most 2^16).
@@ -28,10 +22,6 @@ struct RingLayout {
     /// The most cores the addressing holds.
     static let maxCores = 1 << 16
 
-    /// Entries left unused after a region of `regionSize` entries: a sixteenth of it and 32
-    /// more, so that consecutive regions' slots start at different cache sets.
-    static func skew(regionSize: Int) -> Int { regionSize / 16 + 32 }
-
     init(image: ChipImage) {
         var start: [Int] = [], shift: [Int] = [], size: [Int] = []
         var total = 0
@@ -40,7 +30,7 @@ struct RingLayout {
             start.append(total)
             shift.append(s)
             size.append(1 << (core.synapses.slotBits + s))
-            total += size.last! + Self.skew(regionSize: size.last!)
+            total += size.last!
         }
         self.start = start
         slotShift = shift

@@ -1,6 +1,10 @@
 import ChipSimBlockTypes
 
 /// Eight 64-bit lanes: the kernels' working width.
+///
+/// Every kernel ends a block with the same four lines (refractory counts, fired flags, the slot
+/// cleared). A shared helper for them, `@inline(__always)` or not, was called out of line, its
+/// vectors split across registers at each call: a quarter of a CUBA run. Keep them inline.
 typealias Lanes = SIMD8<Int64>
 
 /// Conversions and a reduction written lane by lane so that they inline into the kernels, where
