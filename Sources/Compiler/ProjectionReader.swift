@@ -100,6 +100,10 @@ extension NetworkReader {
             try checkWeightValue(weight.typical, node: weightNode ?? synNode, receptor: receptor, post: postPop)
         }
         try checkDelayValue(delay.bounds.0 == -.infinity ? delay.typical : delay.bounds.0, node: delayNode ?? synNode, timestep: network.timestep)
+        if case .constant(let d) = delay, let delayNode, !TimeSteps.isWhole(d, dt: network.timestep) {
+            let rounded = Double(TimeSteps.ticks(d, dt: network.timestep)) * network.timestep
+            notes.warnings.append(delayNode.warning("delay \(d) ms is not a whole number of \(network.timestep) ms time steps; the synapses get \(rounded) ms (the nearest step)"))
+        }
         let connNode = try f.required("connector", "a connector such as {type: AllToAllConnector}")
         let connector = try self.connector(connNode, pre: pre, post: post, receptor: receptor, postPop: postPop, network: network)
         if case .convolution = connector {

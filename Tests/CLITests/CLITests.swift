@@ -228,6 +228,23 @@ final class CLIMessageTests: XCTestCase {
         }
     }
 
+    func testADelayBetweenTimeStepsIsReported() throws {
+        let net = dir + "/delay.yaml"
+        try """
+        network: d
+        duration: 20
+        populations:
+          a: {size: 4, model: SpikeSourceArray, spike_times: [1]}
+          b: {size: 4, model: IF_curr_exp}
+        projections:
+          - {pre: a, post: b, connector: {type: OneToOneConnector}, synapse: {weight: 0.5, delay: 1.5}}
+        """.write(toFile: net, atomically: true, encoding: .utf8)
+        let compiled = try neurite("compile", net, "-o", dir + "/delay.nchip")
+        XCTAssertEqual(compiled.status, 0, compiled.stderr)
+        XCTAssertTrue(compiled.stderr.contains("delay 1.5 ms is not a whole number of 1.0 ms time steps; the synapses get 2.0 ms (the nearest step)"),
+                      compiled.stderr)
+    }
+
     func testConventionAndWarningsAreReported() throws {
         let compiled = try neurite("compile", dir + "/net.yaml", "-o", dir + "/net.nchip")
         XCTAssertEqual(compiled.status, 0, compiled.stderr)
