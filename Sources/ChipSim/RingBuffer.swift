@@ -64,4 +64,8 @@ struct RegionAddress {
     var mask: UInt32
     var term: UInt32
     var typeShift: UInt32
+
+    /// The entry of ring address `t`'s position (its low 16 bits) in this tick.
+    @inline(__always)
+    func index(_ t: UInt32) -> Int { start &+ Int((t &+ term) & mask) }
 }

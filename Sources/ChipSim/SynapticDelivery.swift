@@ -172,12 +172,15 @@ final class SynapticDelivery {
         for s in 0..<sourceCores { total += counts[s] }
         guard total > 0 else { return }
         let first = part * neurons, next = (part + 1) * neurons
-        let regionBits = UInt32(RingLayout.positionBits)
+        let cores = sourceCores
         cut.withUnsafeBufferPointer { cut in
         targets.withUnsafeBufferPointer { targets in
         weights16.withUnsafeBufferPointer { w16 in
         weights64.withUnsafeBufferPointer { w64 in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: total) { order in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * cores) { packed in
+            let packed = packed.baseAddress!
+            packed.initialize(repeating: 0, count: 2 * cores)
             // The tick's spikes as global source neurons, in (source core, spike) order.
             var n = 0
             for s in 0..<sourceCores {
@@ -199,32 +202,45 @@ final class SynapticDelivery {
                 if let w = w16.baseAddress { k = start; while k < end { neurite_prefetch(w + k); k += 32 } }
                 if let w = w64.baseAddress { k = start; while k < end { neurite_prefetch(w + k); k += 8 } }
             }
+            /// Moves the packed counts into the tallies (every ``PackedTally/limit`` synapses at
+            /// least, so that they cannot overflow).
+            @inline(__always) func flush() {
+                for c in 0..<cores where packed[2 * c] | packed[2 * c + 1] != 0 { PackedTally.move(packed + 2 * c, into: tallies + c) }
+            }
             let d = Self.prefetchDistance
             for j in 0..<min(2 * d, n) { prefetchBounds(j) }
             for j in 0..<min(d, n) { prefetchSynapses(j) }
+            var room = PackedTally.limit
             for j in 0..<n {
                 prefetchBounds(j + 2 * d)
                 prefetchSynapses(j + d)
                 let g = order[j]
                 var k = cut[first + g]
                 let end = cut[next + g]
-                if let ring = ring16 {
-                    while k < end {
-                        let t = targets[k]
-                        let core = Int(t >> regionBits)
-                        Self.add(t, w16[k], at: regions[core], ring: ring, tally: tallies + core)
-                        k += 1
+                while k < end {
+                    let stop = min(end, k + room)
+                    room -= stop - k
+                    if let ring = ring16 {
+                        while k < stop {
+                            let t = targets[k]
+                            let core = Int(t &>> 16)
+                            Self.add(t, w16[k], at: regions[core], ring: ring, packed: packed + 2 * core, tally: tallies + core)
+                            k += 1
+                        }
+                    } else if let ring = ring64 {
+                        while k < stop {
+                            let t = targets[k]
+                            let core = Int(t &>> 16)
+                            ring[regions[core].index(t)] += w64[k]
+                            packed[2 * core] &+= PackedTally.event
+                            k += 1
+                        }
                     }
-                } else if let ring = ring64 {
-                    while k < end {
-                        let t = targets[k]
-                        let core = Int(t >> regionBits)
-                        Self.add(t, w64[k], at: regions[core], ring: ring, tally: tallies + core)
-                        k += 1
-                    }
+                    if room == 0 { flush(); room = PackedTally.limit }
                 }
             }
-        }}}}}
+            flush()
+        }}}}}}
     }
 
     /// Spikes between a spike's delivery and the prefetch of its synapses (and half the distance
@@ -241,30 +257,53 @@ final class SynapticDelivery {
         tally.pointee.events += 1
     }
 
+    /// Adds one synapse as ``add(_:_:at:ring:tally:)`` does, but counts the event and its input
+    /// into `packed` (the core's ``PackedTally`` pair) with one addition and no branch on its
+    /// type; only a saturation goes to `tally`.
+    @inline(__always)
+    static func add(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
+                    packed: UnsafeMutablePointer<UInt64>, tally: UnsafeMutablePointer<DeliveryTally>) {
+        let idx = region.index(t)
+        let sum = UInt32(ring[idx]) &+ UInt32(w)
+        let type = Int((t &>> region.typeShift) & 1)
+        if sum > 0xFFFF {
+            ring[idx] = 0xFFFF
+            saturated(type: type, by: sum, tally: tally)
+        } else {
+            ring[idx] = UInt16(truncatingIfNeeded: sum)
+        }
+        packed[type] &+= PackedTally.event | UInt64(w)
+    }
+
     /// Adds 16-bit input `w` into the entry at ring address `t`, saturating at 0xFFFF, and counts
     /// the input and any saturation (not an event: a crossbar read's column adds one input for
     /// many synapses).
     @inline(__always)
     static func addInput(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
                          tally: UnsafeMutablePointer<DeliveryTally>) {
-        let idx = region.start + Int((t &+ region.term) & region.mask)
+        let idx = region.index(t)
         let sum = UInt32(ring[idx]) &+ UInt32(w)
-        let type = Int((t >> region.typeShift) & 1)
+        let type = Int((t &>> region.typeShift) & 1)
         if sum > 0xFFFF {
             ring[idx] = 0xFFFF
-            tally.pointee.saturations[type] += 1
-            tally.pointee.clipped[type] += Int(sum - 0xFFFF)
+            saturated(type: type, by: sum, tally: tally)
         } else {
             ring[idx] = UInt16(truncatingIfNeeded: sum)
         }
         tally.pointee.input[type] += Int(w)
     }
 
+    /// Counts an addition of type `type` whose sum `sum` exceeded 0xFFFF.
+    static func saturated(type: Int, by sum: UInt32, tally: UnsafeMutablePointer<DeliveryTally>) {
+        tally.pointee.saturations[type] += 1
+        tally.pointee.clipped[type] += Int(sum - 0xFFFF)
+    }
+
     /// Adds one synapse (ring address `t`, float weight `w`) into its entry and counts it.
     @inline(__always)
     static func add(_ t: UInt32, _ w: Double, at region: RegionAddress, ring: UnsafeMutablePointer<Double>,
                     tally: UnsafeMutablePointer<DeliveryTally>) {
-        ring[region.start + Int((t &+ region.term) & region.mask)] += w
+        ring[region.index(t)] += w
         tally.pointee.events += 1
     }
 
@@ -364,6 +403,27 @@ extension SynapticDelivery {
     static func delayPassed(_ t: UInt32, skipThrough: Int, positionMask: UInt32, slotShift: Int, slotMask: UInt32, slots: Int) -> Bool {
         let field = Int(((t & positionMask) >> UInt32(slotShift)) & slotMask)
         return (field == 0 ? slots : field) <= skipThrough
+    }
+}
+
+/// A core's synaptic events and input per synapse type as delivery counts them: one word per
+/// type, events in the top 24 bits and 16-bit weight units in the low 40, so that a synapse
+/// costs one addition and no branch on its type. Moved into the ``DeliveryTally`` at least every
+/// ``limit`` synapses, so that neither field overflows (limit × 0xFFFF < 2^40).
+enum PackedTally {
+    /// One event.
+    static let event: UInt64 = 1 << 40
+    /// The most synapses counted between moves.
+    static let limit = 1 << 24 - 1
+
+    /// Adds the pair at `p` (excitatory, inhibitory) into `tally` and clears it.
+    @inline(__always)
+    static func move(_ p: UnsafeMutablePointer<UInt64>, into tally: UnsafeMutablePointer<DeliveryTally>) {
+        for type in 0..<2 {
+            tally.pointee.events += Int(p[type] >> 40)
+            tally.pointee.input[type] += Int(p[type] & (event - 1))
+            p[type] = 0
+        }
     }
 }
 
