@@ -31,28 +31,48 @@ struct ExactAlphaLIF {
         self.refractoryTicks = refractoryTicks
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
+    /// kernel, which computes the same expressions in the same order.
+    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         let n = s.v.count
-        let pv = propagator[0], pIe = propagator[1], pxe = propagator[2], pIi = propagator[3], pxi = propagator[4]
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { b, extra in
-            let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, xe = extra.riseE, xi = extra.riseI
-            for i in 0..<n {
-                let z = (v[i], ie[i], xe[i], ii[i], xi[i])
-                @inline(__always) func row(_ p: [Double]) -> Double {
-                    p[0] * z.0 + p[1] * z.1 + p[2] * z.2 + p[3] * z.3 + p[4] * z.4 + p[5]
-                }
-                let r = refr[i]
-                let vn = r > 0 ? z.0 : row(pv)
-                ie[i] = row(pIe); xe[i] = row(pxe); ii[i] = row(pIi); xi[i] = row(pxi)
-                let fire = vn >= vThresh
-                v[i] = fire ? vReset : vn
-                refr[i] = fire ? refractoryTicks : (r > 0 ? r - 1 : r)
-                if fire { spikes.append(UInt16(truncatingIfNeeded: i)) }
-                let (inE, inI) = slot.take(i)
-                xe[i] += inE * SynapseFactors.alphaArrival
-                xi[i] += inI * SynapseFactors.alphaArrival
+        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
+            var fired = false, done = 0
+            if let blocks = kernels.exactAlphaBlocks {
+                @inline(__always) func row(_ p: [Double]) -> SIMD8<Double> { SIMD8(p[0], p[1], p[2], p[3], p[4], p[5], 0, 0) }
+                let constants = ExactAlphaBlockConstants(
+                    v: row(propagator[0]), excitatory: row(propagator[1]), excitatoryRise: row(propagator[2]),
+                    inhibitory: row(propagator[3]), inhibitoryRise: row(propagator[4]), vReset: vReset, vThresh: vThresh,
+                    alphaArrival: SynapseFactors.alphaArrival, refractoryTicks: refractoryTicks)
+                (done, fired) = blocks(constants, state, extra.riseE, extra.riseI, n)
             }
+            fired = update(done..<n, state, extra, slot) || fired
+            if fired { collectSpikes(state.fired, n, &spikes) }
         }
+    }
+
+    /// The model's definition: updates `range` one neuron at a time. Returns whether any neuron fired.
+    private func update(_ range: Range<Int>, _ b: BlockBuffers<Double, Double>, _ extra: ExtraBuffers<Double>, _ slot: FloatSlot) -> Bool {
+        let pv = propagator[0], pIe = propagator[1], pxe = propagator[2], pIi = propagator[3], pxi = propagator[4]
+        let v = b.v, ie = b.excitatory, ii = b.inhibitory, refr = b.refractory, xe = extra.riseE, xi = extra.riseI
+        var fired: UInt8 = 0
+        for i in range {
+            let z = (v[i], ie[i], xe[i], ii[i], xi[i])
+            @inline(__always) func row(_ p: [Double]) -> Double {
+                p[0] * z.0 + p[1] * z.1 + p[2] * z.2 + p[3] * z.3 + p[4] * z.4 + p[5]
+            }
+            let r = refr[i]
+            let vn = r > 0 ? z.0 : row(pv)
+            ie[i] = row(pIe); xe[i] = row(pxe); ii[i] = row(pIi); xi[i] = row(pxi)
+            let fire = vn >= vThresh
+            v[i] = fire ? vReset : vn
+            refr[i] = fire ? refractoryTicks : (r > 0 ? r - 1 : r)
+            b.fired[i] = fire ? 1 : 0
+            fired |= b.fired[i]
+            let (inE, inI) = slot.take(i)
+            xe[i] += inE * SynapseFactors.alphaArrival
+            xi[i] += inI * SynapseFactors.alphaArrival
+        }
+        return fired != 0
     }
 }
 

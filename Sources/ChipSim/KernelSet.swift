@@ -54,6 +54,16 @@ extension KernelSet {
         }
     }
 
+    /// The set's `float64` IF_curr_alpha block kernel (Brian2's exact propagator), nil for `scalar`.
+    var exactAlphaBlocks: ((ExactAlphaBlockConstants, BlockBuffers<Double, Double>, UnsafeMutablePointer<Double>,
+                            UnsafeMutablePointer<Double>, Int) -> (done: Int, fired: Bool))? {
+        switch self {
+        case .scalar: return nil
+        case .avx2: return { ChipSimAVX2.updateExactAlphaBlocks($0, $1, riseE: $2, riseI: $3, count: $4) }
+        case .avx512: return { ChipSimAVX512.updateExactAlphaBlocks($0, $1, riseE: $2, riseI: $3, count: $4) }
+        }
+    }
+
     /// The set's `float64` block kernel of the chip's LIF (input held over the step), nil for `scalar`.
     var heldInputBlocks: ((HeldInputBlockConstants, BlockBuffers<Double, Double>, UnsafeMutablePointer<Double>,
                            UnsafeMutablePointer<Double>, Int) -> (done: Int, fired: Bool))? {

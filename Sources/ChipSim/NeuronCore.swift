@@ -208,7 +208,7 @@ public final class NeuronCore {
         spikes.removeAll(keepingCapacity: true)
         switch dynamics {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
-        case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
+        case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .exponentialEulerLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)

@@ -71,6 +71,27 @@ public struct ExactLIFBlockConstants {
     }
 }
 
+/// The alpha-synapse propagator (see ChipSim's `ExactAlphaLIF`): per state variable of
+/// (v, I_exc, x_exc, I_inh, x_inh), its row of e^(M·h), the new value being the row's first five
+/// entries times the state plus its sixth (lanes 6 and 7 unused).
+public struct ExactAlphaBlockConstants {
+    public var v: SIMD8<Double>, excitatory: SIMD8<Double>, excitatoryRise: SIMD8<Double>
+    public var inhibitory: SIMD8<Double>, inhibitoryRise: SIMD8<Double>
+    /// mV.
+    public var vReset: Double, vThresh: Double
+    /// What an arrival of w adds to a rise variable, per unit of w (e).
+    public var alphaArrival: Double
+    /// Ticks a neuron is held after it fires.
+    public var refractoryTicks: Int64
+
+    public init(v: SIMD8<Double>, excitatory: SIMD8<Double>, excitatoryRise: SIMD8<Double>, inhibitory: SIMD8<Double>,
+                inhibitoryRise: SIMD8<Double>, vReset: Double, vThresh: Double, alphaArrival: Double, refractoryTicks: Int64) {
+        self.v = v; self.excitatory = excitatory; self.excitatoryRise = excitatoryRise
+        self.inhibitory = inhibitory; self.inhibitoryRise = inhibitoryRise
+        self.vReset = vReset; self.vThresh = vThresh; self.alphaArrival = alphaArrival; self.refractoryTicks = refractoryTicks
+    }
+}
+
 /// Brian2's `exponential_euler` for IF_cond_exp and IF_cond_alpha (see ChipSim's `ExponentialEulerLIF`).
 public struct ExponentialEulerBlockConstants {
     /// Membrane time constant (ms) and capacitance (nF).

@@ -160,6 +160,30 @@ final class KernelSetTests: XCTestCase {
         }
     }
 
+    /// Brian2's exact propagator for IF_curr_alpha, blocks against the scalar loop.
+    func testExactAlphaBlocksMatchScalarKernel() throws {
+        try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
+        for set in Self.blockSets {
+            for (n, offset) in [(203, 0.0), (64, 0.4), (5, 1.1)] {
+                var parameters = Self.current
+                parameters["i_offset"] = offset
+                let kernel = ExactAlphaLIF(LIFParameters(parameters), dt: 0.1, refractoryTicks: 19)
+                var rng = RandomStream(seed: UInt64(n), stream: [5])
+                var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: true)
+                for i in 0..<n {
+                    state.excitatory[i] = rng.uniform(0, 2)
+                    state.inhibitory[i] = rng.uniform(0, 2)
+                    state.excitatoryRise[i] = rng.uniform(0, 1)
+                    state.inhibitoryRise[i] = rng.uniform(0, 1)
+                    state.refractory[i] = Int64(rng.next() % 30)
+                }
+                checkFloatBlocks("\(set), n \(n)", set: set, state: state, rng: &rng, entry: { _, rng in
+                    rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0
+                }, update: kernel.update)
+            }
+        }
+    }
+
     /// Brian2's exponential Euler for IF_cond_exp and IF_cond_alpha, blocks against the scalar loop.
     func testExponentialEulerBlocksMatchScalarKernel() throws {
         try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
