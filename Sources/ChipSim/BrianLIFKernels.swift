@@ -34,7 +34,7 @@ struct ExactAlphaLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.v.count
+        let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
             var fired = false, done = 0
             if let blocks = kernels.exactAlphaBlocks {
@@ -103,7 +103,7 @@ struct ExponentialEulerLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order (and the same e^x).
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.v.count
+        let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
             var fired = false, done = 0
             if let blocks = kernels.exponentialEulerBlocks {

@@ -4,54 +4,140 @@ import ChipSimBlockTypes
 /// holding an S16.15 number in the chip's arithmetic (the kernels compute in 64 bits and store
 /// values they have saturated or checked to be in range: half the bytes per neuron that 64-bit
 /// storage streams each tick).
+///
+/// A value type whose arrays live in one allocation per array, shared between copies until
+/// one is changed: the kernels reach them through ``withBuffers(slotE:slotI:_:)`` at the cost of
+/// one uniqueness check per tick, where Swift arrays cost one per array (eight; 3 % of a CUBA
+/// run). The array properties copy in and out, for setting up and reading state, not per tick.
 struct NeuronState<Value> {
+    /// Neurons.
+    let count: Int
+    /// Whether the alpha synapses' rise variables are held.
+    let hasRise: Bool
+    private var storage: Storage
+
+    /// `v` and `u` hold a value per neuron, or none (zero).
+    init(count n: Int, zero: Value, v: [Value], u: [Value], alpha: Bool) {
+        count = n
+        hasRise = alpha
+        storage = Storage(count: n, zero: zero, rise: alpha)
+        // A source's core has no initial state: its values stay zero.
+        if !v.isEmpty { self.v = v }
+        if !u.isEmpty { self.u = u }
+    }
+
     /// Membrane voltage (mV).
-    var v: [Value]
+    var v: [Value] {
+        get { storage.values(storage.v, count) }
+        set { unique().v.set(newValue, count: count) }
+    }
     /// Izhikevich recovery variable (mV/ms); zero for other models.
-    var u: [Value]
+    var u: [Value] {
+        get { storage.values(storage.u, count) }
+        set { unique().u.set(newValue, count: count) }
+    }
     /// Excitatory synaptic input as the membrane sees it (nA, or µS for conductance models;
     /// ×2^10 in S16.15).
-    var excitatory: [Value]
+    var excitatory: [Value] {
+        get { storage.values(storage.excitatory, count) }
+        set { unique().excitatory.set(newValue, count: count) }
+    }
     /// Inhibitory synaptic input, as a positive magnitude.
-    var inhibitory: [Value]
+    var inhibitory: [Value] {
+        get { storage.values(storage.inhibitory, count) }
+        set { unique().inhibitory.set(newValue, count: count) }
+    }
     /// Alpha synapses' second state per type (the decaying drive the input rises towards, in
     /// the input's units); empty for other shapes.
-    var excitatoryRise: [Value]
-    var inhibitoryRise: [Value]
+    var excitatoryRise: [Value] {
+        get { hasRise ? storage.values(storage.excitatoryRise, count) : [] }
+        set { if hasRise { unique().excitatoryRise.set(newValue, count: count) } }
+    }
+    var inhibitoryRise: [Value] {
+        get { hasRise ? storage.values(storage.inhibitoryRise, count) : [] }
+        set { if hasRise { unique().inhibitoryRise.set(newValue, count: count) } }
+    }
     /// Ticks left to hold the membrane after a spike.
-    var refractory: [Int64]
+    var refractory: [Int64] {
+        get { storage.values(storage.refractory, count) }
+        set { unique().refractory.set(newValue, count: count) }
+    }
     /// 1 where a neuron fired in the last update (the block kernels and Izhikevich's RK2, which
     /// takes a longer step after a spike, read it).
-    var fired: [UInt8]
-
-    init(count n: Int, zero: Value, v: [Value], u: [Value], alpha: Bool) {
-        self.v = v
-        self.u = u.isEmpty ? Array(repeating: zero, count: n) : u
-        excitatory = Array(repeating: zero, count: n)
-        inhibitory = Array(repeating: zero, count: n)
-        excitatoryRise = alpha ? Array(repeating: zero, count: n) : []
-        inhibitoryRise = alpha ? Array(repeating: zero, count: n) : []
-        refractory = Array(repeating: 0, count: n)
-        fired = Array(repeating: 0, count: n)
+    var fired: [UInt8] {
+        get { storage.values(storage.fired, count) }
+        set { unique().fired.set(newValue, count: count) }
     }
 
     /// The state and a ring-buffer slot's two halves as the raw pointers the kernels take: the
-    /// block kernels' buffers, and the rise states and `u` (dangling but unused where a model
-    /// lacks them).
+    /// block kernels' buffers, and the rise states and `u` (`u` stands in for the rise states
+    /// of a model without them, unused).
     mutating func withBuffers<Entry, R>(slotE: UnsafeMutablePointer<Entry>, slotI: UnsafeMutablePointer<Entry>,
                                         _ body: (BlockBuffers<Value, Entry>, ExtraBuffers<Value>) -> R) -> R {
-        v.withUnsafeMutableBufferPointer { v in
-        excitatory.withUnsafeMutableBufferPointer { ie in
-        inhibitory.withUnsafeMutableBufferPointer { ii in
-        refractory.withUnsafeMutableBufferPointer { refr in
-        fired.withUnsafeMutableBufferPointer { flags in
-        excitatoryRise.withUnsafeMutableBufferPointer { re in
-        inhibitoryRise.withUnsafeMutableBufferPointer { ri in
-        u.withUnsafeMutableBufferPointer { u in
-            body(BlockBuffers(v: v.baseAddress!, excitatory: ie.baseAddress!, inhibitory: ii.baseAddress!,
-                              refractory: refr.baseAddress!, fired: flags.baseAddress!, slotE: slotE, slotI: slotI),
-                 ExtraBuffers(riseE: re.baseAddress ?? u.baseAddress!, riseI: ri.baseAddress ?? u.baseAddress!, u: u.baseAddress!))
-        }}}}}}}}
+        let s = unique()
+        return body(BlockBuffers(v: s.v, excitatory: s.excitatory, inhibitory: s.inhibitory, refractory: s.refractory, fired: s.fired,
+                                 slotE: slotE, slotI: slotI),
+                    ExtraBuffers(riseE: hasRise ? s.excitatoryRise : s.u, riseI: hasRise ? s.inhibitoryRise : s.u, u: s.u))
+    }
+
+    /// The storage, copied first if another value shares it.
+    private mutating func unique() -> Storage {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        return storage
+    }
+
+    /// The arrays, each allocated for at least one value.
+    private final class Storage {
+        let count: Int, rise: Bool
+        let v: UnsafeMutablePointer<Value>, u: UnsafeMutablePointer<Value>
+        let excitatory: UnsafeMutablePointer<Value>, inhibitory: UnsafeMutablePointer<Value>
+        let excitatoryRise: UnsafeMutablePointer<Value>, inhibitoryRise: UnsafeMutablePointer<Value>
+        let refractory: UnsafeMutablePointer<Int64>
+        let fired: UnsafeMutablePointer<UInt8>
+
+        init(count n: Int, zero: Value, rise: Bool) {
+            count = n
+            self.rise = rise
+            func values<T>(_ x: T, _ n: Int) -> UnsafeMutablePointer<T> {
+                let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1))
+                p.initialize(repeating: x, count: max(n, 1))
+                return p
+            }
+            v = values(zero, n); u = values(zero, n)
+            excitatory = values(zero, n); inhibitory = values(zero, n)
+            excitatoryRise = values(zero, rise ? n : 0); inhibitoryRise = values(zero, rise ? n : 0)
+            refractory = values(0, n)
+            fired = values(0, n)
+        }
+
+        func copy() -> Storage {
+            let c = Storage(count: count, zero: v.pointee, rise: rise)
+            c.v.update(from: v, count: count); c.u.update(from: u, count: count)
+            c.excitatory.update(from: excitatory, count: count); c.inhibitory.update(from: inhibitory, count: count)
+            if rise {
+                c.excitatoryRise.update(from: excitatoryRise, count: count)
+                c.inhibitoryRise.update(from: inhibitoryRise, count: count)
+            }
+            c.refractory.update(from: refractory, count: count)
+            c.fired.update(from: fired, count: count)
+            return c
+        }
+
+        func values<T>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: n)) }
+
+        deinit {
+            for p in [v, u, excitatory, inhibitory, excitatoryRise, inhibitoryRise] { p.deallocate() }
+            refractory.deallocate()
+            fired.deallocate()
+        }
+    }
+}
+
+extension UnsafeMutablePointer {
+    /// Sets `count` values from `values` (which must hold that many).
+    fileprivate func set(_ values: [Pointee], count: Int) {
+        precondition(values.count == count, "\(values.count) values for \(count) neurons")
+        for (i, x) in values.enumerated() { self[i] = x }
     }
 }
 

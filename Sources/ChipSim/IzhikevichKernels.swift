@@ -33,7 +33,7 @@ struct FloatIzhikevich {
     }
 
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
-        let n = s.v.count
+        let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
             let v = buffers.v, u = extra.u, ie = buffers.excitatory, ii = buffers.inhibitory, fired = buffers.fired
             for i in 0..<n {
@@ -107,7 +107,7 @@ struct FixedIzhikevich {
     }
 
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
-        let n = s.v.count
+        let n = s.count
         typealias Q = S1615
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
             let v = buffers.v, u = extra.u, ie = buffers.excitatory, ii = buffers.inhibitory, fired = buffers.fired

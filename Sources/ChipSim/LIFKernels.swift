@@ -51,7 +51,7 @@ struct ExactCurrentLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.v.count
+        let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, _ in
             var fired = false, done = 0
             if let blocks = kernels.exactLIFBlocks {
@@ -125,7 +125,7 @@ struct HeldInputLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.v.count
+        let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
             var fired = false, done = 0
             if let blocks = kernels.heldInputBlocks {
@@ -255,7 +255,7 @@ struct FixedLIF {
     /// through the block kernel, and here any block it gives up on (a value saturates) and the
     /// last n mod 8 neurons.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
-        let n = s.v.count
+        let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
             let riseE = extra.riseE, riseI = extra.riseI
             var fired = false, i = 0

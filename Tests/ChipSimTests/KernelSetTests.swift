@@ -92,7 +92,7 @@ final class KernelSetTests: XCTestCase {
     /// Where the block kernel alone stops on (a copy of) state `s` with an empty slot.
     static func firstBlockHandedBack(_ kernel: FixedLIF, _ s: FixedState, shifts: (Int32, Int32), set: KernelSet) -> Int {
         var s = s
-        let n = s.v.count
+        let n = s.count
         var slot = [UInt16](repeating: 0, count: 2 * n)
         return slot.withUnsafeMutableBufferPointer { slot in
             let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
@@ -235,7 +235,7 @@ final class KernelSetTests: XCTestCase {
     func checkFloatBlocks(_ label: String, set: KernelSet, state: FloatState, rng: inout RandomStream,
                           entry: (Int, inout RandomStream) -> Double,
                           update: (inout FloatState, inout [UInt16], FloatSlot, KernelSet) -> Void) {
-        let n = state.v.count
+        let n = state.count
         var scalar = state, wide = state
         var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
         var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
