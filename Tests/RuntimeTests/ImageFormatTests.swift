@@ -81,3 +81,19 @@ final class ImageFormatTests: XCTestCase {
         }
     }
 }
+
+extension ImageFormatTests {
+    /// A synapse word whose target is past its core's neurons is refused, naming the core and
+    /// the neuron (the loader checks every word, in one pass per core).
+    func testASynapseOntoAMissingNeuronIsRefused() throws {
+        var image = try NetworkCompiler.compile(try NetworkParser.parse(contentsOf: fixture("format-1.1.yaml")), target: .spinn5).image
+        let c = try XCTUnwrap(image.cores.indices.last { !image.cores[$0].synapses.words.isEmpty })
+        let m = image.cores[c].synapses, neurons = image.cores[c].neuronCount
+        XCTAssertLessThan(neurons, 1 << m.indexBits, "the index field can name a missing neuron")
+        let k = m.words.count / 2
+        image.cores[c].synapses.words[k] = m.words[k] & ~UInt32(1 << m.indexBits - 1) | UInt32(neurons)
+        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image))) { error in
+            XCTAssertTrue("\(error)".contains("core \(c) has a synapse onto neuron \(neurons) of \(neurons)"), "\(error)")
+        }
+    }
+}
