@@ -34,13 +34,15 @@ public final class NeuronCore {
     /// The kernel the core runs, chosen by model, arithmetic and step convention (see
     /// ``StepConvention`` for what each convention integrates with).
     private enum Dynamics {
-        case exactLIF(ExactCurrentLIF)
-        case exactAlphaLIF(ExactAlphaLIF)
-        case exponentialEulerLIF(ExponentialEulerLIF)
-        case heldLIF(HeldInputLIF)
-        case fixedLIF(FixedLIF)
-        case izhikevich(FloatIzhikevich)
-        case fixedIzhikevich(FixedIzhikevich)
+        // The neuron models' constants are boxed (`indirect`): a tick's switch then copies a
+        // reference, where it copied hundreds of bytes (2 % of a CUBA run).
+        indirect case exactLIF(ExactCurrentLIF)
+        indirect case exactAlphaLIF(ExactAlphaLIF)
+        indirect case exponentialEulerLIF(ExponentialEulerLIF)
+        indirect case heldLIF(HeldInputLIF)
+        indirect case fixedLIF(FixedLIF)
+        indirect case izhikevich(FloatIzhikevich)
+        indirect case fixedIzhikevich(FixedIzhikevich)
         case spikeArray(SpikeArraySource)
         case poisson(PoissonSource)
         /// Emits ``injected``.
