@@ -28,45 +28,51 @@ struct NeuronState<Value> {
 
     /// Membrane voltage (mV).
     var v: [Value] {
-        get { storage.values(storage.v, count) }
-        set { unique().v.set(newValue, count: count) }
+        get { self[\.v] }
+        set { self[\.v] = newValue }
     }
     /// Izhikevich recovery variable (mV/ms); zero for other models.
     var u: [Value] {
-        get { storage.values(storage.u, count) }
-        set { unique().u.set(newValue, count: count) }
+        get { self[\.u] }
+        set { self[\.u] = newValue }
     }
     /// Excitatory synaptic input as the membrane sees it (nA, or µS for conductance models;
     /// ×2^10 in S16.15).
     var excitatory: [Value] {
-        get { storage.values(storage.excitatory, count) }
-        set { unique().excitatory.set(newValue, count: count) }
+        get { self[\.excitatory] }
+        set { self[\.excitatory] = newValue }
     }
     /// Inhibitory synaptic input, as a positive magnitude.
     var inhibitory: [Value] {
-        get { storage.values(storage.inhibitory, count) }
-        set { unique().inhibitory.set(newValue, count: count) }
+        get { self[\.inhibitory] }
+        set { self[\.inhibitory] = newValue }
     }
     /// Alpha synapses' second state per type (the decaying drive the input rises towards, in
     /// the input's units); empty for other shapes.
     var excitatoryRise: [Value] {
-        get { hasRise ? storage.values(storage.excitatoryRise, count) : [] }
-        set { if hasRise { unique().excitatoryRise.set(newValue, count: count) } }
+        get { hasRise ? self[\.excitatoryRise] : [] }
+        set { if hasRise { self[\.excitatoryRise] = newValue } }
     }
     var inhibitoryRise: [Value] {
-        get { hasRise ? storage.values(storage.inhibitoryRise, count) : [] }
-        set { if hasRise { unique().inhibitoryRise.set(newValue, count: count) } }
+        get { hasRise ? self[\.inhibitoryRise] : [] }
+        set { if hasRise { self[\.inhibitoryRise] = newValue } }
     }
     /// Ticks left to hold the membrane after a spike.
     var refractory: [Int64] {
-        get { storage.values(storage.refractory, count) }
-        set { unique().refractory.set(newValue, count: count) }
+        get { self[\.refractory] }
+        set { self[\.refractory] = newValue }
     }
     /// 1 where a neuron fired in the last update (the block kernels and Izhikevich's RK2, which
     /// takes a longer step after a spike, read it).
     var fired: [UInt8] {
-        get { storage.values(storage.fired, count) }
-        set { unique().fired.set(newValue, count: count) }
+        get { self[\.fired] }
+        set { self[\.fired] = newValue }
+    }
+
+    /// An array of the storage, copied in or out.
+    private subscript<T>(field: KeyPath<Storage, UnsafeMutablePointer<T>>) -> [T] {
+        get { Array(UnsafeBufferPointer(start: storage[keyPath: field], count: count)) }
+        set { unique()[keyPath: field].set(newValue, count: count) }
     }
 
     /// The state and a ring-buffer slot's two halves as the raw pointers the kernels take: the
@@ -122,8 +128,6 @@ struct NeuronState<Value> {
             c.fired.update(from: fired, count: count)
             return c
         }
-
-        func values<T>(_ p: UnsafeMutablePointer<T>, _ n: Int) -> [T] { Array(UnsafeBufferPointer(start: p, count: n)) }
 
         deinit {
             for p in [v, u, excitatory, inhibitory, excitatoryRise, inhibitoryRise] { p.deallocate() }

@@ -278,16 +278,7 @@ final class SynapticDelivery {
     @inline(__always)
     static func add(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
                     packed: UnsafeMutablePointer<UInt64>, tally: UnsafeMutablePointer<DeliveryTally>) {
-        let idx = region.index(t)
-        let sum = UInt32(ring[idx]) &+ UInt32(w)
-        let type = Int((t &>> region.typeShift) & 1)
-        if sum > 0xFFFF {
-            ring[idx] = 0xFFFF
-            saturated(type: type, by: sum, tally: tally)
-        } else {
-            ring[idx] = UInt16(truncatingIfNeeded: sum)
-        }
-        packed[type] &+= PackedTally.event | UInt64(w)
+        packed[saturatingAdd(t, w, at: region, ring: ring, tally: tally)] &+= PackedTally.event | UInt64(w)
     }
 
     /// Adds 16-bit input `w` into the entry at ring address `t`, saturating at 0xFFFF, and counts
@@ -296,6 +287,14 @@ final class SynapticDelivery {
     @inline(__always)
     static func addInput(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
                          tally: UnsafeMutablePointer<DeliveryTally>) {
+        tally.pointee.input[saturatingAdd(t, w, at: region, ring: ring, tally: tally)] += Int(w)
+    }
+
+    /// Adds `w` into the entry at ring address `t`, saturating at 0xFFFF and counting a
+    /// saturation into `tally`; returns the synapse type.
+    @inline(__always)
+    static func saturatingAdd(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
+                              tally: UnsafeMutablePointer<DeliveryTally>) -> Int {
         let idx = region.index(t)
         let sum = UInt32(ring[idx]) &+ UInt32(w)
         let type = Int((t &>> region.typeShift) & 1)
@@ -305,7 +304,7 @@ final class SynapticDelivery {
         } else {
             ring[idx] = UInt16(truncatingIfNeeded: sum)
         }
-        tally.pointee.input[type] += Int(w)
+        return type
     }
 
     /// Counts an addition of type `type` whose sum `sum` exceeded 0xFFFF.

@@ -139,47 +139,29 @@ final class KernelSetTests: XCTestCase {
         try check(Self.conductance, conductance: true, shifts: (15, 15), n: 99, seed: 12)
     }
 
+    /// Brian2's exact propagators for IF_curr_exp and IF_curr_alpha, blocks against the scalar loop.
     func testExactFloatBlocksMatchScalarKernel() throws {
         try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
         for set in Self.blockSets {
-            for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
-                var parameters = Self.current
-                parameters["i_offset"] = offset
-                let kernel = ExactCurrentLIF(LIFParameters(parameters), dt: 0.1, refractoryTicks: 19)
-                var rng = RandomStream(seed: UInt64(n), stream: [2])
-                var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: false)
-                for i in 0..<n {
-                    state.excitatory[i] = rng.uniform(0, 2)
-                    state.inhibitory[i] = rng.uniform(0, 2)
-                    state.refractory[i] = Int64(rng.next() % 30)
+            for alpha in [false, true] {
+                for (n, offset) in [(203, 0.0), (64, 0.3), (5, 1.2)] {
+                    var parameters = Self.current
+                    parameters["i_offset"] = offset
+                    let lif = LIFParameters(parameters)
+                    var rng = RandomStream(seed: UInt64(n), stream: [alpha ? 5 : 2])
+                    var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
+                    for i in 0..<n {
+                        state.excitatory[i] = rng.uniform(0, 2)
+                        state.inhibitory[i] = rng.uniform(0, 2)
+                        if alpha { state.excitatoryRise[i] = rng.uniform(0, 1); state.inhibitoryRise[i] = rng.uniform(0, 1) }
+                        state.refractory[i] = Int64(rng.next() % 30)
+                    }
+                    let update = alpha ? ExactAlphaLIF(lif, dt: 0.1, refractoryTicks: 19).update
+                        : ExactCurrentLIF(lif, dt: 0.1, refractoryTicks: 19).update
+                    checkFloatBlocks("\(set), n \(n), alpha \(alpha)", set: set, state: state, rng: &rng, entry: { _, rng in
+                        rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0
+                    }, update: update)
                 }
-                checkFloatBlocks("\(set), n \(n)", set: set, state: state, rng: &rng, entry: { _, rng in
-                    rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0
-                }, update: kernel.update)
-            }
-        }
-    }
-
-    /// Brian2's exact propagator for IF_curr_alpha, blocks against the scalar loop.
-    func testExactAlphaBlocksMatchScalarKernel() throws {
-        try XCTSkipIf(Self.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512; only the scalar kernels run here")
-        for set in Self.blockSets {
-            for (n, offset) in [(203, 0.0), (64, 0.4), (5, 1.1)] {
-                var parameters = Self.current
-                parameters["i_offset"] = offset
-                let kernel = ExactAlphaLIF(LIFParameters(parameters), dt: 0.1, refractoryTicks: 19)
-                var rng = RandomStream(seed: UInt64(n), stream: [5])
-                var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: true)
-                for i in 0..<n {
-                    state.excitatory[i] = rng.uniform(0, 2)
-                    state.inhibitory[i] = rng.uniform(0, 2)
-                    state.excitatoryRise[i] = rng.uniform(0, 1)
-                    state.inhibitoryRise[i] = rng.uniform(0, 1)
-                    state.refractory[i] = Int64(rng.next() % 30)
-                }
-                checkFloatBlocks("\(set), n \(n)", set: set, state: state, rng: &rng, entry: { _, rng in
-                    rng.nextUnit() < 0.2 ? rng.uniform(0, 0.5) : 0
-                }, update: kernel.update)
             }
         }
     }
