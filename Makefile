@@ -12,7 +12,7 @@ build: setup
 
 demo: build
 	$(BIN) compile Examples/cuba.yaml -o .build/cuba.nchip --report .build/cuba-mapping.json
-	$(BIN) simulate .build/cuba.nchip --timing ideal --out runs/cuba
+	$(BIN) simulate .build/cuba.nchip --timing ideal --out runs/cuba --force
 
 test: setup
 	$(SWIFT) build --build-tests
