@@ -102,19 +102,27 @@ final class SynapticDelivery {
                 let entry = m.entries[e]
                 let region = target << RingLayout.positionBits
                 let regionMask = layout.size[target] - 1, slotShift = layout.slotShift[target]
+                // Word by word through the block, the row advanced past the empty ones (most
+                // rows are empty where a neuron has few synapses on each of many cores).
+                let first = Int(entry.firstRow), rows = min(Int(entry.rows), cores[source].neuronCount)
                 m.words.withUnsafeBufferPointer { words in
-                    for r in 0..<min(Int(entry.rows), cores[source].neuronCount) {
-                        let g = base[source] + r
+                m.rowStarts.withUnsafeBufferPointer { starts in
+                    var k = Int(starts[first]), r = 0
+                    let end = Int(starts[first + rows])
+                    while k < end {
+                        while Int(starts[first + r + 1]) <= k { r += 1 }
+                        let g = base[source] + r, rowEnd = Int(starts[first + r + 1])
                         var at = fill[g]
-                        for k in m.row(entry, r) {
+                        while k < rowEnd {
                             let (index, type, delay) = m.decode(words[k])
                             targets[at] = UInt32(region | (delay << slotShift | type << m.indexBits | index) & regionMask)
                             if arithmetic == .s1615 { w16[at] = UInt16(words[k] >> 16) } else { w64[at] = m.floatWeight(k) }
                             at += 1
+                            k += 1
                         }
                         fill[g] = at
                     }
-                }
+                }}
             }
         }}}}
         // Plastic synapses target-major, the order their numbers follow, at the places the
