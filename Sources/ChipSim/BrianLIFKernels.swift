@@ -34,20 +34,15 @@ struct ExactAlphaLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
-            var fired = false, done = 0
-            if let blocks = kernels.exactAlphaBlocks {
-                @inline(__always) func row(_ p: [Double]) -> SIMD8<Double> { SIMD8(p[0], p[1], p[2], p[3], p[4], p[5], 0, 0) }
-                let constants = ExactAlphaBlockConstants(
-                    v: row(propagator[0]), excitatory: row(propagator[1]), excitatoryRise: row(propagator[2]),
-                    inhibitory: row(propagator[3]), inhibitoryRise: row(propagator[4]), vReset: vReset, vThresh: vThresh,
-                    alphaArrival: SynapseFactors.alphaArrival, refractoryTicks: refractoryTicks)
-                (done, fired) = blocks(constants, state, extra.riseE, extra.riseI, n)
-            }
-            fired = update(done..<n, state, extra, slot) || fired
-            if fired { collectSpikes(state.fired, n, &spikes) }
-        }
+        s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
+            guard let blocks = kernels.exactAlphaBlocks else { return (0, false) }
+            @inline(__always) func row(_ p: [Double]) -> SIMD8<Double> { SIMD8(p[0], p[1], p[2], p[3], p[4], p[5], 0, 0) }
+            let constants = ExactAlphaBlockConstants(
+                v: row(propagator[0]), excitatory: row(propagator[1]), excitatoryRise: row(propagator[2]),
+                inhibitory: row(propagator[3]), inhibitoryRise: row(propagator[4]), vReset: vReset, vThresh: vThresh,
+                alphaArrival: SynapseFactors.alphaArrival, refractoryTicks: refractoryTicks)
+            return blocks(constants, state, extra.riseE, extra.riseI, n)
+        }, scalar: { range, state, extra in update(range, state, extra, slot) })
     }
 
     /// The model's definition: updates `range` one neuron at a time. Returns whether any neuron fired.
@@ -103,19 +98,14 @@ struct ExponentialEulerLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order (and the same e^x).
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
-            var fired = false, done = 0
-            if let blocks = kernels.exponentialEulerBlocks {
-                let constants = ExponentialEulerBlockConstants(
-                    tauM: tauM, cm: cm, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE, eRevI: eRevI,
-                    dt: dt, alpha: alpha, decayE: decayE, decayI: decayI, alphaArrival: SynapseFactors.alphaArrival,
-                    refractoryTicks: refractoryTicks)
-                (done, fired) = blocks(constants, state, extra.riseE, extra.riseI, n)
-            }
-            fired = update(done..<n, state, extra, slot) || fired
-            if fired { collectSpikes(state.fired, n, &spikes) }
-        }
+        s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
+            guard let blocks = kernels.exponentialEulerBlocks else { return (0, false) }
+            let constants = ExponentialEulerBlockConstants(
+                tauM: tauM, cm: cm, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE, eRevI: eRevI,
+                dt: dt, alpha: alpha, decayE: decayE, decayI: decayI, alphaArrival: SynapseFactors.alphaArrival,
+                refractoryTicks: refractoryTicks)
+            return blocks(constants, state, extra.riseE, extra.riseI, n)
+        }, scalar: { range, state, extra in update(range, state, extra, slot) })
     }
 
     /// The model's definition: updates `range` one neuron at a time. Returns whether any neuron fired.

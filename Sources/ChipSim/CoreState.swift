@@ -145,6 +145,23 @@ extension UnsafeMutablePointer {
     }
 }
 
+extension NeuronState where Value == Double {
+    /// A `float64` kernel's tick: `blocks` runs the block kernel over the first neurons (it is
+    /// given their count, and returns how many it updated, 0 for the scalar set, and whether any
+    /// fired), `scalar`, the model's own loop, updates the rest, and the tick's spikes are
+    /// appended to `spikes` in index order.
+    mutating func update(slot: FloatSlot, spikes: inout [UInt16],
+                         blocks: (BlockBuffers<Double, Double>, ExtraBuffers<Double>, Int) -> (done: Int, fired: Bool),
+                         scalar: (Range<Int>, BlockBuffers<Double, Double>, ExtraBuffers<Double>) -> Bool) {
+        let n = count
+        withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
+            var (done, fired) = blocks(state, extra, n)
+            fired = scalar(done..<n, state, extra) || fired
+            if fired { collectSpikes(state.fired, n, &spikes) }
+        }
+    }
+}
+
 /// The state arrays of a core that the block kernels do not take, by raw pointer.
 struct ExtraBuffers<Value> {
     /// Alpha synapses' drives per type.

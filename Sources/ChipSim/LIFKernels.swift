@@ -51,18 +51,13 @@ struct ExactCurrentLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, _ in
-            var fired = false, done = 0
-            if let blocks = kernels.exactLIFBlocks {
-                let constants = ExactLIFBlockConstants(
-                    p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
-                    vReset: vReset, vThresh: vThresh, scaleE: 1, scaleI: 1, refractoryTicks: refractoryTicks)
-                (done, fired) = blocks(constants, state, n)
-            }
-            fired = update(done..<n, state, slot) || fired
-            if fired { collectSpikes(state.fired, n, &spikes) }
-        }
+        s.update(slot: slot, spikes: &spikes, blocks: { state, _, n in
+            guard let blocks = kernels.exactLIFBlocks else { return (0, false) }
+            let constants = ExactLIFBlockConstants(
+                p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
+                vReset: vReset, vThresh: vThresh, scaleE: 1, scaleI: 1, refractoryTicks: refractoryTicks)
+            return blocks(constants, state, n)
+        }, scalar: { range, state, _ in update(range, state, slot) })
     }
 
     /// The model's definition: updates `range` one neuron at a time, branch-free (selects, not
@@ -125,20 +120,15 @@ struct HeldInputLIF {
     /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
     /// kernel, which computes the same expressions in the same order.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
-        let n = s.count
-        s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
-            var fired = false, done = 0
-            if let blocks = kernels.heldInputBlocks {
-                let constants = HeldInputBlockConstants(
-                    expTC: expTC, resistance: resistance, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE,
-                    eRevI: eRevI, conductance: conductance, shape: shape.blockShape, inputFirst: inputFirst, refractoryTicks: refractoryTicks,
-                    decayE: synapseE.decay, decayI: synapseI.decay, heldArrivalE: synapseE.heldArrival, heldArrivalI: synapseI.heldArrival,
-                    riseStepE: synapseE.riseStep, riseStepI: synapseI.riseStep, alphaArrival: SynapseFactors.alphaArrival)
-                (done, fired) = blocks(constants, state, extra.riseE, extra.riseI, n)
-            }
-            fired = update(done..<n, state, extra, slot) || fired
-            if fired { collectSpikes(state.fired, n, &spikes) }
-        }
+        s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
+            guard let blocks = kernels.heldInputBlocks else { return (0, false) }
+            let constants = HeldInputBlockConstants(
+                expTC: expTC, resistance: resistance, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE,
+                eRevI: eRevI, conductance: conductance, shape: shape.blockShape, inputFirst: inputFirst, refractoryTicks: refractoryTicks,
+                decayE: synapseE.decay, decayI: synapseI.decay, heldArrivalE: synapseE.heldArrival, heldArrivalI: synapseI.heldArrival,
+                riseStepE: synapseE.riseStep, riseStepI: synapseI.riseStep, alphaArrival: SynapseFactors.alphaArrival)
+            return blocks(constants, state, extra.riseE, extra.riseI, n)
+        }, scalar: { range, state, extra in update(range, state, extra, slot) })
     }
 
     /// The model's definition: updates `range` one neuron at a time. Returns whether any neuron fired.
