@@ -246,14 +246,14 @@ final class SynapticDelivery {
                     if let ring = ring16 {
                         while k < stop {
                             let t = targets[k]
-                            let core = Int(t &>> 16)
+                            let core = RingLayout.core(t)
                             Self.add(t, w16[k], at: regions[core], ring: ring, packed: packed + 2 * core, tally: tallies + core)
                             k += 1
                         }
                     } else if let ring = ring64 {
                         while k < stop {
                             let t = targets[k]
-                            let core = Int(t &>> 16)
+                            let core = RingLayout.core(t)
                             ring[regions[core].index(t)] += w64[k]
                             packed[2 * core] &+= PackedTally.event
                             k += 1
