@@ -6,9 +6,9 @@ import Foundation
 /// Which implementation of the neuron kernels a core runs. Every set gives bit-for-bit the same
 /// results (the tests hold them to it); they differ in speed only.
 ///
-/// The block kernels update the LIF models eight neurons at a time: S16.15 IF_curr_exp and
-/// IF_cond_exp (falling back to the scalar loop for any block in which a value saturates) and
-/// `float64` IF_curr_exp. The other models run their scalar loops under every set.
+/// The block kernels update the LIF models eight neurons at a time (S16.15 IF_curr_exp sixteen at
+/// a time in 32-bit lanes where its state is within bounds), in S16.15 falling back to the scalar
+/// loop for any block in which a value saturates. Izhikevich runs its scalar loop under every set.
 public enum KernelSet: String, Sendable, CaseIterable {
     /// Portable scalar loops, for any CPU.
     case scalar
@@ -42,6 +42,17 @@ extension KernelSet {
         case .scalar: return nil
         case .avx2: return { ChipSimAVX2.updateFixedLIFBlocks($0, $1, riseE: $2, riseI: $3, from: $4, to: $5) }
         case .avx512: return { ChipSimAVX512.updateFixedLIFBlocks($0, $1, riseE: $2, riseI: $3, from: $4, to: $5) }
+        }
+    }
+
+    /// The set's 32-bit S16.15 IF_curr_exp kernel alone
+    /// (``ChipSimAVX512/updateFixedLIFNarrowBlocks(_:_:from:to:)``), the first stage of
+    /// ``fixedLIFBlocks``; nil for `scalar`. The constants' narrow bounds must be nonzero.
+    var fixedLIFNarrowBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int32, UInt16>, Int, Int) -> (stop: Int, fired: Bool))? {
+        switch self {
+        case .scalar: return nil
+        case .avx2: return { ChipSimAVX2.updateFixedLIFNarrowBlocks($0, $1, from: $2, to: $3) }
+        case .avx512: return { ChipSimAVX512.updateFixedLIFNarrowBlocks($0, $1, from: $2, to: $3) }
         }
     }
 

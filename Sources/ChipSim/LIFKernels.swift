@@ -215,11 +215,13 @@ struct FixedLIF {
     /// Alpha shape: h/τ per type and e, S16.15.
     let riseStepE: Int64, riseStepI: Int64
     let alphaArrival = Int64(S1615.from(SynapseFactors.alphaArrival))
-    /// The block kernel's constants but the slot's shifts, built once (built per tick, they
-    /// cost 1 % of a CUBA run).
+    /// The block kernel's constants for the core's weight shifts, built once (built per tick,
+    /// they cost 1 % of a CUBA run).
     private let blockTemplate: FixedLIFBlockConstants
 
-    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int64) {
+    /// `weightShifts` are the core's per synapse type (those its slots will carry).
+    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int64,
+         weightShifts: (Int32, Int32) = (0, 0)) {
         expTC = U032.from(exp(-h / p.tauM))
         r = S1615.from(p.resistance)
         vRest = S1615.from(p.vRest); vReset = S1615.from(p.vReset)
@@ -233,12 +235,12 @@ struct FixedLIF {
         decayE = U032.from(e.decay); decayI = U032.from(i.decay)
         arrivalE = U032.from(e.heldArrival); arrivalI = U032.from(i.heldArrival)
         riseStepE = Int64(S1615.from(e.riseStep)); riseStepI = Int64(S1615.from(i.riseStep))
-        blockTemplate = FixedLIFBlockConstants(
+        blockTemplate = Self.blockConstants(FixedLIFBlockConstants(
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
             conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: refractoryTicks,
             shiftE: 0, shiftI: 0, scaleE: Int64(arrivalE), scaleI: Int64(arrivalI), inputFirst: inputFirst, shape: shape.blockShape,
-            alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI)
+            alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI), shifts: weightShifts)
     }
 
     /// Updates every neuron: with a block-kernel set, eight at a time
@@ -266,11 +268,19 @@ struct FixedLIF {
         }
     }
 
-    /// The constants of ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``.
+    /// The constants of ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``: the template's when
+    /// the slot has its shifts (the core's own, every tick of a run), else built for the slot's.
     func blockConstants(_ slot: FixedSlot) -> FixedLIFBlockConstants {
-        var k = blockTemplate
-        k.shiftE = Int64(slot.shiftE)
-        k.shiftI = Int64(slot.shiftI)
+        if Int64(slot.shiftE) == blockTemplate.shiftE, Int64(slot.shiftI) == blockTemplate.shiftI { return blockTemplate }
+        return Self.blockConstants(blockTemplate, shifts: (slot.shiftE, slot.shiftI))
+    }
+
+    /// `template` with the shifts `shifts` and the 32-bit kernel's state bound for them.
+    private static func blockConstants(_ template: FixedLIFBlockConstants, shifts: (Int32, Int32)) -> FixedLIFBlockConstants {
+        var k = template
+        k.shiftE = Int64(shifts.0)
+        k.shiftI = Int64(shifts.1)
+        (k.narrowVoltageBound, k.narrowCurrentBound) = k.narrowStateBounds()
         return k
     }
 

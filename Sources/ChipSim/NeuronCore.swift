@@ -130,7 +130,8 @@ public final class NeuronCore {
             let shape = model.synapseShape!, conductance = model.isConductanceBased
             if !float {
                 return .fixedLIF(FixedLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
-                                          refractoryTicks: refractory))
+                                          refractoryTicks: refractory,
+                                          weightShifts: (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))))
             }
             switch (convention, model) {
             case (.brian2, .ifCurrExp): return .exactLIF(ExactCurrentLIF(lif, dt: dt, refractoryTicks: refractory))

@@ -17,9 +17,30 @@ import ChipSimBlockTypes
 /// where it stopped (a multiple of 8 past `start`, or the last block boundary before `end`) and
 /// whether any neuron fired. `riseE` and `riseI` are the alpha shape's rise variables (untouched
 /// for the other shapes).
+///
+/// Where the constants allow it (`k.narrowVoltageBound` nonzero), blocks of sixteen go through the
+/// 32-bit kernel (``updateFixedLIFNarrowBlocks(_:_:from:to:)``) first, and only a block of
+/// sixteen it declines (a state beyond its bound) or the last eight come here.
 @inline(never)
 public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, riseE: UnsafeMutablePointer<Int32>,
                                  riseI: UnsafeMutablePointer<Int32>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+    guard k.narrowVoltageBound > 0 else { return wideBlocks(k, b, riseE: riseE, riseI: riseI, from: start, to: end) }
+    var i = start, fired = false
+    while true {
+        let narrow = updateFixedLIFNarrowBlocks(k, b, from: i, to: end)
+        let limit = min(narrow.stop + 16, end)
+        let wide = wideBlocks(k, b, riseE: riseE, riseI: riseI, from: narrow.stop, to: limit)
+        fired = fired || narrow.fired || wide.fired
+        // Done at the end, or where the 64-bit kernel declines a block too.
+        if limit == end || wide.stop < limit { return (wide.stop, fired) }
+        i = limit
+    }
+}
+
+/// The 64-bit kernel alone.
+@inline(__always)
+private func wideBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, riseE: UnsafeMutablePointer<Int32>,
+                        riseI: UnsafeMutablePointer<Int32>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
     FixedLIFLoop(k: k, b: b, riseE: riseE, riseI: riseI, start: start, end: end)
         .run(shape: k.shape, inputFirst: k.inputFirst, conductance: k.conductance)
 }

@@ -27,6 +27,10 @@ public struct FixedLIFBlockConstants {
     /// Alpha shape: e (what an arrival of w adds to the rise variable, per unit of w) and h/τsyn
     /// per type, S16.15.
     public var alphaArrival: Int64, riseStepE: Int64, riseStepI: Int64
+    /// The largest |v| and the largest |I_exc|, |I_inh| (S16.15) for which the 32-bit kernel's
+    /// arithmetic cannot leave the Int32 range on any input (``narrowStateBounds()``); 0 where
+    /// that kernel does not apply. Set by whoever builds the constants; 0 by default.
+    public var narrowVoltageBound: Int64 = 0, narrowCurrentBound: Int64 = 0
 
     public init(expTC: Int64, resistance: Int64, decayE: Int64, decayI: Int64, vRest: Int64, vReset: Int64, vThresh: Int64,
                 iOffset: Int64, eRevE: Int64, eRevI: Int64, conductance: Bool, conductanceShift: Int64, refractoryTicks: Int64,

@@ -1,0 +1,1 @@
+../ChipSimAVX512/FixedLIFNarrowBlocks.swift

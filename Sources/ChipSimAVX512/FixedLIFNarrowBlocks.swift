@@ -1,0 +1,150 @@
+import ChipSimBlockTypes
+
+/// The S16.15 IF_curr_exp update sixteen neurons at a time in 32-bit lanes, under either step
+/// convention: the first stage of ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)`` (compiled for
+/// AVX-512 and, from the same file, for AVX2).
+///
+/// It computes the scalar `FixedLIF`'s expressions with exact 64-bit products (`vpmuldq` on the
+/// even and odd lanes) and every other operation in 32 bits. Instead of checking each
+/// intermediate, it checks a block's state against the bounds of `narrowStateBounds()`: within
+/// them no intermediate can leave Int32, so no clamp of the scalar kernel acts, and the results
+/// are bit for bit the scalar kernel's. Half the instructions per
+/// neuron of the 64-bit kernel, and no range check per operation.
+
+/// Sixteen S16.15 values.
+typealias NarrowLanes = SIMD16<Int32>
+
+/// Updates blocks of sixteen from `start` while a whole block fits before `end`, stopping at the
+/// first block with a |v| above `k.narrowVoltageBound`, an |I| above `k.narrowCurrentBound` or a
+/// refractory count above 2^30, without touching it. Returns where it stopped and whether any
+/// neuron fired. The bounds must be `narrowStateBounds()` of `k`, nonzero.
+@inline(never)
+public func updateFixedLIFNarrowBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>,
+                                       from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+    k.inputFirst ? narrowLoop(k, b, start, end, Yes.self) : narrowLoop(k, b, start, end, No.self)
+}
+
+/// The loop, one copy per step convention.
+@inline(__always)
+private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, _ start: Int, _ end: Int,
+                                                _: InputFirst.Type) -> (stop: Int, fired: Bool) {
+    typealias Quads = SIMD8<Int64>
+    typealias UQuads = SIMD8<UInt64>
+    let inputFirst = InputFirst.value
+    @inline(__always) func quads(_ x: NarrowLanes) -> Quads { unsafeBitCast(x, to: Quads.self) }
+    @inline(__always) func lanes(_ q: Quads) -> NarrowLanes { unsafeBitCast(q, to: NarrowLanes.self) }
+    @inline(__always) func unsigned(_ x: NarrowLanes) -> SIMD16<UInt32> { unsafeBitCast(x, to: SIMD16<UInt32>.self) }
+    let low32 = Quads(repeating: 0xFFFF_FFFF), high32 = Quads(repeating: ~0xFFFF_FFFF)
+    let half31 = Quads(repeating: 1 << 31), half14 = Quads(repeating: 1 << 14)
+    /// The even lanes sign-extended to 64 bits, and the odd ones: the operands of `vpmuldq`.
+    @inline(__always) func even(_ x: NarrowLanes) -> Quads { (quads(x) &<< 32) &>> 32 }
+    @inline(__always) func odd(_ x: NarrowLanes) -> Quads { quads(x) &>> 32 }
+    /// Bits 32 ... 63 of the rounded products x · m + 2^31 (m a signed 32-bit multiplier).
+    @inline(__always) func highProduct(_ x: NarrowLanes, _ m: Quads) -> NarrowLanes {
+        lanes(((even(x) &* m &+ half31) &>> 32) & low32 | (odd(x) &* m &+ half31) & high32)
+    }
+    /// A multiplier for ``highProduct``: a U0.32 factor's bits read as signed, and the lanes to
+    /// add back (x itself where the factor is 2^31 or more: x · d = x · (d − 2^32) + x · 2^32).
+    @inline(__always) func factor(_ d: Int64) -> (Quads, NarrowLanes) {
+        (Quads(repeating: Int64(Int32(truncatingIfNeeded: d))), NarrowLanes(repeating: d >= 1 << 31 ? -1 : 0))
+    }
+    /// x · d for a U0.32 d, rounded to nearest (as the scalar kernel's `decay`).
+    @inline(__always) func decay(_ x: NarrowLanes, _ d: (Quads, NarrowLanes)) -> NarrowLanes { highProduct(x, d.0) &+ (x & d.1) }
+    /// S16.15 product x · m, rounded to nearest: bits 15 ... 46 of x · m + 2^14.
+    @inline(__always) func mul(_ x: NarrowLanes, _ m: Quads) -> NarrowLanes {
+        lanes(((even(x) &* m &+ half14) &>> 15) & low32 | ((odd(x) &* m &+ half14) &<< 17) & high32)
+    }
+    /// Sixteen ring entries as S16.15 input: (w · 2^shift) · scale / 2^32, rounded (unsigned).
+    @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: UQuads) -> NarrowLanes {
+        let w = SIMD16<UInt32>(widening: p.vector(at: i))
+        let shifted = shift >= 0 ? w &<< SIMD16<UInt32>(repeating: UInt32(shift)) : w &>> SIMD16<UInt32>(repeating: UInt32(-shift))
+        let q = unsafeBitCast(shifted, to: UQuads.self)
+        let halfU = UQuads(repeating: 1 << 31), low32U = UQuads(repeating: 0xFFFF_FFFF)
+        let evens = ((q & low32U) &* scale &+ halfU) &>> 32, odds = ((q &>> 32) &* scale &+ halfU) & ~low32U
+        return unsafeBitCast(evens | odds, to: NarrowLanes.self)
+    }
+
+    let voltageBound = NarrowLanes(repeating: Int32(k.narrowVoltageBound))
+    let voltageWidth = SIMD16<UInt32>(repeating: UInt32(2 * k.narrowVoltageBound))
+    let currentBound = NarrowLanes(repeating: Int32(k.narrowCurrentBound))
+    let currentWidth = SIMD16<UInt32>(repeating: UInt32(2 * k.narrowCurrentBound))
+    let refractoryLimit = UQuads(repeating: 1 << 30)
+    let rest = NarrowLanes(repeating: Int32(k.vRest)), offset = NarrowLanes(repeating: Int32(k.iOffset))
+    let thresh = NarrowLanes(repeating: Int32(k.vThresh)), reset = NarrowLanes(repeating: Int32(k.vReset))
+    let refractoryTicks = NarrowLanes(repeating: Int32(k.refractoryTicks))
+    let resistance = Quads(repeating: Int64(Int32(truncatingIfNeeded: k.resistance)))
+    let expTC = factor(k.expTC), decayE = factor(k.decayE), decayI = factor(k.decayI)
+    let scaleE = UQuads(repeating: UInt64(k.scaleE)) & UQuads(repeating: 0xFFFF_FFFF)
+    let scaleI = UQuads(repeating: UInt64(k.scaleI)) & UQuads(repeating: 0xFFFF_FFFF)
+    let zero = NarrowLanes(), one = NarrowLanes(repeating: 1)
+    var anyFired = zero
+    var i = start
+    while i + 16 <= end {
+        let vi: NarrowLanes = b.v.vector(at: i), stateE: NarrowLanes = b.excitatory.vector(at: i)
+        let stateI: NarrowLanes = b.inhibitory.vector(at: i)
+        let r0: Quads = b.refractory.vector(at: i), r1: Quads = b.refractory.vector(at: i + 8)
+        let outside = (unsigned(vi &+ voltageBound) .> voltageWidth) .| (unsigned(stateE &+ currentBound) .> currentWidth)
+            .| (unsigned(stateI &+ currentBound) .> currentWidth)
+        if any(outside) || any(unsafeBitCast(r0, to: UQuads.self) .> refractoryLimit)
+            || any(unsafeBitCast(r1, to: UQuads.self) .> refractoryLimit) {
+            break
+        }
+        let inE = input(b.slotE, i, k.shiftE, scaleE), inI = input(b.slotI, i, k.shiftI, scaleI)
+        let e = inputFirst ? stateE &+ inE : stateE, inh = inputFirst ? stateI &+ inI : stateI
+        let alpha = mul((e &- inh) &+ offset, resistance) &+ rest
+        let relaxed = alpha &- decay(alpha &- vi, expTC)
+        let r = NarrowLanes(narrowing: r0, r1)
+        let held = r .> zero
+        let vn = relaxed.replacing(with: vi, where: held)
+        let fire = vn .>= thresh
+        b.v.store(vn.replacing(with: reset, where: fire), at: i)
+        b.excitatory.store(inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE, at: i)
+        b.inhibitory.store(inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI, at: i)
+        let counted = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
+        b.refractory.store(counted.lowWidened, at: i)
+        b.refractory.store(counted.highWidened, at: i + 8)
+        let fired = zero.replacing(with: one, where: fire)
+        anyFired |= fired
+        b.fired.store(fired.lowBytes, at: i)
+        b.slotE.store(SIMD16<UInt16>(), at: i)
+        b.slotI.store(SIMD16<UInt16>(), at: i)
+        i += 16
+    }
+    return (i, any(anyFired .!= zero))
+}
+
+/// Lane-by-lane conversions that LLVM folds into single instructions (see `Lanes.swift`).
+extension SIMD16 where Scalar == UInt32 {
+    /// Zero-extends sixteen 16-bit ring entries.
+    @inline(__always)
+    init(widening w: SIMD16<UInt16>) {
+        self.init(UInt32(w[0]), UInt32(w[1]), UInt32(w[2]), UInt32(w[3]), UInt32(w[4]), UInt32(w[5]), UInt32(w[6]), UInt32(w[7]),
+                  UInt32(w[8]), UInt32(w[9]), UInt32(w[10]), UInt32(w[11]), UInt32(w[12]), UInt32(w[13]), UInt32(w[14]), UInt32(w[15]))
+    }
+}
+
+extension SIMD16 where Scalar == Int32 {
+    /// The low 32 bits of sixteen 64-bit lanes (the caller has checked they fit).
+    @inline(__always)
+    init(narrowing a: SIMD8<Int64>, _ b: SIMD8<Int64>) {
+        self.init(lowHalf: a.narrowed, highHalf: b.narrowed)
+    }
+
+    /// Lanes 0 ..< 8 and 8 ..< 16, sign-extended to 64 bits.
+    @inline(__always) var lowWidened: SIMD8<Int64> { SIMD8<Int64>(widening: lowHalf) }
+    @inline(__always) var highWidened: SIMD8<Int64> { SIMD8<Int64>(widening: highHalf) }
+
+    /// The low byte of each lane.
+    @inline(__always)
+    var lowBytes: SIMD16<UInt8> { SIMD16<UInt8>(lowHalf: lowHalf.lowBytes, highHalf: highHalf.lowBytes) }
+}
+
+extension SIMD8 where Scalar == Int32 {
+    /// The low byte of each lane.
+    @inline(__always)
+    var lowBytes: SIMD8<UInt8> {
+        SIMD8<UInt8>(UInt8(truncatingIfNeeded: self[0]), UInt8(truncatingIfNeeded: self[1]), UInt8(truncatingIfNeeded: self[2]),
+                     UInt8(truncatingIfNeeded: self[3]), UInt8(truncatingIfNeeded: self[4]), UInt8(truncatingIfNeeded: self[5]),
+                     UInt8(truncatingIfNeeded: self[6]), UInt8(truncatingIfNeeded: self[7]))
+    }
+}

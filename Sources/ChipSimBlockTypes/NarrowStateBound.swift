@@ -1,0 +1,55 @@
+/// How far from zero a neuron's state may be for the S16.15 LIF update to run in 32-bit lanes
+/// (sixteen neurons per AVX-512 vector instead of eight) with the same result as the saturating
+/// scalar kernel.
+///
+/// The 64-bit kernel checks every intermediate value of every block against the Int32 range.
+/// The 32-bit kernel cannot see an overflow after the fact, so it checks the block's inputs
+/// instead: if |v| ≤ B_v and |I_exc|, |I_inh| ≤ B_I, every intermediate is bounded by a sum of
+/// B_v, B_I, the constants and the largest input a ring entry (0xFFFF) can bring, and the bounds
+/// are chosen so that each of those sums stays inside Int32. Then no clamp of the scalar kernel
+/// acts, and the 32-bit lanes (with exact 64-bit products) compute the same numbers.
+///
+/// Only the exponential current-based shape (IF_curr_exp) runs in 32-bit lanes: it is the one
+/// whose bound chain is short, and the one the large benchmarks spend their time in.
+extension FixedLIFBlockConstants {
+    /// (B_v, B_I) in S16.15, or (0, 0) where the 32-bit kernel does not apply: another shape,
+    /// conductances, a shift outside −15 ... 16, a scale or constant outside 32 bits, or
+    /// constants so large that no useful bounds exist (B_v of 128 mV and B_I of 1/8 nA at least).
+    ///
+    /// B_v is the largest of 512, 256 and 128 mV that leaves a B_I; B_I is then the largest power
+    /// of two that holds.
+    public func narrowStateBounds() -> (voltage: Int64, current: Int64) {
+        let limit: Int64 = (1 << 31) - 1
+        func fits32(_ x: Int64) -> Bool { x >= -limit && x <= limit }
+        func unsigned32(_ x: Int64) -> Bool { (0..<(1 << 32)).contains(x) }
+        guard shape == .exponential, !conductance,
+              (-15...16).contains(shiftE), (-15...16).contains(shiftI),
+              unsigned32(scaleE), unsigned32(scaleI), unsigned32(expTC), unsigned32(decayE), unsigned32(decayI),
+              fits32(resistance), fits32(vRest), fits32(iOffset), fits32(vThresh), fits32(vReset),
+              (0...(1 << 30)).contains(refractoryTicks) else { return (0, 0) }
+        /// The largest input one ring entry brings: (0xFFFF · 2^shift) · scale / 2^32, rounded.
+        func largestInput(_ shift: Int64, _ scale: Int64) -> Int64 {
+            let shifted = shift >= 0 ? UInt64(0xFFFF) << UInt64(shift) : UInt64(0xFFFF) >> UInt64(-shift)
+            return Int64((shifted * UInt64(scale) + (1 << 31)) >> 32)
+        }
+        let inE = largestInput(shiftE, scaleE), inI = largestInput(shiftI, scaleI)
+        let r = abs(resistance), rest = abs(vRest)
+        // The inputs join before the update (`inputFirst`) or after the decay; either way a
+        // synaptic state stays within B_I + the largest input.
+        let carried = inputFirst ? inE + inI : 0
+        /// Whether every intermediate of the update is inside Int32 for |v| ≤ bv, |I| ≤ bi.
+        func holds(_ bv: Int64, _ bi: Int64) -> Bool {
+            let current = 2 * bi + carried + abs(iOffset)              // I_exc − I_inh + offset
+            guard bi + max(inE, inI) <= limit, current <= limit else { return false }
+            let alpha = (current * r) >> 15 + 1 + rest                  // current · R, rounded, + v_rest
+            return 2 * alpha + bv <= limit                               // alpha − decay(alpha − v), |decay(x)| ≤ |x|
+        }
+        for voltageBits in [24, 23, 22] {
+            // The chain is monotone in the current bound.
+            var currentBits = 30
+            while currentBits >= 12, !holds(1 << voltageBits, 1 << Int64(currentBits)) { currentBits -= 1 }
+            if currentBits >= 12 { return (1 << voltageBits, 1 << Int64(currentBits)) }
+        }
+        return (0, 0)
+    }
+}

@@ -1,0 +1,191 @@
+@testable import ChipSim
+import ChipSimBlockTypes
+import XCTest
+
+/// The 32-bit S16.15 IF_curr_exp kernel: its state bound, and its results against the scalar
+/// loop at the corners of that bound (where a wrong bound would let a clamp act) and on long
+/// random runs.
+final class NarrowKernelTests: XCTestCase {
+    /// R = 100 MΩ (the cells of ``KernelSetTests``), and R = 2000 MΩ with a negative offset.
+    static let cells: [[String: Double]] = [
+        KernelSetTests.current,
+        ["tau_m": 100, "cm": 0.05, "v_rest": -70, "v_reset": -75, "v_thresh": -52, "tau_refrac": 2,
+         "tau_syn_E": 2, "tau_syn_I": 8, "i_offset": -0.3],
+    ]
+
+    static func kernel(_ cell: [String: Double], _ convention: StepConvention, shifts: (Int32, Int32)) -> FixedLIF {
+        let lif = LIFParameters(cell)
+        return FixedLIF(lif, dt: 1, conductance: false, shape: .exponential, inputFirst: convention.consumesInputFirst,
+                        refractoryTicks: convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: 1), weightShifts: shifts)
+    }
+
+    static func slot(_ p: UnsafeMutableBufferPointer<UInt16>, _ n: Int, _ shifts: (Int32, Int32)) -> FixedSlot {
+        FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
+    }
+
+    static func constants(_ kernel: FixedLIF, _ shifts: (Int32, Int32)) -> FixedLIFBlockConstants {
+        kernel.blockConstants(FixedSlot(excitatory: .allocate(capacity: 0), inhibitory: .allocate(capacity: 0),
+                                        shiftE: shifts.0, shiftI: shifts.1))
+    }
+
+    func testBoundsApplyOnlyWhereTheirArgumentHolds() {
+        // R = 100 MΩ: 2 · (2 B_I · R + v_rest) + B_v within Int32 gives B_v = 512 mV and B_I = 2^22
+        // (128 nA); taking the inputs first (at most 29 and 61 nA at shifts 4 and 5) halves B_I.
+        for (convention, current) in [(StepConvention.brian2, Int64(1) << 22), (.spinnaker, 1 << 21)] {
+            let k = Self.constants(Self.kernel(KernelSetTests.current, convention, shifts: (4, 5)), (4, 5))
+            XCTAssertEqual(k.narrowVoltageBound, 1 << 24, "\(convention)")
+            XCTAssertEqual(k.narrowCurrentBound, current, "\(convention)")
+            XCTAssertTrue(k.narrowStateBounds() == (k.narrowVoltageBound, k.narrowCurrentBound))
+        }
+        let k = Self.constants(Self.kernel(KernelSetTests.current, .spinnaker, shifts: (4, 5)), (4, 5))
+        var other = k
+        other.conductance = true
+        XCTAssertEqual(other.narrowStateBounds().voltage, 0, "conductances")
+        other = k
+        other.shape = .alpha
+        XCTAssertEqual(other.narrowStateBounds().voltage, 0, "alpha")
+        other = k
+        other.shiftE = 10
+        XCTAssertEqual(other.narrowStateBounds().voltage, 0, "a full entry at shift 10 taken first (2 µA) drives alpha beyond Int32")
+        other.inputFirst = false
+        XCTAssertEqual(other.narrowStateBounds().voltage, 1 << 24, "taken after the update, it only joins the current")
+        other.shiftE = 16
+        XCTAssertEqual(other.narrowStateBounds().voltage, 0, "a full entry at shift 16 is an input beyond Int32")
+        other = k
+        other.resistance = Int64(Int32.max)
+        XCTAssertEqual(other.narrowStateBounds().voltage, 0, "R = 65536 MΩ leaves no useful bound")
+    }
+
+    /// Every combination of v, I_exc and I_inh at ±B (and between), full or empty entries, held
+    /// or not: the 32-bit kernel takes every block, and matches the scalar loop bit for bit.
+    func testCornersOfTheBoundMatchScalarKernel() throws {
+        try XCTSkipIf(KernelSetTests.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512")
+        for set in KernelSetTests.blockSets {
+            // Shifts that leave bounds: at R = 2000 MΩ an entry taken first must stay below ~0.5 µA.
+            for (cell, shiftList) in zip(Self.cells, [[(Int32(4), Int32(5)), (-2, 0), (10, 9)], [(1, 2), (-2, 0), (3, 3)]]) {
+                for convention in StepConvention.allCases {
+                    for shifts in shiftList where convention == .brian2 || shifts.0 < 3 {
+                        checkCorners(set, Self.kernel(cell, convention, shifts: shifts), shifts, "\(set), \(convention), \(shifts)")
+                    }
+                }
+            }
+        }
+    }
+
+    func checkCorners(_ set: KernelSet, _ kernel: FixedLIF, _ shifts: (Int32, Int32), _ label: String) {
+        var corners: [(v: Int64, e: Int64, i: Int64, full: (Bool, Bool), held: Bool)] = []
+        let k = Self.constants(kernel, shifts)
+        let bv = k.narrowVoltageBound, bi = k.narrowCurrentBound
+        guard bv > 0 else { return XCTFail("\(label): no bounds") }
+        for v in [-bv, bv, Int64(kernel.vThresh)] {
+            for e in [-bi, 0, bi] {
+                for i in [-bi, 0, bi] {
+                    for full in [(false, false), (true, false), (false, true), (true, true)] {
+                        for held in [false, true] { corners.append((v, e, i, full, held)) }
+                    }
+                }
+            }
+        }
+        let n = (corners.count + 15) / 16 * 16
+        var narrow = FixedState(count: n, v: [Double](repeating: -65, count: n), u: [], alpha: false)
+        var entries = [UInt16](repeating: 0, count: 2 * n)
+        for (j, c) in corners.enumerated() {
+            narrow.v[j] = Int32(c.v); narrow.excitatory[j] = Int32(c.e); narrow.inhibitory[j] = Int32(c.i)
+            narrow.refractory[j] = c.held ? 2 : 0
+            entries[j] = c.full.0 ? 0xFFFF : 0
+            entries[n + j] = c.full.1 ? 0xFFFF : 0
+        }
+        var scalar = narrow, scalarEntries = entries, spikes: [UInt16] = []
+        scalarEntries.withUnsafeMutableBufferPointer { kernel.update(&scalar, spikes: &spikes, slot: Self.slot($0, n, shifts), kernels: .scalar) }
+        let stop = entries.withUnsafeMutableBufferPointer { p in
+            let slot = Self.slot(p, n, shifts)
+            return narrow.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
+                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, 0, n).stop
+            }
+        }
+        XCTAssertEqual(stop, n, "\(label): the 32-bit kernel takes every block within its bound")
+        XCTAssertEqual(narrow.v, scalar.v, label)
+        XCTAssertEqual(narrow.excitatory, scalar.excitatory, label)
+        XCTAssertEqual(narrow.inhibitory, scalar.inhibitory, label)
+        XCTAssertEqual(narrow.refractory, scalar.refractory, label)
+        XCTAssertEqual(narrow.fired, scalar.fired, label)
+        XCTAssertEqual(entries, scalarEntries, "\(label): the slot is consumed")
+    }
+
+    /// A block with one value just beyond the bound (or a refractory count beyond 2^30) is left
+    /// to the 64-bit kernel, and the whole update still matches the scalar loop.
+    func testBlocksBeyondTheBoundAreDeclined() throws {
+        try XCTSkipIf(KernelSetTests.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512")
+        for set in KernelSetTests.blockSets {
+            for convention in StepConvention.allCases {
+                let kernel = Self.kernel(KernelSetTests.current, convention, shifts: (4, 5))
+                let k = Self.constants(kernel, (4, 5))
+                let bv = Int32(k.narrowVoltageBound), bi = Int32(k.narrowCurrentBound)
+                for (lane, edit) in [(17, { (s: inout FixedState) in s.v[17] = bv + 1 }),
+                                     (20, { (s: inout FixedState) in s.excitatory[20] = -bi - 1 }),
+                                     (31, { (s: inout FixedState) in s.inhibitory[31] = bi + 1 }),
+                                     (16, { (s: inout FixedState) in s.refractory[16] = 1 << 30 + 1 })] {
+                    var state = FixedState(count: 64, v: (0..<64).map { -70 + Double($0) / 3 }, u: [], alpha: false)
+                    for j in 0..<64 { state.excitatory[j] = Int32(j * 500); state.inhibitory[j] = Int32(j * 200) }
+                    edit(&state)
+                    var entries = (0..<128).map { UInt16($0 * 37 % 1000) }
+                    var copy = state, copyEntries = entries, spikes: [UInt16] = [], scalarSpikes: [UInt16] = []
+                    let stop = entries.withUnsafeMutableBufferPointer { p in
+                        let slot = Self.slot(p, 64, (4, 5))
+                        return copy.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
+                            set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, 0, 64).stop
+                        }
+                    }
+                    XCTAssertEqual(stop, 16, "\(set), \(convention), lane \(lane): stops at the block holding it")
+                    copy = state
+                    entries = copyEntries
+                    var scalar = state
+                    entries.withUnsafeMutableBufferPointer { kernel.update(&copy, spikes: &spikes, slot: Self.slot($0, 64, (4, 5)), kernels: set) }
+                    copyEntries.withUnsafeMutableBufferPointer {
+                        kernel.update(&scalar, spikes: &scalarSpikes, slot: Self.slot($0, 64, (4, 5)), kernels: .scalar)
+                    }
+                    XCTAssertEqual(copy.v, scalar.v, "\(set), \(convention), lane \(lane)")
+                    XCTAssertEqual(copy.excitatory, scalar.excitatory, "\(set), \(convention), lane \(lane)")
+                    XCTAssertEqual(copy.inhibitory, scalar.inhibitory, "\(set), \(convention), lane \(lane)")
+                    XCTAssertEqual(copy.refractory, scalar.refractory, "\(set), \(convention), lane \(lane)")
+                    XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), lane \(lane)")
+                }
+            }
+        }
+    }
+
+    /// 500 ticks of random input on states inside the bound (n = 203: blocks of sixteen, a block
+    /// of eight and a scalar tail), against the scalar loop every tick.
+    func testLongRunsMatchScalarKernel() throws {
+        try XCTSkipIf(KernelSetTests.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512")
+        let n = 203
+        for set in KernelSetTests.blockSets {
+            for (c, cell) in Self.cells.enumerated() {
+                for convention in StepConvention.allCases {
+                    let shifts: (Int32, Int32) = (3, 4)
+                    let kernel = Self.kernel(cell, convention, shifts: shifts)
+                    var rng = RandomStream(seed: UInt64(c + 40), stream: [9])
+                    var fast = FixedState(count: n, v: (0..<n).map { _ in -70 + 20 * rng.nextUnit() }, u: [], alpha: false)
+                    for j in 0..<n { fast.excitatory[j] = Int32(rng.next() % 40_000); fast.inhibitory[j] = Int32(rng.next() % 40_000) }
+                    var scalar = fast, spikes: [UInt16] = [], scalarSpikes: [UInt16] = [], total = 0
+                    for tick in 0..<500 {
+                        var entries = (0..<(2 * n)).map { _ in rng.nextUnit() < 0.2 ? UInt16(truncatingIfNeeded: rng.next()) & 0x7FF : 0 }
+                        var scalarEntries = entries
+                        entries.withUnsafeMutableBufferPointer { kernel.update(&fast, spikes: &spikes, slot: Self.slot($0, n, shifts), kernels: set) }
+                        scalarEntries.withUnsafeMutableBufferPointer {
+                            kernel.update(&scalar, spikes: &scalarSpikes, slot: Self.slot($0, n, shifts), kernels: .scalar)
+                        }
+                        XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.v, scalar.v, "\(set), \(convention), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.excitatory, scalar.excitatory, "\(set), \(convention), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.inhibitory, scalar.inhibitory, "\(set), \(convention), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.refractory, scalar.refractory, "\(set), \(convention), cell \(c), tick \(tick)")
+                        total += spikes.count
+                        if testRun?.failureCount ?? 0 > 0 { return }
+                    }
+                    XCTAssertGreaterThan(total, 200, "\(set), \(convention), cell \(c): the neurons fire")
+                }
+            }
+        }
+    }
+}
