@@ -14,9 +14,9 @@ struct ExactAlphaLIF {
     /// Rows of e^(M·h) for (v, I_e, x_e, I_i, x_i, 1).
     let propagator: [[Double]]
     let vReset: Double, vThresh: Double
-    let refractoryTicks: Int64
+    let refractoryTicks: Int32
 
-    init(_ p: LIFParameters, dt h: Double, refractoryTicks: Int64) {
+    init(_ p: LIFParameters, dt h: Double, refractoryTicks: Int32) {
         // d/dt (v, Ie, xe, Ii, xi, 1); the constant state carries v_rest and i_offset.
         let m: [[Double]] = [
             [-1 / p.tauM, 1 / p.cm, 0, -1 / p.cm, 0, p.vRest / p.tauM + p.iOffset / p.cm],
@@ -40,7 +40,7 @@ struct ExactAlphaLIF {
             let constants = ExactAlphaBlockConstants(
                 v: row(propagator[0]), excitatory: row(propagator[1]), excitatoryRise: row(propagator[2]),
                 inhibitory: row(propagator[3]), inhibitoryRise: row(propagator[4]), vReset: vReset, vThresh: vThresh,
-                alphaArrival: SynapseFactors.alphaArrival, refractoryTicks: refractoryTicks)
+                alphaArrival: SynapseFactors.alphaArrival, refractoryTicks: Int64(refractoryTicks))
             return blocks(constants, state, extra.riseE, extra.riseI, n)
         }, scalar: { range, state, extra in update(range, state, extra, slot) })
     }
@@ -84,9 +84,9 @@ struct ExponentialEulerLIF {
     let dt: Double
     let alpha: Bool
     let decayE: Double, decayI: Double
-    let refractoryTicks: Int64
+    let refractoryTicks: Int32
 
-    init(_ p: LIFParameters, dt h: Double, alpha: Bool, refractoryTicks: Int64) {
+    init(_ p: LIFParameters, dt h: Double, alpha: Bool, refractoryTicks: Int32) {
         tauM = p.tauM; cm = p.cm; vRest = p.vRest; vReset = p.vReset; vThresh = p.vThresh; iOffset = p.iOffset
         eRevE = p.eRevE; eRevI = p.eRevI
         dt = h
@@ -103,7 +103,7 @@ struct ExponentialEulerLIF {
             let constants = ExponentialEulerBlockConstants(
                 tauM: tauM, cm: cm, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE, eRevI: eRevI,
                 dt: dt, alpha: alpha, decayE: decayE, decayI: decayI, alphaArrival: SynapseFactors.alphaArrival,
-                refractoryTicks: refractoryTicks)
+                refractoryTicks: Int64(refractoryTicks))
             return blocks(constants, state, extra.riseE, extra.riseI, n)
         }, scalar: { range, state, extra in update(range, state, extra, slot) })
     }

@@ -58,7 +58,7 @@ struct NeuronState<Value> {
         set { if hasRise { self[\.inhibitoryRise] = newValue } }
     }
     /// Ticks left to hold the membrane after a spike.
-    var refractory: [Int64] {
+    var refractory: [Int32] {
         get { self[\.refractory] }
         set { self[\.refractory] = newValue }
     }
@@ -98,7 +98,7 @@ struct NeuronState<Value> {
         let v: UnsafeMutablePointer<Value>, u: UnsafeMutablePointer<Value>
         let excitatory: UnsafeMutablePointer<Value>, inhibitory: UnsafeMutablePointer<Value>
         let excitatoryRise: UnsafeMutablePointer<Value>, inhibitoryRise: UnsafeMutablePointer<Value>
-        let refractory: UnsafeMutablePointer<Int64>
+        let refractory: UnsafeMutablePointer<Int32>
         let fired: UnsafeMutablePointer<UInt8>
 
         init(count n: Int, zero: Value, rise: Bool) {

@@ -31,9 +31,9 @@ struct ExactCurrentLIF {
     let p22: Double, p21e: Double, p21i: Double, p20: Double
     let p11e: Double, p11i: Double
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
-    let refractoryTicks: Int64
+    let refractoryTicks: Int32
 
-    init(_ p: LIFParameters, dt h: Double, refractoryTicks: Int64) {
+    init(_ p: LIFParameters, dt h: Double, refractoryTicks: Int32) {
         p22 = exp(-h / p.tauM)
         p20 = p.tauM / p.cm * (1 - p22)
         p11e = exp(-h / p.tauE)
@@ -55,7 +55,7 @@ struct ExactCurrentLIF {
             guard let blocks = kernels.exactLIFBlocks else { return (0, false) }
             let constants = ExactLIFBlockConstants(
                 p22: p22, p21e: p21e, p21i: p21i, drive: p20 * iOffset, p11e: p11e, p11i: p11i, vRest: vRest,
-                vReset: vReset, vThresh: vThresh, scaleE: 1, scaleI: 1, refractoryTicks: refractoryTicks)
+                vReset: vReset, vThresh: vThresh, scaleE: 1, scaleI: 1, refractoryTicks: Int64(refractoryTicks))
             return blocks(constants, state, n)
         }, scalar: { range, state, _ in update(range, state, slot) })
     }
@@ -101,10 +101,10 @@ struct HeldInputLIF {
     let conductance: Bool
     let shape: SynapseShape
     let inputFirst: Bool
-    let refractoryTicks: Int64
+    let refractoryTicks: Int32
     let synapseE: SynapseFactors, synapseI: SynapseFactors
 
-    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int64) {
+    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int32) {
         expTC = exp(-h / p.tauM)
         resistance = p.resistance
         vRest = p.vRest; vReset = p.vReset; vThresh = p.vThresh; iOffset = p.iOffset
@@ -124,7 +124,7 @@ struct HeldInputLIF {
             guard let blocks = kernels.heldInputBlocks else { return (0, false) }
             let constants = HeldInputBlockConstants(
                 expTC: expTC, resistance: resistance, vRest: vRest, vReset: vReset, vThresh: vThresh, iOffset: iOffset, eRevE: eRevE,
-                eRevI: eRevI, conductance: conductance, shape: shape.blockShape, inputFirst: inputFirst, refractoryTicks: refractoryTicks,
+                eRevI: eRevI, conductance: conductance, shape: shape.blockShape, inputFirst: inputFirst, refractoryTicks: Int64(refractoryTicks),
                 decayE: synapseE.decay, decayI: synapseI.decay, heldArrivalE: synapseE.heldArrival, heldArrivalI: synapseI.heldArrival,
                 riseStepE: synapseE.riseStep, riseStepI: synapseI.riseStep, alphaArrival: SynapseFactors.alphaArrival)
             return blocks(constants, state, extra.riseE, extra.riseI, n)
@@ -208,7 +208,7 @@ struct FixedLIF {
     let conductance: Bool
     let shape: SynapseShape
     let inputFirst: Bool
-    let refractoryTicks: Int64
+    let refractoryTicks: Int32
     let decayE: UInt32, decayI: UInt32
     /// Exponential shape: each arrival's U0.32 scale (τ/h)(1 − e^(−h/τ)).
     let arrivalE: UInt32, arrivalI: UInt32
@@ -220,7 +220,7 @@ struct FixedLIF {
     private let blockTemplate: FixedLIFBlockConstants
 
     /// `weightShifts` are the core's per synapse type (those its slots will carry).
-    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int64,
+    init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int32,
          weightShifts: (Int32, Int32) = (0, 0)) {
         expTC = U032.from(exp(-h / p.tauM))
         r = S1615.from(p.resistance)
@@ -238,7 +238,7 @@ struct FixedLIF {
         blockTemplate = Self.blockConstants(FixedLIFBlockConstants(
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
-            conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: refractoryTicks,
+            conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: Int64(refractoryTicks),
             shiftE: 0, shiftI: 0, scaleE: Int64(arrivalE), scaleI: Int64(arrivalI), inputFirst: inputFirst, shape: shape.blockShape,
             alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI), shifts: weightShifts)
     }

@@ -21,17 +21,18 @@ public enum StepConvention: String, Codable, CaseIterable, Sendable {
     /// Whether the tick's ring-buffer slot enters the synaptic inputs before the neurons update.
     public var consumesInputFirst: Bool { self == .spinnaker }
 
-    /// Ticks a neuron is held after the tick it fired in.
-    public func refractoryTicks(tauRefrac: Double, dt: Double) -> Int64 {
+    /// Ticks a neuron is held after the tick it fired in (at most ``TimeSteps/maxTicks``, which
+    /// is Int32's largest: the chip's refractory timer is an `int32_t`).
+    public func refractoryTicks(tauRefrac: Double, dt: Double) -> Int32 {
         switch self {
         case .spinnaker:
             // ceil, forgiving the rounding of decimal time constants (0.3 / 0.1 is 3.0000000000000004).
             let steps = tauRefrac / dt
             let whole = steps.rounded()
             let ticks = abs(steps - whole) <= 1e-9 * max(1, steps) ? whole : steps.rounded(.up)
-            return Int64(min(max(ticks, 0), Double(TimeSteps.maxTicks)))
+            return Int32(min(max(ticks, 0), Double(TimeSteps.maxTicks)))
         case .brian2:
-            return Int64(max(TimeSteps.ticks(tauRefrac, dt: dt) - 1, 0))
+            return Int32(max(TimeSteps.ticks(tauRefrac, dt: dt) - 1, 0))
         }
     }
 }

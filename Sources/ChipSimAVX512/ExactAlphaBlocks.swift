@@ -30,7 +30,7 @@ public func updateExactAlphaBlocks(_ k: ExactAlphaBlockConstants, _ b: BlockBuff
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
-        let r: Lanes = b.refractory.vector(at: i)
+        let r = Lanes(widening: b.refractory.vector(at: i) as SIMD8<Int32>)
         let vi: Values = b.v.vector(at: i), ie: Values = b.excitatory.vector(at: i), ii: Values = b.inhibitory.vector(at: i)
         let xe: Values = riseE.vector(at: i), xi: Values = riseI.vector(at: i)
         let held = r .> zero
@@ -44,7 +44,7 @@ public func updateExactAlphaBlocks(_ k: ExactAlphaBlockConstants, _ b: BlockBuff
         b.v.store(vn.replacing(with: reset, where: fire), at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
-        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire).narrowed, at: i)
         b.fired.store(fired.lowBytes, at: i)
         b.slotE.store(Values(), at: i)
         b.slotI.store(Values(), at: i)

@@ -18,7 +18,7 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: BlockBuffers<
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
-        let r: Lanes = b.refractory.vector(at: i)
+        let r = Lanes(widening: b.refractory.vector(at: i) as SIMD8<Int32>)
         let vi: Values = b.v.vector(at: i), e: Values = b.excitatory.vector(at: i), inh: Values = b.inhibitory.vector(at: i)
         let inputE: Values = b.slotE.vector(at: i), inputI: Values = b.slotI.vector(at: i)
         let integrated = rest + p22 * (vi - rest) + p21e * e - p21i * inh + drive
@@ -30,7 +30,7 @@ public func updateExactLIFBlocks(_ k: ExactLIFBlockConstants, _ b: BlockBuffers<
         b.inhibitory.store(inh * p11i + inputI * scaleI, at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
-        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire).narrowed, at: i)
         b.fired.store(fired.lowBytes, at: i)
         b.slotE.store(Values(), at: i)
         b.slotI.store(Values(), at: i)

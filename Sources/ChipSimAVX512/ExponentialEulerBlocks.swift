@@ -21,7 +21,7 @@ public func updateExponentialEulerBlocks(_ k: ExponentialEulerBlockConstants, _ 
     var anyFired = zero
     var i = 0
     while i + 8 <= n {
-        let r: Lanes = b.refractory.vector(at: i)
+        let r = Lanes(widening: b.refractory.vector(at: i) as SIMD8<Int32>)
         let vi: Values = b.v.vector(at: i), gE: Values = b.excitatory.vector(at: i), gI: Values = b.inhibitory.vector(at: i)
         let bCoefficient = leak - (gE + gI) / cm
         let aCoefficient = drive + (gE * eRevE + gI * eRevI + offset) / cm
@@ -44,7 +44,7 @@ public func updateExponentialEulerBlocks(_ k: ExponentialEulerBlockConstants, _ 
         b.v.store(vn.replacing(with: reset, where: fire), at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
-        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+        b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire).narrowed, at: i)
         b.fired.store(fired.lowBytes, at: i)
         b.slotE.store(Values(), at: i)
         b.slotI.store(Values(), at: i)

@@ -85,7 +85,7 @@ private struct FixedLIFLoop: BlockLoop {
         var anyFired = zero
         var i = start
         while i + 8 <= end {
-            let r: Lanes = b.refractory.vector(at: i), vi = load(b.v)
+            let r = Lanes(widening: b.refractory.vector(at: i) as SIMD8<Int32>), vi = load(b.v)
             let stateE = load(b.excitatory), stateI = load(b.inhibitory)
             // The inputs the membrane sees (this tick's arrivals added first, or not yet), a delta
             // synapse's step, and the alpha shape's rise variables after any arrival.
@@ -172,7 +172,7 @@ private struct FixedLIFLoop: BlockLoop {
             }
             let fired = zero.replacing(with: one, where: fire)
             anyFired |= fired
-            b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+            b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire).narrowed, at: i)
             b.fired.store(fired.lowBytes, at: i)
             b.slotE.store(SIMD8<UInt16>(), at: i)
             b.slotI.store(SIMD8<UInt16>(), at: i)

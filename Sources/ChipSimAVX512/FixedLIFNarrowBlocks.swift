@@ -15,8 +15,8 @@ import ChipSimBlockTypes
 typealias NarrowLanes = SIMD16<Int32>
 
 /// Updates blocks of sixteen from `start` while a whole block fits before `end`, stopping at the
-/// first block with a |v| above `k.narrowVoltageBound`, an |I| above `k.narrowCurrentBound` or a
-/// refractory count above 2^30, without touching it. Returns where it stopped and whether any
+/// first block with a |v| above `k.narrowVoltageBound` or an |I| above `k.narrowCurrentBound`,
+/// without touching it. Returns where it stopped and whether any
 /// neuron fired. The bounds must be `narrowStateBounds()` of `k`, nonzero.
 @inline(never)
 public func updateFixedLIFNarrowBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>,
@@ -68,7 +68,6 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
     let voltageWidth = SIMD16<UInt32>(repeating: UInt32(2 * k.narrowVoltageBound))
     let currentBound = NarrowLanes(repeating: Int32(k.narrowCurrentBound))
     let currentWidth = SIMD16<UInt32>(repeating: UInt32(2 * k.narrowCurrentBound))
-    let refractoryLimit = UQuads(repeating: 1 << 30)
     let rest = NarrowLanes(repeating: Int32(k.vRest)), offset = NarrowLanes(repeating: Int32(k.iOffset))
     let thresh = NarrowLanes(repeating: Int32(k.vThresh)), reset = NarrowLanes(repeating: Int32(k.vReset))
     let refractoryTicks = NarrowLanes(repeating: Int32(k.refractoryTicks))
@@ -82,18 +81,14 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
     while i + 16 <= end {
         let vi: NarrowLanes = b.v.vector(at: i), stateE: NarrowLanes = b.excitatory.vector(at: i)
         let stateI: NarrowLanes = b.inhibitory.vector(at: i)
-        let r0: Quads = b.refractory.vector(at: i), r1: Quads = b.refractory.vector(at: i + 8)
+        let r: NarrowLanes = b.refractory.vector(at: i)
         let outside = (unsigned(vi &+ voltageBound) .> voltageWidth) .| (unsigned(stateE &+ currentBound) .> currentWidth)
             .| (unsigned(stateI &+ currentBound) .> currentWidth)
-        if any(outside) || any(unsafeBitCast(r0, to: UQuads.self) .> refractoryLimit)
-            || any(unsafeBitCast(r1, to: UQuads.self) .> refractoryLimit) {
-            break
-        }
+        if any(outside) { break }
         let inE = input(b.slotE, i, k.shiftE, scaleE), inI = input(b.slotI, i, k.shiftI, scaleI)
         let e = inputFirst ? stateE &+ inE : stateE, inh = inputFirst ? stateI &+ inI : stateI
         let alpha = mul((e &- inh) &+ offset, resistance) &+ rest
         let relaxed = alpha &- decay(alpha &- vi, expTC)
-        let r = NarrowLanes(narrowing: r0, r1)
         let held = r .> zero
         let vn = relaxed.replacing(with: vi, where: held)
         let fire = vn .>= thresh
@@ -101,8 +96,7 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
         b.excitatory.store(inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE, at: i)
         b.inhibitory.store(inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI, at: i)
         let counted = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
-        b.refractory.store(counted.lowWidened, at: i)
-        b.refractory.store(counted.highWidened, at: i + 8)
+        b.refractory.store(counted, at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
         b.fired.store(fired.lowBytes, at: i)
@@ -124,16 +118,6 @@ extension SIMD16 where Scalar == UInt32 {
 }
 
 extension SIMD16 where Scalar == Int32 {
-    /// The low 32 bits of sixteen 64-bit lanes (the caller has checked they fit).
-    @inline(__always)
-    init(narrowing a: SIMD8<Int64>, _ b: SIMD8<Int64>) {
-        self.init(lowHalf: a.narrowed, highHalf: b.narrowed)
-    }
-
-    /// Lanes 0 ..< 8 and 8 ..< 16, sign-extended to 64 bits.
-    @inline(__always) var lowWidened: SIMD8<Int64> { SIMD8<Int64>(widening: lowHalf) }
-    @inline(__always) var highWidened: SIMD8<Int64> { SIMD8<Int64>(widening: highHalf) }
-
     /// The low byte of each lane.
     @inline(__always)
     var lowBytes: SIMD16<UInt8> { SIMD16<UInt8>(lowHalf: lowHalf.lowBytes, highHalf: highHalf.lowBytes) }

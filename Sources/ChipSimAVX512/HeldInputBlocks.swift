@@ -51,7 +51,7 @@ private struct HeldInputLoop: BlockLoop {
                 return Values()
             }
             let step = InputFirst.value ? arrive() : Values()
-            let r: Lanes = b.refractory.vector(at: i), vi: Values = b.v.vector(at: i)
+            let r = Lanes(widening: b.refractory.vector(at: i) as SIMD8<Int32>), vi: Values = b.v.vector(at: i)
             let current = Conductance.value ? e * (eRevE - vi) + inh * (eRevI - vi) + offset : e - inh + offset
             let alpha = current * resistance + rest
             let held = r .> zero
@@ -81,7 +81,7 @@ private struct HeldInputLoop: BlockLoop {
             }
             let fired = zero.replacing(with: one, where: fire)
             anyFired |= fired
-            b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire), at: i)
+            b.refractory.store((r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire).narrowed, at: i)
             b.fired.store(fired.lowBytes, at: i)
             b.slotE.store(Values(), at: i)
             b.slotI.store(Values(), at: i)

@@ -26,7 +26,7 @@ extension FixedLIFBlockConstants {
               (-15...16).contains(shiftE), (-15...16).contains(shiftI),
               unsigned32(scaleE), unsigned32(scaleI), unsigned32(expTC), unsigned32(decayE), unsigned32(decayI),
               fits32(resistance), fits32(vRest), fits32(iOffset), fits32(vThresh), fits32(vReset),
-              (0...(1 << 30)).contains(refractoryTicks) else { return (0, 0) }
+              (0...Int64(Int32.max)).contains(refractoryTicks) else { return (0, 0) }
         /// The largest input one ring entry brings: (0xFFFF · 2^shift) · scale / 2^32, rounded.
         func largestInput(_ shift: Int64, _ scale: Int64) -> Int64 {
             let shifted = shift >= 0 ? UInt64(0xFFFF) << UInt64(shift) : UInt64(0xFFFF) >> UInt64(-shift)

@@ -24,7 +24,7 @@ final class KernelSetTests: XCTestCase {
             s.excitatory[i] = extreme ? max - Int32(rng.next() % 1000) : Int32(rng.next() % 40_000)
             // Equal extreme inputs cancel, so that only their own saturation is out of range.
             s.inhibitory[i] = extreme && rng.nextUnit() < 0.5 ? s.excitatory[i] : Int32(rng.next() % 40_000)
-            s.refractory[i] = Int64(rng.next() % 4)
+            s.refractory[i] = Int32(rng.next() % 4)
             if extreme && rng.nextUnit() < 0.3 { s.v[i] = rng.nextUnit() < 0.5 ? min + 5 : max - 5 }
             if alpha {
                 s.excitatoryRise[i] = extreme ? max - Int32(rng.next() % 1000) : Int32(rng.next() % 20_000)
@@ -125,7 +125,7 @@ final class KernelSetTests: XCTestCase {
                     let kernel = FixedLIF(lif, dt: 1, conductance: false, shape: shape, inputFirst: convention.consumesInputFirst,
                                           refractoryTicks: 2)
                     var state = FixedState(count: 64, v: (0..<64).map { -65 + Double($0) / 8 }, u: [], alpha: shape == .alpha)
-                    for i in 0..<64 { state.excitatory[i] = Int32(i * 300); state.refractory[i] = Int64(i % 3) }
+                    for i in 0..<64 { state.excitatory[i] = Int32(i * 300); state.refractory[i] = Int32(i % 3) }
                     if shape == .alpha { for i in 0..<64 { state.excitatoryRise[i] = Int32(i * 200) } }
                     XCTAssertEqual(Self.firstBlockHandedBack(kernel, state, shifts: (4, 5), set: set), 64, "\(set), \(shape), \(convention)")
                 }
@@ -154,7 +154,7 @@ final class KernelSetTests: XCTestCase {
                         state.excitatory[i] = rng.uniform(0, 2)
                         state.inhibitory[i] = rng.uniform(0, 2)
                         if alpha { state.excitatoryRise[i] = rng.uniform(0, 1); state.inhibitoryRise[i] = rng.uniform(0, 1) }
-                        state.refractory[i] = Int64(rng.next() % 30)
+                        state.refractory[i] = Int32(rng.next() % 30)
                     }
                     let update = alpha ? ExactAlphaLIF(lif, dt: 0.1, refractoryTicks: 19).update
                         : ExactCurrentLIF(lif, dt: 0.1, refractoryTicks: 19).update
@@ -177,7 +177,7 @@ final class KernelSetTests: XCTestCase {
                 for i in 0..<n {
                     state.excitatory[i] = rng.uniform(0, 0.05)
                     state.inhibitory[i] = rng.uniform(0, 0.05)
-                    state.refractory[i] = Int64(rng.next() % 30)
+                    state.refractory[i] = Int32(rng.next() % 30)
                 }
                 checkFloatBlocks("\(set), n \(n), alpha \(alpha)", set: set, state: state, rng: &rng, entry: { k, rng in
                     rng.nextUnit() < 0.3 ? rng.uniform(0, k < n ? 0.03 : 0.01) : 0
@@ -199,7 +199,7 @@ final class KernelSetTests: XCTestCase {
                                                   shape: shape, inputFirst: convention.consumesInputFirst, refractoryTicks: 4)
                         var rng = RandomStream(seed: 31, stream: [4])
                         var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: shape == .alpha)
-                        for i in 0..<n { state.refractory[i] = Int64(rng.next() % 6) }
+                        for i in 0..<n { state.refractory[i] = Int32(rng.next() % 6) }
                         // Inputs in each cell's units: nA, µS, or mV for a delta synapse.
                         let scale = shape == .delta ? 4.0 : (conductance ? 0.02 : 1.0)
                         checkFloatBlocks("\(set), \(shape), conductance \(conductance), \(convention)", set: set, state: state, rng: &rng,
