@@ -54,11 +54,15 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
     @inline(__always) func mul(_ x: NarrowLanes, _ m: Quads) -> NarrowLanes {
         lanes(((even(x) &* m &+ half14) &>> 15) & low32 | ((odd(x) &* m &+ half14) &<< 17) & high32)
     }
+    /// A type's weight shift as a left and a right shift of the entries (one of them 0).
+    @inline(__always) func shifts(_ shift: Int64) -> (left: SIMD16<UInt32>, right: SIMD16<UInt32>) {
+        (SIMD16(repeating: UInt32(max(shift, 0))), SIMD16(repeating: UInt32(max(-shift, 0))))
+    }
     /// Sixteen ring entries as S16.15 input: (w · 2^shift) · scale / 2^32, rounded (unsigned).
-    @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: Int64, _ scale: UQuads) -> NarrowLanes {
+    @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: (left: SIMD16<UInt32>, right: SIMD16<UInt32>),
+                                 _ scale: UQuads) -> NarrowLanes {
         let w = SIMD16<UInt32>(widening: p.vector(at: i))
-        let shifted = shift >= 0 ? w &<< SIMD16<UInt32>(repeating: UInt32(shift)) : w &>> SIMD16<UInt32>(repeating: UInt32(-shift))
-        let q = unsafeBitCast(shifted, to: UQuads.self)
+        let q = unsafeBitCast((w &<< shift.left) &>> shift.right, to: UQuads.self)
         let halfU = UQuads(repeating: 1 << 31), low32U = UQuads(repeating: 0xFFFF_FFFF)
         let evens = ((q & low32U) &* scale &+ halfU) &>> 32, odds = ((q &>> 32) &* scale &+ halfU) & ~low32U
         return unsafeBitCast(evens | odds, to: NarrowLanes.self)
@@ -75,33 +79,38 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
     let expTC = factor(k.expTC), decayE = factor(k.decayE), decayI = factor(k.decayI)
     let scaleE = UQuads(repeating: UInt64(k.scaleE)) & UQuads(repeating: 0xFFFF_FFFF)
     let scaleI = UQuads(repeating: UInt64(k.scaleI)) & UQuads(repeating: 0xFFFF_FFFF)
+    let shiftE = shifts(k.shiftE), shiftI = shifts(k.shiftI)
+    // The buffers' pointers as locals: read through `b` they were reloaded every block, since
+    // the stores might have changed them.
+    let v = b.v, excitatory = b.excitatory, inhibitory = b.inhibitory, refractory = b.refractory
+    let flags = b.fired, slotE = b.slotE, slotI = b.slotI
     let zero = NarrowLanes(), one = NarrowLanes(repeating: 1)
     var anyFired = zero
     var i = start
     while i + 16 <= end {
-        let vi: NarrowLanes = b.v.vector(at: i), stateE: NarrowLanes = b.excitatory.vector(at: i)
-        let stateI: NarrowLanes = b.inhibitory.vector(at: i)
-        let r: NarrowLanes = b.refractory.vector(at: i)
+        let vi: NarrowLanes = v.vector(at: i), stateE: NarrowLanes = excitatory.vector(at: i)
+        let stateI: NarrowLanes = inhibitory.vector(at: i)
+        let r: NarrowLanes = refractory.vector(at: i)
         let outside = (unsigned(vi &+ voltageBound) .> voltageWidth) .| (unsigned(stateE &+ currentBound) .> currentWidth)
             .| (unsigned(stateI &+ currentBound) .> currentWidth)
         if any(outside) { break }
-        let inE = input(b.slotE, i, k.shiftE, scaleE), inI = input(b.slotI, i, k.shiftI, scaleI)
+        let inE = input(slotE, i, shiftE, scaleE), inI = input(slotI, i, shiftI, scaleI)
         let e = inputFirst ? stateE &+ inE : stateE, inh = inputFirst ? stateI &+ inI : stateI
         let alpha = mul((e &- inh) &+ offset, resistance) &+ rest
         let relaxed = alpha &- decay(alpha &- vi, expTC)
         let held = r .> zero
         let vn = relaxed.replacing(with: vi, where: held)
         let fire = vn .>= thresh
-        b.v.store(vn.replacing(with: reset, where: fire), at: i)
-        b.excitatory.store(inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE, at: i)
-        b.inhibitory.store(inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI, at: i)
+        v.store(vn.replacing(with: reset, where: fire), at: i)
+        excitatory.store(inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE, at: i)
+        inhibitory.store(inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI, at: i)
         let counted = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
-        b.refractory.store(counted, at: i)
+        refractory.store(counted, at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired
-        b.fired.store(fired.lowBytes, at: i)
-        b.slotE.store(SIMD16<UInt16>(), at: i)
-        b.slotI.store(SIMD16<UInt16>(), at: i)
+        flags.store(fired.lowBytes, at: i)
+        slotE.store(SIMD16<UInt16>(), at: i)
+        slotI.store(SIMD16<UInt16>(), at: i)
         i += 16
     }
     return (i, any(anyFired .!= zero))
@@ -118,17 +127,10 @@ extension SIMD16 where Scalar == UInt32 {
 }
 
 extension SIMD16 where Scalar == Int32 {
-    /// The low byte of each lane.
+    /// The low byte of each lane (one `vpmovdb`).
     @inline(__always)
-    var lowBytes: SIMD16<UInt8> { SIMD16<UInt8>(lowHalf: lowHalf.lowBytes, highHalf: highHalf.lowBytes) }
-}
-
-extension SIMD8 where Scalar == Int32 {
-    /// The low byte of each lane.
-    @inline(__always)
-    var lowBytes: SIMD8<UInt8> {
-        SIMD8<UInt8>(UInt8(truncatingIfNeeded: self[0]), UInt8(truncatingIfNeeded: self[1]), UInt8(truncatingIfNeeded: self[2]),
-                     UInt8(truncatingIfNeeded: self[3]), UInt8(truncatingIfNeeded: self[4]), UInt8(truncatingIfNeeded: self[5]),
-                     UInt8(truncatingIfNeeded: self[6]), UInt8(truncatingIfNeeded: self[7]))
+    var lowBytes: SIMD16<UInt8> {
+        func b(_ i: Int) -> UInt8 { UInt8(truncatingIfNeeded: self[i]) }
+        return SIMD16<UInt8>(b(0), b(1), b(2), b(3), b(4), b(5), b(6), b(7), b(8), b(9), b(10), b(11), b(12), b(13), b(14), b(15))
     }
 }
