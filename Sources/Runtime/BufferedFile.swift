@@ -11,9 +11,8 @@ import Foundation
 final class BufferedFile {
     let path: String
     private let fd: Int32
-    /// Bytes not yet written, `buffer[0 ..< count]`: whole rows.
-    private var buffer: UnsafeMutableBufferPointer<UInt8>
-    private var count = 0
+    /// Bytes not yet written: whole rows.
+    private let pending: RowBuffer
     /// Bytes on disk, all whole rows.
     private var committed: off_t = 0
     private static let capacity = 1 << 18
@@ -28,11 +27,10 @@ final class BufferedFile {
             Glibc.close(fd)
             throw RunError("'\(path)' is not a regular file")
         }
-        buffer = .allocate(capacity: Self.capacity)
+        pending = RowBuffer(capacity: Self.capacity)
     }
 
     deinit {
-        buffer.deallocate()
         Glibc.close(fd)
     }
 
@@ -41,59 +39,49 @@ final class BufferedFile {
         var text = text
         try text.withUTF8 { bytes in
             try reserve(bytes.count)
-            if let base = bytes.baseAddress { (buffer.baseAddress! + count).update(from: base, count: bytes.count) }
-            count += bytes.count
+            if let base = bytes.baseAddress { pending.append(base, count: bytes.count) }
         }
     }
 
     /// Appends the row `prefix`, the decimal digits of `value` (≥ 0), `suffix`, built without a
-    /// String. (Byte by byte: the parts are a few bytes, and a `memmove` call each cost more.)
+    /// String.
     func write(_ prefix: [UInt8], _ value: Int, _ suffix: [UInt8]) throws {
-        var v = value, digits = 0
-        repeat { digits += 1; v /= 10 } while v > 0
-        try reserve(prefix.count + digits + suffix.count)
-        let out = buffer.baseAddress!
-        var at = count
-        prefix.withUnsafeBufferPointer { for b in $0 { out[at] = b; at += 1 } }
-        v = value
-        at += digits
-        for k in 1...digits {
-            out[at - k] = UInt8(truncatingIfNeeded: 48 + v % 10)
-            v /= 10
-        }
-        suffix.withUnsafeBufferPointer { for b in $0 { out[at] = b; at += 1 } }
-        count = at
+        try reserve(RowBuffer.rowLength(prefix, value, suffix))
+        pending.appendRow(prefix, value, suffix)
+    }
+
+    /// Appends the whole rows of `rows`.
+    func write(_ rows: RowBuffer) throws {
+        try reserve(rows.count)
+        pending.append(rows.bytes.baseAddress!, count: rows.count)
     }
 
     /// Makes room for a row of `n` bytes: flushes the whole rows before it, and grows the buffer
     /// for a row longer than it.
     private func reserve(_ n: Int) throws {
-        guard count + n > buffer.count else { return }
+        guard n > pending.room else { return }
         try flush()
-        if n > buffer.count {
-            buffer.deallocate()
-            buffer = .allocate(capacity: n)
-        }
+        pending.grow(toFit: n)
     }
 
     /// Writes the buffered rows. On a failure (a full disk) the file is cut back to its last
     /// whole row and the error names the file and the reason.
     func flush() throws {
         var done = 0
-        while done < count {
-            let n = Glibc.write(fd, buffer.baseAddress! + done, count - done)
+        while done < pending.count {
+            let n = Glibc.write(fd, pending.bytes.baseAddress! + done, pending.count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 let reason = FileAccess.reason(errno)
                 _ = ftruncate(fd, committed)
                 _ = lseek(fd, committed, SEEK_SET)
-                count = 0
+                pending.count = 0
                 throw RunError("cannot write '\(path)': \(reason)")
             }
             done += n
         }
-        committed += off_t(count)
-        count = 0
+        committed += off_t(pending.count)
+        pending.count = 0
     }
 
     func close() throws {

@@ -30,6 +30,13 @@ public final class Recorder {
     private let rowPrefix: [[UInt8]]
     /// Scratch: one population's spiking neurons in a tick.
     private var neurons: [Int] = []
+    /// Per core, the population whose recorded spikes it holds, or −1.
+    private let recordedPopulation: [Int]
+    /// Whether the cores' rows follow core order: the populations that record spikes hold, in
+    /// name order, ascending cores with ascending neurons, and the spikes go to `spikes.csv` only.
+    /// A contiguous range of cores' rows is then a contiguous piece of a tick's rows, and workers
+    /// can format them in parallel (``spikeRows(tick:cores:spikes:into:)``).
+    let rowsFollowCores: Bool
 
     /// Spikes per population, recorded or not.
     public private(set) var spikeCounts: [Int]
@@ -51,6 +58,14 @@ public final class Recorder {
         let first = firstNeuron
         coresAscend = populationCores.map { cores in zip(cores, cores.dropFirst()).allSatisfy { first[$0] < first[$1] } }
         rowPrefix = image.populations.map { Array("\($0.name),".utf8) }
+        var recorded = [Int](repeating: -1, count: image.cores.count)
+        let records = recordsSpikes, ascend = coresAscend
+        let recordedCores = order.filter { records[$0] }.flatMap { p in image.populations[p].cores.map { (p, $0) } }
+        for (p, c) in recordedCores { recorded[c] = p }
+        recordedPopulation = recorded
+        rowsFollowCores = options.outputDirectory != nil && !options.collectSpikes
+            && order.allSatisfy { !records[$0] || ascend[$0] }
+            && zip(recordedCores, recordedCores.dropFirst()).allSatisfy { $0.1 < $1.1 }
         timeDecimals = Recorder.decimals(of: image.network.timestepMs)
         if let dir = options.outputDirectory {
             do {
@@ -119,13 +134,16 @@ public final class Recorder {
         }
     }
 
-    func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes) throws {
+    /// Counts tick `tick`'s spikes and writes their rows: `rows`, the rows that workers formatted
+    /// for their ranges of cores in core order (``spikeRows(tick:cores:spikes:into:)``, only
+    /// where ``rowsFollowCores``), or else formatted here.
+    func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes, rows: [RowBuffer]? = nil) throws {
         var stamp: [UInt8]?
         for p in populationOrder {
             var count = 0
             for c in populationCores[p] { count += tickSpikes.count(core: c) }
             spikeCounts[p] += count
-            guard recordsSpikes[p], count > 0 else { continue }
+            guard rows == nil, recordsSpikes[p], count > 0 else { continue }
             neurons.removeAll(keepingCapacity: true)
             for c in populationCores[p] {
                 let first = firstNeuron[c]
@@ -139,11 +157,29 @@ public final class Recorder {
                 for n in neurons { try spikeFile.write(prefix, n, suffix) }
             }
         }
+        if let rows, let spikeFile { for r in rows { try spikeFile.write(r) } }
         ticksSinceFlush += 1
         if ticksSinceFlush >= 100 {
             ticksSinceFlush = 0
             try spikeFile?.flush()
             for f in traceFiles.values { try f.flush() }
+        }
+    }
+
+    /// Formats tick `tick`'s `spikes.csv` rows of cores `cores` into `rows` (emptied first), in
+    /// core and neuron order. Reads only what `init` set, so workers call it at once, each for its
+    /// own cores, once their spikes are known.
+    func spikeRows(tick: Int, cores: Range<Int>, spikes: TickSpikes, into rows: RowBuffer) {
+        rows.count = 0
+        var stamp: [UInt8]?
+        for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
+            let suffix = stamp ?? Array(",\(time(tick))\n".utf8), prefix = rowPrefix[recordedPopulation[c]], first = firstNeuron[c]
+            stamp = suffix
+            for n in spikes.spikes(core: c) {
+                let value = first + Int(n)
+                rows.grow(toFit: RowBuffer.rowLength(prefix, value, suffix))
+                rows.appendRow(prefix, value, suffix)
+            }
         }
     }
 

@@ -224,26 +224,31 @@ public final class Simulator {
 
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
-    /// would deadlock at the barrier). A tick is three phases: every worker updates its cores;
-    /// every worker delivers the tick's spikes into its cores; worker 0 finishes the tick and
-    /// starts the next at the boundary (``TickBoundary``) and decides whether the run goes on,
-    /// which every worker reads after the tick's last barrier.
+    /// would deadlock at the barrier). A tick is three phases: every worker updates its cores (and
+    /// formats their `spikes.csv` rows, where the recorder allows, rather than leave them all to
+    /// worker 0 while the others wait at the last barrier); every worker delivers the
+    /// tick's spikes into its cores; worker 0 finishes the tick and starts the next at the
+    /// boundary (``TickBoundary``) and decides whether the run goes on, which every worker reads
+    /// after the tick's last barrier.
     private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks
         let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
+        let recorder = boundary.recorder
+        let rows = recorder.rowsFollowCores ? (0..<threads).map { _ in RowBuffer() } : nil
         if ticks > 0, let ending = boundary.start(tick: 0, cores: cores) { end.set(ending, after: 0) }
         func work(_ w: Int) {
             for tick in 0..<ticks {
                 if end.isSet { return }
                 for c in ranges[w] { engine.update(core: c, tick: tick) }
+                if let rows { recorder.spikeRows(tick: tick, cores: ranges[w], spikes: engine.tickSpikes, into: rows[w]) }
                 barrier.wait()
                 engine.deliver(part: w, tick: tick)
                 barrier.wait()
                 if w == 0 {
                     do {
-                        try boundary.finish(tick: tick, spikes: engine.tickSpikes)
+                        try boundary.finish(tick: tick, spikes: engine.tickSpikes, rows: rows)
                         if tick + 1 < ticks, let ending = boundary.start(tick: tick + 1, cores: cores) { end.set(ending, after: tick + 1) }
                     } catch {
                         end.set(.failed("\(error)"), after: tick)

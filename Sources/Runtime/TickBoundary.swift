@@ -40,10 +40,11 @@ final class TickBoundary {
         return nil
     }
 
-    /// After `tick`: counts, records and publishes its spikes.
-    func finish(tick: Int, spikes: TickSpikes) throws {
+    /// After `tick`: counts, records and publishes its spikes (`rows`: their `spikes.csv` rows,
+    /// formatted by the workers; ``Recorder/recordSpikes(tick:spikes:rows:)``).
+    func finish(tick: Int, spikes: TickSpikes, rows: [RowBuffer]? = nil) throws {
         tally.count(spikes, routes)
-        try recorder.recordSpikes(tick: tick, spikes: spikes)
+        try recorder.recordSpikes(tick: tick, spikes: spikes, rows: rows)
         live?.publish(tick: tick, spikes: spikes)
         progress?.ticked(tick + 1)
     }

@@ -1,0 +1,60 @@
+import ChipSim
+import Foundation
+@testable import Runtime
+import XCTest
+
+/// `spikes.csv` written by several workers, each formatting its own cores' rows, is byte for
+/// byte the file one thread writes; where the populations' name order does not follow their
+/// cores, the recorder formats every row itself.
+final class SpikeRowsTests: XCTestCase {
+    /// Three populations (one not recorded) of 600 cells on three cores each, declared in the
+    /// order `names` gives them, driven by Poisson sources.
+    static func network(_ names: [String]) -> String {
+        let cells = names.map { name in
+            "  \(name): {size: 600, model: IF_curr_exp, record: \(name == "silent" ? "[]" : "[spikes]"), params: {tau_m: 10, cm: 0.25, v_thresh: -55}}"
+        }.joined(separator: "\n")
+        let drives = names.map { name in
+            "  - {pre: drive, post: \(name), connector: {type: FixedProbabilityConnector, p_connect: 0.05}, synapse: {weight: 0.6, delay: 1}}"
+        }.joined(separator: "\n")
+        return """
+        network: rows
+        duration: 120
+        seed: 7
+        populations:
+          drive: {size: 300, model: SpikeSourcePoisson, params: {rate: 40}}
+        \(cells)
+        projections:
+        \(drives)
+        """
+    }
+
+    func testSpikeFileDoesNotDependOnThreadCount() throws {
+        for (names, follows) in [(["alpha", "silent", "beta"], true), (["zeta", "alpha", "beta"], false)] {
+            let image = try compile(Self.network(names)).image
+            XCTAssertEqual(try Recorder(image: image, options: RunOptions(outputDirectory: temporaryDirectory())).rowsFollowCores, follows,
+                           "\(names)")
+            var files: [String] = []
+            for threads in [1, 2, 3] {
+                let dir = temporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                _ = try Run.execute(image, options: RunOptions(arithmetic: .s1615, threads: threads, outputDirectory: dir))
+                files.append(try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8))
+            }
+            XCTAssertGreaterThan(files[0].split(separator: "\n").count, 500, "\(names): the cells fire")
+            XCTAssertTrue(files[0].contains("\nbeta,") && !files[0].contains("silent"), "\(names)")
+            XCTAssertEqual(files[1], files[0], "\(names), 2 threads")
+            XCTAssertEqual(files[2], files[0], "\(names), 3 threads")
+        }
+    }
+
+    /// Rows grow their buffer as they need and keep what was there.
+    func testRowBufferGrows() {
+        let rows = RowBuffer(capacity: 4)
+        for n in [0, 7, 1234567] {
+            rows.grow(toFit: RowBuffer.rowLength(Array("pop,".utf8), n, Array(",0.5\n".utf8)))
+            rows.appendRow(Array("pop,".utf8), n, Array(",0.5\n".utf8))
+        }
+        XCTAssertEqual(String(decoding: UnsafeBufferPointer(rebasing: rows.bytes[0..<rows.count]), as: UTF8.self),
+                       "pop,0,0.5\npop,7,0.5\npop,1234567,0.5\n")
+    }
+}
