@@ -273,7 +273,9 @@ public final class NeuronCore {
         counters.ringInput = counters.ringInput + delivery.input
         counters.clippedInput = counters.clippedInput + delivery.clipped
         counters.crossbarSynapticEvents += delivery.crossbarEvents
-        counters.crossbar += delivery.crossbar
+        // Every cost comes with a read (CrossbarTile.read returns a zero cost without one): the
+        // seven additions per core and tick are skipped where no tile was read.
+        if delivery.crossbar.reads > 0 { counters.crossbar += delivery.crossbar }
     }
 
     /// The cost model's cycles for a tick in which the core took `packets` packets (found in

@@ -28,9 +28,12 @@ public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<
     var i = start, fired = false
     while true {
         let narrow = updateFixedLIFNarrowBlocks(k, b, from: i, to: end)
+        fired = fired || narrow.fired
+        // Usually the end: the 64-bit loop (and its copy of the constants) is not even set up.
+        if narrow.stop + 8 > end { return (narrow.stop, fired) }
         let limit = min(narrow.stop + 16, end)
         let wide = wideBlocks(k, b, riseE: riseE, riseI: riseI, from: narrow.stop, to: limit)
-        fired = fired || narrow.fired || wide.fired
+        fired = fired || wide.fired
         // Done at the end, or where the 64-bit kernel declines a block too.
         if limit == end || wide.stop < limit { return (wide.stop, fired) }
         i = limit
