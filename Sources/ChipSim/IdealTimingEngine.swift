@@ -10,6 +10,12 @@
 ///
 /// Each phase writes only the state of the cores it is given, so the result does not depend on
 /// how cores are split among threads.
+///
+/// Phase 1 may run for up to ``batchTicks`` ticks of a core in a row before phase 2 of any of
+/// them (each tick's phase 2 then runs in tick order): no synapse is shorter than that, so a
+/// spike of those ticks is due in none of them, and every ring entry takes its inputs in the
+/// same order as tick by tick. The results are bit for bit those of single ticks; a core's state
+/// stays in cache over the batch, and the workers meet once per batch.
 public final class IdealTimingEngine {
     /// The loaded image: cores, ring buffer, delivery lists.
     public let chip: LoadedChip
@@ -19,6 +25,10 @@ public final class IdealTimingEngine {
     private let tallies: UnsafeMutableBufferPointer<DeliveryTally>
     /// The cores split into contiguous ranges, one per worker, for ``deliver(part:tick:)``.
     public var partition: [Range<Int>] { chip.partition }
+    /// Ticks of a batch: the `batch` asked for, at most the shortest synaptic delay in ticks,
+    /// and 1 where synapses learn (STDP pairs each spike with the post-synaptic spikes before it)
+    /// or crossbar tiles hold synapses.
+    public let batchTicks: Int
     private let spikes: SpikeExchange
 
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
@@ -26,13 +36,16 @@ public final class IdealTimingEngine {
 
     /// `settings.kernels` must be supported by the host (``KernelSet/isSupported``); `parts` (≥ 1)
     /// is the number of workers the delivery phase is split over, balanced by the cores' synapse
-    /// counts.
-    public init(image: ChipImage, settings: CoreSettings, parts: Int = 1) {
+    /// counts; `batch` (≥ 1) the most ticks the caller will update before delivering them
+    /// (``batchTicks``).
+    public init(image: ChipImage, settings: CoreSettings, parts: Int = 1, batch: Int = 1) {
         chip = LoadedChip(image: image, settings: settings, parts: parts)
         let n = chip.cores.count
         tallies = .allocate(capacity: n)
         tallies.initialize(repeating: .zero)
-        spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
+        let learns = chip.delivery.plastic != nil, tiles = chip.crossbar != nil
+        batchTicks = learns || tiles ? 1 : max(1, min(batch, chip.delivery.shortestDelay))
+        spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount), slots: batchTicks)
     }
 
     deinit {
@@ -60,16 +73,17 @@ public final class IdealTimingEngine {
     /// Phase 1 for one core.
     public func update(core c: Int, tick: Int) {
         cores[c].update(tick: tick)
-        cores[c].publishSpikes(to: spikes, as: c)
+        cores[c].publishSpikes(to: spikes, as: c, slot: tick % batchTicks)
     }
 
-    /// The spikes of the tick, once every core has updated.
-    public var tickSpikes: TickSpikes { spikes.view }
+    /// The spikes of tick `tick`, once every core has updated it, until the ticks of the next
+    /// batch update.
+    public func spikes(ofTick tick: Int) -> TickSpikes { spikes.view(slot: tick % batchTicks) }
 
-    /// Sets core `c`'s spikes of the tick (local indices, in index order) without updating it:
-    /// in a run split across processes, the spikes another process's cores sent.
-    public func receive(core c: Int, spikes list: [UInt16]) {
-        spikes.publish(core: c, list)
+    /// Sets core `c`'s spikes of tick `tick` (local indices, in index order) without updating
+    /// it: in a run split across processes, the spikes another process's cores sent.
+    public func receive(core c: Int, tick: Int, spikes list: [UInt16]) {
+        spikes.publish(core: c, slot: tick % batchTicks, list)
     }
 
     /// Phase 2 for part `part` of the ``partition``.
@@ -80,10 +94,11 @@ public final class IdealTimingEngine {
             tallies[c] = .zero
             regions[c].term = chip.slotTerm(core: c, tick: tick)
         }
-        let spikeCounts = spikes.counts
-        delivery.deliver(spikes: spikes.buffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
+        let slot = tick % batchTicks
+        let spikeBuffers = spikes.buffers + slot * cores.count, spikeCounts = spikes.counts + slot * cores.count
+        delivery.deliver(spikes: spikeBuffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                          ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
-        chip.crossbar?.deliver(spikes: spikes.buffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,
+        chip.crossbar?.deliver(spikes: spikeBuffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,
                                ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!)
         // Packets onto each core: sums of spike counts over runs of source cores, by prefix sums.
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in

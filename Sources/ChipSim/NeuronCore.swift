@@ -237,9 +237,9 @@ public final class NeuronCore {
         holding = false
     }
 
-    /// Copies the last update's spikes into `exchange` as core `c`'s.
-    func publishSpikes(to exchange: SpikeExchange, as c: Int) {
-        exchange.publish(core: c, spikes)
+    /// Copies the last update's spikes into slot `slot` of `exchange` as core `c`'s.
+    func publishSpikes(to exchange: SpikeExchange, as c: Int, slot: Int) {
+        exchange.publish(core: c, slot: slot, spikes)
     }
 
     private func floatSlot(_ tick: Int) -> FloatSlot {

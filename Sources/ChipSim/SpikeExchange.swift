@@ -1,48 +1,51 @@
-/// The spikes each core sent in the current tick, copied out of the core into memory that every
-/// worker reads in the delivery phase without reference counting: a reference count that two
-/// threads touch every tick is a cache line they fight over.
+/// The spikes each core sent in the ticks of a batch, copied out of the core into memory that
+/// every worker reads in the delivery phase without reference counting: a reference count that
+/// two threads touch every tick is a cache line they fight over.
 ///
-/// Core c's entry is written only by the worker that updated core c, and read by all of them
-/// only after every core has updated.
+/// One slot per tick of a batch (``IdealTimingEngine/batchTicks``): core c's entry of slot s is
+/// `buffers[s · cores + c]`, written only by the worker that updated core c, and read by all of
+/// them only after every core has updated.
 final class SpikeExchange {
-    /// Per core, its spikes (local neuron indices) and how many there are.
+    /// Per slot and core, its spikes (local neuron indices) and how many there are.
     let buffers: UnsafeMutablePointer<UnsafeMutablePointer<UInt16>>
     let counts: UnsafeMutablePointer<Int>
     private let capacities: UnsafeMutablePointer<Int>
-    private let cores: Int
+    private let cores: Int, entries: Int
 
     /// `capacities` is a first guess per core (its neuron count); a buffer grows when a core
-    /// sends more (a Poisson atom may spike more than once a tick).
-    init(capacities initial: [Int]) {
+    /// sends more (a Poisson atom may spike more than once a tick). `slots` ≥ 1.
+    init(capacities initial: [Int], slots: Int = 1) {
         cores = initial.count
-        buffers = .allocate(capacity: cores)
-        counts = .allocate(capacity: cores)
-        counts.initialize(repeating: 0, count: cores)
-        capacities = .allocate(capacity: cores)
-        for (c, capacity) in initial.enumerated() {
-            capacities[c] = max(capacity, 1)
-            buffers[c] = .allocate(capacity: capacities[c])
+        entries = cores * max(slots, 1)
+        buffers = .allocate(capacity: entries)
+        counts = .allocate(capacity: entries)
+        counts.initialize(repeating: 0, count: entries)
+        capacities = .allocate(capacity: entries)
+        for e in 0..<entries {
+            capacities[e] = max(initial[e % cores], 1)
+            buffers[e] = .allocate(capacity: capacities[e])
         }
     }
 
     deinit {
-        for c in 0..<cores { buffers[c].deallocate() }
+        for e in 0..<entries { buffers[e].deallocate() }
         buffers.deallocate()
         counts.deallocate()
         capacities.deallocate()
     }
 
-    /// Publishes core `c`'s spikes of this tick.
-    func publish(core c: Int, _ spikes: [UInt16]) {
-        if spikes.count > capacities[c] {
-            buffers[c].deallocate()
-            capacities[c] = spikes.count * 2
-            buffers[c] = .allocate(capacity: capacities[c])
+    /// Publishes core `c`'s spikes of the tick in slot `slot`.
+    func publish(core c: Int, slot: Int, _ spikes: [UInt16]) {
+        let e = slot * cores + c
+        if spikes.count > capacities[e] {
+            buffers[e].deallocate()
+            capacities[e] = spikes.count * 2
+            buffers[e] = .allocate(capacity: capacities[e])
         }
         spikes.withUnsafeBufferPointer { s in
-            if let base = s.baseAddress { buffers[c].update(from: base, count: s.count) }
+            if let base = s.baseAddress { buffers[e].update(from: base, count: s.count) }
         }
-        counts[c] = spikes.count
+        counts[e] = spikes.count
     }
 }
 
@@ -62,5 +65,6 @@ public struct TickSpikes {
 }
 
 extension SpikeExchange {
-    var view: TickSpikes { TickSpikes(buffers: buffers, counts: counts) }
+    /// The spikes of slot `slot`.
+    func view(slot: Int) -> TickSpikes { TickSpikes(buffers: buffers + slot * cores, counts: counts + slot * cores) }
 }

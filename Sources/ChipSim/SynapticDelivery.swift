@@ -36,6 +36,9 @@ final class SynapticDelivery {
     /// over a few runs (usually one) rather than over every reaching core.
     let reachStart: [Int]
     let reachRuns: [ReachRun]
+    /// The shortest delay of the synapses in these lists, in ticks (`Int.max` when there are
+    /// none): a spike of tick t reaches no ring slot before tick t + shortestDelay.
+    let shortestDelay: Int
     /// The plastic synapses (nil when none is), and per entry of `targets` its plastic
     /// synapse's number, or −1 (empty when none is plastic).
     let plastic: PlasticSynapses?
@@ -81,6 +84,7 @@ final class SynapticDelivery {
         var targets = [UInt32](repeating: 0, count: counts.last ?? 0)
         var weights16 = [UInt16](repeating: 0, count: arithmetic == .s1615 ? targets.count : 0)
         var weights64 = [Double](repeating: 0, count: arithmetic == .float64 ? targets.count : 0)
+        var shortest = Int.max
         let anyPlastic = cores.contains { !$0.synapses.plasticWords.isEmpty }
         let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic, dt: image.network.timestepMs) : nil
         var plasticIndex = [Int32](repeating: -1, count: anyPlastic ? targets.count : 0)
@@ -105,6 +109,8 @@ final class SynapticDelivery {
                 // Word by word through the block, the row advanced past the empty ones (most
                 // rows are empty where a neuron has few synapses on each of many cores).
                 let first = Int(entry.firstRow), rows = min(Int(entry.rows), cores[source].neuronCount)
+                // A delay field of 0 is the whole ring, m.slots ticks.
+                var shortestField = m.slots
                 m.words.withUnsafeBufferPointer { words in
                 m.rowStarts.withUnsafeBufferPointer { starts in
                     var k = Int(starts[first]), r = 0
@@ -115,6 +121,7 @@ final class SynapticDelivery {
                         var at = fill[g]
                         while k < rowEnd {
                             let (index, type, delay) = m.decode(words[k])
+                            if delay > 0 { shortestField = min(shortestField, delay) }
                             targets[at] = UInt32(region | (delay << slotShift | type << m.indexBits | index) & regionMask)
                             if arithmetic == .s1615 { w16[at] = UInt16(words[k] >> 16) } else { w64[at] = m.floatWeight(k) }
                             at += 1
@@ -123,6 +130,7 @@ final class SynapticDelivery {
                         fill[g] = at
                     }
                 }}
+                if m.rowStarts[first] < m.rowStarts[first + rows] { shortest = min(shortest, shortestField) }
             }
         }}}}
         // Plastic synapses target-major, the order their numbers follow, at the places the
@@ -149,6 +157,7 @@ final class SynapticDelivery {
             }
         }
         self.targets = targets
+        shortestDelay = shortest
         self.weights16 = weights16
         self.weights64 = weights64
         plastic?.finish(neuronCounts: cores.map(\.neuronCount))

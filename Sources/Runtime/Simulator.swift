@@ -22,6 +22,13 @@ public final class Simulator {
         }
     }
 
+    /// Ticks the workers run between their meetings (``IdealTimingEngine/batchTicks``; 1 in
+    /// cycle timing and in a partitioned run).
+    public var batchTicks: Int {
+        if case .ideal(let e) = engine { return e.batchTicks }
+        return 1
+    }
+
     /// The loaded chip this process runs (its own share in a partitioned run).
     var chip: LoadedChip {
         switch engine {
@@ -51,7 +58,11 @@ public final class Simulator {
             return
         }
         switch options.timing {
-        case .ideal: engine = .ideal(IdealTimingEngine(image: image, settings: settings, parts: options.threads))
+        case .ideal:
+            // Tick by tick where something happens between ticks: live inputs, traces sampled.
+            let tracing = image.populations.contains { $0.record.contains { $0 != "spikes" } }
+            let batch = options.live == nil && !tracing ? Self.longestBatch : 1
+            engine = .ideal(IdealTimingEngine(image: image, settings: settings, parts: options.threads, batch: batch))
         case .cycle: engine = .cycle(CycleTimingEngine(image: image, settings: settings, ticks: Self.ticks(image, options: options)))
         }
     }
@@ -91,6 +102,11 @@ public final class Simulator {
         guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
         if options.arithmetic == .float64, let problem = image.float64Problem { throw RunError(problem) }
     }
+
+    /// The most ticks a worker updates its cores for before they are delivered
+    /// (``IdealTimingEngine/batchTicks``): 16, 1.6 ms at 0.1 ms, longer than most networks'
+    /// shortest delay.
+    static let longestBatch = 16
 
     /// Ticks in `durationMs` (the network's duration unless the options say otherwise).
     public var ticks: Int { Self.ticks(image, options: options) }
@@ -200,7 +216,7 @@ public final class Simulator {
             let stopping = options.stop?.isRequested == true
             do {
                 let flags = try rank.run(tick: tick, flags: stopping ? BoundaryExchange.endAfterTick : 0)
-                try boundary.finish(tick: tick, spikes: rank.engine.tickSpikes)
+                try boundary.finish(tick: tick, spikes: rank.engine.spikes(ofTick: tick))
                 if flags & BoundaryExchange.endAfterTick != 0 {
                     return (tick + 1, boundary.ending(before: tick + 1) ?? .stopped("a worker stopped"))
                 }
@@ -211,50 +227,70 @@ public final class Simulator {
         return (ticks, .complete)
     }
 
+    /// Runs the ticks in batches (``IdealTimingEngine/batchTicks``): each core updates every tick
+    /// of the batch in turn, then each tick is delivered and finished in order.
     private func runOnOneThread(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let cores = engine.cores
-        for tick in 0..<ticks {
+        var tick = 0
+        while tick < ticks {
             if let ending = boundary.start(tick: tick, cores: cores) { return (tick, ending) }
-            for c in cores.indices { engine.update(core: c, tick: tick) }
-            engine.deliver(part: 0, tick: tick)
-            do { try boundary.finish(tick: tick, spikes: engine.tickSpikes) } catch { return (tick, .failed("\(error)")) }
+            let batch = tick..<min(tick + engine.batchTicks, ticks)
+            for c in cores.indices { for t in batch { engine.update(core: c, tick: t) } }
+            for t in batch { engine.deliver(part: 0, tick: t) }
+            for t in batch {
+                do { try boundary.finish(tick: t, spikes: engine.spikes(ofTick: t)) } catch { return (t, .failed("\(error)")) }
+            }
+            tick = batch.upperBound
         }
         return (ticks, .complete)
     }
 
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
-    /// would deadlock at the barrier). A tick is three phases: every worker updates its cores (and
-    /// formats their `spikes.csv` rows, where the recorder allows, rather than leave them all to
-    /// worker 0 while the others wait at the last barrier); every worker delivers the
-    /// tick's spikes into its cores; worker 0 finishes the tick and starts the next at the
+    /// would deadlock at the barrier). The ticks go in batches (``IdealTimingEngine/batchTicks``)
+    /// of three phases: every worker updates its cores through the batch's ticks (and formats
+    /// their `spikes.csv` rows, where the recorder allows, rather than leave them all to worker 0
+    /// while the others wait at the last barrier); every worker delivers the ticks' spikes into
+    /// its cores, tick by tick; worker 0 finishes the ticks and starts the next batch at the
     /// boundary (``TickBoundary``) and decides whether the run goes on, which every worker reads
-    /// after the tick's last barrier.
+    /// after the batch's last barrier.
     private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
-        let threads = self.threads, ticks = self.ticks
+        let threads = self.threads, ticks = self.ticks, batchTicks = engine.batchTicks
         let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
         let recorder = boundary.recorder
-        let rows = recorder.rowsFollowCores ? (0..<threads).map { _ in RowBuffer() } : nil
+        /// Per tick of a batch, per worker: the rows the worker formatted.
+        let rows = recorder.rowsFollowCores ? (0..<batchTicks).map { _ in (0..<threads).map { _ in RowBuffer() } } : nil
         if ticks > 0, let ending = boundary.start(tick: 0, cores: cores) { end.set(ending, after: 0) }
         func work(_ w: Int) {
-            for tick in 0..<ticks {
+            var tick = 0
+            while tick < ticks {
                 if end.isSet { return }
-                for c in ranges[w] { engine.update(core: c, tick: tick) }
-                if let rows { recorder.spikeRows(tick: tick, cores: ranges[w], spikes: engine.tickSpikes, into: rows[w]) }
+                let batch = tick..<min(tick + batchTicks, ticks)
+                for c in ranges[w] { for t in batch { engine.update(core: c, tick: t) } }
+                if let rows {
+                    for t in batch { recorder.spikeRows(tick: t, cores: ranges[w], spikes: engine.spikes(ofTick: t), into: rows[t % batchTicks][w]) }
+                }
                 barrier.wait()
-                engine.deliver(part: w, tick: tick)
+                for t in batch { engine.deliver(part: w, tick: t) }
                 barrier.wait()
                 if w == 0 {
-                    do {
-                        try boundary.finish(tick: tick, spikes: engine.tickSpikes, rows: rows)
-                        if tick + 1 < ticks, let ending = boundary.start(tick: tick + 1, cores: cores) { end.set(ending, after: tick + 1) }
-                    } catch {
-                        end.set(.failed("\(error)"), after: tick)
+                    var failed = false
+                    for t in batch where !failed {
+                        do {
+                            try boundary.finish(tick: t, spikes: engine.spikes(ofTick: t), rows: rows?[t % batchTicks])
+                        } catch {
+                            end.set(.failed("\(error)"), after: t)
+                            failed = true
+                        }
+                    }
+                    if !failed, batch.upperBound < ticks, let ending = boundary.start(tick: batch.upperBound, cores: cores) {
+                        end.set(ending, after: batch.upperBound)
                     }
                 }
                 barrier.wait()
+                tick = batch.upperBound
             }
         }
         let finished = DispatchGroup()

@@ -3,9 +3,9 @@ import Foundation
 @testable import Runtime
 import XCTest
 
-/// `spikes.csv` written by several workers, each formatting its own cores' rows, is byte for
-/// byte the file one thread writes; where the populations' name order does not follow their
-/// cores, the recorder formats every row itself.
+/// `spikes.csv` written by several workers, each formatting its own cores' rows (in batches of
+/// 15 ticks, the delay), is byte for byte the file one thread writes; where the populations'
+/// name order does not follow their cores, the recorder formats every row itself.
 final class SpikeRowsTests: XCTestCase {
     /// Three populations (one not recorded) of 600 cells on three cores each, declared in the
     /// order `names` gives them, driven by Poisson sources.
@@ -14,11 +14,12 @@ final class SpikeRowsTests: XCTestCase {
             "  \(name): {size: 600, model: IF_curr_exp, record: \(name == "silent" ? "[]" : "[spikes]"), params: {tau_m: 10, cm: 0.25, v_thresh: -55}}"
         }.joined(separator: "\n")
         let drives = names.map { name in
-            "  - {pre: drive, post: \(name), connector: {type: FixedProbabilityConnector, p_connect: 0.05}, synapse: {weight: 0.6, delay: 1}}"
+            "  - {pre: drive, post: \(name), connector: {type: FixedProbabilityConnector, p_connect: 0.05}, synapse: {weight: 0.6, delay: 1.5}}"
         }.joined(separator: "\n")
         return """
         network: rows
-        duration: 120
+        timestep: 0.1
+        duration: 60
         seed: 7
         populations:
           drive: {size: 300, model: SpikeSourcePoisson, params: {rate: 40}}
@@ -40,7 +41,7 @@ final class SpikeRowsTests: XCTestCase {
                 _ = try Run.execute(image, options: RunOptions(arithmetic: .s1615, threads: threads, outputDirectory: dir))
                 files.append(try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8))
             }
-            XCTAssertGreaterThan(files[0].split(separator: "\n").count, 500, "\(names): the cells fire")
+            XCTAssertGreaterThan(files[0].split(separator: "\n").count, 300, "\(names): the cells fire")
             XCTAssertTrue(files[0].contains("\nbeta,") && !files[0].contains("silent"), "\(names)")
             XCTAssertEqual(files[1], files[0], "\(names), 2 threads")
             XCTAssertEqual(files[2], files[0], "\(names), 3 threads")

@@ -146,12 +146,12 @@ public final class CycleTimingEngine {
         for c in 0..<coreCount {
             let entry = timelines[c].spikeLog.popFirst()
             precondition(entry?.tick == tick, "core \(c) logged tick \(entry?.tick ?? -1), expected \(tick)")
-            spikes.publish(core: c, entry!.spikes)
+            spikes.publish(core: c, slot: 0, entry!.spikes)
         }
     }
 
     /// The spikes of the tick last advanced through.
-    public var tickSpikes: TickSpikes { spikes.view }
+    public var tickSpikes: TickSpikes { spikes.view(slot: 0) }
 
     /// Lets the packets still on their way arrive and be processed (for at most one more tick
     /// of cycles), adds every processed row into the ring buffer, and returns the counts.

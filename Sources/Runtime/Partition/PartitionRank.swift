@@ -39,10 +39,10 @@ final class PartitionRank {
 
     /// Runs tick `tick` (`flags` on this rank's batches, ``BoundaryExchange/endAfterTick`` to end
     /// the run after it) and returns the flags every rank sent. Afterwards ``engine``'s
-    /// ``IdealTimingEngine/tickSpikes`` holds every core's spikes of the tick.
+    /// ``IdealTimingEngine/spikes(ofTick:)`` holds every core's spikes of the tick.
     func run(tick: Int, flags: UInt8) throws -> UInt8 {
         for c in cores { engine.update(core: c, tick: tick) }
-        let spikes = engine.tickSpikes
+        let spikes = engine.spikes(ofTick: tick)
         var keys: [UInt32] = []
         for c in cores {
             let base = image.cores[c].keyBase
@@ -50,14 +50,14 @@ final class PartitionRank {
         }
         let outgoing = (0..<engine.partition.count).map { $0 == rank ? [] : keys }
         let (incoming, allFlags) = try exchange.exchange(tick: tick, outgoing: outgoing, flags: flags)
-        for (r, batch) in incoming.enumerated() where r != rank { take(batch, from: r) }
+        for (r, batch) in incoming.enumerated() where r != rank { take(batch, from: r, tick: tick) }
         engine.deliver(part: rank, tick: tick)
         return allFlags
     }
 
     /// Sets the spikes of rank `r`'s cores from its keys (ascending: cores by key base, neurons
     /// ascending, a neuron once per spike).
-    private func take(_ keys: [UInt32], from r: Int) {
+    private func take(_ keys: [UInt32], from r: Int, tick: Int) {
         var lists: [Int: [UInt16]] = [:]
         var k = 0
         for key in keys {
@@ -67,6 +67,6 @@ final class PartitionRank {
             let c = coresByKey[k]
             lists[c, default: []].append(UInt16(truncatingIfNeeded: key & ~image.cores[c].keyMask))
         }
-        for c in engine.partition[r] { engine.receive(core: c, spikes: lists[c] ?? []) }
+        for c in engine.partition[r] { engine.receive(core: c, tick: tick, spikes: lists[c] ?? []) }
     }
 }
