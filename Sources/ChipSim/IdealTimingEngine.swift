@@ -54,8 +54,9 @@ public final class IdealTimingEngine {
 
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
     /// exchange, routes, crossbar tiles), estimated from the image before any of it is
-    /// allocated, so that a run too large for the host can be refused with the numbers.
-    public static func memoryEstimate(image: ChipImage, arithmetic: Arithmetic, parts: Int) -> Int {
+    /// allocated, so that a run too large for the host can be refused with the numbers. `batch`
+    /// is the engine's `batch`: the spike exchange holds that many ticks.
+    public static func memoryEstimate(image: ChipImage, arithmetic: Arithmetic, parts: Int, batch: Int = 1) -> Int {
         let entry = arithmetic == .s1615 ? 2 : 8
         var ring = 0, synapses = 0, neurons = 0, tableEntries = 0
         for core in image.cores {
@@ -66,7 +67,7 @@ public final class IdealTimingEngine {
         }
         let parts = min(max(parts, 1), max(image.cores.count, 1))
         let delivery = synapses * (4 + entry) + (parts + 2) * (neurons + 1) * 8 + tableEntries * 48
-        let state = neurons * (6 * 8 + 8 + 1 + 2)
+        let state = neurons * (6 * 8 + 8 + 1 + 2 * max(batch, 1))
         return ring + delivery + state + image.cores.count * 256 + CrossbarCoreMatrix.memoryEstimate(image)
     }
 

@@ -12,7 +12,8 @@ public enum RunBudget {
     /// Bytes the run of `image` needs in memory: the decoded image and the engine.
     public static func memoryBytes(_ image: ChipImage, options: RunOptions) -> Int {
         let imageBytes = image.cores.reduce(0) { $0 + $1.synapses.words.count * 12 + $1.neuronCount * 16 }
-        return imageBytes + IdealTimingEngine.memoryEstimate(image: image, arithmetic: options.arithmetic, parts: options.threads)
+        return imageBytes + IdealTimingEngine.memoryEstimate(image: image, arithmetic: options.arithmetic, parts: options.threads,
+                                                             batch: Simulator.longestBatch)
     }
 
     /// Refuses a run that needs more memory than `options.maxMemoryBytes` (default
