@@ -43,11 +43,10 @@ final class BufferedFile {
         }
     }
 
-    /// Appends the row `prefix`, the decimal digits of `value` (≥ 0), `suffix`, built without a
-    /// String.
-    func write(_ prefix: [UInt8], _ value: Int, _ suffix: [UInt8]) throws {
-        try reserve(RowBuffer.rowLength(prefix, value, suffix))
-        pending.appendRow(prefix, value, suffix)
+    /// Appends one row per value of `values` (each ≥ 0): `prefix`, its digits, `suffix`.
+    func write<Values: Collection>(_ prefix: [UInt8], _ values: Values, _ suffix: [UInt8]) throws where Values.Element == Int {
+        try reserve(values.count * (prefix.count + 20 + suffix.count))
+        pending.appendRows(prefix, values, suffix)
     }
 
     /// Appends the whole rows of `rows`.

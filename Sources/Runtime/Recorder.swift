@@ -154,7 +154,7 @@ public final class Recorder {
             if let spikeFile {
                 let suffix = stamp ?? Array(",\(time(tick))\n".utf8), prefix = rowPrefix[p]
                 stamp = suffix
-                for n in neurons { try spikeFile.write(prefix, n, suffix) }
+                try spikeFile.write(prefix, neurons, suffix)
             }
         }
         if let rows, let spikeFile { for r in rows { try spikeFile.write(r) } }
@@ -173,13 +173,9 @@ public final class Recorder {
         rows.count = 0
         var stamp: [UInt8]?
         for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
-            let suffix = stamp ?? Array(",\(time(tick))\n".utf8), prefix = rowPrefix[recordedPopulation[c]], first = firstNeuron[c]
+            let suffix = stamp ?? Array(",\(time(tick))\n".utf8), first = firstNeuron[c]
             stamp = suffix
-            for n in spikes.spikes(core: c) {
-                let value = first + Int(n)
-                rows.grow(toFit: RowBuffer.rowLength(prefix, value, suffix))
-                rows.appendRow(prefix, value, suffix)
-            }
+            rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c).lazy.map { first + Int($0) }, suffix)
         }
     }
 

@@ -51,11 +51,11 @@ final class SpikeRowsTests: XCTestCase {
     /// Rows grow their buffer as they need and keep what was there.
     func testRowBufferGrows() {
         let rows = RowBuffer(capacity: 4)
-        for n in [0, 7, 1234567] {
-            rows.grow(toFit: RowBuffer.rowLength(Array("pop,".utf8), n, Array(",0.5\n".utf8)))
-            rows.appendRow(Array("pop,".utf8), n, Array(",0.5\n".utf8))
-        }
+        rows.appendRows(Array("pop,".utf8), [0, 7], Array(",0.5\n".utf8))
+        rows.appendRows(Array("cells,".utf8), [], Array(",1\n".utf8))
+        rows.appendRows(Array("n,".utf8), [9, 10, 99, 100, 1234567, Int.max], Array(",12.25\n".utf8))
         XCTAssertEqual(String(decoding: UnsafeBufferPointer(rebasing: rows.bytes[0..<rows.count]), as: UTF8.self),
-                       "pop,0,0.5\npop,7,0.5\npop,1234567,0.5\n")
+                       "pop,0,0.5\npop,7,0.5\nn,9,12.25\nn,10,12.25\nn,99,12.25\nn,100,12.25\nn,1234567,12.25\n"
+                       + "n,\(Int.max),12.25\n")
     }
 }
