@@ -96,7 +96,7 @@ public final class IdealTimingEngine {
             regions[c].term = chip.slotTerm(core: c, tick: tick)
         }
         let slot = tick % batchTicks
-        let spikeBuffers = spikes.buffers + slot * cores.count, spikeCounts = spikes.counts + slot * cores.count
+        let spikeBuffers = spikes.buffers(slot: slot), spikeCounts = spikes.counts(slot: slot)
         delivery.deliver(spikes: spikeBuffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                          ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)
         chip.crossbar?.deliver(spikes: spikeBuffers, counts: spikeCounts, range: range, regions: regions.baseAddress!,

@@ -66,5 +66,9 @@ public struct TickSpikes {
 
 extension SpikeExchange {
     /// The spikes of slot `slot`.
-    func view(slot: Int) -> TickSpikes { TickSpikes(buffers: buffers + slot * cores, counts: counts + slot * cores) }
+    func view(slot: Int) -> TickSpikes { TickSpikes(buffers: buffers(slot: slot), counts: counts(slot: slot)) }
+
+    /// Slot `slot`'s per-core spike lists and counts, as delivery reads them.
+    func buffers(slot: Int) -> UnsafeMutablePointer<UnsafeMutablePointer<UInt16>> { buffers + slot * cores }
+    func counts(slot: Int) -> UnsafeMutablePointer<Int> { counts + slot * cores }
 }

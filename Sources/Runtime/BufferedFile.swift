@@ -45,7 +45,7 @@ final class BufferedFile {
 
     /// Appends one row per value of `values` (each ≥ 0): `prefix`, its digits, `suffix`.
     func write<Values: Collection>(_ prefix: [UInt8], _ values: Values, _ suffix: [UInt8]) throws where Values.Element == Int {
-        try reserve(values.count * (prefix.count + 20 + suffix.count))
+        try reserve(RowBuffer.length(rows: values.count, prefix, suffix))
         pending.appendRows(prefix, values, suffix)
     }
 

@@ -92,6 +92,9 @@ public final class Recorder {
         return d
     }
 
+    /// `,time\n`, the end of tick `tick`'s `spikes.csv` rows.
+    private func rowSuffix(_ tick: Int) -> [UInt8] { Array(",\(time(tick))\n".utf8) }
+
     private func time(_ tick: Int) -> String {
         Self.time(tick: tick, dt: image.network.timestepMs, decimals: timeDecimals)
     }
@@ -152,7 +155,7 @@ public final class Recorder {
             if !coresAscend[p] { neurons.sort() }
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
             if let spikeFile {
-                let suffix = stamp ?? Array(",\(time(tick))\n".utf8), prefix = rowPrefix[p]
+                let suffix = stamp ?? rowSuffix(tick), prefix = rowPrefix[p]
                 stamp = suffix
                 try spikeFile.write(prefix, neurons, suffix)
             }
@@ -173,7 +176,7 @@ public final class Recorder {
         rows.count = 0
         var stamp: [UInt8]?
         for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
-            let suffix = stamp ?? Array(",\(time(tick))\n".utf8), first = firstNeuron[c]
+            let suffix = stamp ?? rowSuffix(tick), first = firstNeuron[c]
             stamp = suffix
             rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c).lazy.map { first + Int($0) }, suffix)
         }
