@@ -303,7 +303,10 @@ public struct CoreCounters: Codable, Equatable, Sendable {
     /// Per type, ring-buffer additions that hit 0xFFFF and saturated (`s1615`).
     public var saturations = PerReceptor()
     /// Per type, 16-bit weight units added into the ring buffer and the units saturation
-    /// clipped off (`s1615`): their ratio is the fraction of the input the chip lost.
+    /// clipped off (`s1615`): their ratio is the fraction of the input the chip lost. The input
+    /// is complete wherever some was clipped; elsewhere `ideal` timing leaves out its static
+    /// synapses' share (summed at the end of a run only where a fraction needs it:
+    /// ``IdealTimingEngine/finishCounters()``).
     public var ringInput = PerReceptor()
     public var clippedInput = PerReceptor()
     /// Ticks whose modelled work exceeded the core's cycle budget.

@@ -87,6 +87,21 @@ public final class IdealTimingEngine {
         spikes.publish(core: c, slot: tick % batchTicks, list)
     }
 
+    /// Completes the cores' counters after a run's last tick: the input the static synapses
+    /// added into the ring buffer of each core whose input saturation clipped (the clipped
+    /// fraction's denominator, ``CoreCounters/ringInput``), which delivery leaves uncounted.
+    /// Later calls add nothing until more ticks run.
+    public func finishCounters() {
+        let delivery = chip.delivery, cores = chip.cores
+        for (part, range) in partition.enumerated() {
+            let input = delivery.deferredInput(cores: range, part: part, regions: chip.regions.baseAddress!) {
+                cores[$0].counters.clippedInput.total > 0
+            }
+            for (k, c) in range.enumerated() where input[k].total > 0 { cores[c].count(ringInput: input[k]) }
+        }
+        delivery.forgetDeliveredSpikes()
+    }
+
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {
         let range = partition[part]

@@ -278,6 +278,11 @@ public final class NeuronCore {
         if delivery.crossbar.reads > 0 { counters.crossbar += delivery.crossbar }
     }
 
+    /// Adds ring-buffer input that delivery did not count as it went (``CoreCounters/ringInput``).
+    func count(ringInput input: PerReceptor) {
+        counters.ringInput = counters.ringInput + input
+    }
+
     /// The cost model's cycles for a tick in which the core took `packets` packets (found in
     /// its master population table or not) and `events` synaptic events: the timer's overhead,
     /// every neuron's update, a row per packet and the events. Events a crossbar tile computed

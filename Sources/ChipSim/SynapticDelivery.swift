@@ -39,10 +39,18 @@ final class SynapticDelivery {
     /// The shortest delay of the synapses in these lists, in ticks (`Int.max` when there are
     /// none): a spike of tick t reaches no ring slot before tick t + shortestDelay.
     let shortestDelay: Int
+    /// Whether every core's ring has one slot (every synapse's delay is the whole ring): a ring
+    /// address's position is then its entry in every tick, with no slot offset to add.
+    private let singleSlot: Bool
     /// The plastic synapses (nil when none is), and per entry of `targets` its plastic
     /// synapse's number, or −1 (empty when none is plastic).
     let plastic: PlasticSynapses?
     let plasticIndex: [Int32]
+    /// Per global source neuron, the spikes the static lists delivered (`s1615`; counted by part
+    /// 0, which every tick's spikes go through): the ring input they added is summed from them
+    /// when a run's clipped fractions need it (``deferredInput(cores:part:regions:needed:)``), rather
+    /// than counted synapse by synapse.
+    private let deliveredSpikes: UnsafeMutableBufferPointer<UInt32>
 
     /// `partition` splits the cores into contiguous ranges, one per worker, in order.
     init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout, partition: [Range<Int>]) {
@@ -158,6 +166,7 @@ final class SynapticDelivery {
         }
         self.targets = targets
         shortestDelay = shortest
+        singleSlot = cores.indices.allSatisfy { layout.size[$0] == 1 << layout.slotShift[$0] }
         self.weights16 = weights16
         self.weights64 = weights64
         plastic?.finish(neuronCounts: cores.map(\.neuronCount))
@@ -182,16 +191,26 @@ final class SynapticDelivery {
         }
         self.cut = cut
         lastCut = partition.count * n
+        deliveredSpikes = .allocate(capacity: arithmetic == .s1615 && plastic == nil ? n : 0)
+        deliveredSpikes.initialize(repeating: 0)
+    }
+
+    deinit {
+        deliveredSpikes.deallocate()
     }
 
     /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
     /// indices at `spikes[s]`) that land on the cores of part `part` of the partition; counts
-    /// synaptic events, input and saturations per target core into `tallies`.
+    /// synaptic events and saturations per target core into `tallies`. The input the static
+    /// synapses add is not counted here but summed when needed (``deferredInput(cores:part:regions:needed:)``).
     /// `regions` holds every core's ``RegionAddress`` for the tick (those of the part at least).
     ///
     /// A spike's synapses are cold in cache, and the loop is bound by the latency of fetching
     /// them: it prefetches the synapse lists ``prefetchDistance`` spikes ahead (and their bounds
-    /// twice as far), so that their misses overlap the work on the spikes before them.
+    /// twice as far), so that their misses overlap the work on the spikes before them. A synapse
+    /// costs its ring entry's saturating addition and one 32-bit count of its core's events;
+    /// counting its weight by type too (one more addition, into a word the next synapse of the
+    /// core reads) made CUBA at 20k neurons 13 % slower.
     func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, part: Int,
                  regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
                  tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int) {
@@ -210,14 +229,17 @@ final class SynapticDelivery {
         weights16.withUnsafeBufferPointer { w16 in
         weights64.withUnsafeBufferPointer { w64 in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: total) { order in
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 2 * cores) { packed in
-            let packed = packed.baseAddress!
-            packed.initialize(repeating: 0, count: 2 * cores)
+        withUnsafeTemporaryAllocation(of: UInt32.self, capacity: cores) { events in
+            let events = events.baseAddress!
+            events.initialize(repeating: 0, count: cores)
             // The tick's spikes as global source neurons, in (source core, spike) order.
             var n = 0
             for s in 0..<sourceCores {
                 let base = neuronBase[s]
                 for j in 0..<counts[s] { order[n] = base + Int(spikes[s][j]); n += 1 }
+            }
+            if part == 0, !deliveredSpikes.isEmpty {
+                for j in 0..<n { deliveredSpikes[order[j]] &+= 1 }
             }
             let cutBase = cut.baseAddress!, targetBase = targets.baseAddress!
             @inline(__always) func prefetchBounds(_ j: Int) {
@@ -234,15 +256,18 @@ final class SynapticDelivery {
                 if let w = w16.baseAddress { k = start; while k < end { neurite_prefetch(w + k); k += 32 } }
                 if let w = w64.baseAddress { k = start; while k < end { neurite_prefetch(w + k); k += 8 } }
             }
-            /// Moves the packed counts into the tallies (every ``PackedTally/limit`` synapses at
-            /// least, so that they cannot overflow).
+            /// Moves the 32-bit event counts into the tallies (every ``eventCountLimit``
+            /// synapses at least, so that they cannot overflow).
             @inline(__always) func flush() {
-                for c in 0..<cores where packed[2 * c] | packed[2 * c + 1] != 0 { PackedTally.move(packed + 2 * c, into: tallies + c) }
+                for c in 0..<cores where events[c] != 0 {
+                    tallies[c].events += Int(events[c])
+                    events[c] = 0
+                }
             }
             let d = Self.prefetchDistance
             for j in 0..<min(2 * d, n) { prefetchBounds(j) }
             for j in 0..<min(d, n) { prefetchSynapses(j) }
-            var room = PackedTally.limit
+            var room = Self.eventCountLimit
             for j in 0..<n {
                 prefetchBounds(j + 2 * d)
                 prefetchSynapses(j + d)
@@ -256,7 +281,10 @@ final class SynapticDelivery {
                         while k < stop {
                             let t = targets[k]
                             let core = RingLayout.core(t)
-                            Self.add(t, w16[k], at: regions[core], ring: ring, packed: packed + 2 * core, tally: tallies + core)
+                            let region = regions[core]
+                            _ = Self.saturatingAdd(t, w16[k], index: singleSlot ? region.start &+ Int(t & 0xFFFF) : region.index(t),
+                                                   typeShift: region.typeShift, ring: ring, tally: tallies + core)
+                            events[core] &+= 1
                             k += 1
                         }
                     } else if let ring = ring64 {
@@ -264,15 +292,46 @@ final class SynapticDelivery {
                             let t = targets[k]
                             let core = RingLayout.core(t)
                             ring[regions[core].index(t)] += w64[k]
-                            packed[2 * core] &+= PackedTally.event
+                            events[core] &+= 1
                             k += 1
                         }
                     }
-                    if room == 0 { flush(); room = PackedTally.limit }
+                    if room == 0 { flush(); room = Self.eventCountLimit }
                 }
             }
             flush()
         }}}}}}
+    }
+
+    /// The most synapses ``deliver(spikes:counts:part:regions:ring16:ring64:tallies:tick:)``
+    /// counts into its 32-bit event counts before moving them into the tallies.
+    static let eventCountLimit = Int(UInt32.max)
+
+    /// Per core of `cores` (a range within part `part`'s, `needed` marking the cores wanted),
+    /// the 16-bit weight units per synapse type the static lists added into its ring buffer so
+    /// far: each delivered spike's synapses onto the core, times its spikes (``deliveredSpikes``).
+    /// One pass over the part's synapses of every neuron that spiked; zero without `s1615` or
+    /// with plastic synapses (whose delivery counts its input itself).
+    func deferredInput(cores: Range<Int>, part: Int, regions: UnsafePointer<RegionAddress>, needed: (Int) -> Bool) -> [PerReceptor] {
+        var input = [PerReceptor](repeating: PerReceptor(), count: cores.count)
+        guard !deliveredSpikes.isEmpty, cores.contains(where: needed) else { return input }
+        let delivered = deliveredSpikes
+        let wanted = cores.map(needed)
+        for g in 0..<neurons where delivered[g] > 0 {
+            let spikes = Int(delivered[g])
+            for k in cut[part * neurons + g]..<cut[(part + 1) * neurons + g] {
+                let t = targets[k], core = RingLayout.core(t)
+                guard cores.contains(core), wanted[core - cores.lowerBound] else { continue }
+                let type = Int((t &>> regions[core].typeShift) & 1)
+                input[core - cores.lowerBound][type] += spikes * Int(weights16[k])
+            }
+        }
+        return input
+    }
+
+    /// Starts ``deferredInput(cores:part:regions:needed:)``'s count of spikes over.
+    func forgetDeliveredSpikes() {
+        deliveredSpikes.update(repeating: 0)
     }
 
     /// Spikes between a spike's delivery and the prefetch of its synapses (and half the distance
@@ -289,15 +348,6 @@ final class SynapticDelivery {
         tally.pointee.events += 1
     }
 
-    /// Adds one synapse as ``add(_:_:at:ring:tally:)`` does, but counts the event and its input
-    /// into `packed` (the core's ``PackedTally`` pair) with one addition and no branch on its
-    /// type; only a saturation goes to `tally`.
-    @inline(__always)
-    static func add(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
-                    packed: UnsafeMutablePointer<UInt64>, tally: UnsafeMutablePointer<DeliveryTally>) {
-        packed[saturatingAdd(t, w, at: region, ring: ring, tally: tally)] &+= PackedTally.event | UInt64(w)
-    }
-
     /// Adds 16-bit input `w` into the entry at ring address `t`, saturating at 0xFFFF, and counts
     /// the input and any saturation (not an event: a crossbar read's column adds one input for
     /// many synapses).
@@ -312,9 +362,16 @@ final class SynapticDelivery {
     @inline(__always)
     static func saturatingAdd(_ t: UInt32, _ w: UInt16, at region: RegionAddress, ring: UnsafeMutablePointer<UInt16>,
                               tally: UnsafeMutablePointer<DeliveryTally>) -> Int {
-        let idx = region.index(t)
+        saturatingAdd(t, w, index: region.index(t), typeShift: region.typeShift, ring: ring, tally: tally)
+    }
+
+    /// ``saturatingAdd(_:_:at:ring:tally:)`` at entry `idx` of the ring, `typeShift` being the
+    /// region's.
+    @inline(__always)
+    static func saturatingAdd(_ t: UInt32, _ w: UInt16, index idx: Int, typeShift: UInt32, ring: UnsafeMutablePointer<UInt16>,
+                              tally: UnsafeMutablePointer<DeliveryTally>) -> Int {
         let sum = UInt32(ring[idx]) &+ UInt32(w)
-        let type = Int((t &>> region.typeShift) & 1)
+        let type = Int((t &>> typeShift) & 1)
         if sum > 0xFFFF {
             ring[idx] = 0xFFFF
             saturated(type: type, by: sum, tally: tally)
@@ -434,27 +491,6 @@ extension SynapticDelivery {
     static func delayPassed(_ t: UInt32, skipThrough: Int, positionMask: UInt32, slotShift: Int, slotMask: UInt32, slots: Int) -> Bool {
         let field = Int(((t & positionMask) >> UInt32(slotShift)) & slotMask)
         return (field == 0 ? slots : field) <= skipThrough
-    }
-}
-
-/// A core's synaptic events and input per synapse type as delivery counts them: one word per
-/// type, events in the top 24 bits and 16-bit weight units in the low 40, so that a synapse
-/// costs one addition and no branch on its type. Moved into the ``DeliveryTally`` at least every
-/// ``limit`` synapses, so that neither field overflows (limit × 0xFFFF < 2^40).
-enum PackedTally {
-    /// One event.
-    static let event: UInt64 = 1 << 40
-    /// The most synapses counted between moves.
-    static let limit = 1 << 24 - 1
-
-    /// Adds the pair at `p` (excitatory, inhibitory) into `tally` and clears it.
-    @inline(__always)
-    static func move(_ p: UnsafeMutablePointer<UInt64>, into tally: UnsafeMutablePointer<DeliveryTally>) {
-        for type in 0..<2 {
-            tally.pointee.events += Int(p[type] >> 40)
-            tally.pointee.input[type] += Int(p[type] & (event - 1))
-            p[type] = 0
-        }
     }
 }
 

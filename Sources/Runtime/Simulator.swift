@@ -142,6 +142,11 @@ public final class Simulator {
             try? recorder.finish()
         }
         let wall = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        switch engine {
+        case .ideal(let engine): engine.finishCounters()
+        case .partitioned(let coordinator): coordinator.rank.engine.finishCounters()
+        case .cycle: break
+        }
         let tally = boundary.tally
         var counters = chip.cores.map(\.counters)
         if case .partitioned(let coordinator) = engine {

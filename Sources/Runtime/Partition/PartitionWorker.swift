@@ -84,6 +84,7 @@ public enum PartitionWorker {
             ending = "failed: \(error)"
         }
         _ = try receive("results request", timeout: 3600)
+        rank.engine.finishCounters()
         let done = PartitionDone(ticks: ticks, ending: ending, firstCore: rank.cores.lowerBound,
                                  counters: rank.cores.map { rank.engine.cores[$0].counters })
         try reply(PartitionMessage.frames(PartitionMessage.done, done))
