@@ -253,12 +253,14 @@ public final class Simulator {
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
     /// would deadlock at the barrier). The ticks go in batches (``IdealTimingEngine/batchTicks``)
-    /// of three phases: every worker updates its cores through the batch's ticks (and formats
-    /// their `spikes.csv` rows, where the recorder allows, rather than leave them all to worker 0
-    /// while the others wait at the last barrier); every worker delivers the ticks' spikes into
-    /// its cores, tick by tick; worker 0 finishes the ticks and starts the next batch at the
-    /// boundary (``TickBoundary``) and decides whether the run goes on, which every worker reads
-    /// after the batch's last barrier.
+    /// of two phases, each ended by a barrier: every worker updates its cores through the batch's
+    /// ticks (and formats their `spikes.csv` rows, where the recorder allows, rather than leave
+    /// them all to worker 0); every worker delivers the ticks' spikes into its cores, tick by
+    /// tick, and worker 0 then finishes the ticks and starts the next batch at the boundary
+    /// (``TickBoundary``) and decides whether the run goes on, which every worker reads after
+    /// the barrier. The boundary reads the tick's spikes, which delivery only reads too, and the
+    /// cores' neuron state, which delivery does not touch; a third barrier between them cost
+    /// the other workers their wait for the boundary every tick.
     private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks, batchTicks = engine.batchTicks
@@ -279,7 +281,6 @@ public final class Simulator {
                 }
                 barrier.wait()
                 for t in batch { engine.deliver(part: w, tick: t) }
-                barrier.wait()
                 if w == 0 {
                     var failed = false
                     for t in batch where !failed {
