@@ -46,11 +46,12 @@ final class SynapticDelivery {
     /// synapse's number, or −1 (empty when none is plastic).
     let plastic: PlasticSynapses?
     let plasticIndex: [Int32]
-    /// Per global source neuron, the spikes the static lists delivered (`s1615`; counted by part
-    /// 0, which every tick's spikes go through): the ring input they added is summed from them
-    /// when a run's clipped fractions need it (``deferredInput(cores:part:regions:needed:)``), rather
-    /// than counted synapse by synapse.
-    private let deliveredSpikes: UnsafeMutableBufferPointer<UInt32>
+    /// Per part and global source neuron, the spikes the part's static lists delivered
+    /// (`s1615`; part p's count of neuron g at `p · neurons + g`, each part its own, since a run
+    /// split across processes delivers only its own part): the ring input they added is summed
+    /// from them when a run's clipped fractions need it
+    /// (``deferredInput(cores:part:regions:needed:)``), rather than counted synapse by synapse.
+    private let deliveredSpikes: UnsafeMutableBufferPointer<Int>
 
     /// `partition` splits the cores into contiguous ranges, one per worker, in order.
     init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout, partition: [Range<Int>]) {
@@ -191,7 +192,7 @@ final class SynapticDelivery {
         }
         self.cut = cut
         lastCut = partition.count * n
-        deliveredSpikes = .allocate(capacity: arithmetic == .s1615 && plastic == nil ? n : 0)
+        deliveredSpikes = .allocate(capacity: arithmetic == .s1615 && plastic == nil ? partition.count * n : 0)
         deliveredSpikes.initialize(repeating: 0)
     }
 
@@ -209,8 +210,8 @@ final class SynapticDelivery {
     /// them: it prefetches the synapse lists ``prefetchDistance`` spikes ahead (and their bounds
     /// twice as far), so that their misses overlap the work on the spikes before them. A synapse
     /// costs its ring entry's saturating addition and one 32-bit count of its core's events;
-    /// counting its weight by type too (one more addition, into a word the next synapse of the
-    /// core reads) made CUBA at 20k neurons 13 % slower.
+    /// counting its weight by type too (one more addition into a 64-bit word per core and type)
+    /// made CUBA at 20k neurons about 8 % slower.
     func deliver(spikes: UnsafePointer<UnsafeMutablePointer<UInt16>>, counts: UnsafePointer<Int>, part: Int,
                  regions: UnsafePointer<RegionAddress>, ring16: UnsafeMutablePointer<UInt16>?, ring64: UnsafeMutablePointer<Double>?,
                  tallies: UnsafeMutablePointer<DeliveryTally>, tick: Int) {
@@ -238,8 +239,8 @@ final class SynapticDelivery {
                 let base = neuronBase[s]
                 for j in 0..<counts[s] { order[n] = base + Int(spikes[s][j]); n += 1 }
             }
-            if part == 0, !deliveredSpikes.isEmpty {
-                for j in 0..<n { deliveredSpikes[order[j]] &+= 1 }
+            if !deliveredSpikes.isEmpty {
+                for j in 0..<n { deliveredSpikes[first + order[j]] += 1 }
             }
             let cutBase = cut.baseAddress!, targetBase = targets.baseAddress!
             @inline(__always) func prefetchBounds(_ j: Int) {
@@ -315,10 +316,10 @@ final class SynapticDelivery {
     func deferredInput(cores: Range<Int>, part: Int, regions: UnsafePointer<RegionAddress>, needed: (Int) -> Bool) -> [PerReceptor] {
         var input = [PerReceptor](repeating: PerReceptor(), count: cores.count)
         guard !deliveredSpikes.isEmpty, cores.contains(where: needed) else { return input }
-        let delivered = deliveredSpikes
+        let delivered = deliveredSpikes, first = part * neurons
         let wanted = cores.map(needed)
-        for g in 0..<neurons where delivered[g] > 0 {
-            let spikes = Int(delivered[g])
+        for g in 0..<neurons where delivered[first + g] > 0 {
+            let spikes = delivered[first + g]
             for k in cut[part * neurons + g]..<cut[(part + 1) * neurons + g] {
                 let t = targets[k], core = RingLayout.core(t)
                 guard cores.contains(core), wanted[core - cores.lowerBound] else { continue }

@@ -31,34 +31,38 @@ final class DeferredInputTests: XCTestCase {
         for (timestep, delay) in [(1.0, "1.0"), (0.1, "{uniform: [0.2, 1.5]}")] {
             let image = try compile(Self.yaml(timestep: timestep, delay: delay)).image
             let hot = image.populations.firstIndex { $0.name == "hot" }!, cool = image.populations.firstIndex { $0.name == "cool" }!
-            for parts in [1, 3] {
-                let label = "dt \(timestep), \(parts) parts"
+            // Every part delivered, as one process's workers do; or one part alone, as one rank
+            // of a run split across processes does.
+            for (parts, delivered) in [(1, [0]), (3, [0, 1, 2]), (3, [1])] {
+                let label = "dt \(timestep), parts \(delivered) of \(parts)"
                 let engine = IdealTimingEngine(image: image, settings: CoreSettings(image: image, arithmetic: .s1615), parts: parts)
                 var expected = [PerReceptor](repeating: PerReceptor(), count: image.cores.count)
                 for tick in 0..<300 {
                     for c in engine.cores.indices { engine.update(core: c, tick: tick) }
-                    for part in engine.partition.indices { engine.deliver(part: part, tick: tick) }
+                    for part in delivered { engine.deliver(part: part, tick: tick) }
                     let spikes = engine.spikes(ofTick: tick)
                     for s in image.cores.indices {
                         for j in spikes.spikes(core: s) { Self.addRows(of: s, neuron: Int(j), in: image, to: &expected) }
                     }
                 }
                 engine.finishCounters()
-                var clipped = 0, unclipped = 0
-                for (c, core) in image.cores.enumerated() where core.population == hot || core.population == cool {
-                    let k = engine.cores[c].counters
-                    XCTAssertGreaterThan(expected[c].total, 0, "\(label): core \(c) takes input")
-                    if k.clippedInput.total > 0 {
-                        clipped += 1
-                        XCTAssertEqual(k.ringInput, expected[c], "\(label): core \(c)")
-                        XCTAssertLessThan(k.clippedInput.total, k.ringInput.total, "\(label): core \(c) kept some input")
-                    } else {
-                        unclipped += 1
-                        XCTAssertEqual(k.ringInput, PerReceptor(), "\(label): core \(c) clipped nothing, so nothing was summed")
+                var clipped = 0
+                for part in delivered {
+                    for c in engine.partition[part] where image.cores[c].population == hot || image.cores[c].population == cool {
+                        let k = engine.cores[c].counters
+                        XCTAssertGreaterThan(expected[c].total, 0, "\(label): core \(c) takes input")
+                        if image.cores[c].population == hot {
+                            XCTAssertGreaterThan(k.clippedInput.total, 0, "\(label): 'hot' core \(c) saturates")
+                            XCTAssertEqual(k.ringInput, expected[c], "\(label): core \(c)")
+                            XCTAssertLessThan(k.clippedInput.total, k.ringInput.total, "\(label): core \(c) kept some input")
+                            clipped += 1
+                        } else {
+                            XCTAssertEqual(k.clippedInput, PerReceptor(), "\(label): 'cool' core \(c) does not saturate")
+                            XCTAssertEqual(k.ringInput, PerReceptor(), "\(label): core \(c) clipped nothing, so nothing was summed")
+                        }
                     }
                 }
-                XCTAssertEqual(clipped, 3, "\(label): every 'hot' core saturates")
-                XCTAssertEqual(unclipped, 3, "\(label): no 'cool' core does")
+                XCTAssertGreaterThan(clipped, 0, "\(label): a delivered core saturates")
                 let counters = engine.cores.map(\.counters)
                 engine.finishCounters()
                 XCTAssertEqual(engine.cores.map(\.counters), counters, "\(label): a second call adds nothing")
