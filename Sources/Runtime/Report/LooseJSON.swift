@@ -15,7 +15,7 @@ public struct LooseJSON {
     }
 
     public func number(_ key: String) -> Double? {
-        guard let n = object[key] as? NSNumber, !(n is NSNull) else { return nil }
+        guard let n = object[key] as? NSNumber else { return nil }
         return n.doubleValue
     }
 
