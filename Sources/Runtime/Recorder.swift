@@ -176,9 +176,9 @@ public final class Recorder {
         rows.count = 0
         var stamp: [UInt8]?
         for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
-            let suffix = stamp ?? rowSuffix(tick), first = firstNeuron[c]
+            let suffix = stamp ?? rowSuffix(tick)
             stamp = suffix
-            rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c).lazy.map { first + Int($0) }, suffix)
+            rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c), plus: firstNeuron[c], suffix)
         }
     }
 
