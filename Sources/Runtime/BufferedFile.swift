@@ -43,10 +43,12 @@ final class BufferedFile {
         }
     }
 
-    /// Appends one row per value of `values` (each ≥ 0): `prefix`, its digits, `suffix`.
-    func write<Values: Collection>(_ prefix: [UInt8], _ values: Values, _ suffix: [UInt8]) throws where Values.Element == Int {
+    /// Appends one row per value of `values` plus `offset` (each sum ≥ 0): `prefix`, its digits,
+    /// `suffix`.
+    func write<Values: Collection>(_ prefix: [UInt8], _ values: Values, plus offset: Int = 0, _ suffix: [UInt8]) throws
+        where Values.Element: BinaryInteger {
         try reserve(RowBuffer.length(rows: values.count, prefix, suffix))
-        pending.appendRows(prefix, values, suffix)
+        pending.appendRows(prefix, values, plus: offset, suffix)
     }
 
     /// Appends the whole rows of `rows`.

@@ -142,11 +142,25 @@ public final class Recorder {
     /// where ``rowsFollowCores``), or else formatted here.
     func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes, rows: [RowBuffer]? = nil) throws {
         var stamp: [UInt8]?
+        /// The tick's row ending, formatted once.
+        func suffix() -> [UInt8] {
+            let s = stamp ?? rowSuffix(tick)
+            stamp = s
+            return s
+        }
         for p in populationOrder {
             var count = 0
             for c in populationCores[p] { count += tickSpikes.count(core: c) }
             spikeCounts[p] += count
             guard rows == nil, recordsSpikes[p], count > 0 else { continue }
+            if coresAscend[p], !collect, let spikeFile {
+                // Core by core, as the cores already give the neurons in order.
+                let end = suffix()
+                for c in populationCores[p] where tickSpikes.count(core: c) > 0 {
+                    try spikeFile.write(rowPrefix[p], tickSpikes.spikes(core: c), plus: firstNeuron[c], end)
+                }
+                continue
+            }
             neurons.removeAll(keepingCapacity: true)
             for c in populationCores[p] {
                 let first = firstNeuron[c]
@@ -154,11 +168,7 @@ public final class Recorder {
             }
             if !coresAscend[p] { neurons.sort() }
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
-            if let spikeFile {
-                let suffix = stamp ?? rowSuffix(tick), prefix = rowPrefix[p]
-                stamp = suffix
-                try spikeFile.write(prefix, neurons, suffix)
-            }
+            if let spikeFile { try spikeFile.write(rowPrefix[p], neurons, suffix()) }
         }
         if let rows, let spikeFile { for r in rows { try spikeFile.write(r) } }
         ticksSinceFlush += 1
