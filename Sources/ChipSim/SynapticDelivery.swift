@@ -27,10 +27,10 @@ final class SynapticDelivery {
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
     /// + neuron) mod the core's region size), slot shift and region of the target core
     /// (``RingLayout``). Adding the tick's slot offset modulo the region finds its entry.
-    private let targets: [UInt32]
+    private let targets: UnsafeMutableBufferPointer<UInt32>
     /// 16-bit chip weights (`s1615`) or float weights (`float64`), parallel to `targets`.
-    private let weights16: [UInt16]
-    private let weights64: [Double]
+    private let weights16: UnsafeMutableBufferPointer<UInt16>
+    private let weights64: UnsafeMutableBufferPointer<Double>
     /// Per target core c, the source cores whose packets reach it, as runs of consecutive cores
     /// `reachRuns[reachStart[c] ..< reachStart[c + 1]]`: a tick's packets onto c are then sums
     /// over a few runs (usually one) rather than over every reaching core.
@@ -90,9 +90,9 @@ final class SynapticDelivery {
         for g in 1..<counts.count { counts[g] += counts[g - 1] }
         // Pass 2: fill, in target-core order within each source neuron.
         var fill = Array(counts.dropLast())
-        var targets = [UInt32](repeating: 0, count: counts.last ?? 0)
-        var weights16 = [UInt16](repeating: 0, count: arithmetic == .s1615 ? targets.count : 0)
-        var weights64 = [Double](repeating: 0, count: arithmetic == .float64 ? targets.count : 0)
+        let targets = HugePageMemory.allocate(repeating: UInt32(0), count: counts.last ?? 0)
+        let weights16 = HugePageMemory.allocate(repeating: UInt16(0), count: arithmetic == .s1615 ? targets.count : 0)
+        let weights64 = HugePageMemory.allocate(repeating: 0.0, count: arithmetic == .float64 ? targets.count : 0)
         var shortest = Int.max
         let anyPlastic = cores.contains { !$0.synapses.plasticWords.isEmpty }
         let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic, dt: image.network.timestepMs) : nil
@@ -106,9 +106,7 @@ final class SynapticDelivery {
         // flight, a few megabytes, where target-major order scattered them over every list.
         // (Through raw buffers: with checked arrays the loop paid a uniqueness check per write,
         // 0.1 s of loading the 80k CUBA network.)
-        targets.withUnsafeMutableBufferPointer { targets in
-        weights16.withUnsafeMutableBufferPointer { w16 in
-        weights64.withUnsafeMutableBufferPointer { w64 in
+        let w16 = weights16, w64 = weights64
         fill.withUnsafeMutableBufferPointer { fill in
             for (target, source, e) in found.sorted(by: { ($0.source, $0.target) < ($1.source, $1.target) }) {
                 let m = cores[target].synapses
@@ -141,7 +139,7 @@ final class SynapticDelivery {
                 }}
                 if m.rowStarts[first] < m.rowStarts[first + rows] { shortest = min(shortest, shortestField) }
             }
-        }}}}
+        }
         // Plastic synapses target-major, the order their numbers follow, at the places the
         // static pass left for them.
         if let plastic {
@@ -198,6 +196,9 @@ final class SynapticDelivery {
 
     deinit {
         deliveredSpikes.deallocate()
+        HugePageMemory.deallocate(targets)
+        HugePageMemory.deallocate(weights16)
+        HugePageMemory.deallocate(weights64)
     }
 
     /// Adds the synapses of every spike of the tick (per source core s, `counts[s]` local neuron
@@ -225,10 +226,10 @@ final class SynapticDelivery {
         guard total > 0 else { return }
         let first = part * neurons, next = (part + 1) * neurons
         let cores = sourceCores
+        let targets = self.targets, w16 = weights16, w64 = weights64
+        // The weights of the run's arithmetic (the other list is empty).
+        let w16Base = w16.isEmpty ? nil : w16.baseAddress, w64Base = w64.isEmpty ? nil : w64.baseAddress
         cut.withUnsafeBufferPointer { cut in
-        targets.withUnsafeBufferPointer { targets in
-        weights16.withUnsafeBufferPointer { w16 in
-        weights64.withUnsafeBufferPointer { w64 in
         withUnsafeTemporaryAllocation(of: Int.self, capacity: total) { order in
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: cores) { events in
             let events = events.baseAddress!
@@ -254,8 +255,8 @@ final class SynapticDelivery {
                 let start = cut[first + g], end = cut[next + g]
                 var k = start
                 while k < end { neurite_prefetch(targetBase + k); k += 16 }
-                if let w = w16.baseAddress { k = start; while k < end { neurite_prefetch(w + k); k += 32 } }
-                if let w = w64.baseAddress { k = start; while k < end { neurite_prefetch(w + k); k += 8 } }
+                if let w = w16Base { k = start; while k < end { neurite_prefetch(w + k); k += 32 } }
+                if let w = w64Base { k = start; while k < end { neurite_prefetch(w + k); k += 8 } }
             }
             /// Moves the 32-bit event counts into the tallies (every ``eventCountLimit``
             /// synapses at least, so that they cannot overflow).
@@ -301,7 +302,7 @@ final class SynapticDelivery {
                 }
             }
             flush()
-        }}}}}}
+        }}}
     }
 
     /// The most synapses ``deliver(spikes:counts:part:regions:ring16:ring64:tallies:tick:)``
@@ -424,17 +425,15 @@ final class SynapticDelivery {
     /// to its last: rows are short).
     func row(neuron g: Int, core: Int) -> Range<Int> {
         let first = UInt32(core) << UInt32(RingLayout.positionBits), next = UInt32(core + 1) << UInt32(RingLayout.positionBits)
-        return targets.withUnsafeBufferPointer { targets in
-            var lo = cut[g], hi = cut[lastCut + g]
-            let end = hi
-            while lo < hi {
-                let mid = (lo + hi) >> 1
-                if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
-            }
-            var k = lo
-            while k < end, targets[k] < next { k += 1 }
-            return lo..<k
+        var lo = cut[g], hi = cut[lastCut + g]
+        let end = hi
+        while lo < hi {
+            let mid = (lo + hi) >> 1
+            if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
         }
+        var k = lo
+        while k < end, targets[k] < next { k += 1 }
+        return lo..<k
     }
 
     /// Adds the synapses `row` (one packet's row on a core, ``row(neuron:core:)``) into the
@@ -450,37 +449,34 @@ final class SynapticDelivery {
         var cursor = PlasticCursor()
         let kernel = plastic?.kernel
         let positionMask = UInt32(1 << RingLayout.positionBits - 1), slotMask = UInt32(slots - 1)
-        targets.withUnsafeBufferPointer { targets in
-        weights16.withUnsafeBufferPointer { w16 in
-        weights64.withUnsafeBufferPointer { w64 in
-            for k in row {
-                let t = targets[k]
-                let p = kernel == nil ? -1 : Int(plasticIndex[k])
-                if p >= 0, let kernel {
-                    // A plastic synapse learns whether or not its delay has passed.
-                    let w = Self.learn(p, tick: preTick, kernel: kernel, cursor: &cursor)
-                    tally.pointee.plasticEvents += 1
-                    if skipThrough > 0, Self.delayPassed(t, skipThrough: skipThrough, positionMask: positionMask, slotShift: slotShift,
-                                                          slotMask: slotMask, slots: slots) {
-                        skipped += 1
-                        continue
-                    }
-                    if let ring = ring16 { Self.add(t, UInt16(w.fixed), at: region, ring: ring, tally: tally) }
-                    if let ring = ring64 { Self.add(t, w.float, at: region, ring: ring, tally: tally) }
-                    continue
-                }
+        let w16 = weights16, w64 = weights64
+        for k in row {
+            let t = targets[k]
+            let p = kernel == nil ? -1 : Int(plasticIndex[k])
+            if p >= 0, let kernel {
+                // A plastic synapse learns whether or not its delay has passed.
+                let w = Self.learn(p, tick: preTick, kernel: kernel, cursor: &cursor)
+                tally.pointee.plasticEvents += 1
                 if skipThrough > 0, Self.delayPassed(t, skipThrough: skipThrough, positionMask: positionMask, slotShift: slotShift,
                                                       slotMask: slotMask, slots: slots) {
                     skipped += 1
                     continue
                 }
-                if let ring = ring16 {
-                    Self.add(t, w16[k], at: region, ring: ring, tally: tally)
-                } else if let ring = ring64 {
-                    Self.add(t, w64[k], at: region, ring: ring, tally: tally)
-                }
+                if let ring = ring16 { Self.add(t, UInt16(w.fixed), at: region, ring: ring, tally: tally) }
+                if let ring = ring64 { Self.add(t, w.float, at: region, ring: ring, tally: tally) }
+                continue
             }
-        }}}
+            if skipThrough > 0, Self.delayPassed(t, skipThrough: skipThrough, positionMask: positionMask, slotShift: slotShift,
+                                                  slotMask: slotMask, slots: slots) {
+                skipped += 1
+                continue
+            }
+            if let ring = ring16 {
+                Self.add(t, w16[k], at: region, ring: ring, tally: tally)
+            } else if let ring = ring64 {
+                Self.add(t, w64[k], at: region, ring: ring, tally: tally)
+            }
+        }
         return skipped
     }
 }
