@@ -2,10 +2,12 @@
 import Glibc
 #endif
 
-/// Memory for the engine's largest arrays (the delivery lists), on 2 MB boundaries and
-/// advised as transparent huge pages (`madvise(MADV_HUGEPAGE)`, which hosts whose THP mode is
-/// `madvise` need) before it is touched. A tick's spikes each read their synapse lists from
-/// pages of their own, and with 4 KB pages most of those reads miss the TLB.
+/// Memory for the engine's largest arrays (the delivery lists, the ring buffer), on 2 MB
+/// boundaries and advised as transparent huge pages (`madvise(MADV_HUGEPAGE)`, which hosts whose
+/// THP mode is `madvise` need) before it is touched. A tick's spikes each read their synapse
+/// lists from pages of their own, and the ring's slots of a tick are spread over every core's
+/// region: with 4 KB pages most of those reads miss the TLB (CUBA at 20k and 80k: 2–4 %;
+/// `float64` CUBA at 80k and 0.1 ms, a 20 MB ring: 8 %).
 enum HugePageMemory {
     /// Bytes of a huge page (x86-64's 2 MB).
     static let pageBytes = 2 << 20
@@ -18,7 +20,7 @@ enum HugePageMemory {
         let length = huge ? (bytes + pageBytes - 1) / pageBytes * pageBytes : bytes
         var raw: UnsafeMutableRawPointer?
         guard posix_memalign(&raw, huge ? pageBytes : max(MemoryLayout<T>.alignment, 64), length) == 0, let raw else {
-            fatalError("out of memory: \(length) bytes for the delivery lists")
+            fatalError("out of memory: \(length) bytes for the engine's buffers")
         }
         #if canImport(Glibc)
         // Advice only: where the kernel declines it, the pages are 4 KB as before.

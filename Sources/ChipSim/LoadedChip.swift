@@ -32,10 +32,8 @@ public final class LoadedChip {
         delivery = SynapticDelivery(image: image, routes: routes, arithmetic: arithmetic, layout: layout, partition: partition)
         crossbar = image.machine.crossbar == nil ? nil : CrossbarDelivery(image: image, routes: routes, layout: layout)
         for (c, history) in (delivery.plastic?.histories ?? []).enumerated() { cores[c].postHistory = history }
-        ring16Storage = .allocate(capacity: arithmetic == .s1615 ? layout.total : 0)
-        ring16Storage.initialize(repeating: 0)
-        ring64Storage = .allocate(capacity: arithmetic == .float64 ? layout.total : 0)
-        ring64Storage.initialize(repeating: 0)
+        ring16Storage = HugePageMemory.allocate(repeating: 0, count: arithmetic == .s1615 ? layout.total : 0)
+        ring64Storage = HugePageMemory.allocate(repeating: 0, count: arithmetic == .float64 ? layout.total : 0)
         regions = .allocate(capacity: cores.count)
         for (c, core) in cores.enumerated() {
             core.attach(RingRegion(
@@ -48,8 +46,8 @@ public final class LoadedChip {
     }
 
     deinit {
-        ring16Storage.deallocate()
-        ring64Storage.deallocate()
+        HugePageMemory.deallocate(ring16Storage)
+        HugePageMemory.deallocate(ring64Storage)
         regions.deallocate()
     }
 
