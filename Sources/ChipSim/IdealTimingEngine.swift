@@ -66,7 +66,8 @@ public final class IdealTimingEngine {
             tableEntries += core.synapses.entries.count
         }
         let parts = min(max(parts, 1), max(image.cores.count, 1))
-        // The lists of targets and weights, each rounded up to whole huge pages (``HugePageMemory``).
+        // The lists of targets and weights and the ring, each rounded up to whole huge pages
+        // (``HugePageMemory``).
         let delivery = synapses * (4 + entry) + 3 * HugePageMemory.pageBytes + (parts + 2) * (neurons + 1) * 8 + tableEntries * 48
         let state = neurons * (6 * 8 + 8 + 1 + 2 * max(batch, 1))
         return ring + delivery + state + image.cores.count * 256 + CrossbarCoreMatrix.memoryEstimate(image)

@@ -95,6 +95,14 @@ public final class Recorder {
     /// `,time\n`, the end of tick `tick`'s `spikes.csv` rows.
     private func rowSuffix(_ tick: Int) -> [UInt8] { Array(",\(time(tick))\n".utf8) }
 
+    /// Tick `tick`'s row ending, formatted into `stamp` the first time a tick's rows need it.
+    private func rowSuffix(_ tick: Int, formatted stamp: inout [UInt8]?) -> [UInt8] {
+        if let stamp { return stamp }
+        let suffix = rowSuffix(tick)
+        stamp = suffix
+        return suffix
+    }
+
     private func time(_ tick: Int) -> String {
         Self.time(tick: tick, dt: image.network.timestepMs, decimals: timeDecimals)
     }
@@ -142,12 +150,6 @@ public final class Recorder {
     /// where ``rowsFollowCores``), or else formatted here.
     func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes, rows: [RowBuffer]? = nil) throws {
         var stamp: [UInt8]?
-        /// The tick's row ending, formatted once.
-        func suffix() -> [UInt8] {
-            let s = stamp ?? rowSuffix(tick)
-            stamp = s
-            return s
-        }
         for p in populationOrder {
             var count = 0
             for c in populationCores[p] { count += tickSpikes.count(core: c) }
@@ -155,7 +157,7 @@ public final class Recorder {
             guard rows == nil, recordsSpikes[p], count > 0 else { continue }
             if coresAscend[p], !collect, let spikeFile {
                 // Core by core, as the cores already give the neurons in order.
-                let end = suffix()
+                let end = rowSuffix(tick, formatted: &stamp)
                 for c in populationCores[p] where tickSpikes.count(core: c) > 0 {
                     try spikeFile.write(rowPrefix[p], tickSpikes.spikes(core: c), plus: firstNeuron[c], end)
                 }
@@ -168,7 +170,7 @@ public final class Recorder {
             }
             if !coresAscend[p] { neurons.sort() }
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
-            if let spikeFile { try spikeFile.write(rowPrefix[p], neurons, suffix()) }
+            if let spikeFile { try spikeFile.write(rowPrefix[p], neurons, rowSuffix(tick, formatted: &stamp)) }
         }
         if let rows, let spikeFile { for r in rows { try spikeFile.write(r) } }
         ticksSinceFlush += 1
@@ -186,9 +188,8 @@ public final class Recorder {
         rows.count = 0
         var stamp: [UInt8]?
         for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
-            let suffix = stamp ?? rowSuffix(tick)
-            stamp = suffix
-            rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c), plus: firstNeuron[c], suffix)
+            rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c), plus: firstNeuron[c],
+                            rowSuffix(tick, formatted: &stamp))
         }
     }
 
