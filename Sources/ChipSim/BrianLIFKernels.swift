@@ -31,8 +31,9 @@ struct ExactAlphaLIF {
         self.refractoryTicks = refractoryTicks
     }
 
-    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
-    /// kernel, which computes the same expressions in the same order.
+    /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
+    /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
+    /// the same order, and any last neurons short of a block here.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
             guard let blocks = kernels.exactAlphaBlocks else { return (0, false) }
@@ -95,8 +96,9 @@ struct ExponentialEulerLIF {
         self.refractoryTicks = refractoryTicks
     }
 
-    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
-    /// kernel, which computes the same expressions in the same order (and the same e^x).
+    /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
+    /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
+    /// the same order (and the same e^x), and any last neurons short of a block here.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
             guard let blocks = kernels.exponentialEulerBlocks else { return (0, false) }

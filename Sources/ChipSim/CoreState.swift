@@ -12,15 +12,26 @@ import ChipSimBlockTypes
 struct NeuronState<Value> {
     /// Neurons.
     let count: Int
+    /// `count` rounded up to a whole block of sixteen: the arrays hold that many values. The
+    /// ones past `count` are idle lanes, held refractory at a resting value with no input, that
+    /// a block kernel may update with the rest (``blockEnd(typeStride:)``) rather than leave the
+    /// last neurons to the scalar loop (3 % of a CUBA run went to those few).
+    let lanes: Int
     /// Whether the alpha synapses' rise variables are held.
     let hasRise: Bool
     private var storage: Storage
 
-    /// `v` and `u` hold a value per neuron, or none (zero).
-    init(count n: Int, zero: Value, v: [Value], u: [Value], alpha: Bool) {
+    /// `v` and `u` hold a value per neuron, or none (zero); `idle` is the idle lanes' `v` (one
+    /// at which a held membrane does not fire: the reset voltage).
+    init(count n: Int, zero: Value, idle: Value, v: [Value], u: [Value], alpha: Bool) {
         count = n
+        lanes = (n + 15) & ~15
         hasRise = alpha
-        storage = Storage(count: n, zero: zero, rise: alpha)
+        storage = Storage(count: lanes, zero: zero, rise: alpha)
+        for i in n..<lanes {
+            storage.v[i] = idle
+            storage.refractory[i] = .max
+        }
         // A source's core has no initial state: its values stay zero.
         if !v.isEmpty { self.v = v }
         if !u.isEmpty { self.u = u }
@@ -86,13 +97,18 @@ struct NeuronState<Value> {
                     ExtraBuffers(riseE: hasRise ? s.excitatoryRise : s.u, riseI: hasRise ? s.inhibitoryRise : s.u, u: s.u))
     }
 
+    /// Where the block kernels may stop for a ring-buffer slot whose inhibitory entries follow
+    /// the excitatory ones `typeStride` entries on: at ``lanes`` where the slot holds entries for
+    /// the idle lanes (never written by delivery, so always empty), else at ``count``.
+    func blockEnd(typeStride: Int) -> Int { typeStride >= lanes ? lanes : count }
+
     /// The storage, copied first if another value shares it.
     private mutating func unique() -> Storage {
         if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
         return storage
     }
 
-    /// The arrays, each allocated for at least one value.
+    /// The arrays, each allocated for at least one value (`count` here is the state's lanes).
     private final class Storage {
         let count: Int, rise: Bool
         let v: UnsafeMutablePointer<Value>, u: UnsafeMutablePointer<Value>
@@ -153,10 +169,11 @@ extension NeuronState where Value == Double {
     mutating func update(slot: FloatSlot, spikes: inout [UInt16],
                          blocks: (BlockBuffers<Double, Double>, ExtraBuffers<Double>, Int) -> (done: Int, fired: Bool),
                          scalar: (Range<Int>, BlockBuffers<Double, Double>, ExtraBuffers<Double>) -> Bool) {
-        let n = count
+        let n = count, end = blockEnd(typeStride: slot.inhibitory - slot.excitatory)
         withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
-            var (done, fired) = blocks(state, extra, n)
-            fired = scalar(done..<n, state, extra) || fired
+            var (done, fired) = blocks(state, extra, end)
+            // Without block kernels (none done), the scalar loop leaves the idle lanes alone.
+            fired = scalar(done..<(done > 0 ? end : n), state, extra) || fired
             if fired { collectSpikes(state.fired, n, &spikes) }
         }
     }
@@ -177,15 +194,15 @@ typealias FloatState = NeuronState<Double>
 typealias FixedState = NeuronState<Int32>
 
 extension NeuronState where Value == Double {
-    init(count n: Int, v: [Double], u: [Double], alpha: Bool) {
-        self.init(count: n, zero: 0, v: v, u: u, alpha: alpha)
+    init(count n: Int, idle: Double, v: [Double], u: [Double], alpha: Bool) {
+        self.init(count: n, zero: 0, idle: idle, v: v, u: u, alpha: alpha)
     }
 }
 
 extension NeuronState where Value == Int32 {
     /// Converts the initial values to S16.15.
-    init(count n: Int, v: [Double], u: [Double], alpha: Bool) {
-        self.init(count: n, zero: 0, v: v.map { S1615.from($0) }, u: u.map { S1615.from($0) }, alpha: alpha)
+    init(count n: Int, idle: Double, v: [Double], u: [Double], alpha: Bool) {
+        self.init(count: n, zero: 0, idle: S1615.from(idle), v: v.map { S1615.from($0) }, u: u.map { S1615.from($0) }, alpha: alpha)
     }
 }
 

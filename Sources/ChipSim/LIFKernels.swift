@@ -48,8 +48,9 @@ struct ExactCurrentLIF {
         self.refractoryTicks = refractoryTicks
     }
 
-    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
-    /// kernel, which computes the same expressions in the same order.
+    /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
+    /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
+    /// the same order, and any last neurons short of a block here.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, _, n in
             guard let blocks = kernels.exactLIFBlocks else { return (0, false) }
@@ -117,8 +118,9 @@ struct HeldInputLIF {
         synapseI = SynapseFactors(tau: p.tauI, dt: h)
     }
 
-    /// Updates every neuron: with a block-kernel set, all but the last n mod 8 through the block
-    /// kernel, which computes the same expressions in the same order.
+    /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
+    /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
+    /// the same order, and any last neurons short of a block here.
     func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
             guard let blocks = kernels.heldInputBlocks else { return (0, false) }
@@ -243,27 +245,28 @@ struct FixedLIF {
             alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI), shifts: weightShifts)
     }
 
-    /// Updates every neuron: with a block-kernel set, eight at a time
-    /// through the block kernel, and here any block it gives up on (a value saturates) and the
-    /// last n mod 8 neurons.
+    /// Updates every neuron: with a block-kernel set, eight or sixteen at a time through the
+    /// block kernel, idle lanes included (``NeuronState/blockEnd(typeStride:)``), and here any
+    /// block it gives up on (a value saturates) and any last neurons short of a block.
     func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
-        let n = s.count
+        let n = s.count, blocks = kernels.fixedLIFBlocks
+        let end = blocks == nil ? n : s.blockEnd(typeStride: slot.inhibitory - slot.excitatory)
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in
             let riseE = extra.riseE, riseI = extra.riseI
             var fired = false, i = 0
-            if let blocks = kernels.fixedLIFBlocks {
+            if let blocks {
                 let constants = blockConstants(slot)
-                while i + 8 <= n {
-                    let (stop, blockFired) = blocks(constants, state, riseE, riseI, i, n)
+                while i + 8 <= end {
+                    let (stop, blockFired) = blocks(constants, state, riseE, riseI, i, end)
                     fired = fired || blockFired
                     i = stop
-                    if i + 8 <= n {
+                    if i + 8 <= end {
                         fired = update(i..<(i + 8), state, riseE, riseI, slot) || fired
                         i += 8
                     }
                 }
             }
-            fired = update(i..<n, state, riseE, riseI, slot) || fired
+            fired = update(i..<end, state, riseE, riseI, slot) || fired
             if fired { collectSpikes(state.fired, n, &spikes) }
         }
     }

@@ -94,9 +94,11 @@ public final class NeuronCore {
         let v = core.initialState.first ?? []
         let u = core.initialState.count > 1 ? core.initialState[1] : []
         let alpha = model.synapseShape == .alpha
-        floatState = FloatState(count: arithmetic == .float64 ? neuronCount : 0, v: arithmetic == .float64 ? v : [],
+        // The block kernels' idle lanes rest at the reset voltage, where a held membrane does not fire.
+        let idle = model.isLIF ? LIFParameters(p).vReset : 0
+        floatState = FloatState(count: arithmetic == .float64 ? neuronCount : 0, idle: idle, v: arithmetic == .float64 ? v : [],
                                 u: arithmetic == .float64 ? u : [], alpha: alpha)
-        fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, v: arithmetic == .s1615 ? v : [],
+        fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, idle: idle, v: arithmetic == .s1615 ? v : [],
                                 u: arithmetic == .s1615 ? u : [], alpha: alpha)
         dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
                                  seed: image.network.seed, index: index)

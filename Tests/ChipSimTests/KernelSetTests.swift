@@ -15,9 +15,10 @@ final class KernelSetTests: XCTestCase {
     ]
 
     /// A population of `n` neurons with random state; a tenth of them start near the limits of
-    /// S16.15 so that clamps are reached.
+    /// S16.15 so that clamps are reached. Its idle lanes rest at 0 mV, above threshold: they
+    /// fire, and their spikes must not show.
     static func randomState(_ n: Int, _ rng: inout RandomStream, alpha: Bool = false) -> FixedState {
-        var s = FixedState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
+        var s = FixedState(count: n, idle: 0, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
         for i in 0..<n {
             let extreme = rng.nextUnit() < 0.1
             let max = Int32.max, min = Int32.min
@@ -33,6 +34,11 @@ final class KernelSetTests: XCTestCase {
         }
         return s
     }
+
+    /// The distance from a test slot's excitatory entries to its inhibitory ones at tick `tick`:
+    /// the neuron count `n` on even ticks, and on odd ones `n` rounded up to sixteen, as in a ring
+    /// buffer whose rows have room for the idle lanes, which the block kernels then update too.
+    static func typeStride(tick: Int, _ n: Int) -> Int { tick % 2 == 0 ? n : (n + 15) & ~15 }
 
     /// The block-kernel sets this CPU runs.
     static var blockSets: [KernelSet] { KernelSet.allCases.filter { $0 != .scalar && $0.isSupported } }
@@ -55,21 +61,23 @@ final class KernelSetTests: XCTestCase {
                               refractoryTicks: convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: 1))
         var rng = RandomStream(seed: seed, stream: [1])
         var scalar = Self.randomState(n, &rng, alpha: shape == .alpha), wide = scalar
-        var slotScalar = [UInt16](repeating: 0, count: 2 * n), slotWide = slotScalar
+        var slotScalar: [UInt16] = [], slotWide = slotScalar
         var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
         var totalSpikes = 0
         XCTAssertLessThan(Self.firstBlockHandedBack(kernel, scalar, shifts: shifts, set: set), n - n % 8,
                           "the data has a block the block kernel must hand back to the scalar kernel")
         for tick in 0..<300 {
+            let stride = Self.typeStride(tick: tick, n)
+            slotScalar = [UInt16](repeating: 0, count: 2 * stride)
             for k in 0..<(2 * n) {
                 let r = rng.next()
-                slotScalar[k] = r % 5 == 0 ? 0xFFFF : (r % 3 == 0 ? UInt16(truncatingIfNeeded: r >> 8) & 0x3FF : 0)
+                slotScalar[k < n ? k : stride + k - n] = r % 5 == 0 ? 0xFFFF : (r % 3 == 0 ? UInt16(truncatingIfNeeded: r >> 8) & 0x3FF : 0)
             }
             slotWide = slotScalar
             slotScalar.withUnsafeMutableBufferPointer { a in
                 slotWide.withUnsafeMutableBufferPointer { b in
                     func slot(_ p: UnsafeMutableBufferPointer<UInt16>) -> FixedSlot {
-                        FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
+                        FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + stride, shiftE: shifts.0, shiftI: shifts.1)
                     }
                     kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
                     kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
@@ -124,7 +132,7 @@ final class KernelSetTests: XCTestCase {
                     let lif = LIFParameters(Self.current)
                     let kernel = FixedLIF(lif, dt: 1, conductance: false, shape: shape, inputFirst: convention.consumesInputFirst,
                                           refractoryTicks: 2)
-                    var state = FixedState(count: 64, v: (0..<64).map { -65 + Double($0) / 8 }, u: [], alpha: shape == .alpha)
+                    var state = FixedState(count: 64, idle: lif.vReset, v: (0..<64).map { -65 + Double($0) / 8 }, u: [], alpha: shape == .alpha)
                     for i in 0..<64 { state.excitatory[i] = Int32(i * 300); state.refractory[i] = Int32(i % 3) }
                     if shape == .alpha { for i in 0..<64 { state.excitatoryRise[i] = Int32(i * 200) } }
                     XCTAssertEqual(Self.firstBlockHandedBack(kernel, state, shifts: (4, 5), set: set), 64, "\(set), \(shape), \(convention)")
@@ -149,7 +157,7 @@ final class KernelSetTests: XCTestCase {
                     parameters["i_offset"] = offset
                     let lif = LIFParameters(parameters)
                     var rng = RandomStream(seed: UInt64(n), stream: [alpha ? 5 : 2])
-                    var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
+                    var state = FloatState(count: n, idle: lif.vReset, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
                     for i in 0..<n {
                         state.excitatory[i] = rng.uniform(0, 2)
                         state.inhibitory[i] = rng.uniform(0, 2)
@@ -173,7 +181,7 @@ final class KernelSetTests: XCTestCase {
             for (n, alpha) in [(203, false), (64, true), (13, false), (5, true)] {
                 let kernel = ExponentialEulerLIF(LIFParameters(Self.conductance), dt: 0.1, alpha: alpha, refractoryTicks: 20)
                 var rng = RandomStream(seed: UInt64(n), stream: [3])
-                var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
+                var state = FloatState(count: n, idle: -65, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: alpha)
                 for i in 0..<n {
                     state.excitatory[i] = rng.uniform(0, 0.05)
                     state.inhibitory[i] = rng.uniform(0, 0.05)
@@ -198,7 +206,7 @@ final class KernelSetTests: XCTestCase {
                         let kernel = HeldInputLIF(LIFParameters(conductance ? Self.conductance : Self.current), dt: 0.5, conductance: conductance,
                                                   shape: shape, inputFirst: convention.consumesInputFirst, refractoryTicks: 4)
                         var rng = RandomStream(seed: 31, stream: [4])
-                        var state = FloatState(count: n, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: shape == .alpha)
+                        var state = FloatState(count: n, idle: -60, v: (0..<n).map { _ in -70 + 25 * rng.nextUnit() }, u: [], alpha: shape == .alpha)
                         for i in 0..<n { state.refractory[i] = Int32(rng.next() % 6) }
                         // Inputs in each cell's units: nA, µS, or mV for a delta synapse.
                         let scale = shape == .delta ? 4.0 : (conductance ? 0.02 : 1.0)
@@ -219,16 +227,18 @@ final class KernelSetTests: XCTestCase {
                           update: (inout FloatState, inout [UInt16], FloatSlot, KernelSet) -> Void) {
         let n = state.count
         var scalar = state, wide = state
-        var slotScalar = [Double](repeating: 0, count: 2 * n), slotWide = slotScalar
+        var slotScalar: [Double] = [], slotWide = slotScalar
         var spikesScalar: [UInt16] = [], spikesWide: [UInt16] = []
         var totalSpikes = 0
         for tick in 0..<500 {
-            for k in 0..<(2 * n) { slotScalar[k] = entry(k, &rng) }
+            let stride = Self.typeStride(tick: tick, n)
+            slotScalar = [Double](repeating: 0, count: 2 * stride)
+            for k in 0..<(2 * n) { slotScalar[k < n ? k : stride + k - n] = entry(k, &rng) }
             slotWide = slotScalar
             slotScalar.withUnsafeMutableBufferPointer { a in
                 slotWide.withUnsafeMutableBufferPointer { b in
-                    update(&scalar, &spikesScalar, FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + n), .scalar)
-                    update(&wide, &spikesWide, FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + n), set)
+                    update(&scalar, &spikesScalar, FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + stride), .scalar)
+                    update(&wide, &spikesWide, FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + stride), set)
                 }
             }
             let at = "\(label), tick \(tick)"
