@@ -34,7 +34,7 @@ struct ExactAlphaLIF {
     /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
     /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
     /// the same order, and any last neurons short of a block here.
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
+    func update(_ s: inout FloatState, spikes: inout SpikeList, slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
             guard let blocks = kernels.exactAlphaBlocks else { return (0, false) }
             @inline(__always) func row(_ p: [Double]) -> SIMD8<Double> { SIMD8(p[0], p[1], p[2], p[3], p[4], p[5], 0, 0) }
@@ -99,7 +99,7 @@ struct ExponentialEulerLIF {
     /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
     /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
     /// the same order (and the same e^x), and any last neurons short of a block here.
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
+    func update(_ s: inout FloatState, spikes: inout SpikeList, slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
             guard let blocks = kernels.exponentialEulerBlocks else { return (0, false) }
             let constants = ExponentialEulerBlockConstants(

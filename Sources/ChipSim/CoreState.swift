@@ -166,7 +166,7 @@ extension NeuronState where Value == Double {
     /// given their count, and returns how many it updated, 0 for the scalar set, and whether any
     /// fired), `scalar`, the model's own loop, updates the rest, and the tick's spikes are
     /// appended to `spikes` in index order.
-    mutating func update(slot: FloatSlot, spikes: inout [UInt16],
+    mutating func update(slot: FloatSlot, spikes: inout SpikeList,
                          blocks: (BlockBuffers<Double, Double>, ExtraBuffers<Double>, Int) -> (done: Int, fired: Bool),
                          scalar: (Range<Int>, BlockBuffers<Double, Double>, ExtraBuffers<Double>) -> Bool) {
         let n = count, end = blockEnd(typeStride: slot.inhibitory - slot.excitatory)

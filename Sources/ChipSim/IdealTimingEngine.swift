@@ -73,10 +73,12 @@ public final class IdealTimingEngine {
         return ring + delivery + state + image.cores.count * 256 + CrossbarCoreMatrix.memoryEstimate(image)
     }
 
-    /// Phase 1 for one core.
+    /// Phase 1 for one core: its update writes its spikes straight into the exchange.
     public func update(core c: Int, tick: Int) {
-        cores[c].update(tick: tick)
-        cores[c].publishSpikes(to: spikes, as: c, slot: tick % batchTicks)
+        let slot = tick % batchTicks
+        var list = spikes.lend(core: c, slot: slot)
+        cores[c].update(tick: tick, spikes: &list)
+        spikes.take(list, core: c, slot: slot)
     }
 
     /// The spikes of tick `tick`, once every core has updated it, until the ticks of the next

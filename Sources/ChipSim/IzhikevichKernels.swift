@@ -32,7 +32,7 @@ struct FloatIzhikevich {
         synapseI = SynapseFactors(tau: p["tau_syn_I"]!, dt: dt)
     }
 
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot) {
+    func update(_ s: inout FloatState, spikes: inout SpikeList, slot: FloatSlot) {
         let n = s.count
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
             let v = buffers.v, u = extra.u, ie = buffers.excitatory, ii = buffers.inhibitory, fired = buffers.fired
@@ -106,7 +106,7 @@ struct FixedIzhikevich {
         arrivalE = U032.from(e.heldArrival); arrivalI = U032.from(i.heldArrival)
     }
 
-    func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot) {
+    func update(_ s: inout FixedState, spikes: inout SpikeList, slot: FixedSlot) {
         let n = s.count
         typealias Q = S1615
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in

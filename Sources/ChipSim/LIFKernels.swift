@@ -7,21 +7,34 @@ import Foundation
 // the update and the synaptic decay (`brian2`). `docs/arithmetic.md` gives the integration
 // schemes.
 
-/// Appends the indices whose flag (0 or 1) among `flags[0 ..< n]` is set, in index order. Reads
-/// eight flags at a time: a tick's spikes are few, and most words are zero.
-func collectSpikes(_ flags: UnsafeMutablePointer<UInt8>, _ n: Int, _ spikes: inout [UInt16]) {
+/// Appends the indices whose flag (0 or 1) among `flags[0 ..< n]` is set, in index order. Tests
+/// 32 flags at a time, then 8: a tick's spikes are few, most words are zero, and a branch per
+/// 8 flags mispredicted wherever the few spikes fell (3.7 % of a CUBA run, against 2.3 %).
+func collectSpikes(_ flags: UnsafeMutablePointer<UInt8>, _ n: Int, _ spikes: inout SpikeList) {
     let raw = UnsafeRawPointer(flags)
-    var i = 0
-    while i + 8 <= n {
-        var word = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+    spikes.reserve(n)
+    @inline(__always) func word(_ i: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) }
+    @inline(__always) func append(_ word: UInt64, _ i: Int) {
+        var word = word
         while word != 0 {
             let byte = word.trailingZeroBitCount >> 3
-            spikes.append(UInt16(truncatingIfNeeded: i + byte))
+            spikes.appendReserved(UInt16(truncatingIfNeeded: i + byte))
             word &= ~(0xFF << UInt64(byte << 3))
         }
+    }
+    var i = 0
+    while i + 32 <= n {
+        let a = word(i), b = word(i + 8), c = word(i + 16), d = word(i + 24)
+        if a | b | c | d != 0 {
+            append(a, i); append(b, i + 8); append(c, i + 16); append(d, i + 24)
+        }
+        i += 32
+    }
+    while i + 8 <= n {
+        append(word(i), i)
         i += 8
     }
-    for j in i..<n where flags[j] != 0 { spikes.append(UInt16(truncatingIfNeeded: j)) }
+    for j in i..<n where flags[j] != 0 { spikes.appendReserved(UInt16(truncatingIfNeeded: j)) }
 }
 
 /// IF_curr_exp in `float64` under the `brian2` convention: the exact propagator of the linear
@@ -51,7 +64,7 @@ struct ExactCurrentLIF {
     /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
     /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
     /// the same order, and any last neurons short of a block here.
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
+    func update(_ s: inout FloatState, spikes: inout SpikeList, slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, _, n in
             guard let blocks = kernels.exactLIFBlocks else { return (0, false) }
             let constants = ExactLIFBlockConstants(
@@ -121,7 +134,7 @@ struct HeldInputLIF {
     /// Updates every neuron: with a block-kernel set, through the block kernel (idle lanes
     /// included, ``NeuronState/blockEnd(typeStride:)``), which computes the same expressions in
     /// the same order, and any last neurons short of a block here.
-    func update(_ s: inout FloatState, spikes: inout [UInt16], slot: FloatSlot, kernels: KernelSet) {
+    func update(_ s: inout FloatState, spikes: inout SpikeList, slot: FloatSlot, kernels: KernelSet) {
         s.update(slot: slot, spikes: &spikes, blocks: { state, extra, n in
             guard let blocks = kernels.heldInputBlocks else { return (0, false) }
             let constants = HeldInputBlockConstants(
@@ -203,7 +216,7 @@ extension SynapseShape {
 /// (``S1615``). Conductances are held scaled by 2^10 (sPyNNaker's ×1024) for precision. It runs
 /// under both conventions. Every shape has block kernels (eight neurons at a time, bit for bit
 /// the same).
-struct FixedLIF {
+final class FixedLIF {
     let expTC: UInt32, r: Int32
     let vRest: Int32, vReset: Int32, vThresh: Int32, iOffset: Int32
     let eRevE: Int32, eRevI: Int32
@@ -248,7 +261,7 @@ struct FixedLIF {
     /// Updates every neuron: with a block-kernel set, eight or sixteen at a time through the
     /// block kernel, idle lanes included (``NeuronState/blockEnd(typeStride:)``), and here any
     /// block it gives up on (a value saturates) and any last neurons short of a block.
-    func update(_ s: inout FixedState, spikes: inout [UInt16], slot: FixedSlot, kernels: KernelSet) {
+    func update(_ s: inout FixedState, spikes: inout SpikeList, slot: FixedSlot, kernels: KernelSet) {
         let n = s.count, blocks = kernels.fixedLIFBlocks
         let end = blocks == nil ? n : s.blockEnd(typeStride: slot.inhibitory - slot.excitatory)
         s.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { state, extra in

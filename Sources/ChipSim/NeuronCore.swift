@@ -3,7 +3,7 @@ import Foundation
 /// One application core loaded with its share of a population: neuron state, ring buffers,
 /// master population table and synaptic matrix, or a spike source.
 ///
-/// A tick runs in steps that ``IdealTimingEngine`` calls: ``update(tick:)`` (neurons update and
+/// A tick runs in steps that ``IdealTimingEngine`` calls: ``update(tick:spikes:)`` (neurons update and
 /// fire, their keys go out, and the tick's ring-buffer slot moves into the synaptic inputs),
 /// delivery of the tick's packets into the ring buffer (``SynapticDelivery``), and
 /// ``finishTick(packets:delivery:invalidKeys:)``, which costs the tick's work. A core
@@ -20,9 +20,6 @@ public final class NeuronCore {
     // The per-tick state below is touched by one worker at a time (the engine's phases give
     // each core to one worker), so its dynamic exclusivity checks are switched off: they cost
     // 8 % of a 4k-neuron run.
-    /// Local indices of the neurons that fired in the last ``update(tick:)``, in index order
-    /// (a source atom appears once per spike).
-    @exclusivity(unchecked) public private(set) var spikes: [UInt16] = []
     @exclusivity(unchecked) public private(set) var counters = CoreCounters()
     /// A SpikeInjector core's spikes for its next update (local indices, ascending), set by the
     /// runtime from its live inputs; the update emits and clears them. Ignored by other models.
@@ -40,17 +37,25 @@ public final class NeuronCore {
         indirect case exactAlphaLIF(ExactAlphaLIF)
         indirect case exponentialEulerLIF(ExponentialEulerLIF)
         indirect case heldLIF(HeldInputLIF)
-        indirect case fixedLIF(FixedLIF)
+        case fixedLIF(FixedLIF)
         indirect case izhikevich(FloatIzhikevich)
         indirect case fixedIzhikevich(FixedIzhikevich)
-        case spikeArray(SpikeArraySource)
-        case poisson(PoissonSource)
+        /// A spike source, whose state (which changes as it emits) is ``source``.
+        case source
         /// Emits ``injected``.
         case injector
         case delayRelay(DelayRelay)
     }
 
-    @exclusivity(unchecked) private var dynamics: Dynamics
+    /// A constant, so that a tick's switch reaches a model's constants in their box where it
+    /// copied them out of a variable (264 bytes for the S16.15 LIF).
+    private let dynamics: Dynamics
+    /// A SpikeSourceArray's or SpikeSourcePoisson's state.
+    private enum SpikeSource {
+        case array(SpikeArraySource)
+        case poisson(PoissonSource)
+    }
+    @exclusivity(unchecked) private var source: SpikeSource?
     @exclusivity(unchecked) private var floatState: FloatState
     @exclusivity(unchecked) private var fixedState: FixedState
     /// Per type weight shift (S16.15 input = weight16 × 2^shift).
@@ -100,8 +105,14 @@ public final class NeuronCore {
                                 u: arithmetic == .float64 ? u : [], alpha: alpha)
         fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, idle: idle, v: arithmetic == .s1615 ? v : [],
                                 u: arithmetic == .s1615 ? u : [], alpha: alpha)
-        dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
-                                 seed: image.network.seed, index: index)
+        dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core)
+        switch model {
+        case _ where core.delayExtension != nil: source = nil
+        case .spikeSourceArray: source = .array(SpikeArraySource(events: core.sourceEvents))
+        case .spikeSourcePoisson:
+            source = .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: image.network.seed, stream: [0x504F_4953, UInt64(index)])))
+        default: source = nil
+        }
         switch model {
         case _ where core.delayExtension != nil: neuronCycles = costs.sourceAtomCycles
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
@@ -111,15 +122,13 @@ public final class NeuronCore {
     }
 
     private static func dynamics(model: NeuronModel, parameters p: [String: Double], dt: Double, settings: CoreSettings,
-                                 core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
+                                 core: CoreImage) -> Dynamics {
         let convention = settings.stepConvention, float = settings.arithmetic == .float64
         let inputFirst = convention.consumesInputFirst
         if core.delayExtension != nil { return .delayRelay(DelayRelay()) }
         switch model {
-        case .spikeSourceArray:
-            return .spikeArray(SpikeArraySource(events: core.sourceEvents))
-        case .spikeSourcePoisson:
-            return .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
+        case .spikeSourceArray, .spikeSourcePoisson:
+            return .source
         case .spikeInjector:
             return .injector
         case .izhikevich:
@@ -207,10 +216,11 @@ public final class NeuronCore {
 
     // MARK: Tick steps
 
-    /// Updates every neuron for tick `tick` (or emits the source's spikes) into ``spikes``,
-    /// consuming the inputs due in tick `tick` from the ring buffer.
-    public func update(tick: Int) {
-        spikes.removeAll(keepingCapacity: true)
+    /// Updates every neuron for tick `tick` (or emits the source's spikes), consuming the inputs
+    /// due in tick `tick` from the ring buffer, and sets `spikes` to the local indices of the
+    /// neurons that fired, in index order (a source atom appears once per spike).
+    public func update(tick: Int, spikes: inout SpikeList) {
+        spikes.removeAll()
         switch dynamics {
         case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
         case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
@@ -219,12 +229,16 @@ public final class NeuronCore {
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
-        case .spikeArray(var s):
-            s.emit(tick: tick, spikes: &spikes)
-            dynamics = .spikeArray(s)
-        case .poisson(var s):
-            s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
-            dynamics = .poisson(s)
+        case .source:
+            switch source {
+            case .array(var s)?:
+                s.emit(tick: tick, spikes: &spikes)
+                source = .array(s)
+            case .poisson(var s)?:
+                s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
+                source = .poisson(s)
+            case nil: break
+            }
         case .injector:
             spikes.append(contentsOf: injected)
             injected.removeAll(keepingCapacity: true)
@@ -235,13 +249,8 @@ public final class NeuronCore {
             }
         }
         counters.spikesSent += spikes.count
-        postHistory?.record(spikes, tick: tick)
+        postHistory?.record(spikes.elements, tick: tick)
         holding = false
-    }
-
-    /// Copies the last update's spikes into slot `slot` of `exchange` as core `c`'s.
-    func publishSpikes(to exchange: SpikeExchange, as c: Int, slot: Int) {
-        exchange.publish(core: c, slot: slot, spikes)
     }
 
     private func floatSlot(_ tick: Int) -> FloatSlot {

@@ -13,7 +13,8 @@ final class SpikeExchange {
     private let cores: Int, entries: Int
 
     /// `capacities` is a first guess per core (its neuron count); a buffer grows when a core
-    /// sends more (a Poisson atom may spike more than once a tick). `slots` ≥ 1.
+    /// sends more (a Poisson atom may spike more than once a tick, a relay's atom once per
+    /// delayed spike). `slots` ≥ 1.
     init(capacities initial: [Int], slots: Int = 1) {
         cores = initial.count
         entries = cores * max(slots, 1)
@@ -32,6 +33,24 @@ final class SpikeExchange {
         buffers.deallocate()
         counts.deallocate()
         capacities.deallocate()
+    }
+
+    /// Core `c`'s buffer of slot `slot` as an empty list for its update to write into; the list
+    /// must come back through ``take(_:core:slot:)`` before the buffer is used again.
+    @inline(__always)
+    func lend(core c: Int, slot: Int) -> SpikeList {
+        let e = slot * cores + c
+        return SpikeList(base: buffers[e], capacity: capacities[e])
+    }
+
+    /// Takes back a list ``lend(core:slot:)`` gave out, its spikes now core `c`'s of slot
+    /// `slot` (in its buffer, which moved if the list grew).
+    @inline(__always)
+    func take(_ list: SpikeList, core c: Int, slot: Int) {
+        let e = slot * cores + c
+        buffers[e] = list.base
+        capacities[e] = list.capacity
+        counts[e] = list.count
     }
 
     /// Publishes core `c`'s spikes of the tick in slot `slot`.

@@ -24,7 +24,7 @@ struct PoissonSource {
         self.rng = rng
     }
 
-    mutating func emit(tick: Int, atoms n: Int, spikes: inout [UInt16]) {
+    mutating func emit(tick: Int, atoms n: Int, spikes: inout SpikeList) {
         guard tick >= startTick, tick < endTick, lambda > 0 else { return }
         for i in 0..<n {
             var count = 0
@@ -47,7 +47,7 @@ struct SpikeArraySource {
     let events: [SourceEvent]
     var next = 0
 
-    mutating func emit(tick: Int, spikes: inout [UInt16]) {
+    mutating func emit(tick: Int, spikes: inout SpikeList) {
         while next < events.count, Int(events[next].tick) < tick { next += 1 }
         while next < events.count, Int(events[next].tick) == tick {
             spikes.append(events[next].neuron)

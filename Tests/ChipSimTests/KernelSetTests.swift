@@ -79,8 +79,8 @@ final class KernelSetTests: XCTestCase {
                     func slot(_ p: UnsafeMutableBufferPointer<UInt16>) -> FixedSlot {
                         FixedSlot(excitatory: p.baseAddress!, inhibitory: p.baseAddress! + stride, shiftE: shifts.0, shiftI: shifts.1)
                     }
-                    kernel.update(&scalar, spikes: &spikesScalar, slot: slot(a), kernels: .scalar)
-                    kernel.update(&wide, spikes: &spikesWide, slot: slot(b), kernels: set)
+                    spikesScalar += SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: slot(a), kernels: .scalar) }
+                    spikesWide += SpikeList.collect { kernel.update(&wide, spikes: &$0, slot: slot(b), kernels: set) }
                 }
             }
             XCTAssertEqual(spikesWide, spikesScalar, "\(set), \(convention), \(shape), tick \(tick)")
@@ -224,7 +224,7 @@ final class KernelSetTests: XCTestCase {
     /// and checks every state array, the spikes and the consumed slot bit for bit.
     func checkFloatBlocks(_ label: String, set: KernelSet, state: FloatState, rng: inout RandomStream,
                           entry: (Int, inout RandomStream) -> Double,
-                          update: (inout FloatState, inout [UInt16], FloatSlot, KernelSet) -> Void) {
+                          update: (inout FloatState, inout SpikeList, FloatSlot, KernelSet) -> Void) {
         let n = state.count
         var scalar = state, wide = state
         var slotScalar: [Double] = [], slotWide = slotScalar
@@ -237,8 +237,10 @@ final class KernelSetTests: XCTestCase {
             slotWide = slotScalar
             slotScalar.withUnsafeMutableBufferPointer { a in
                 slotWide.withUnsafeMutableBufferPointer { b in
-                    update(&scalar, &spikesScalar, FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + stride), .scalar)
-                    update(&wide, &spikesWide, FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + stride), set)
+                    spikesScalar += SpikeList.collect {
+                        update(&scalar, &$0, FloatSlot(excitatory: a.baseAddress!, inhibitory: a.baseAddress! + stride), .scalar)
+                    }
+                    spikesWide += SpikeList.collect { update(&wide, &$0, FloatSlot(excitatory: b.baseAddress!, inhibitory: b.baseAddress! + stride), set) }
                 }
             }
             let at = "\(label), tick \(tick)"

@@ -96,7 +96,9 @@ final class NarrowKernelTests: XCTestCase {
             entries[n + j] = c.full.1 ? 0xFFFF : 0
         }
         var scalar = narrow, scalarEntries = entries, spikes: [UInt16] = []
-        scalarEntries.withUnsafeMutableBufferPointer { kernel.update(&scalar, spikes: &spikes, slot: Self.slot($0, n, shifts), kernels: .scalar) }
+        scalarEntries.withUnsafeMutableBufferPointer { p in
+            spikes = SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, n, shifts), kernels: .scalar) }
+        }
         let stop = entries.withUnsafeMutableBufferPointer { p in
             let slot = Self.slot(p, n, shifts)
             return narrow.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
@@ -139,9 +141,11 @@ final class NarrowKernelTests: XCTestCase {
                     copy = state
                     entries = copyEntries
                     var scalar = state
-                    entries.withUnsafeMutableBufferPointer { kernel.update(&copy, spikes: &spikes, slot: Self.slot($0, 64, (4, 5)), kernels: set) }
-                    copyEntries.withUnsafeMutableBufferPointer {
-                        kernel.update(&scalar, spikes: &scalarSpikes, slot: Self.slot($0, 64, (4, 5)), kernels: .scalar)
+                    entries.withUnsafeMutableBufferPointer { p in
+                        spikes = SpikeList.collect { kernel.update(&copy, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: set) }
+                    }
+                    copyEntries.withUnsafeMutableBufferPointer { p in
+                        scalarSpikes = SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: .scalar) }
                     }
                     XCTAssertEqual(copy.v, scalar.v, "\(set), \(convention), lane \(lane)")
                     XCTAssertEqual(copy.excitatory, scalar.excitatory, "\(set), \(convention), lane \(lane)")
@@ -175,9 +179,11 @@ final class NarrowKernelTests: XCTestCase {
                             entries[k < n ? k : stride + k - n] = UInt16(truncatingIfNeeded: rng.next()) & 0x7FF
                         }
                         var scalarEntries = entries
-                        entries.withUnsafeMutableBufferPointer { kernel.update(&fast, spikes: &spikes, slot: Self.slot($0, stride, shifts), kernels: set) }
-                        scalarEntries.withUnsafeMutableBufferPointer {
-                            kernel.update(&scalar, spikes: &scalarSpikes, slot: Self.slot($0, stride, shifts), kernels: .scalar)
+                        entries.withUnsafeMutableBufferPointer { p in
+                            spikes += SpikeList.collect { kernel.update(&fast, spikes: &$0, slot: Self.slot(p, stride, shifts), kernels: set) }
+                        }
+                        scalarEntries.withUnsafeMutableBufferPointer { p in
+                            scalarSpikes += SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, stride, shifts), kernels: .scalar) }
                         }
                         XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), cell \(c), tick \(tick)")
                         XCTAssertEqual(fast.v, scalar.v, "\(set), \(convention), cell \(c), tick \(tick)")

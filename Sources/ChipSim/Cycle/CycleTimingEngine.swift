@@ -68,6 +68,8 @@ public final class CycleTimingEngine {
     /// CPU cycles per ns.
     private let clockGHz: Double
     private let spikes: SpikeExchange
+    /// Where a core's update writes its spikes before they join its timeline.
+    @exclusivity(unchecked) private var updateSpikes: SpikeList
     private let tally: UnsafeMutablePointer<DeliveryTally>
     /// Per tick not yet finished everywhere, how many cores have finished it.
     @exclusivity(unchecked) private var finishedCores: [Int: Int] = [:]
@@ -120,12 +122,14 @@ public final class CycleTimingEngine {
         isCrossbar = chip.crossbar?.cores.map { $0 != nil } ?? Array(repeating: false, count: image.cores.count)
         clockGHz = machine.clockHz / 1e9
         spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount))
+        updateSpikes = SpikeList(capacity: chip.cores.map(\.neuronCount).max() ?? 1)
         tally = .allocate(capacity: 1)
         report = CycleReport(cores: [], routers: [], links: [])
         if ticks > 0 { for c in 0..<coreCount { queue.push(CycleEvent(time: 0, kind: .timer, target: c)) } }
     }
 
     deinit {
+        updateSpikes.deallocate()
         tally.deallocate()
         timelines.deinitialize(count: coreCount)
         timelines.deallocate()
@@ -333,10 +337,9 @@ public final class CycleTimingEngine {
                 continue
             }
             onUpdate?(c, queued)
-            let core = chip.cores[c]
-            core.update(tick: queued)
+            chip.cores[c].update(tick: queued, spikes: &updateSpikes)
             t.pointee.updateTick = queued
-            t.pointee.updateSpikes = core.spikes
+            t.pointee.updateSpikes = Array(updateSpikes.elements)
             t.pointee.spikeLog.append((queued, t.pointee.updateSpikes))
             t.pointee.nextSpike = 0
             t.pointee.progress = 0

@@ -195,7 +195,7 @@ final class PostHistory {
     }
 
     /// Records the update's spikes (local neuron indices) at `tick`.
-    func record(_ spikes: [UInt16], tick: Int) {
+    func record(_ spikes: UnsafeBufferPointer<UInt16>, tick: Int) {
         for n in spikes {
             let i = Int(n), base = ticks + i * Self.limit
             if Int(counts[i]) == Self.limit {
