@@ -10,7 +10,7 @@ import Foundation
 /// system (v, I_exc, x_exc, I_inh, x_inh), where each type's input I follows dI/dt = (x − I)/τ
 /// and its drive dx/dt = −x/τ, an arrival of weight w raising x by w·e (so I is w·(t/τ)·e^(1−t/τ)).
 /// A refractory membrane is held; the synapses go on.
-struct ExactAlphaLIF {
+final class ExactAlphaLIF {
     /// Rows of e^(M·h) for (v, I_e, x_e, I_i, x_i, 1).
     let propagator: [[Double]]
     let vReset: Double, vThresh: Double
@@ -79,7 +79,7 @@ struct ExactAlphaLIF {
 /// an exponential conductance decays by e^(−h/τ); an alpha conductance (dg/dt = (x − g)/τ,
 /// dx/dt = −x/τ) steps to x + (g − x)·e^(−h/τ). Arrivals join after the update: g += w, or
 /// x += w·e for alpha.
-struct ExponentialEulerLIF {
+final class ExponentialEulerLIF {
     let tauM: Double, cm: Double, vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
     let eRevE: Double, eRevI: Double
     let dt: Double

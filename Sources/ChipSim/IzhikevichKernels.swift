@@ -15,7 +15,7 @@ enum IzhikevichIntegration {
 /// (τ/h)(1 − e^(−h/τ)) as in ``HeldInputLIF``. The RK2 form uses sPyNNaker's coefficient
 /// 0.040008544921875 (the S16.15 value it compensates with) so that the two arithmetics run one
 /// algorithm.
-struct FloatIzhikevich {
+final class FloatIzhikevich {
     static let vPeak = 30.0
     /// sPyNNaker's RK2 coefficient in place of 0.04, and its step stretch after a spike.
     static let rk2Coefficient = 0.040008544921875, stretchAfterSpike = 1.85
@@ -83,7 +83,7 @@ struct FloatIzhikevich {
 /// the Euler form the coefficient 0.04 is applied as a U0.32 fraction (0.04 · v² =
 /// decay(v², 0.04)): its nearest S16.15 value, 0.040008544921875, shifts spikes by 2.4 ms within
 /// 1 s at h = 0.1 ms against Brian2. The RK2 form uses that S16.15 value, as sPyNNaker does.
-struct FixedIzhikevich {
+final class FixedIzhikevich {
     let a: Int32, b: Int32, c: Int32, d: Int32, iOffset: Int32, h: Int32
     /// h × 1.85, the step after a spike in the RK2 form.
     let stretchedH: Int32

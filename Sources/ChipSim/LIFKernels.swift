@@ -40,7 +40,7 @@ func collectSpikes(_ flags: UnsafeMutablePointer<UInt8>, _ n: Int, _ spikes: ino
 /// IF_curr_exp in `float64` under the `brian2` convention: the exact propagator of the linear
 /// system (v, I_exc, I_inh), as Brian2's `exact` method and NEST's iaf_psc_exp compute it.
 /// Arrivals join the inputs unscaled, after the update.
-struct ExactCurrentLIF {
+final class ExactCurrentLIF {
     let p22: Double, p21e: Double, p21i: Double, p20: Double
     let p11e: Double, p11i: Double
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
@@ -108,7 +108,7 @@ struct ExactCurrentLIF {
 ///
 /// It is the `float64` model under the `spinnaker` convention, and IF_curr_delta's exact
 /// integration under `brian2` (which consumes the slot after the update instead).
-struct HeldInputLIF {
+final class HeldInputLIF {
     let expTC: Double, resistance: Double
     let vRest: Double, vReset: Double, vThresh: Double, iOffset: Double
     let eRevE: Double, eRevI: Double

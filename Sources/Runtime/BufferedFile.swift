@@ -45,7 +45,7 @@ final class BufferedFile {
 
     /// Appends one row per value of `values` plus `offset` (each sum ≥ 0): `prefix`, its digits,
     /// `suffix`.
-    func write<Values: Collection>(_ prefix: [UInt8], _ values: Values, plus offset: Int = 0, _ suffix: [UInt8]) throws
+    func write<Values: Collection>(_ prefix: RowText, _ values: Values, plus offset: Int = 0, _ suffix: RowText) throws
         where Values.Element: BinaryInteger {
         try reserve(RowBuffer.length(rows: values.count, prefix, suffix))
         pending.appendRows(prefix, values, plus: offset, suffix)

@@ -27,7 +27,7 @@ public final class Recorder {
     /// tick's spikes, core by core, are then in neuron order already.
     private let coresAscend: [Bool]
     /// Per population, `name,` as the start of its rows.
-    private let rowPrefix: [[UInt8]]
+    private let rowPrefix: [RowText]
     /// Scratch: one population's spiking neurons in a tick.
     private var neurons: [Int] = []
     /// Per core, the population whose recorded spikes it holds, or −1.
@@ -57,7 +57,7 @@ public final class Recorder {
         firstNeuron = image.cores.map(\.firstNeuron)
         let first = firstNeuron
         coresAscend = populationCores.map { cores in zip(cores, cores.dropFirst()).allSatisfy { first[$0] < first[$1] } }
-        rowPrefix = image.populations.map { Array("\($0.name),".utf8) }
+        rowPrefix = image.populations.map { RowText("\($0.name),") }
         var recorded = [Int](repeating: -1, count: image.cores.count)
         let records = recordsSpikes, ascend = coresAscend
         let recordedCores = order.filter { records[$0] }.flatMap { p in image.populations[p].cores.map { (p, $0) } }
@@ -93,10 +93,10 @@ public final class Recorder {
     }
 
     /// `,time\n`, the end of tick `tick`'s `spikes.csv` rows.
-    private func rowSuffix(_ tick: Int) -> [UInt8] { Array(",\(time(tick))\n".utf8) }
+    private func rowSuffix(_ tick: Int) -> RowText { RowText(",\(time(tick))\n") }
 
     /// Tick `tick`'s row ending, formatted into `stamp` the first time a tick's rows need it.
-    private func rowSuffix(_ tick: Int, formatted stamp: inout [UInt8]?) -> [UInt8] {
+    private func rowSuffix(_ tick: Int, formatted stamp: inout RowText?) -> RowText {
         if let stamp { return stamp }
         let suffix = rowSuffix(tick)
         stamp = suffix
@@ -149,7 +149,7 @@ public final class Recorder {
     /// for their ranges of cores in core order (``spikeRows(tick:cores:spikes:into:)``, only
     /// where ``rowsFollowCores``), or else formatted here.
     func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes, rows: [RowBuffer]? = nil) throws {
-        var stamp: [UInt8]?
+        var stamp: RowText?
         for p in populationOrder {
             var count = 0
             for c in populationCores[p] { count += tickSpikes.count(core: c) }
@@ -186,7 +186,7 @@ public final class Recorder {
     /// own cores, once their spikes are known.
     func spikeRows(tick: Int, cores: Range<Int>, spikes: TickSpikes, into rows: RowBuffer) {
         rows.count = 0
-        var stamp: [UInt8]?
+        var stamp: RowText?
         for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
             rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c), plus: firstNeuron[c],
                             rowSuffix(tick, formatted: &stamp))

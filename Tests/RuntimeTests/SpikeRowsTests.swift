@@ -51,12 +51,15 @@ final class SpikeRowsTests: XCTestCase {
     /// Rows grow their buffer as they need and keep what was there.
     func testRowBufferGrows() {
         let rows = RowBuffer(capacity: 4)
-        rows.appendRows(Array("pop,".utf8), [0, 7], Array(",0.5\n".utf8))
-        rows.appendRows(Array("cells,".utf8), [Int](), Array(",1\n".utf8))
-        rows.appendRows(Array("n,".utf8), [9, 10, 99, 100, 1234567, Int.max], Array(",12.25\n".utf8))
-        rows.appendRows(Array("core,".utf8), [UInt16(0), 3, 65535], plus: 256, Array(",2\n".utf8))
+        rows.appendRows(RowText("pop,"), [0, 7], RowText(",0.5\n"))
+        rows.appendRows(RowText("cells,"), [Int](), RowText(",1\n"))
+        rows.appendRows(RowText("n,"), [9, 10, 99, 100, 1234567, Int.max], RowText(",12.25\n"))
+        rows.appendRows(RowText("core,"), [UInt16(0), 3, 65535], plus: 256, RowText(",2\n"))
+        // A prefix and a suffix longer than a chunk.
+        rows.appendRows(RowText("a_population_name,"), [5, 42], RowText(",1234567.125000000\n"))
         XCTAssertEqual(String(decoding: UnsafeBufferPointer(rebasing: rows.bytes[0..<rows.count]), as: UTF8.self),
                        "pop,0,0.5\npop,7,0.5\nn,9,12.25\nn,10,12.25\nn,99,12.25\nn,100,12.25\nn,1234567,12.25\n"
-                       + "n,\(Int.max),12.25\ncore,256,2\ncore,259,2\ncore,65791,2\n")
+                       + "n,\(Int.max),12.25\ncore,256,2\ncore,259,2\ncore,65791,2\n"
+                       + "a_population_name,5,1234567.125000000\na_population_name,42,1234567.125000000\n")
     }
 }
