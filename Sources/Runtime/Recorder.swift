@@ -26,8 +26,11 @@ public final class Recorder {
     /// Per population, whether its cores hold ascending neuron ranges in the order listed: a
     /// tick's spikes, core by core, are then in neuron order already.
     private let coresAscend: [Bool]
-    /// Per population, `name,` as the start of its rows.
+    /// Per population, `name,` as the start of its rows, in ``texts``.
     private let rowPrefix: [RowText]
+    private let texts: RowTextStore
+    /// Scratch: per population, its spikes in the tick being recorded.
+    private var tickCounts: [Int]
     /// Scratch: one population's spiking neurons in a tick.
     private var neurons: [Int] = []
     /// Per core, the population whose recorded spikes it holds, or −1.
@@ -57,7 +60,10 @@ public final class Recorder {
         firstNeuron = image.cores.map(\.firstNeuron)
         let first = firstNeuron
         coresAscend = populationCores.map { cores in zip(cores, cores.dropFirst()).allSatisfy { first[$0] < first[$1] } }
-        rowPrefix = image.populations.map { RowText("\($0.name),") }
+        let store = RowTextStore()
+        rowPrefix = image.populations.map { store.text("\($0.name),") }
+        texts = store
+        tickCounts = Array(repeating: 0, count: image.populations.count)
         var recorded = [Int](repeating: -1, count: image.cores.count)
         let records = recordsSpikes, ascend = coresAscend
         let recordedCores = order.filter { records[$0] }.flatMap { p in image.populations[p].cores.map { (p, $0) } }
@@ -92,15 +98,9 @@ public final class Recorder {
         return d
     }
 
-    /// `,time\n`, the end of tick `tick`'s `spikes.csv` rows.
-    private func rowSuffix(_ tick: Int) -> RowText { RowText(",\(time(tick))\n") }
-
-    /// Tick `tick`'s row ending, formatted into `stamp` the first time a tick's rows need it.
-    private func rowSuffix(_ tick: Int, formatted stamp: inout RowText?) -> RowText {
-        if let stamp { return stamp }
-        let suffix = rowSuffix(tick)
-        stamp = suffix
-        return suffix
+    /// Calls `body` with `,time\n`, the end of tick `tick`'s `spikes.csv` rows.
+    private func withRowEnding<R>(_ tick: Int, _ body: (RowText) throws -> R) rethrows -> R {
+        try RowText.with(",\(time(tick))\n", body)
     }
 
     private func time(_ tick: Int) -> String {
@@ -149,15 +149,30 @@ public final class Recorder {
     /// for their ranges of cores in core order (``spikeRows(tick:cores:spikes:into:)``, only
     /// where ``rowsFollowCores``), or else formatted here.
     func recordSpikes(tick: Int, spikes tickSpikes: TickSpikes, rows: [RowBuffer]? = nil) throws {
-        var stamp: RowText?
+        var writes = false
         for p in populationOrder {
             var count = 0
             for c in populationCores[p] { count += tickSpikes.count(core: c) }
             spikeCounts[p] += count
-            guard rows == nil, recordsSpikes[p], count > 0 else { continue }
+            tickCounts[p] = count
+            writes = writes || (rows == nil && recordsSpikes[p] && count > 0)
+        }
+        if writes { try withRowEnding(tick) { try writeSpikes(tick: tick, spikes: tickSpikes, end: $0) } }
+        if let rows, let spikeFile { for r in rows { try spikeFile.write(r) } }
+        ticksSinceFlush += 1
+        if ticksSinceFlush >= 100 {
+            ticksSinceFlush = 0
+            try spikeFile?.flush()
+            for f in traceFiles.values { try f.flush() }
+        }
+    }
+
+    /// Writes (and collects) the rows of the recorded populations that spiked in tick `tick`
+    /// (``tickCounts``), each ending with `end`.
+    private func writeSpikes(tick: Int, spikes tickSpikes: TickSpikes, end: RowText) throws {
+        for p in populationOrder where recordsSpikes[p] && tickCounts[p] > 0 {
             if coresAscend[p], !collect, let spikeFile {
                 // Core by core, as the cores already give the neurons in order.
-                let end = rowSuffix(tick, formatted: &stamp)
                 for c in populationCores[p] where tickSpikes.count(core: c) > 0 {
                     try spikeFile.write(rowPrefix[p], tickSpikes.spikes(core: c), plus: firstNeuron[c], end)
                 }
@@ -170,14 +185,7 @@ public final class Recorder {
             }
             if !coresAscend[p] { neurons.sort() }
             if collect { for n in neurons { spikes.append(RecordedSpike(population: p, neuron: n, tick: tick)) } }
-            if let spikeFile { try spikeFile.write(rowPrefix[p], neurons, rowSuffix(tick, formatted: &stamp)) }
-        }
-        if let rows, let spikeFile { for r in rows { try spikeFile.write(r) } }
-        ticksSinceFlush += 1
-        if ticksSinceFlush >= 100 {
-            ticksSinceFlush = 0
-            try spikeFile?.flush()
-            for f in traceFiles.values { try f.flush() }
+            try spikeFile?.write(rowPrefix[p], neurons, end)
         }
     }
 
@@ -186,10 +194,12 @@ public final class Recorder {
     /// own cores, once their spikes are known.
     func spikeRows(tick: Int, cores: Range<Int>, spikes: TickSpikes, into rows: RowBuffer) {
         rows.count = 0
-        var stamp: RowText?
-        for c in cores where spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 {
-            rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c), plus: firstNeuron[c],
-                            rowSuffix(tick, formatted: &stamp))
+        func recorded(_ c: Int) -> Bool { spikes.count(core: c) > 0 && recordedPopulation[c] >= 0 }
+        guard cores.contains(where: recorded) else { return }
+        withRowEnding(tick) { end in
+            for c in cores where recorded(c) {
+                rows.appendRows(rowPrefix[recordedPopulation[c]], spikes.spikes(core: c), plus: firstNeuron[c], end)
+            }
         }
     }
 

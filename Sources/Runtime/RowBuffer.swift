@@ -35,30 +35,19 @@ final class RowBuffer {
     func appendRows<Values: Collection>(_ prefix: RowText, _ values: Values, plus offset: Int = 0, _ suffix: RowText)
         where Values.Element: BinaryInteger {
         grow(toFit: Self.length(rows: values.count, prefix, suffix))
-        prefix.chunks.withUnsafeBufferPointer { prefixChunks in
-        suffix.chunks.withUnsafeBufferPointer { suffixChunks in
-            let start = bytes.baseAddress!
-            var out = start + count
-            for element in values {
-                let value = Int(element) + offset
-                Self.copy(prefixChunks, to: out)
-                out += prefix.count
-                let digits = Self.digits(value)
-                Self.writeDigits(value, digits, to: out)
-                out += digits
-                Self.copy(suffixChunks, to: out)
-                out += suffix.count
-            }
-            count = out - start
-        }}
-    }
-
-    /// Stores `chunks` from `out`, which has room for them.
-    @inline(__always)
-    private static func copy(_ chunks: UnsafeBufferPointer<SIMD16<UInt8>>, to out: UnsafeMutablePointer<UInt8>) {
-        for (k, chunk) in chunks.enumerated() {
-            UnsafeMutableRawPointer(out + 16 * k).storeBytes(of: chunk, as: SIMD16<UInt8>.self)
+        let start = bytes.baseAddress!
+        var out = start + count
+        for element in values {
+            let value = Int(element) + offset
+            prefix.store(at: out)
+            out += prefix.count
+            let digits = Self.digits(value)
+            Self.writeDigits(value, digits, to: out)
+            out += digits
+            suffix.store(at: out)
+            out += suffix.count
         }
+        count = out - start
     }
 
     /// "00", "01", ..., "99".
@@ -97,7 +86,7 @@ final class RowBuffer {
     /// The most bytes `rows` rows of ``appendRows(_:_:plus:_:)`` take (an Int has at most 19
     /// digits), and the padding the last one's stores may write past them.
     static func length(rows: Int, _ prefix: RowText, _ suffix: RowText) -> Int {
-        rows * (prefix.count + 19 + suffix.count) + 16 * max(prefix.chunks.count, suffix.chunks.count)
+        rows * (prefix.count + 19 + suffix.count) + 16 * max(prefix.chunkCount, suffix.chunkCount)
     }
 
     /// Decimal digits of `value` ≥ 0.
@@ -112,20 +101,60 @@ final class RowBuffer {
     }
 }
 
-/// A fixed part of a CSV row (a population's name and comma, a tick's time and line end),
-/// zero-padded to whole 16-byte chunks so that a row takes it in a store or two.
+/// A fixed part of a CSV row (a population's name and comma, a tick's time and line end):
+/// its bytes zero-padded to whole 16-byte chunks, so that a row takes it in a store or two. A
+/// view of chunks that a ``RowTextStore`` or ``with(_:_:)`` holds, copied without reference
+/// counting: workers format rows at once, and a count they shared, touched for every core,
+/// cost them more than the formatting (CUBA 20k, two threads).
 struct RowText {
+    let chunks: UnsafePointer<SIMD16<UInt8>>
+    let chunkCount: Int
     /// Its bytes without the padding.
     let count: Int
-    let chunks: [SIMD16<UInt8>]
 
-    init(_ text: String) {
+    /// Stores the chunks from `out`, which has room for them.
+    @inline(__always)
+    func store(at out: UnsafeMutablePointer<UInt8>) {
+        for k in 0..<chunkCount { UnsafeMutableRawPointer(out + 16 * k).storeBytes(of: chunks[k], as: SIMD16<UInt8>.self) }
+    }
+
+    /// Chunks that hold `n` bytes.
+    fileprivate static func chunks(holding n: Int) -> Int { (n + 15) / 16 }
+
+    /// `bytes` zero-padded into `p`, which holds ``chunks(holding:)`` of them.
+    fileprivate init(_ bytes: [UInt8], in p: UnsafeMutablePointer<SIMD16<UInt8>>) {
+        let n = Self.chunks(holding: bytes.count)
+        p.initialize(repeating: SIMD16(), count: n)
+        UnsafeMutableRawPointer(p).copyMemory(from: bytes, byteCount: bytes.count)
+        self.init(chunks: p, chunkCount: n, count: bytes.count)
+    }
+
+    private init(chunks: UnsafePointer<SIMD16<UInt8>>, chunkCount: Int, count: Int) {
+        self.chunks = chunks
+        self.chunkCount = chunkCount
+        self.count = count
+    }
+
+    /// Calls `body` with `text` as a row text valid inside it.
+    static func with<R>(_ text: String, _ body: (RowText) throws -> R) rethrows -> R {
         let bytes = Array(text.utf8)
-        count = bytes.count
-        chunks = stride(from: 0, to: bytes.count, by: 16).map { start in
-            var chunk = SIMD16<UInt8>()
-            for k in start..<min(start + 16, bytes.count) { chunk[k - start] = bytes[k] }
-            return chunk
+        return try withUnsafeTemporaryAllocation(of: SIMD16<UInt8>.self, capacity: max(chunks(holding: bytes.count), 1)) { p in
+            try body(RowText(bytes, in: p.baseAddress!))
         }
     }
+}
+
+/// Row texts that stay valid as long as the store does.
+final class RowTextStore {
+    private var buffers: [UnsafeMutablePointer<SIMD16<UInt8>>] = []
+
+    /// `text` as a row text.
+    func text(_ text: String) -> RowText {
+        let bytes = Array(text.utf8)
+        let p = UnsafeMutablePointer<SIMD16<UInt8>>.allocate(capacity: max(RowText.chunks(holding: bytes.count), 1))
+        buffers.append(p)
+        return RowText(bytes, in: p)
+    }
+
+    deinit { for p in buffers { p.deallocate() } }
 }

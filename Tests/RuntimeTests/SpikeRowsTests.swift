@@ -50,13 +50,13 @@ final class SpikeRowsTests: XCTestCase {
 
     /// Rows grow their buffer as they need and keep what was there.
     func testRowBufferGrows() {
-        let rows = RowBuffer(capacity: 4)
-        rows.appendRows(RowText("pop,"), [0, 7], RowText(",0.5\n"))
-        rows.appendRows(RowText("cells,"), [Int](), RowText(",1\n"))
-        rows.appendRows(RowText("n,"), [9, 10, 99, 100, 1234567, Int.max], RowText(",12.25\n"))
-        rows.appendRows(RowText("core,"), [UInt16(0), 3, 65535], plus: 256, RowText(",2\n"))
+        let rows = RowBuffer(capacity: 4), texts = RowTextStore()
+        rows.appendRows(texts.text("pop,"), [0, 7], texts.text(",0.5\n"))
+        rows.appendRows(texts.text("cells,"), [Int](), texts.text(",1\n"))
+        rows.appendRows(texts.text("n,"), [9, 10, 99, 100, 1234567, Int.max], texts.text(",12.25\n"))
+        RowText.with(",2\n") { end in rows.appendRows(texts.text("core,"), [UInt16(0), 3, 65535], plus: 256, end) }
         // A prefix and a suffix longer than a chunk.
-        rows.appendRows(RowText("a_population_name,"), [5, 42], RowText(",1234567.125000000\n"))
+        rows.appendRows(texts.text("a_population_name,"), [5, 42], texts.text(",1234567.125000000\n"))
         XCTAssertEqual(String(decoding: UnsafeBufferPointer(rebasing: rows.bytes[0..<rows.count]), as: UTF8.self),
                        "pop,0,0.5\npop,7,0.5\nn,9,12.25\nn,10,12.25\nn,99,12.25\nn,100,12.25\nn,1234567,12.25\n"
                        + "n,\(Int.max),12.25\ncore,256,2\ncore,259,2\ncore,65791,2\n"
