@@ -29,6 +29,9 @@ public final class IdealTimingEngine {
     /// and 1 where synapses learn (STDP pairs each spike with the post-synaptic spikes before it)
     /// or crossbar tiles hold synapses.
     public let batchTicks: Int
+    /// Ticks whose spikes the engine holds: two batches', so that a batch's spikes can still
+    /// be read (recorded) while the next batch updates (``spikes(ofTick:)``).
+    public var spikeSlots: Int { 2 * batchTicks }
     private let spikes: SpikeExchange
 
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
@@ -45,7 +48,7 @@ public final class IdealTimingEngine {
         tallies.initialize(repeating: .zero)
         let learns = chip.delivery.plastic != nil, tiles = chip.crossbar != nil
         batchTicks = learns || tiles ? 1 : max(1, min(batch, chip.delivery.shortestDelay))
-        spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount), slots: batchTicks)
+        spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount), slots: 2 * batchTicks)
     }
 
     deinit {
@@ -55,7 +58,7 @@ public final class IdealTimingEngine {
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
     /// exchange, routes, crossbar tiles), estimated from the image before any of it is
     /// allocated, so that a run too large for the host can be refused with the numbers. `batch`
-    /// is the engine's `batch`: the spike exchange holds that many ticks.
+    /// is the engine's `batch`: the spike exchange holds twice that many ticks.
     public static func memoryEstimate(image: ChipImage, arithmetic: Arithmetic, parts: Int, batch: Int = 1) -> Int {
         let entry = arithmetic == .s1615 ? 2 : 8
         var ring = 0, synapses = 0, neurons = 0, tableEntries = 0
@@ -69,26 +72,26 @@ public final class IdealTimingEngine {
         // The lists of targets and weights and the ring, each rounded up to whole huge pages
         // (``HugePageMemory``).
         let delivery = synapses * (4 + entry) + 3 * HugePageMemory.pageBytes + (parts + 2) * (neurons + 1) * 8 + tableEntries * 48
-        let state = neurons * (6 * 8 + 8 + 1 + 2 * max(batch, 1))
+        let state = neurons * (6 * 8 + 8 + 1 + 2 * 2 * max(batch, 1))
         return ring + delivery + state + image.cores.count * 256 + CrossbarCoreMatrix.memoryEstimate(image)
     }
 
     /// Phase 1 for one core: its update writes its spikes straight into the exchange.
     public func update(core c: Int, tick: Int) {
-        let slot = tick % batchTicks
+        let slot = tick % spikeSlots
         var list = spikes.lend(core: c, slot: slot)
         cores[c].update(tick: tick, spikes: &list)
         spikes.take(list, core: c, slot: slot)
     }
 
-    /// The spikes of tick `tick`, once every core has updated it, until the ticks of the next
-    /// batch update.
-    public func spikes(ofTick tick: Int) -> TickSpikes { spikes.view(slot: tick % batchTicks) }
+    /// The spikes of tick `tick`, once every core has updated it, until the ticks of the batch
+    /// after the next update.
+    public func spikes(ofTick tick: Int) -> TickSpikes { spikes.view(slot: tick % spikeSlots) }
 
     /// Sets core `c`'s spikes of tick `tick` (local indices, in index order) without updating
     /// it: in a run split across processes, the spikes another process's cores sent.
     public func receive(core c: Int, tick: Int, spikes list: [UInt16]) {
-        spikes.publish(core: c, slot: tick % batchTicks, list)
+        spikes.publish(core: c, slot: tick % spikeSlots, list)
     }
 
     /// Completes the cores' counters after a run's last tick: the input the static synapses
@@ -114,7 +117,7 @@ public final class IdealTimingEngine {
             tallies[c] = .zero
             regions[c].term = chip.slotTerm(core: c, tick: tick)
         }
-        let slot = tick % batchTicks
+        let slot = tick % spikeSlots
         let spikeBuffers = spikes.buffers(slot: slot), spikeCounts = spikes.counts(slot: slot)
         delivery.deliver(spikes: spikeBuffers, counts: spikeCounts, part: part, regions: regions.baseAddress!,
                          ring16: chip.ring16, ring64: chip.ring64, tallies: tallies.baseAddress!, tick: tick)

@@ -106,14 +106,22 @@ final class RunLifeTests: XCTestCase {
         populations:
           n: {size: 1000, model: IF_curr_exp, params: {i_offset: 1}, record: [spikes]}
         """).image
-        XCTAssertThrowsError(try Run.execute(spiking, options: RunOptions(outputDirectory: mountPoint + "/spikes"))) { error in
-            XCTAssertTrue("\(error)".contains("No space left on device"), "\(error)")
+        // On two threads worker 0 records a tick while the workers update the next one.
+        for threads in [1, 2] {
+            let dir = mountPoint + "/spikes"
+            try? FileManager.default.removeItem(atPath: dir)
+            XCTAssertThrowsError(try Run.execute(spiking, options: RunOptions(threads: threads, outputDirectory: dir))) { error in
+                XCTAssertTrue("\(error)".contains("No space left on device"), "\(error)")
+            }
+            let rows = try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8)
+            XCTAssertTrue(rows.hasSuffix("\n"))
+            let fields = rows.split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+            XCTAssertTrue(fields.allSatisfy { $0.count == 3 }, "no partial row")
+            let summary = try RunSummary.decode(json: Data(contentsOf: URL(fileURLWithPath: dir + "/summary.json")))
+            XCTAssertFalse(summary.complete)
+            XCTAssertTrue(summary.ending.hasPrefix("failed: cannot write") && summary.ending.contains("No space left on device"), summary.ending)
+            XCTAssertGreaterThan(summary.ticks, 0)
+            XCTAssertLessThan(fields.compactMap { Double($0[2]) }.max() ?? 0, Double(summary.ticks), "\(threads) threads: no row past the ending")
         }
-        let rows = try String(contentsOfFile: mountPoint + "/spikes/spikes.csv", encoding: .utf8)
-        XCTAssertTrue(rows.hasSuffix("\n"))
-        XCTAssertTrue(rows.split(separator: "\n").dropFirst().allSatisfy { $0.split(separator: ",").count == 3 }, "no partial row")
-        let summary = try RunSummary.decode(json: Data(contentsOf: URL(fileURLWithPath: mountPoint + "/spikes/summary.json")))
-        XCTAssertFalse(summary.complete)
-        XCTAssertTrue(summary.ending.hasPrefix("failed: cannot write") && summary.ending.contains("No space left on device"), summary.ending)
     }
 }
