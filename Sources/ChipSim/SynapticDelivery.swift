@@ -17,13 +17,14 @@ final class SynapticDelivery {
     private let neuronBase: [Int]
     /// Global source neurons (all cores' neurons together).
     private let neurons: Int
-    /// Where each part of the partition starts in each neuron's synapses: for part p and global
-    /// source neuron g, the synapses onto the part's cores are `targets[cut[p · neurons + g] ..<
-    /// cut[(p + 1) · neurons + g]]` (part 0 starts at the neuron's first synapse, the row after
-    /// the last part is one past its last).
+    /// Where each part of the partition starts in each neuron's synapses: for global source
+    /// neuron g and part p, the synapses onto the part's cores are `targets[cut[g · cutStride +
+    /// p] ..< cut[g · cutStride + p + 1]]` (part 0 starts at the neuron's first synapse, the entry
+    /// after the last part is one past its last). A neuron's bounds lie together: laid out part
+    /// by part, a spike's two bounds were two cache lines to fetch, and on two workers four.
     private let cut: [Int]
-    /// Where the last row of ``cut`` starts: `cut[lastCut + g]` is one past neuron g's synapses.
-    private let lastCut: Int
+    /// Parts plus one: the bounds per neuron in ``cut``.
+    private let cutStride: Int
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
     /// + neuron) mod the core's region size), slot shift and region of the target core
     /// (``RingLayout``). Adding the tick's slot offset modulo the region finds its entry.
@@ -172,24 +173,25 @@ final class SynapticDelivery {
         self.plastic = plastic
         self.plasticIndex = plasticIndex
         // Targets are sorted by core within each neuron: each part's cut is a binary search.
-        let n = base[cores.count]
+        let n = base[cores.count], stride = partition.count + 1
         neurons = n
-        var cut = [Int](repeating: 0, count: (partition.count + 1) * n)
+        var cut = [Int](repeating: 0, count: stride * n)
         for g in 0..<n {
-            cut[g] = counts[g]
-            cut[partition.count * n + g] = counts[g + 1]
+            let at = g * stride
+            cut[at] = counts[g]
+            cut[at + partition.count] = counts[g + 1]
             for p in partition.indices.dropFirst() {
                 let first = UInt32(partition[p].lowerBound) << RingLayout.positionBits
-                var lo = cut[(p - 1) * n + g], hi = counts[g + 1]
+                var lo = cut[at + p - 1], hi = counts[g + 1]
                 while lo < hi {
                     let mid = (lo + hi) >> 1
                     if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
                 }
-                cut[p * n + g] = lo
+                cut[at + p] = lo
             }
         }
         self.cut = cut
-        lastCut = partition.count * n
+        cutStride = stride
         deliveredSpikes = .allocate(capacity: arithmetic == .s1615 && plastic == nil ? partition.count * n : 0)
         deliveredSpikes.initialize(repeating: 0)
     }
@@ -224,7 +226,7 @@ final class SynapticDelivery {
         var total = 0
         for s in 0..<sourceCores { total += counts[s] }
         guard total > 0 else { return }
-        let first = part * neurons, next = (part + 1) * neurons
+        let first = part * neurons, stride = cutStride
         let cores = sourceCores
         let targets = self.targets, w16 = weights16, w64 = weights64
         // The weights of the run's arithmetic (the other list is empty).
@@ -246,13 +248,14 @@ final class SynapticDelivery {
             let cutBase = cut.baseAddress!, targetBase = targets.baseAddress!
             @inline(__always) func prefetchBounds(_ j: Int) {
                 guard j < n else { return }
-                neurite_prefetch(cutBase + first + order[j])
-                neurite_prefetch(cutBase + next + order[j])
+                let at = cutBase + order[j] * stride + part
+                neurite_prefetch(at)
+                neurite_prefetch(at + 1)
             }
             @inline(__always) func prefetchSynapses(_ j: Int) {
                 guard j < n else { return }
-                let g = order[j]
-                let start = cut[first + g], end = cut[next + g]
+                let at = order[j] * stride + part
+                let start = cut[at], end = cut[at + 1]
                 var k = start
                 while k < end { neurite_prefetch(targetBase + k); k += 16 }
                 if let w = w16Base { k = start; while k < end { neurite_prefetch(w + k); k += 32 } }
@@ -273,9 +276,9 @@ final class SynapticDelivery {
             for j in 0..<n {
                 prefetchBounds(j + 2 * d)
                 prefetchSynapses(j + d)
-                let g = order[j]
-                var k = cut[first + g]
-                let end = cut[next + g]
+                let at = order[j] * stride + part
+                var k = cut[at]
+                let end = cut[at + 1]
                 while k < end {
                     let stop = min(end, k + room)
                     room -= stop - k
@@ -321,7 +324,7 @@ final class SynapticDelivery {
         let wanted = cores.map(needed)
         for g in 0..<neurons where delivered[first + g] > 0 {
             let spikes = delivered[first + g]
-            for k in cut[part * neurons + g]..<cut[(part + 1) * neurons + g] {
+            for k in cut[g * cutStride + part]..<cut[g * cutStride + part + 1] {
                 let t = targets[k], core = RingLayout.core(t)
                 guard cores.contains(core), wanted[core - cores.lowerBound] else { continue }
                 let type = Int((t &>> regions[core].typeShift) & 1)
@@ -399,12 +402,12 @@ final class SynapticDelivery {
 
     /// Source cores, and the parts the delivery lists are cut into.
     var sourceCores: Int { neuronBase.count - 1 }
-    var cutCount: Int { cut.count / max(neurons, 1) - 1 }
+    var cutCount: Int { cutStride - 1 }
 
     /// The synapses of global source neuron `g` onto the cores of part `part` of `parts`.
     @inline(__always)
     func synapses(ofNeuron g: Int, part: Int, parts: Int) -> Range<Int> {
-        cut[part * neurons + g]..<cut[(part + 1) * neurons + g]
+        cut[g * cutStride + part]..<cut[g * cutStride + part + 1]
     }
 
     @inline(__always) func target(_ k: Int) -> UInt32 { targets[k] }
@@ -425,7 +428,7 @@ final class SynapticDelivery {
     /// to its last: rows are short).
     func row(neuron g: Int, core: Int) -> Range<Int> {
         let first = UInt32(core) << UInt32(RingLayout.positionBits), next = UInt32(core + 1) << UInt32(RingLayout.positionBits)
-        var lo = cut[g], hi = cut[lastCut + g]
+        var lo = cut[g * cutStride], hi = cut[g * cutStride + cutStride - 1]
         let end = hi
         while lo < hi {
             let mid = (lo + hi) >> 1
