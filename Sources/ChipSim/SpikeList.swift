@@ -1,8 +1,8 @@
 /// A tick's spikes (local neuron indices) as a core's update writes them: a count and a buffer
 /// that the owner lends out and takes back, without reference counting or uniqueness checks.
-/// The update phase runs once per core and tick, and the Swift array it appended to before
-/// cost a retain, a release and a uniqueness check per call, and a copy into the
-/// ``SpikeExchange`` (together about 8 % of a CUBA run's loop).
+/// The update phase runs once per core and tick; the Swift array it appended to before cost a
+/// retain, a release and a uniqueness check per call, and a copy into the ``SpikeExchange``
+/// (without them, 10 s of CUBA 20k ran in 0.48 s instead of 0.499 s).
 ///
 /// A value that names memory it does not own: appending past the capacity moves the spikes to a
 /// larger buffer and frees the old one, so the owner must take the list back
