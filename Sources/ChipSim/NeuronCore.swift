@@ -41,21 +41,14 @@ public final class NeuronCore {
         case fixedLIF(FixedLIF)
         case izhikevich(FloatIzhikevich)
         case fixedIzhikevich(FixedIzhikevich)
-        /// A spike source, whose state (which changes as it emits) is ``source``.
-        case source
+        case spikeArray(SpikeArraySource)
+        case poisson(PoissonSource)
         /// Emits ``injected``.
         case injector
         case delayRelay(DelayRelay)
     }
 
-    /// A constant: what changes as a core runs is its neuron state, or a source's ``source``.
-    private let dynamics: Dynamics
-    /// A SpikeSourceArray's or SpikeSourcePoisson's state.
-    private enum SpikeSource {
-        case array(SpikeArraySource)
-        case poisson(PoissonSource)
-    }
-    @exclusivity(unchecked) private var source: SpikeSource?
+    @exclusivity(unchecked) private var dynamics: Dynamics
     @exclusivity(unchecked) private var floatState: FloatState
     @exclusivity(unchecked) private var fixedState: FixedState
     /// Per type weight shift (S16.15 input = weight16 × 2^shift).
@@ -105,14 +98,8 @@ public final class NeuronCore {
                                 u: arithmetic == .float64 ? u : [], alpha: alpha)
         fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, idle: idle, v: arithmetic == .s1615 ? v : [],
                                 u: arithmetic == .s1615 ? u : [], alpha: alpha)
-        dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core)
-        switch model {
-        case _ where core.delayExtension != nil: source = nil
-        case .spikeSourceArray: source = .array(SpikeArraySource(events: core.sourceEvents))
-        case .spikeSourcePoisson:
-            source = .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: image.network.seed, stream: [0x504F_4953, UInt64(index)])))
-        default: source = nil
-        }
+        dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
+                                 seed: image.network.seed, index: index)
         switch model {
         case _ where core.delayExtension != nil: neuronCycles = costs.sourceAtomCycles
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
@@ -122,13 +109,15 @@ public final class NeuronCore {
     }
 
     private static func dynamics(model: NeuronModel, parameters p: [String: Double], dt: Double, settings: CoreSettings,
-                                 core: CoreImage) -> Dynamics {
+                                 core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
         let convention = settings.stepConvention, float = settings.arithmetic == .float64
         let inputFirst = convention.consumesInputFirst
         if core.delayExtension != nil { return .delayRelay(DelayRelay()) }
         switch model {
-        case .spikeSourceArray, .spikeSourcePoisson:
-            return .source
+        case .spikeSourceArray:
+            return .spikeArray(SpikeArraySource(events: core.sourceEvents))
+        case .spikeSourcePoisson:
+            return .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
         case .spikeInjector:
             return .injector
         case .izhikevich:
@@ -229,16 +218,12 @@ public final class NeuronCore {
         case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
         case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
         case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
-        case .source:
-            switch source {
-            case .array(var s)?:
-                s.emit(tick: tick, spikes: &spikes)
-                source = .array(s)
-            case .poisson(var s)?:
-                s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
-                source = .poisson(s)
-            case nil: break
-            }
+        case .spikeArray(var s):
+            s.emit(tick: tick, spikes: &spikes)
+            dynamics = .spikeArray(s)
+        case .poisson(var s):
+            s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
+            dynamics = .poisson(s)
         case .injector:
             spikes.append(contentsOf: injected)
             injected.removeAll(keepingCapacity: true)

@@ -55,16 +55,9 @@ final class SpikeExchange {
 
     /// Publishes core `c`'s spikes of the tick in slot `slot`.
     func publish(core c: Int, slot: Int, _ spikes: [UInt16]) {
-        let e = slot * cores + c
-        if spikes.count > capacities[e] {
-            buffers[e].deallocate()
-            capacities[e] = spikes.count * 2
-            buffers[e] = .allocate(capacity: capacities[e])
-        }
-        spikes.withUnsafeBufferPointer { s in
-            if let base = s.baseAddress { buffers[e].update(from: base, count: s.count) }
-        }
-        counts[e] = spikes.count
+        var list = lend(core: c, slot: slot)
+        list.append(contentsOf: spikes)
+        take(list, core: c, slot: slot)
     }
 }
 
