@@ -253,68 +253,83 @@ public final class Simulator {
     /// Runs the ticks on `threads` workers: the calling thread is worker 0, the others are
     /// dedicated threads (not a Dispatch pool, which may run fewer of them at once than asked and
     /// would deadlock at the barrier). The ticks go in batches (``IdealTimingEngine/batchTicks``)
-    /// of two phases, each ended by a barrier: every worker updates its cores through the batch's
-    /// ticks (and formats their `spikes.csv` rows, where the recorder allows, rather than leave
-    /// them all to worker 0); every worker delivers the ticks' spikes into its cores, tick by
-    /// tick, and worker 0 then starts the next batch at the boundary (``TickBoundary``) and
-    /// decides whether the run goes on, which every worker reads after the barrier.
+    /// of two phases: every worker updates its cores through the batch's ticks (and formats
+    /// their `spikes.csv` rows, where the recorder allows, rather than leave them all to worker
+    /// 0); then, after a barrier, every worker delivers the ticks' spikes into its cores, tick by
+    /// tick. Worker 0 decides at the boundary (``TickBoundary``) whether the run goes on, which
+    /// every worker reads before its next batch.
     ///
-    /// Worker 0 finishes a batch's ticks (counts, records, progress) in the next batch's update
-    /// phase, while the others update their cores: the engine holds two batches' spikes
-    /// (``IdealTimingEngine/spikeSlots``) and the workers two batches' rows. Finished after the
-    /// delivery instead, they kept the other workers waiting at the barrier (5 % of a CUBA 20k
-    /// run on two threads). A run with live clients finishes each batch before the next starts:
-    /// a client in lock-step may wait for a tick's spikes before it sends the next tick's input,
-    /// which the start waits for.
+    /// A worker delivers onto its own cores only, and updates them only, so nothing but the
+    /// boundary orders one worker's delivery before another's next update: a plain run (no live
+    /// clients, no traces) has one barrier per batch. Worker 0 decides on the next batch before
+    /// that barrier, and finishes a batch's ticks (counts, records, progress) in the next batch's
+    /// update phase, while the others update their cores: the engine holds two batches' spikes
+    /// (``IdealTimingEngine/spikeSlots``) and the workers two batches' rows, and no worker can
+    /// pass the next barrier, to overwrite them, before worker 0 has finished with them. With a
+    /// second barrier after the delivery, where worker 0 decided and finished, the workers waited
+    /// on each other twice per batch (CUBA at 20k neurons and dt 1 ms has batches of one tick).
+    ///
+    /// A run with live clients, or recording traces, keeps that second barrier and finishes each
+    /// batch before the next starts: a client in lock-step may wait for a tick's spikes before it
+    /// sends the next tick's input, which the start waits for, and traces sample the cores
+    /// between ticks.
     private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
-        let barrier = SpinBarrier(parties: threads)
+        let barrier = SpinBarrier(parties: threads, processors: ProcessInfo.processInfo.activeProcessorCount)
         let threads = self.threads, ticks = self.ticks, batchTicks = engine.batchTicks, slots = engine.spikeSlots
         let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
         let recorder = boundary.recorder
-        let overlap = boundary.live == nil
+        let pipelined = boundary.live == nil && !recorder.recordsTraces
         /// Per tick of two batches, per worker: the rows the worker formatted.
         let rows = recorder.rowsFollowCores ? (0..<slots).map { _ in (0..<threads).map { _ in RowBuffer() } } : nil
-        /// Worker 0's: finishes `batch`, or ends the run at the tick that fails.
-        func finish(_ batch: Range<Int>) {
+        /// Worker 0's: finishes `batch`, or ends the run at the tick that fails, so that no batch
+        /// from `next` on runs.
+        func finish(_ batch: Range<Int>, next: Int) {
             for t in batch {
                 do {
                     try boundary.finish(tick: t, spikes: engine.spikes(ofTick: t), rows: rows?[t % slots])
                 } catch {
-                    end.set(.failed("\(error)"), after: t)
+                    end.set(.failed("\(error)"), after: t, from: next)
                     return
                 }
             }
         }
-        if ticks > 0, let ending = boundary.start(tick: 0, cores: cores) { end.set(ending, after: 0) }
+        /// Worker 0's: starts the batch from `tick` on, or ends the run before it.
+        func start(_ tick: Int) {
+            if end.ending == nil, tick < ticks, let ending = boundary.start(tick: tick, cores: cores) { end.set(ending, after: tick, from: tick) }
+        }
+        if ticks > 0 { start(0) }
         func work(_ w: Int) {
             var tick = 0
             /// Worker 0's: the batch updated and delivered but not finished.
             var unfinished = 0..<0
-            while tick < ticks, !end.isSet {
+            while tick < ticks, end.runs(from: tick) {
                 let batch = tick..<min(tick + batchTicks, ticks)
                 for c in ranges[w] { for t in batch { engine.update(core: c, tick: t) } }
                 if let rows {
                     for t in batch { recorder.spikeRows(tick: t, cores: ranges[w], spikes: engine.spikes(ofTick: t), into: rows[t % slots][w]) }
                 }
-                if w == 0, !unfinished.isEmpty {
-                    finish(unfinished)
+                if w == 0, pipelined {
+                    finish(unfinished, next: batch.upperBound)
                     unfinished = 0..<0
+                    start(batch.upperBound)
                 }
                 barrier.wait()
                 for t in batch { engine.deliver(part: w, tick: t) }
-                // Unless the run failed at the last batch's finish, this batch is finished now or
-                // in the next one's update phase, and the next one starts.
-                if w == 0, !end.isSet {
-                    if overlap { unfinished = batch } else { finish(batch) }
-                    if !end.isSet, batch.upperBound < ticks, let ending = boundary.start(tick: batch.upperBound, cores: cores) {
-                        end.set(ending, after: batch.upperBound)
+                if pipelined {
+                    // Finished in the next batch's update phase (or after the loop), unless the
+                    // run failed at the last batch's finish.
+                    if w == 0, end.ending.map({ $0.ticks >= batch.upperBound }) ?? true { unfinished = batch }
+                } else {
+                    if w == 0, end.ending == nil {
+                        finish(batch, next: batch.upperBound)
+                        start(batch.upperBound)
                     }
+                    barrier.wait()
                 }
-                barrier.wait()
                 tick = batch.upperBound
             }
-            if w == 0, !unfinished.isEmpty { finish(unfinished) }
+            if w == 0 { finish(unfinished, next: ticks) }
         }
         let finished = DispatchGroup()
         let body = WorkerBody(run: work)
@@ -339,17 +354,23 @@ private struct WorkerBody: @unchecked Sendable {
     let run: (Int) -> Void
 }
 
-/// How the run ended early and after how many ticks, set by worker 0 before a tick's last
-/// barrier; every worker checks it after the barrier, so they all stop at the same tick.
+/// How the run ended early and after how many ticks, set by worker 0, and the first batch that
+/// does not run. Worker 0 decides on a batch before the barrier that precedes the workers'
+/// check of it (``runs(from:)``); a later decision (made while another worker may be checking)
+/// stops only batches after the one being updated, so every worker runs the same batches.
 private final class EndLatch: @unchecked Sendable {
+    /// Worker 0's alone.
     private(set) var ending: (ticks: Int, ending: RunEnding)?
-    private let flag = Atomic<Bool>(false)
+    /// No batch starting at or after this tick runs.
+    private let limit = Atomic<Int>(Int.max)
 
-    var isSet: Bool { flag.load(ordering: .acquiring) }
+    /// Whether the batch that starts at `tick` runs.
+    func runs(from tick: Int) -> Bool { tick < limit.load(ordering: .acquiring) }
 
-    func set(_ ending: RunEnding, after ticks: Int) {
+    /// Ends the run with `ending` after `ticks` ticks, running no batch from tick `first` on.
+    func set(_ ending: RunEnding, after ticks: Int, from first: Int) {
         self.ending = (ticks, ending)
-        flag.store(true, ordering: .releasing)
+        limit.store(first, ordering: .releasing)
     }
 }
 

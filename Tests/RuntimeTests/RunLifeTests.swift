@@ -37,6 +37,39 @@ final class RunLifeTests: XCTestCase {
         XCTAssertEqual(full.summary.ending, "complete")
     }
 
+    /// A stop asked for while the workers run: the run ends at a batch boundary, and its
+    /// `spikes.csv` is that of a run as long as the ticks it ran, byte for byte (no tick lost at
+    /// the end, none past it), on one thread and on two (where worker 0 records a batch while
+    /// the workers update the next, and decides on the next batch before they deliver).
+    func testAStopDuringTheRunKeepsEveryTickItRan() throws {
+        let yaml = """
+        duration: 100000000
+        populations:
+          n: {size: 60, model: IF_curr_exp, params: {i_offset: 1.2}, record: [spikes]}
+          d: {size: 60, model: IF_curr_exp}
+        projections:
+          - {pre: n, post: d, connector: {type: AllToAllConnector}, synapse: {weight: 0.5, delay: 2}}
+        """
+        let image = try compile(yaml).image
+        for threads in [1, 2] {
+            let dir = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let stop = StopRequest()
+            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { stop.request("asked") }
+            let report = try Run.execute(image, options: RunOptions(threads: threads, outputDirectory: dir, stop: stop))
+            XCTAssertEqual(report.summary.ending, "stopped: asked")
+            let ran = report.summary.ticks
+            XCTAssertGreaterThan(ran, 0)
+            XCTAssertLessThan(ran, report.summary.ticksRequested)
+            let whole = temporaryDirectory()
+            defer { try? FileManager.default.removeItem(atPath: whole) }
+            let reference = try Run.execute(image, options: RunOptions(durationMs: Double(ran), outputDirectory: whole))
+            XCTAssertTrue(reference.summary.complete)
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/spikes.csv")),
+                           try Data(contentsOf: URL(fileURLWithPath: whole + "/spikes.csv")), "\(threads) threads, \(ran) ticks")
+        }
+    }
+
     func testAnEarlierRunIsReplacedOnlyWhenAsked() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
