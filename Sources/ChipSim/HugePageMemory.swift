@@ -15,6 +15,21 @@ enum HugePageMemory {
     /// `count` values of `T`, initialized to `value`: whole huge pages, advised, when they fill
     /// at least one; else ordinary memory. Free with ``deallocate(_:)``.
     static func allocate<T>(repeating value: T, count: Int) -> UnsafeMutableBufferPointer<T> {
+        let buffer = UnsafeMutableBufferPointer(start: pages(T.self, count).bindMemory(to: T.self, capacity: count), count: count)
+        buffer.initialize(repeating: value)
+        return buffer
+    }
+
+    /// ``allocate(repeating:count:)`` without the initialization, for values that every element
+    /// is written before it is read (and that need no deinitialization): a pass that writes the
+    /// whole buffer then first touches each page itself, rather than after a pass that zeroed it
+    /// (38 MB of delivery lists for CUBA at 80k neurons).
+    static func allocate<T: BitwiseCopyable>(uninitializedCount count: Int) -> UnsafeMutableBufferPointer<T> {
+        UnsafeMutableBufferPointer(start: pages(T.self, count).bindMemory(to: T.self, capacity: count), count: count)
+    }
+
+    /// Memory for `count` values of `T`, advised as huge pages where it fills one.
+    private static func pages<T>(_: T.Type, _ count: Int) -> UnsafeMutableRawPointer {
         let bytes = max(count, 1) * MemoryLayout<T>.stride
         let huge = bytes >= pageBytes
         let length = huge ? (bytes + pageBytes - 1) / pageBytes * pageBytes : bytes
@@ -26,9 +41,7 @@ enum HugePageMemory {
         // Advice only: where the kernel declines it, the pages are 4 KB as before.
         if huge { _ = madvise(raw, length, MADV_HUGEPAGE) }
         #endif
-        let buffer = UnsafeMutableBufferPointer(start: raw.bindMemory(to: T.self, capacity: count), count: count)
-        buffer.initialize(repeating: value)
-        return buffer
+        return raw
     }
 
     static func deallocate<T>(_ buffer: UnsafeMutableBufferPointer<T>) {
