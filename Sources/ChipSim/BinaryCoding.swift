@@ -164,11 +164,26 @@ struct BinaryReader {
         try values(UInt64.self, count: try count(what, itemSize: 8), what).map { Double(bitPattern: $0) }
     }
 
+    /// `n` little-endian values without a count, handed to `body` one by one (with their
+    /// index) where they lie, rather than copied into an array first.
+    mutating func visit<T: FixedWidthInteger>(_ type: T.Type, count n: Int, _ what: String, _ body: (Int, T) throws -> Void) throws {
+        let at = try take(values: n, of: T.self, what)
+        try bytes.withUnsafeBytes { src in
+            for i in 0..<n { try body(i, T(littleEndian: src.loadUnaligned(fromByteOffset: at + i * MemoryLayout<T>.size, as: T.self))) }
+        }
+    }
+
+    /// Where `n` values of `T` start, once they are known to be there.
+    private mutating func take<T: FixedWidthInteger>(values n: Int, of _: T.Type, _ what: String) throws -> Int {
+        let size = MemoryLayout<T>.size
+        guard n >= 0, n <= remaining / size else { throw OutOfData(detail: "needs \(n) \(what) at offset \(position), has \(remaining) bytes") }
+        return try take(n * size, what)
+    }
+
     /// `n` little-endian values without a count.
     mutating func values<T: FixedWidthInteger>(_ type: T.Type, count n: Int, _ what: String) throws -> [T] {
         let size = MemoryLayout<T>.size
-        guard n >= 0, n <= remaining / size else { throw OutOfData(detail: "needs \(n) \(what) at offset \(position), has \(remaining) bytes") }
-        let at = try take(n * size, what)
+        let at = try take(values: n, of: T.self, what)
         return [T](unsafeUninitializedCapacity: n) { out, initialized in
             bytes.withUnsafeBytes { src in
                 #if _endian(little)

@@ -173,8 +173,14 @@ enum ChipImageValidator {
               s.shifts.allSatisfy({ abs(Int($0)) <= 16 }) else {
             throw fail("SYNM", "core \(ci) has an impossible ring-buffer layout")
         }
-        guard s.rowStarts.first == 0, s.rowStarts.last.map(Int.init) == s.words.count,
-              zip(s.rowStarts, s.rowStarts.dropFirst()).allSatisfy({ $0 <= $1 }) else {
+        // Passes over every row (25 million for CUBA at 80k neurons, four per synapse) are
+        // reductions without an early exit, which the compiler vectorizes.
+        let descending = s.rowStarts.withUnsafeBufferPointer { starts in
+            var any: UInt32 = 0
+            for i in starts.indices.dropFirst() { any |= starts[i - 1] > starts[i] ? 1 : 0 }
+            return any != 0
+        }
+        guard s.rowStarts.first == 0, s.rowStarts.last.map(Int.init) == s.words.count, !descending else {
             throw fail("SYNM", "core \(ci)'s row starts do not run from 0 to its \(s.words.count) synapse words")
         }
         try validateFloatWeights(s, core: ci, fail: fail)
@@ -189,9 +195,13 @@ enum ChipImageValidator {
                 throw fail("SYNM", "core \(ci)'s table entry \(k) has rows of \(e.rowLength) words; the target's rows hold \(m.maxRowWords)")
             }
             nextRow += Int(e.rows)
-            for r in 0..<Int(e.rows) {
-                let range = s.row(e, r)
-                guard range.count <= Int(e.rowLength) else { throw fail("SYNM", "core \(ci) has a row of \(range.count) synapses in a block of row length \(e.rowLength)") }
+            let longest = s.rowStarts.withUnsafeBufferPointer { starts in
+                var longest: UInt32 = 0
+                for r in Int(e.firstRow)..<Int(e.firstRow) + Int(e.rows) { longest = max(longest, starts[r + 1] - starts[r]) }
+                return longest
+            }
+            guard longest <= UInt32(e.rowLength) else {
+                throw fail("SYNM", "core \(ci) has a row of \(longest) synapses in a block of row length \(e.rowLength)")
             }
         }
         guard nextRow == s.rowStarts.count - 1 else { throw fail("SYNM", "core \(ci) has rows that no table entry covers") }

@@ -25,17 +25,31 @@ public enum FileAccess {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw ReadError(path: path, reason: reason(errno)) }
         if (info.st_mode & S_IFMT) == S_IFDIR { throw ReadError(path: path, reason: reason(EISDIR)) }
-        var bytes: [UInt8] = []
-        if (info.st_mode & S_IFMT) == S_IFREG { bytes.reserveCapacity(Int(info.st_size)) }
+        /// Reads into `buffer` until it is full or the file ends; the bytes read.
+        func fill(_ buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw ReadError(path: path, reason: reason(errno))
+                }
+                if n == 0 { break }
+                done += n
+            }
+            return done
+        }
+        // A regular file straight into the array (its size known; an image of 50 MB was copied
+        // twice, through a chunk); what it grew by since, and any other file, chunk by chunk.
+        let size = (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : 0
+        var bytes = try [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+            initialized = size == 0 ? 0 : try fill(UnsafeMutableRawBufferPointer(buffer))
+        }
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw ReadError(path: path, reason: reason(errno))
-            }
-            if n == 0 { break }
+            let n = try chunk.withUnsafeMutableBytes { try fill($0) }
             bytes.append(contentsOf: chunk[0..<n])
+            if n < chunk.count { break }
         }
         return bytes
     }

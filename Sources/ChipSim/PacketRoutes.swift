@@ -44,13 +44,15 @@ public struct PacketRoutes: Sendable {
     /// This says where a routing entry matches part of a core's block but not all of it, so
     /// that such an image is refused rather than routed wrongly; nil when none does.
     public static func splitKeyBlock(in image: ChipImage) -> String? {
+        // The cores' keys apart from the rest of their images, which each step would copy.
+        let keyBases = image.cores.map(\.keyBase), keyMasks = image.cores.map(\.keyMask)
         for table in image.routingTables {
             for (k, entry) in table.entries.enumerated() {
-                for (c, core) in image.cores.enumerated() {
-                    let overlaps = (core.keyBase ^ entry.key) & core.keyMask & entry.mask == 0
-                    let covers = entry.mask & ~core.keyMask == 0 && core.keyBase & entry.mask == entry.key
+                for c in keyBases.indices {
+                    let overlaps = (keyBases[c] ^ entry.key) & keyMasks[c] & entry.mask == 0
+                    let covers = entry.mask & ~keyMasks[c] == 0 && keyBases[c] & entry.mask == entry.key
                     if overlaps && !covers {
-                        return "routing entry \(k) on chip \(table.chip.x),\(table.chip.y) (key 0x\(String(entry.key, radix: 16)), mask 0x\(String(entry.mask, radix: 16))) matches only some of the keys of core \(c) (\(core.location)); the simulator routes a core's keys alike"
+                        return "routing entry \(k) on chip \(table.chip.x),\(table.chip.y) (key 0x\(String(entry.key, radix: 16)), mask 0x\(String(entry.mask, radix: 16))) matches only some of the keys of core \(c) (\(image.cores[c].location)); the simulator routes a core's keys alike"
                     }
                 }
             }
