@@ -29,9 +29,12 @@ let package = Package(
     ],
     targets: [
         // The hardware: machine description, chip image, core models, router. Knows nothing of YAML.
-        .target(name: "ChipSim", dependencies: ["ChipSimBlockTypes", "ChipSimAVX512", "ChipSimAVX2", "CPrefetch"]),
+        .target(name: "ChipSim", dependencies: ["ChipSimBlockTypes", "ChipSimAVX512", "ChipSimAVX2", "CPrefetch", "CCRC32"]),
         // A software prefetch (one inline C function): the synaptic delivery's look-ahead.
         .target(name: "CPrefetch"),
+        // CRC-32 by carry-less multiplication (one C function, for the CPUs that have it): the
+        // check of a chip image's sections.
+        .target(name: "CCRC32"),
         // The state and constants the block kernels take, compiled for any CPU.
         .target(name: "ChipSimBlockTypes"),
         // ChipSim's LIF updates eight neurons at a time, compiled for AVX-512 and (from the same

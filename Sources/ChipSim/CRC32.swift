@@ -1,5 +1,8 @@
-/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as zlib and PNG compute it, eight bytes
-/// a step (slicing-by-8), so that checking a gigabyte image takes about a second.
+import CCRC32
+
+/// CRC-32 (IEEE 802.3, reflected polynomial 0xEDB88320), as zlib and PNG compute it: by
+/// carry-less multiplication (`neurite_crc32_fold`, 64 bytes a step) where the CPU has it, else
+/// eight bytes a step by table (slicing-by-8, about 2 GB/s: 7 % of loading CUBA at 80k neurons).
 public enum CRC32 {
     /// tables[0] is the classic byte table; tables[k][n] advances tables[k − 1][n] by one zero byte.
     private static let tables: [[UInt32]] = {
@@ -28,10 +31,24 @@ public enum CRC32 {
 
     /// Runs the checksum over `bytes`, continuing from `running`.
     public static func update(_ running: UInt32, _ bytes: UnsafeRawBufferPointer) -> UInt32 {
+        update(running, bytes, folding: foldingAvailable)
+    }
+
+    /// Whether this CPU folds (``update(_:_:folding:)``).
+    static let foldingAvailable = neurite_crc32_fold_available() != 0
+
+    /// ``update(_:_:)``, folding the whole blocks of 16 bytes (at least 64 of them) or not.
+    static func update(_ running: UInt32, _ bytes: UnsafeRawBufferPointer, folding: Bool) -> UInt32 {
         var crc = running
         flat.withUnsafeBufferPointer { t in
             var p = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) }
             var n = bytes.count
+            if folding, n >= 64, let q = p {
+                let whole = n & ~15
+                crc = neurite_crc32_fold(crc, q, whole)
+                p = q + whole
+                n -= whole
+            }
             while n >= 8, let q = p {
                 let lo = UInt32(q[0]) | UInt32(q[1]) << 8 | UInt32(q[2]) << 16 | UInt32(q[3]) << 24
                 let hi = UInt32(q[4]) | UInt32(q[5]) << 8 | UInt32(q[6]) << 16 | UInt32(q[7]) << 24

@@ -38,6 +38,29 @@ final class ArithmeticTests: XCTestCase {
         XCTAssertEqual(CRC32.checksum([UInt8]()), 0)
     }
 
+    /// The carry-less folding and the tables give the same checksums, from any running value, at
+    /// every length and alignment around the fold's blocks; and both give zlib's (Python's
+    /// `zlib.crc32`) on longer inputs.
+    func testCRC32FoldingMatchesTheTables() throws {
+        try XCTSkipUnless(CRC32.foldingAvailable, "this CPU has no carry-less multiplication")
+        let long = (0..<100_003).map { UInt8(truncatingIfNeeded: $0 * $0 + 11 * $0) }
+        XCTAssertEqual(CRC32.checksum(long), 0x2E1F_F6C7)
+        XCTAssertEqual(CRC32.checksum((0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7 + 3) }), 0x17BC_2A46)
+        var random = RandomStream(seed: 3, stream: [9])
+        let bytes = (0..<1200).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+        bytes.withUnsafeBytes { all in
+            for start in 0..<17 {
+                for length in [0, 1, 15, 16, 17, 63, 64, 65, 79, 80, 127, 128, 129, 255, 256, 500, 1000, 1183 - start] {
+                    let slice = UnsafeRawBufferPointer(rebasing: all[start..<start + length])
+                    for running in [CRC32.initial, 0, 0x1234_5678] {
+                        XCTAssertEqual(CRC32.update(running, slice, folding: true), CRC32.update(running, slice, folding: false),
+                                       "from \(start), \(length) bytes")
+                    }
+                }
+            }
+        }
+    }
+
     func testRandomStreamsAreDeterministicAndIndependent() {
         var a = RandomStream(seed: 5, stream: [1, 2]), b = RandomStream(seed: 5, stream: [1, 2])
         var c = RandomStream(seed: 5, stream: [1, 3]), d = RandomStream(seed: 6, stream: [1, 2])
