@@ -37,10 +37,11 @@ final class RunLifeTests: XCTestCase {
         XCTAssertEqual(full.summary.ending, "complete")
     }
 
-    /// A stop asked for while the workers run: the run ends at a batch boundary, and its
-    /// `spikes.csv` is that of a run as long as the ticks it ran, byte for byte (no tick lost at
-    /// the end, none past it), on one thread and on two (where worker 0 records a batch while
-    /// the workers update the next, and decides on the next batch before they deliver).
+    /// A stop asked for while the workers run: the run ends at a batch boundary, and its files
+    /// are those of a run as long as the ticks it ran, byte for byte (no tick lost at the end,
+    /// none past it), on one thread and on two. Recording spikes only, two workers meet once per
+    /// batch (worker 0 records a batch while the workers update the next, and decides on the next
+    /// batch before they deliver); recording a trace too, they meet twice.
     func testAStopDuringTheRunKeepsEveryTickItRan() throws {
         let yaml = """
         duration: 100000000
@@ -50,23 +51,31 @@ final class RunLifeTests: XCTestCase {
         projections:
           - {pre: n, post: d, connector: {type: AllToAllConnector}, synapse: {weight: 0.5, delay: 2}}
         """
-        let image = try compile(yaml).image
-        for threads in [1, 2] {
-            let dir = temporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: dir) }
-            let stop = StopRequest()
-            DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { stop.request("asked") }
-            let report = try Run.execute(image, options: RunOptions(threads: threads, outputDirectory: dir, stop: stop))
-            XCTAssertEqual(report.summary.ending, "stopped: asked")
-            let ran = report.summary.ticks
-            XCTAssertGreaterThan(ran, 0)
-            XCTAssertLessThan(ran, report.summary.ticksRequested)
-            let whole = temporaryDirectory()
-            defer { try? FileManager.default.removeItem(atPath: whole) }
-            let reference = try Run.execute(image, options: RunOptions(durationMs: Double(ran), outputDirectory: whole))
-            XCTAssertTrue(reference.summary.complete)
-            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/spikes.csv")),
-                           try Data(contentsOf: URL(fileURLWithPath: whole + "/spikes.csv")), "\(threads) threads, \(ran) ticks")
+        // Two more neurons driven by n, their membrane voltage recorded.
+        let traced = yaml.replacingOccurrences(of: "  d: {size: 60, model: IF_curr_exp}\n",
+                                               with: "  d: {size: 60, model: IF_curr_exp}\n  w: {size: 2, model: IF_curr_exp, record: [v]}\n")
+            + "\n  - {pre: n, post: w, connector: {type: FixedNumberPreConnector, n: 2}, synapse: {weight: 0.5, delay: 2}}"
+        for (network, files) in [(yaml, ["spikes.csv"]), (traced, ["spikes.csv", "v.csv"])] {
+            let image = try compile(network).image
+            for threads in [1, 2] {
+                let dir = temporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: dir) }
+                let stop = StopRequest()
+                DispatchQueue.global().asyncAfter(deadline: .now() + 0.05) { stop.request("asked") }
+                let report = try Run.execute(image, options: RunOptions(threads: threads, outputDirectory: dir, stop: stop))
+                XCTAssertEqual(report.summary.ending, "stopped: asked")
+                let ran = report.summary.ticks
+                XCTAssertGreaterThan(ran, 0)
+                XCTAssertLessThan(ran, report.summary.ticksRequested)
+                let whole = temporaryDirectory()
+                defer { try? FileManager.default.removeItem(atPath: whole) }
+                let reference = try Run.execute(image, options: RunOptions(durationMs: Double(ran), outputDirectory: whole))
+                XCTAssertTrue(reference.summary.complete)
+                for file in files {
+                    XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/" + file)),
+                                   try Data(contentsOf: URL(fileURLWithPath: whole + "/" + file)), "\(file), \(threads) threads, \(ran) ticks")
+                }
+            }
         }
     }
 
