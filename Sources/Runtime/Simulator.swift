@@ -274,7 +274,7 @@ public final class Simulator {
     /// sends the next tick's input, which the start waits for, and traces sample the cores
     /// between ticks.
     private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
-        let barrier = SpinBarrier(parties: threads, processors: ProcessInfo.processInfo.activeProcessorCount)
+        let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks, batchTicks = engine.batchTicks, slots = engine.spikeSlots
         let cores = engine.cores, ranges = engine.partition
         let end = EndLatch()
