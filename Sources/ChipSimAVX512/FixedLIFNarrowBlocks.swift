@@ -1,15 +1,17 @@
 import ChipSimBlockTypes
 
-/// The S16.15 IF_curr_exp update sixteen neurons at a time in 32-bit lanes, under either step
-/// convention: the first stage of ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)`` (compiled for
-/// AVX-512 and, from the same file, for AVX2).
+/// The S16.15 IF_curr_exp and IF_curr_delta updates sixteen neurons at a time in 32-bit lanes,
+/// under either step convention: the first stage of
+/// ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)`` (compiled for AVX-512 and, from the same
+/// file, for AVX2).
 ///
 /// It computes the scalar `FixedLIF`'s expressions with exact 64-bit products (`vpmuldq` on the
 /// even and odd lanes) and every other operation in 32 bits. Instead of checking each
 /// intermediate, it checks a block's state against the bounds of `narrowStateBounds()`: within
 /// them no intermediate can leave Int32, so no clamp of the scalar kernel acts, and the results
-/// are bit for bit the scalar kernel's: about 95 vector instructions per sixteen neurons, where
-/// the 64-bit kernel takes 85 per eight.
+/// are bit for bit the scalar kernel's: about 95 vector instructions per sixteen neurons for
+/// IF_curr_exp, where the 64-bit kernel takes 85 per eight; IF_curr_delta takes two products
+/// instead of six.
 
 /// Sixteen S16.15 values.
 typealias NarrowLanes = SIMD16<Int32>
@@ -17,20 +19,27 @@ typealias NarrowLanes = SIMD16<Int32>
 /// Updates blocks of sixteen from `start` while a whole block fits before `end`, stopping at the
 /// first block with a |v| above `k.narrowVoltageBound` or an |I| above `k.narrowCurrentBound`,
 /// without touching it. Returns where it stopped and whether any neuron fired. The bounds must
-/// be `narrowStateBounds()` of `k`, nonzero.
+/// be `narrowStateBounds()` of `k`, nonzero (so the shape is exponential or delta).
 @inline(never)
 public func updateFixedLIFNarrowBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>,
                                        from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
-    k.inputFirst ? narrowLoop(k, b, start, end, Yes.self) : narrowLoop(k, b, start, end, No.self)
+    precondition(k.shape != .alpha, "the 32-bit kernel has no alpha shape")
+    switch (k.shape == .delta, k.inputFirst) {
+    case (false, true): return narrowLoop(k, b, start, end, ExponentialShape.self, Yes.self)
+    case (false, false): return narrowLoop(k, b, start, end, ExponentialShape.self, No.self)
+    case (true, true): return narrowLoop(k, b, start, end, DeltaShape.self, Yes.self)
+    case (true, false): return narrowLoop(k, b, start, end, DeltaShape.self, No.self)
+    }
 }
 
-/// The loop, one copy per step convention.
+/// The loop, one copy per shape and step convention.
 @inline(__always)
-private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, _ start: Int, _ end: Int,
-                                                _: InputFirst.Type) -> (stop: Int, fired: Bool) {
+private func narrowLoop<Shape: StaticShape, InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>,
+                                                                    _ start: Int, _ end: Int, _: Shape.Type,
+                                                                    _: InputFirst.Type) -> (stop: Int, fired: Bool) {
     typealias Quads = SIMD8<Int64>
     typealias UQuads = SIMD8<UInt64>
-    let inputFirst = InputFirst.value
+    let inputFirst = InputFirst.value, delta = Shape.shape == .delta
     @inline(__always) func quads(_ x: NarrowLanes) -> Quads { unsafeBitCast(x, to: Quads.self) }
     @inline(__always) func lanes(_ q: Quads) -> NarrowLanes { unsafeBitCast(q, to: NarrowLanes.self) }
     @inline(__always) func unsigned(_ x: NarrowLanes) -> SIMD16<UInt32> { unsafeBitCast(x, to: SIMD16<UInt32>.self) }
@@ -58,11 +67,15 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
     @inline(__always) func shifts(_ shift: Int64) -> (left: SIMD16<UInt32>, right: SIMD16<UInt32>) {
         (SIMD16(repeating: UInt32(max(shift, 0))), SIMD16(repeating: UInt32(max(-shift, 0))))
     }
+    /// Sixteen ring entries shifted, w · 2^shift (unsigned, below 2^32).
+    @inline(__always) func shifted(_ p: UnsafeMutablePointer<UInt16>, _ i: Int,
+                                   _ shift: (left: SIMD16<UInt32>, right: SIMD16<UInt32>)) -> SIMD16<UInt32> {
+        (SIMD16<UInt32>(widening: p.vector(at: i)) &<< shift.left) &>> shift.right
+    }
     /// Sixteen ring entries as S16.15 input: (w · 2^shift) · scale / 2^32, rounded (unsigned).
     @inline(__always) func input(_ p: UnsafeMutablePointer<UInt16>, _ i: Int, _ shift: (left: SIMD16<UInt32>, right: SIMD16<UInt32>),
                                  _ scale: UQuads) -> NarrowLanes {
-        let w = SIMD16<UInt32>(widening: p.vector(at: i))
-        let q = unsafeBitCast((w &<< shift.left) &>> shift.right, to: UQuads.self)
+        let q = unsafeBitCast(shifted(p, i, shift), to: UQuads.self)
         let halfU = UQuads(repeating: 1 << 31), low32U = UQuads(repeating: 0xFFFF_FFFF)
         let evens = ((q & low32U) &* scale &+ halfU) &>> 32, odds = ((q &>> 32) &* scale &+ halfU) & ~low32U
         return unsafeBitCast(evens | odds, to: NarrowLanes.self)
@@ -94,16 +107,30 @@ private func narrowLoop<InputFirst: StaticFlag>(_ k: FixedLIFBlockConstants, _ b
         let outside = (unsigned(vi &+ voltageBound) .> voltageWidth) .| (unsigned(stateE &+ currentBound) .> currentWidth)
             .| (unsigned(stateI &+ currentBound) .> currentWidth)
         if any(outside) { break }
-        let inE = input(slotE, i, shiftE, scaleE), inI = input(slotI, i, shiftI, scaleI)
+        // Exponential: the arrivals join the synaptic states (before the update, or after their
+        // decay). Delta: the states stay as they are, and the arrivals step v (before the
+        // threshold, or after it where the neuron neither is held nor fired).
+        var inE = zero, inI = zero, step = zero, late = zero
+        if delta {
+            let net = unsafeBitCast(shifted(slotE, i, shiftE), to: NarrowLanes.self) &- unsafeBitCast(shifted(slotI, i, shiftI), to: NarrowLanes.self)
+            if inputFirst { step = net } else { late = net }
+        } else {
+            inE = input(slotE, i, shiftE, scaleE)
+            inI = input(slotI, i, shiftI, scaleI)
+        }
         let e = inputFirst ? stateE &+ inE : stateE, inh = inputFirst ? stateI &+ inI : stateI
         let alpha = mul((e &- inh) &+ offset, resistance) &+ rest
-        let relaxed = alpha &- decay(alpha &- vi, expTC)
+        let relaxed = alpha &- decay(alpha &- vi, expTC) &+ step
         let held = r .> zero
         let vn = relaxed.replacing(with: vi, where: held)
         let fire = vn .>= thresh
-        v.store(vn.replacing(with: reset, where: fire), at: i)
-        excitatory.store(inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE, at: i)
-        inhibitory.store(inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI, at: i)
+        if delta {
+            v.store((vn &+ late).replacing(with: vn, where: held .| fire).replacing(with: reset, where: fire), at: i)
+        } else {
+            v.store(vn.replacing(with: reset, where: fire), at: i)
+            excitatory.store(inputFirst ? decay(e, decayE) : decay(e, decayE) &+ inE, at: i)
+            inhibitory.store(inputFirst ? decay(inh, decayI) : decay(inh, decayI) &+ inI, at: i)
+        }
         let counted = (r &- one).replacing(with: r, where: .!held).replacing(with: refractoryTicks, where: fire)
         refractory.store(counted, at: i)
         let fired = zero.replacing(with: one, where: fire)

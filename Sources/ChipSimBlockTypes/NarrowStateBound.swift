@@ -9,12 +9,15 @@
 /// are chosen so that each of those sums stays inside Int32. Then no clamp of the scalar kernel
 /// acts, and the 32-bit lanes (with exact 64-bit products) compute the same numbers.
 ///
-/// Only the exponential current-based shape (IF_curr_exp) runs in 32-bit lanes: it is the one
-/// whose bound chain is short, and the one the large benchmarks spend their time in.
+/// The current-based exponential and delta shapes (IF_curr_exp, IF_curr_delta) run in 32-bit
+/// lanes: their bound chains are short. A delta cell's synaptic states never change (its
+/// arrivals step v), so its I_exc and I_inh are bounded as the exponential cell's are, and its
+/// step, a ring entry shifted (at most 0xFFFF · 2^15), joins the chain at the membrane.
 extension FixedLIFBlockConstants {
-    /// (B_v, B_I) in S16.15, or (0, 0) where the 32-bit kernel does not apply: another shape,
-    /// conductances, a shift outside −15 ... 16, a scale or constant outside 32 bits, or
-    /// constants so large that no useful bounds exist (B_v of 128 mV and B_I of 1/8 nA at least).
+    /// (B_v, B_I) in S16.15, or (0, 0) where the 32-bit kernel does not apply: the alpha shape,
+    /// conductances, a shift outside −15 ... 16 (−15 ... 15 for delta), a scale or constant
+    /// outside 32 bits, or constants so large that no useful bounds exist (B_v of 128 mV and
+    /// B_I of 1/8 nA at least).
     ///
     /// B_v is the largest of 512, 256 and 128 mV that leaves a B_I; B_I is then the largest power
     /// of two that holds.
@@ -22,8 +25,9 @@ extension FixedLIFBlockConstants {
         let limit: Int64 = (1 << 31) - 1
         func fits32(_ x: Int64) -> Bool { x >= -limit && x <= limit }
         func unsigned32(_ x: Int64) -> Bool { (0..<(1 << 32)).contains(x) }
-        guard shape == .exponential, !conductance,
-              (-15...16).contains(shiftE), (-15...16).contains(shiftI),
+        let delta = shape == .delta
+        let shifts: ClosedRange<Int64> = -15...(delta ? 15 : 16)
+        guard shape != .alpha, !conductance, shifts.contains(shiftE), shifts.contains(shiftI),
               unsigned32(scaleE), unsigned32(scaleI), unsigned32(expTC), unsigned32(decayE), unsigned32(decayI),
               fits32(resistance), fits32(vRest), fits32(iOffset), fits32(vThresh), fits32(vReset),
               (0...Int64(Int32.max)).contains(refractoryTicks) else { return (0, 0) }
@@ -32,7 +36,12 @@ extension FixedLIFBlockConstants {
             let shifted = shift >= 0 ? UInt64(0xFFFF) << UInt64(shift) : UInt64(0xFFFF) >> UInt64(-shift)
             return Int64((shifted * UInt64(scale) + (1 << 31)) >> 32)
         }
-        let inE = largestInput(shiftE, scaleE), inI = largestInput(shiftI, scaleI)
+        /// The largest delta step one ring entry brings: 0xFFFF · 2^shift.
+        func largestStep(_ shift: Int64) -> Int64 { shift >= 0 ? 0xFFFF << shift : 0xFFFF >> -shift }
+        // Exponential: what an entry adds to a synaptic state. Delta: to the membrane (the
+        // step is the excitatory entry less the inhibitory one, so at most the larger).
+        let inE = delta ? 0 : largestInput(shiftE, scaleE), inI = delta ? 0 : largestInput(shiftI, scaleI)
+        let step = delta ? max(largestStep(shiftE), largestStep(shiftI)) : 0
         let r = abs(resistance), rest = abs(vRest)
         // The inputs join before the update (`inputFirst`) or after the decay; either way a
         // synaptic state stays within B_I + the largest input.
@@ -42,7 +51,9 @@ extension FixedLIFBlockConstants {
             let current = 2 * bi + carried + abs(iOffset)              // I_exc − I_inh + offset
             guard bi + max(inE, inI) <= limit, current <= limit else { return false }
             let alpha = (current * r) >> 15 + 1 + rest                  // current · R, rounded, + v_rest
-            return 2 * alpha + bv <= limit                               // alpha − decay(alpha − v), |decay(x)| ≤ |x|
+            // alpha − decay(alpha − v), |decay(x)| ≤ |x|; then a delta step, taken before the
+            // threshold or after it (not both), or none.
+            return 2 * alpha + bv + step <= limit
         }
         for voltageBits in [24, 23, 22] {
             // The chain is monotone in the current bound.

@@ -2,9 +2,9 @@
 import ChipSimBlockTypes
 import XCTest
 
-/// The 32-bit S16.15 IF_curr_exp kernel: its state bound, and its results against the scalar
-/// loop at the corners of that bound (where a wrong bound would let a clamp act) and on long
-/// random runs.
+/// The 32-bit S16.15 IF_curr_exp and IF_curr_delta kernel: its state bound, and its results
+/// against the scalar loop at the corners of that bound (where a wrong bound would let a clamp
+/// act) and on long random runs.
 final class NarrowKernelTests: XCTestCase {
     /// R = 100 MΩ (the cells of ``KernelSetTests``), and R = 2000 MΩ with a negative offset.
     static let cells: [[String: Double]] = [
@@ -13,9 +13,13 @@ final class NarrowKernelTests: XCTestCase {
          "tau_syn_E": 2, "tau_syn_I": 8, "i_offset": -0.3],
     ]
 
-    static func kernel(_ cell: [String: Double], _ convention: StepConvention, shifts: (Int32, Int32)) -> FixedLIF {
+    /// The shapes the kernel runs.
+    static let shapes: [SynapseShape] = [.exponential, .delta]
+
+    static func kernel(_ cell: [String: Double], _ convention: StepConvention, shifts: (Int32, Int32),
+                       shape: SynapseShape = .exponential) -> FixedLIF {
         let lif = LIFParameters(cell)
-        return FixedLIF(lif, dt: 1, conductance: false, shape: .exponential, inputFirst: convention.consumesInputFirst,
+        return FixedLIF(lif, dt: 1, conductance: false, shape: shape, inputFirst: convention.consumesInputFirst,
                         refractoryTicks: convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: 1), weightShifts: shifts)
     }
 
@@ -56,6 +60,23 @@ final class NarrowKernelTests: XCTestCase {
         XCTAssertEqual(other.narrowStateBounds().voltage, 0, "R = 65536 MΩ leaves no useful bound")
     }
 
+    func testDeltaBoundsTakeTheStepAtTheMembrane() {
+        // The states take no input: at R = 100 MΩ B_I is 2^22 in both conventions, as the
+        // exponential cell's where its inputs come after the update.
+        for convention in StepConvention.allCases {
+            let k = Self.constants(Self.kernel(KernelSetTests.current, convention, shifts: (4, 5), shape: .delta), (4, 5))
+            XCTAssertEqual(k.narrowVoltageBound, 1 << 24, "\(convention)")
+            XCTAssertEqual(k.narrowCurrentBound, 1 << 22, "\(convention)")
+        }
+        var k = Self.constants(Self.kernel(KernelSetTests.current, .spinnaker, shifts: (4, 5), shape: .delta), (4, 5))
+        k.shiftE = 14
+        XCTAssertTrue(k.narrowStateBounds() == (1 << 24, 1 << 21), "a full entry at shift 14 steps v by 32 V: B_I halves")
+        k.shiftE = 15
+        XCTAssertEqual(k.narrowStateBounds().voltage, 0, "a full entry at shift 15 steps v by 64 V, almost 2^31 in S16.15")
+        k.shiftE = 16
+        XCTAssertEqual(k.narrowStateBounds().voltage, 0, "a full entry at shift 16 is a step beyond Int32")
+    }
+
     /// Every combination of v, I_exc and I_inh at ±B (and between), full or empty entries, held
     /// or not: the 32-bit kernel takes every block, and matches the scalar loop bit for bit.
     func testCornersOfTheBoundMatchScalarKernel() throws {
@@ -64,8 +85,11 @@ final class NarrowKernelTests: XCTestCase {
             // Shifts that leave bounds: at R = 2000 MΩ an entry taken first must stay below ~0.5 µA.
             for (cell, shiftList) in zip(Self.cells, [[(Int32(4), Int32(5)), (-2, 0), (10, 9)], [(1, 2), (-2, 0), (3, 3)]]) {
                 for convention in StepConvention.allCases {
-                    for shifts in shiftList where convention == .brian2 || shifts.0 < 3 {
-                        checkCorners(set, Self.kernel(cell, convention, shifts: shifts), shifts, "\(set), \(convention), \(shifts)")
+                    for shape in Self.shapes {
+                        for shifts in shiftList where convention == .brian2 || shifts.0 < 3 || shape == .delta {
+                            checkCorners(set, Self.kernel(cell, convention, shifts: shifts, shape: shape), shifts,
+                                         "\(set), \(convention), \(shape), \(shifts)")
+                        }
                     }
                 }
             }
@@ -120,38 +144,40 @@ final class NarrowKernelTests: XCTestCase {
         try XCTSkipIf(KernelSetTests.blockSets.isEmpty, "this CPU has neither AVX2 nor AVX-512")
         for set in KernelSetTests.blockSets {
             for convention in StepConvention.allCases {
-                let kernel = Self.kernel(KernelSetTests.current, convention, shifts: (4, 5))
-                let k = Self.constants(kernel, (4, 5))
-                let bv = Int32(k.narrowVoltageBound), bi = Int32(k.narrowCurrentBound)
-                for (lane, edit) in [(17, { (s: inout FixedState) in s.v[17] = bv + 1 }),
-                                     (20, { (s: inout FixedState) in s.excitatory[20] = -bi - 1 }),
-                                     (31, { (s: inout FixedState) in s.inhibitory[31] = bi + 1 })] {
-                    var state = FixedState(count: 64, idle: -65, v: (0..<64).map { -70 + Double($0) / 3 }, u: [], alpha: false)
-                    for j in 0..<64 { state.excitatory[j] = Int32(j * 500); state.inhibitory[j] = Int32(j * 200) }
-                    edit(&state)
-                    var entries = (0..<128).map { UInt16($0 * 37 % 1000) }
-                    var copy = state, copyEntries = entries, spikes: [UInt16] = [], scalarSpikes: [UInt16] = []
-                    let stop = entries.withUnsafeMutableBufferPointer { p in
-                        let slot = Self.slot(p, 64, (4, 5))
-                        return copy.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
-                            set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, 0, 64).stop
+                for shape in Self.shapes {
+                    let kernel = Self.kernel(KernelSetTests.current, convention, shifts: (4, 5), shape: shape)
+                    let k = Self.constants(kernel, (4, 5))
+                    let bv = Int32(k.narrowVoltageBound), bi = Int32(k.narrowCurrentBound)
+                    for (lane, edit) in [(17, { (s: inout FixedState) in s.v[17] = bv + 1 }),
+                                         (20, { (s: inout FixedState) in s.excitatory[20] = -bi - 1 }),
+                                         (31, { (s: inout FixedState) in s.inhibitory[31] = bi + 1 })] {
+                        var state = FixedState(count: 64, idle: -65, v: (0..<64).map { -70 + Double($0) / 3 }, u: [], alpha: false)
+                        for j in 0..<64 { state.excitatory[j] = Int32(j * 500); state.inhibitory[j] = Int32(j * 200) }
+                        edit(&state)
+                        var entries = (0..<128).map { UInt16($0 * 37 % 1000) }
+                        var copy = state, copyEntries = entries, spikes: [UInt16] = [], scalarSpikes: [UInt16] = []
+                        let stop = entries.withUnsafeMutableBufferPointer { p in
+                            let slot = Self.slot(p, 64, (4, 5))
+                            return copy.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
+                                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, 0, 64).stop
+                            }
                         }
+                        XCTAssertEqual(stop, 16, "\(set), \(convention), \(shape), lane \(lane): stops at the block holding it")
+                        copy = state
+                        entries = copyEntries
+                        var scalar = state
+                        entries.withUnsafeMutableBufferPointer { p in
+                            spikes = SpikeList.collect { kernel.update(&copy, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: set) }
+                        }
+                        copyEntries.withUnsafeMutableBufferPointer { p in
+                            scalarSpikes = SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: .scalar) }
+                        }
+                        XCTAssertEqual(copy.v, scalar.v, "\(set), \(convention), \(shape), lane \(lane)")
+                        XCTAssertEqual(copy.excitatory, scalar.excitatory, "\(set), \(convention), \(shape), lane \(lane)")
+                        XCTAssertEqual(copy.inhibitory, scalar.inhibitory, "\(set), \(convention), \(shape), lane \(lane)")
+                        XCTAssertEqual(copy.refractory, scalar.refractory, "\(set), \(convention), \(shape), lane \(lane)")
+                        XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), \(shape), lane \(lane)")
                     }
-                    XCTAssertEqual(stop, 16, "\(set), \(convention), lane \(lane): stops at the block holding it")
-                    copy = state
-                    entries = copyEntries
-                    var scalar = state
-                    entries.withUnsafeMutableBufferPointer { p in
-                        spikes = SpikeList.collect { kernel.update(&copy, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: set) }
-                    }
-                    copyEntries.withUnsafeMutableBufferPointer { p in
-                        scalarSpikes = SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: .scalar) }
-                    }
-                    XCTAssertEqual(copy.v, scalar.v, "\(set), \(convention), lane \(lane)")
-                    XCTAssertEqual(copy.excitatory, scalar.excitatory, "\(set), \(convention), lane \(lane)")
-                    XCTAssertEqual(copy.inhibitory, scalar.inhibitory, "\(set), \(convention), lane \(lane)")
-                    XCTAssertEqual(copy.refractory, scalar.refractory, "\(set), \(convention), lane \(lane)")
-                    XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), lane \(lane)")
                 }
             }
         }
@@ -165,9 +191,9 @@ final class NarrowKernelTests: XCTestCase {
         let n = 203
         for set in KernelSetTests.blockSets {
             for (c, cell) in Self.cells.enumerated() {
-                for convention in StepConvention.allCases {
+                for (convention, shape) in StepConvention.allCases.flatMap({ convention in Self.shapes.map { (convention, $0) } }) {
                     let shifts: (Int32, Int32) = (3, 4)
-                    let kernel = Self.kernel(cell, convention, shifts: shifts)
+                    let kernel = Self.kernel(cell, convention, shifts: shifts, shape: shape)
                     var rng = RandomStream(seed: UInt64(c + 40), stream: [9])
                     var fast = FixedState(count: n, idle: -65, v: (0..<n).map { _ in -70 + 20 * rng.nextUnit() }, u: [], alpha: false)
                     for j in 0..<n { fast.excitatory[j] = Int32(rng.next() % 40_000); fast.inhibitory[j] = Int32(rng.next() % 40_000) }
@@ -185,15 +211,15 @@ final class NarrowKernelTests: XCTestCase {
                         scalarEntries.withUnsafeMutableBufferPointer { p in
                             scalarSpikes += SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, stride, shifts), kernels: .scalar) }
                         }
-                        XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.v, scalar.v, "\(set), \(convention), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.excitatory, scalar.excitatory, "\(set), \(convention), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.inhibitory, scalar.inhibitory, "\(set), \(convention), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.refractory, scalar.refractory, "\(set), \(convention), cell \(c), tick \(tick)")
+                        XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.v, scalar.v, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.excitatory, scalar.excitatory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.inhibitory, scalar.inhibitory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.refractory, scalar.refractory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
                         total += spikes.count
                         if testRun?.failureCount ?? 0 > 0 { return }
                     }
-                    XCTAssertGreaterThan(total, 200, "\(set), \(convention), cell \(c): the neurons fire")
+                    XCTAssertGreaterThan(total, 200, "\(set), \(convention), \(shape), cell \(c): the neurons fire")
                 }
             }
         }
