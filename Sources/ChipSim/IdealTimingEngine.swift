@@ -77,11 +77,23 @@ public final class IdealTimingEngine {
     }
 
     /// Phase 1 for one core: its update writes its spikes straight into the exchange.
-    public func update(core c: Int, tick: Int) {
-        let slot = tick % spikeSlots
-        var list = spikes.lend(core: c, slot: slot)
-        cores[c].update(tick: tick, spikes: &list)
-        spikes.take(list, core: c, slot: slot)
+    public func update(core c: Int, tick: Int) { update(cores: c..<(c + 1), ticks: tick..<(tick + 1)) }
+
+    /// Phase 1 for the cores `range`, each through the ticks `ticks` (at most ``batchTicks``)
+    /// before the next core. The shared objects (the core array, the exchange) are fetched once
+    /// per call: per core and tick, their reference counts were an atomic operation on a cache
+    /// line that every worker writes.
+    public func update(cores range: Range<Int>, ticks: Range<Int>) {
+        let cores = chip.cores, spikes = self.spikes, slots = spikeSlots
+        for c in range {
+            let core = cores[c]
+            for tick in ticks {
+                let slot = tick % slots
+                var list = spikes.lend(core: c, slot: slot)
+                core.update(tick: tick, spikes: &list)
+                spikes.take(list, core: c, slot: slot)
+            }
+        }
     }
 
     /// The spikes of tick `tick`, once every core has updated it, until the ticks of the batch

@@ -240,7 +240,7 @@ public final class Simulator {
         while tick < ticks {
             if let ending = boundary.start(tick: tick, cores: cores) { return (tick, ending) }
             let batch = tick..<min(tick + engine.batchTicks, ticks)
-            for c in cores.indices { for t in batch { engine.update(core: c, tick: t) } }
+            engine.update(cores: cores.indices, ticks: batch)
             for t in batch { engine.deliver(part: 0, tick: t) }
             for t in batch {
                 do { try boundary.finish(tick: t, spikes: engine.spikes(ofTick: t)) } catch { return (t, .failed("\(error)")) }
@@ -305,7 +305,7 @@ public final class Simulator {
             var unfinished = 0..<0
             while tick < ticks, end.runs(from: tick) {
                 let batch = tick..<min(tick + batchTicks, ticks)
-                for c in ranges[w] { for t in batch { engine.update(core: c, tick: t) } }
+                engine.update(cores: ranges[w], ticks: batch)
                 if let rows {
                     for t in batch { recorder.spikeRows(tick: t, cores: ranges[w], spikes: engine.spikes(ofTick: t), into: rows[t % slots][w]) }
                 }
