@@ -164,7 +164,7 @@ private struct FixedLIFLoop: BlockLoop {
             // A late delta step moves a membrane that neither is held nor fired.
             let stepped = vn &+ late
             range |= outside(stepped)
-            if any((range &>> 32) .!= zero) { return (i, anyFired.anyNonzero) }
+            if (range &>> 32).anyNonzero { return (i, anyFired.anyNonzero) }
 
             store(stepped.replacing(with: vn, where: held .| fire).replacing(with: reset, where: fire), b.v)
             store(newE, b.excitatory)
