@@ -45,14 +45,15 @@ extension KernelSet {
         }
     }
 
-    /// The set's 32-bit S16.15 IF_curr_exp kernel alone
-    /// (``ChipSimAVX512/updateFixedLIFNarrowBlocks(_:_:from:to:)``), the first stage of
+    /// The set's 32-bit S16.15 kernel alone (IF_curr_exp, IF_curr_delta, IF_curr_alpha;
+    /// ``ChipSimAVX512/updateFixedLIFNarrowBlocks(_:_:riseE:riseI:from:to:)``), the first stage of
     /// ``fixedLIFBlocks``; nil for `scalar`. The constants' narrow bounds must be nonzero.
-    var fixedLIFNarrowBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int32, UInt16>, Int, Int) -> (stop: Int, fired: Bool))? {
+    var fixedLIFNarrowBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int32, UInt16>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
+                                Int, Int) -> (stop: Int, fired: Bool))? {
         switch self {
         case .scalar: return nil
-        case .avx2: return { ChipSimAVX2.updateFixedLIFNarrowBlocks($0, $1, from: $2, to: $3) }
-        case .avx512: return { ChipSimAVX512.updateFixedLIFNarrowBlocks($0, $1, from: $2, to: $3) }
+        case .avx2: return { ChipSimAVX2.updateFixedLIFNarrowBlocks($0, $1, riseE: $2, riseI: $3, from: $4, to: $5) }
+        case .avx512: return { ChipSimAVX512.updateFixedLIFNarrowBlocks($0, $1, riseE: $2, riseI: $3, from: $4, to: $5) }
         }
     }
 

@@ -18,16 +18,16 @@ import ChipSimBlockTypes
 /// whether any neuron fired. `riseE` and `riseI` are the alpha shape's rise variables (untouched
 /// for the other shapes).
 ///
-/// Where the constants allow it (`k.narrowVoltageBound` nonzero), blocks of sixteen go through the
-/// 32-bit kernel (``updateFixedLIFNarrowBlocks(_:_:from:to:)``) first, and only a block of
-/// sixteen it declines (a state beyond its bound) or the last eight come here.
+/// Where the constants allow it (`k.narrowVoltageBound` nonzero), blocks of sixteen go through
+/// the 32-bit kernel (``updateFixedLIFNarrowBlocks(_:_:riseE:riseI:from:to:)``) first, and only a
+/// block of sixteen it declines (a state beyond its bound) or the last eight come here.
 @inline(never)
 public func updateFixedLIFBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, riseE: UnsafeMutablePointer<Int32>,
                                  riseI: UnsafeMutablePointer<Int32>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
     guard k.narrowVoltageBound > 0 else { return wideBlocks(k, b, riseE: riseE, riseI: riseI, from: start, to: end) }
     var i = start, fired = false
     while true {
-        let narrow = updateFixedLIFNarrowBlocks(k, b, from: i, to: end)
+        let narrow = updateFixedLIFNarrowBlocks(k, b, riseE: riseE, riseI: riseI, from: i, to: end)
         fired = fired || narrow.fired
         // Usually the end: the 64-bit loop (and its copy of the constants) is not even set up.
         if narrow.stop + 8 > end { return (narrow.stop, fired) }

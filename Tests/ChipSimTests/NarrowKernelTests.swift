@@ -2,9 +2,9 @@
 import ChipSimBlockTypes
 import XCTest
 
-/// The 32-bit S16.15 IF_curr_exp and IF_curr_delta kernel: its state bound, and its results
-/// against the scalar loop at the corners of that bound (where a wrong bound would let a clamp
-/// act) and on long random runs.
+/// The 32-bit S16.15 IF_curr_exp, IF_curr_delta and IF_curr_alpha kernel: its state bound, and
+/// its results against the scalar loop at the corners of that bound (where a wrong bound would
+/// let a clamp act) and on long random runs.
 final class NarrowKernelTests: XCTestCase {
     /// R = 100 MΩ (the cells of ``KernelSetTests``), and R = 2000 MΩ with a negative offset.
     static let cells: [[String: Double]] = [
@@ -14,7 +14,7 @@ final class NarrowKernelTests: XCTestCase {
     ]
 
     /// The shapes the kernel runs.
-    static let shapes: [SynapseShape] = [.exponential, .delta]
+    static let shapes: [SynapseShape] = [.exponential, .delta, .alpha]
 
     static func kernel(_ cell: [String: Double], _ convention: StepConvention, shifts: (Int32, Int32),
                        shape: SynapseShape = .exponential) -> FixedLIF {
@@ -46,9 +46,6 @@ final class NarrowKernelTests: XCTestCase {
         other.conductance = true
         XCTAssertEqual(other.narrowStateBounds().voltage, 0, "conductances")
         other = k
-        other.shape = .alpha
-        XCTAssertEqual(other.narrowStateBounds().voltage, 0, "alpha")
-        other = k
         other.shiftE = 10
         XCTAssertEqual(other.narrowStateBounds().voltage, 0, "a full entry at shift 10 taken first (2 µA) drives alpha beyond Int32")
         other.inputFirst = false
@@ -77,6 +74,25 @@ final class NarrowKernelTests: XCTestCase {
         XCTAssertEqual(k.narrowStateBounds().voltage, 0, "a full entry at shift 16 is a step beyond Int32")
     }
 
+    func testAlphaBoundsHoldTheRiseVariables() {
+        // The rise variables are held to B_I, and an arrival adds e times a full entry to one
+        // (0xFFFF · 2^5 of S16.15 is 64 nA, times e 174 nA): B_I stays 2^22 (128 nA), as the
+        // exponential cell's where its inputs come after the update.
+        for convention in StepConvention.allCases {
+            let k = Self.constants(Self.kernel(KernelSetTests.current, convention, shifts: (4, 5), shape: .alpha), (4, 5))
+            XCTAssertTrue(k.narrowStateBounds() == (1 << 24, 1 << 22), "\(convention)")
+            XCTAssertTrue((k.narrowVoltageBound, k.narrowCurrentBound) == (1 << 24, 1 << 22), "\(convention)")
+        }
+        var k = Self.constants(Self.kernel(KernelSetTests.current, .brian2, shifts: (4, 5), shape: .alpha), (4, 5))
+        k.shiftI = 13
+        XCTAssertGreaterThan(k.narrowStateBounds().voltage, 0, "e times a full entry at shift 13 (45 µA) fits in Int32")
+        k.shiftI = 14
+        XCTAssertEqual(k.narrowStateBounds().voltage, 0, "e times a full entry at shift 14 (89 µA) does not")
+        k = Self.constants(Self.kernel(KernelSetTests.current, .brian2, shifts: (4, 5), shape: .alpha), (4, 5))
+        k.alphaArrival = 1 << 40
+        XCTAssertEqual(k.narrowStateBounds().voltage, 0, "an arrival factor beyond 32 bits")
+    }
+
     /// Every combination of v, I_exc and I_inh at ±B (and between), full or empty entries, held
     /// or not: the 32-bit kernel takes every block, and matches the scalar loop bit for bit.
     func testCornersOfTheBoundMatchScalarKernel() throws {
@@ -86,7 +102,8 @@ final class NarrowKernelTests: XCTestCase {
             for (cell, shiftList) in zip(Self.cells, [[(Int32(4), Int32(5)), (-2, 0), (10, 9)], [(1, 2), (-2, 0), (3, 3)]]) {
                 for convention in StepConvention.allCases {
                     for shape in Self.shapes {
-                        for shifts in shiftList where convention == .brian2 || shifts.0 < 3 || shape == .delta {
+                        // Delta and alpha entries reach the membrane without R (alpha's through x, then I).
+                        for shifts in shiftList where convention == .brian2 || shifts.0 < 3 || shape != .exponential {
                             checkCorners(set, Self.kernel(cell, convention, shifts: shifts, shape: shape), shifts,
                                          "\(set), \(convention), \(shape), \(shifts)")
                         }
@@ -97,24 +114,30 @@ final class NarrowKernelTests: XCTestCase {
     }
 
     func checkCorners(_ set: KernelSet, _ kernel: FixedLIF, _ shifts: (Int32, Int32), _ label: String) {
-        var corners: [(v: Int64, e: Int64, i: Int64, full: (Bool, Bool), held: Bool)] = []
+        var corners: [(v: Int64, e: Int64, i: Int64, x: (Int64, Int64), full: (Bool, Bool), held: Bool)] = []
         let k = Self.constants(kernel, shifts)
         let bv = k.narrowVoltageBound, bi = k.narrowCurrentBound
         guard bv > 0 else { return XCTFail("\(label): no bounds") }
+        // The alpha shape's rise variables at the bound too.
+        let alpha = kernel.shape == .alpha
+        let rises = alpha ? [(-bi, -bi), (bi, bi), (bi, -bi)] : [(Int64(0), Int64(0))]
         for v in [-bv, bv, Int64(kernel.vThresh)] {
             for e in [-bi, 0, bi] {
                 for i in [-bi, 0, bi] {
-                    for full in [(false, false), (true, false), (false, true), (true, true)] {
-                        for held in [false, true] { corners.append((v, e, i, full, held)) }
+                    for x in rises {
+                        for full in [(false, false), (true, false), (false, true), (true, true)] {
+                            for held in [false, true] { corners.append((v, e, i, x, full, held)) }
+                        }
                     }
                 }
             }
         }
         let n = (corners.count + 15) / 16 * 16
-        var narrow = FixedState(count: n, idle: -65, v: [Double](repeating: -65, count: n), u: [], alpha: false)
+        var narrow = FixedState(count: n, idle: -65, v: [Double](repeating: -65, count: n), u: [], alpha: alpha)
         var entries = [UInt16](repeating: 0, count: 2 * n)
         for (j, c) in corners.enumerated() {
             narrow.v[j] = Int32(c.v); narrow.excitatory[j] = Int32(c.e); narrow.inhibitory[j] = Int32(c.i)
+            if alpha { narrow.excitatoryRise[j] = Int32(c.x.0); narrow.inhibitoryRise[j] = Int32(c.x.1) }
             narrow.refractory[j] = c.held ? 2 : 0
             entries[j] = c.full.0 ? 0xFFFF : 0
             entries[n + j] = c.full.1 ? 0xFFFF : 0
@@ -125,14 +148,16 @@ final class NarrowKernelTests: XCTestCase {
         }
         let stop = entries.withUnsafeMutableBufferPointer { p in
             let slot = Self.slot(p, n, shifts)
-            return narrow.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
-                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, 0, n).stop
+            return narrow.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
+                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, extra.riseE, extra.riseI, 0, n).stop
             }
         }
         XCTAssertEqual(stop, n, "\(label): the 32-bit kernel takes every block within its bound")
         XCTAssertEqual(narrow.v, scalar.v, label)
         XCTAssertEqual(narrow.excitatory, scalar.excitatory, label)
         XCTAssertEqual(narrow.inhibitory, scalar.inhibitory, label)
+        XCTAssertEqual(narrow.excitatoryRise, scalar.excitatoryRise, label)
+        XCTAssertEqual(narrow.inhibitoryRise, scalar.inhibitoryRise, label)
         XCTAssertEqual(narrow.refractory, scalar.refractory, label)
         XCTAssertEqual(narrow.fired, scalar.fired, label)
         XCTAssertEqual(entries, scalarEntries, "\(label): the slot is consumed")
@@ -148,18 +173,24 @@ final class NarrowKernelTests: XCTestCase {
                     let kernel = Self.kernel(KernelSetTests.current, convention, shifts: (4, 5), shape: shape)
                     let k = Self.constants(kernel, (4, 5))
                     let bv = Int32(k.narrowVoltageBound), bi = Int32(k.narrowCurrentBound)
-                    for (lane, edit) in [(17, { (s: inout FixedState) in s.v[17] = bv + 1 }),
-                                         (20, { (s: inout FixedState) in s.excitatory[20] = -bi - 1 }),
-                                         (31, { (s: inout FixedState) in s.inhibitory[31] = bi + 1 })] {
-                        var state = FixedState(count: 64, idle: -65, v: (0..<64).map { -70 + Double($0) / 3 }, u: [], alpha: false)
+                    var edits = [(17, { (s: inout FixedState) in s.v[17] = bv + 1 }),
+                                 (20, { (s: inout FixedState) in s.excitatory[20] = -bi - 1 }),
+                                 (31, { (s: inout FixedState) in s.inhibitory[31] = bi + 1 })]
+                    if shape == .alpha {
+                        edits += [(18, { (s: inout FixedState) in s.excitatoryRise[18] = bi + 1 }),
+                                  (29, { (s: inout FixedState) in s.inhibitoryRise[29] = -bi - 1 })]
+                    }
+                    for (lane, edit) in edits {
+                        var state = FixedState(count: 64, idle: -65, v: (0..<64).map { -70 + Double($0) / 3 }, u: [], alpha: shape == .alpha)
                         for j in 0..<64 { state.excitatory[j] = Int32(j * 500); state.inhibitory[j] = Int32(j * 200) }
+                        if shape == .alpha { for j in 0..<64 { state.excitatoryRise[j] = Int32(j * 300); state.inhibitoryRise[j] = Int32(j * 100) } }
                         edit(&state)
                         var entries = (0..<128).map { UInt16($0 * 37 % 1000) }
                         var copy = state, copyEntries = entries, spikes: [UInt16] = [], scalarSpikes: [UInt16] = []
                         let stop = entries.withUnsafeMutableBufferPointer { p in
                             let slot = Self.slot(p, 64, (4, 5))
-                            return copy.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, _ in
-                                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, 0, 64).stop
+                            return copy.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
+                                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, extra.riseE, extra.riseI, 0, 64).stop
                             }
                         }
                         XCTAssertEqual(stop, 16, "\(set), \(convention), \(shape), lane \(lane): stops at the block holding it")
@@ -175,6 +206,8 @@ final class NarrowKernelTests: XCTestCase {
                         XCTAssertEqual(copy.v, scalar.v, "\(set), \(convention), \(shape), lane \(lane)")
                         XCTAssertEqual(copy.excitatory, scalar.excitatory, "\(set), \(convention), \(shape), lane \(lane)")
                         XCTAssertEqual(copy.inhibitory, scalar.inhibitory, "\(set), \(convention), \(shape), lane \(lane)")
+                        XCTAssertEqual(copy.excitatoryRise, scalar.excitatoryRise, "\(set), \(convention), \(shape), lane \(lane)")
+                        XCTAssertEqual(copy.inhibitoryRise, scalar.inhibitoryRise, "\(set), \(convention), \(shape), lane \(lane)")
                         XCTAssertEqual(copy.refractory, scalar.refractory, "\(set), \(convention), \(shape), lane \(lane)")
                         XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), \(shape), lane \(lane)")
                     }
@@ -195,8 +228,11 @@ final class NarrowKernelTests: XCTestCase {
                     let shifts: (Int32, Int32) = (3, 4)
                     let kernel = Self.kernel(cell, convention, shifts: shifts, shape: shape)
                     var rng = RandomStream(seed: UInt64(c + 40), stream: [9])
-                    var fast = FixedState(count: n, idle: -65, v: (0..<n).map { _ in -70 + 20 * rng.nextUnit() }, u: [], alpha: false)
+                    var fast = FixedState(count: n, idle: -65, v: (0..<n).map { _ in -70 + 20 * rng.nextUnit() }, u: [], alpha: shape == .alpha)
                     for j in 0..<n { fast.excitatory[j] = Int32(rng.next() % 40_000); fast.inhibitory[j] = Int32(rng.next() % 40_000) }
+                    if shape == .alpha {
+                        for j in 0..<n { fast.excitatoryRise[j] = Int32(rng.next() % 20_000); fast.inhibitoryRise[j] = Int32(rng.next() % 20_000) }
+                    }
                     var scalar = fast, spikes: [UInt16] = [], scalarSpikes: [UInt16] = [], total = 0
                     for tick in 0..<500 {
                         let stride = KernelSetTests.typeStride(tick: tick, n)
@@ -215,6 +251,8 @@ final class NarrowKernelTests: XCTestCase {
                         XCTAssertEqual(fast.v, scalar.v, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
                         XCTAssertEqual(fast.excitatory, scalar.excitatory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
                         XCTAssertEqual(fast.inhibitory, scalar.inhibitory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.excitatoryRise, scalar.excitatoryRise, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        XCTAssertEqual(fast.inhibitoryRise, scalar.inhibitoryRise, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
                         XCTAssertEqual(fast.refractory, scalar.refractory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
                         total += spikes.count
                         if testRun?.failureCount ?? 0 > 0 { return }
