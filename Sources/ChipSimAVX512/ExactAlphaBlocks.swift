@@ -11,7 +11,7 @@ import ChipSimBlockTypes
 public func updateExactAlphaBlocks(_ k: ExactAlphaBlockConstants, _ b: BlockBuffers<Double, Double>, riseE: UnsafeMutablePointer<Double>,
                                    riseI: UnsafeMutablePointer<Double>, count n: Int) -> (done: Int, fired: Bool) {
     typealias Values = SIMD8<Double>
-    /// A propagator row, each coefficient in every lane.
+    /// The membrane's propagator row, each coefficient in every lane.
     struct Row {
         let p0: Values, p1: Values, p2: Values, p3: Values, p4: Values, p5: Values
         init(_ p: Values) {
@@ -24,7 +24,14 @@ public func updateExactAlphaBlocks(_ k: ExactAlphaBlockConstants, _ b: BlockBuff
             p0 * v + p1 * ie + p2 * xe + p3 * ii + p4 * xi + p5
         }
     }
-    let pv = Row(k.v), pIe = Row(k.excitatory), pxe = Row(k.excitatoryRise), pIi = Row(k.inhibitory), pxi = Row(k.inhibitoryRise)
+    /// A synapse type's nonzero entries, each in every lane.
+    struct Synapse {
+        let own: Values, feed: Values, rise: Values
+        init(_ s: (own: Double, feed: Double, rise: Double)) {
+            own = Values(repeating: s.own); feed = Values(repeating: s.feed); rise = Values(repeating: s.rise)
+        }
+    }
+    let pv = Row(k.v), pe = Synapse(k.excitatory), pi = Synapse(k.inhibitory)
     let reset = Values(repeating: k.vReset), thresh = Values(repeating: k.vThresh), arrival = Values(repeating: k.alphaArrival)
     let refractoryTicks = Lanes(repeating: k.refractoryTicks), zero = Lanes(), one = Lanes(repeating: 1)
     var anyFired = zero
@@ -36,11 +43,11 @@ public func updateExactAlphaBlocks(_ k: ExactAlphaBlockConstants, _ b: BlockBuff
         let held = r .> zero
         let vn = pv.apply(vi, ie, xe, ii, xi).replacing(with: vi, where: held)
         let fire = vn .>= thresh
-        b.excitatory.store(pIe.apply(vi, ie, xe, ii, xi), at: i)
-        b.inhibitory.store(pIi.apply(vi, ie, xe, ii, xi), at: i)
+        b.excitatory.store(pe.own * ie + pe.feed * xe, at: i)
+        b.inhibitory.store(pi.own * ii + pi.feed * xi, at: i)
         let inE: Values = b.slotE.vector(at: i), inI: Values = b.slotI.vector(at: i)
-        riseE.store(pxe.apply(vi, ie, xe, ii, xi) + inE * arrival, at: i)
-        riseI.store(pxi.apply(vi, ie, xe, ii, xi) + inI * arrival, at: i)
+        riseE.store(pe.rise * xe + inE * arrival, at: i)
+        riseI.store(pi.rise * xi + inI * arrival, at: i)
         b.v.store(vn.replacing(with: reset, where: fire), at: i)
         let fired = zero.replacing(with: one, where: fire)
         anyFired |= fired

@@ -79,8 +79,11 @@ public struct ExactLIFBlockConstants {
 /// (v, I_exc, x_exc, I_inh, x_inh), its row of e^(M·h), the new value being the row's first five
 /// entries times the state plus its sixth (lanes 6 and 7 unused).
 public struct ExactAlphaBlockConstants {
-    public var v: SIMD8<Double>, excitatory: SIMD8<Double>, excitatoryRise: SIMD8<Double>
-    public var inhibitory: SIMD8<Double>, inhibitoryRise: SIMD8<Double>
+    /// The membrane's row of the propagator, over (v, I_e, x_e, I_i, x_i, 1) (lanes 6 and 7 unused).
+    public var v: SIMD8<Double>
+    /// The synapses' nonzero entries (ChipSim's `ExactAlphaLIF.SynapseRows`): I ← I·(I's own) +
+    /// x·(x's feed into I), x ← x·(x's own), per type.
+    public var excitatory: (own: Double, feed: Double, rise: Double), inhibitory: (own: Double, feed: Double, rise: Double)
     /// mV.
     public var vReset: Double, vThresh: Double
     /// What an arrival of w adds to a rise variable, per unit of w (e).
@@ -88,10 +91,9 @@ public struct ExactAlphaBlockConstants {
     /// Ticks a neuron is held after it fires.
     public var refractoryTicks: Int64
 
-    public init(v: SIMD8<Double>, excitatory: SIMD8<Double>, excitatoryRise: SIMD8<Double>, inhibitory: SIMD8<Double>,
-                inhibitoryRise: SIMD8<Double>, vReset: Double, vThresh: Double, alphaArrival: Double, refractoryTicks: Int64) {
-        self.v = v; self.excitatory = excitatory; self.excitatoryRise = excitatoryRise
-        self.inhibitory = inhibitory; self.inhibitoryRise = inhibitoryRise
+    public init(v: SIMD8<Double>, excitatory: (own: Double, feed: Double, rise: Double), inhibitory: (own: Double, feed: Double, rise: Double),
+                vReset: Double, vThresh: Double, alphaArrival: Double, refractoryTicks: Int64) {
+        self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory
         self.vReset = vReset; self.vThresh = vThresh; self.alphaArrival = alphaArrival; self.refractoryTicks = refractoryTicks
     }
 }
