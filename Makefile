@@ -19,9 +19,10 @@ test: setup
 	$(SWIFT) test --skip-build
 
 # Neurite beside Brian2 and NEST (release build, .venv-bench made on the way): CUBA and COBA at 4k,
-# 20k and 80k neurons, dt 1 and 0.1 ms; writes docs/benchmarks.csv and docs/benchmarks.md. About an
-# hour and a quarter on 2 cores, with the full-scale microcircuit (Benchmarks/microcircuit.sh);
-# SIZES, DTS, MODELS, THREADS, RUNS and MICRO_SCALE cut it down (see Benchmarks/README.md).
+# 20k and 80k neurons, dt 1 and 0.1 ms, and CUBA with alpha and delta synapses at 20k and 80k, dt
+# 1 ms; writes docs/benchmarks.csv and docs/benchmarks.md. About 50 minutes on 2 cores, with the
+# full-scale microcircuit (Benchmarks/microcircuit.sh); SIZES, DTS, MODELS, SHAPE_SIZES, SHAPE_DTS,
+# THREADS, RUNS and MICRO_SCALE cut it down (see Benchmarks/README.md).
 bench: build
 	bash Benchmarks/setup-bench.sh && bash Benchmarks/compare.sh
 

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """A network of Benchmarks/va_network.py in Brian2 (cpp_standalone): the same cells, connections,
-delays and source spikes. CUBA integrates with `exact`, COBA with `exponential_euler`, as Neurite's
-`brian2` step convention does (docs/step-semantics.md). Writes OUT/spikes.csv in Neurite's format
-and prints Brian2's own loop time in seconds (`device._last_run_time`: the simulation, not code
-generation or compilation). The compiled project lives in BUILD, so that a repetition with the
-same network reuses it.
+delays and source spikes. The current cells (CUBA, ALPHA, DELTA) integrate with `exact`, COBA with
+`exponential_euler`, as Neurite's `brian2` step convention does (docs/step-semantics.md); the alpha
+and delta synapses are written as in Tests/RuntimeTests/Fixtures/brian2/make_model_references.py
+(an alpha drive z += w·e, named z since Brian2 reserves `xi`; a delta step, dropped while the
+target is refractory). Writes OUT/spikes.csv in Neurite's format and prints Brian2's own loop
+time in seconds (`device._last_run_time`: the simulation, not code generation or compilation).
+The compiled project lives in BUILD, so that a repetition with the same network reuses it.
 
 Usage: brian2_va.py NETWORK.json THREADS BUILD OUT"""
 import json
@@ -27,18 +29,33 @@ seed(spec["seed"])
 cell = spec["cell"]
 p = cell["params"]
 namespace = {"tau_m": p["tau_m"] * ms, "c_m": p["cm"] * nF, "v_rest": p["v_rest"] * mV, "v_reset": p["v_reset"] * mV,
-             "v_thresh": p["v_thresh"] * mV, "tau_e": p["tau_syn_E"] * ms, "tau_i": p["tau_syn_I"] * ms}
+             "v_thresh": p["v_thresh"] * mV}
+if "tau_syn_E" in p:  # not DELTA's
+    namespace.update(tau_e=p["tau_syn_E"] * ms, tau_i=p["tau_syn_I"] * ms)
+# Per model: equations, method, and the statement each synapse type runs on a spike ({w}: its
+# weight with unit).
 if spec["model"] == "cuba":
     eqs = """dv/dt = (v_rest - v)/tau_m + (ie + ii)/c_m : volt (unless refractory)
              die/dt = -ie/tau_e : amp
              dii/dt = -ii/tau_i : amp"""
-    method, unit, exc_var, inh_var = "exact", nA, "ie", "ii"
+    method, unit, on_pre = "exact", nA, {"exc": "ie += {w}", "inh": "ii += {w}"}
+elif spec["model"] == "alpha":
+    eqs = """dv/dt = (v_rest - v)/tau_m + (ie + ii)/c_m : volt (unless refractory)
+             die/dt = (ze - ie)/tau_e : amp
+             dze/dt = -ze/tau_e : amp
+             dii/dt = (zi - ii)/tau_i : amp
+             dzi/dt = -zi/tau_i : amp"""
+    method, unit, on_pre = "exact", nA, {"exc": "ze += {w}*exp(1)", "inh": "zi += {w}*exp(1)"}
+elif spec["model"] == "delta":
+    eqs = "dv/dt = (v_rest - v)/tau_m : volt (unless refractory)"
+    method, unit = "exact", mV
+    on_pre = {k: "v_post += {w}*int(not_refractory_post)" for k in ("exc", "inh")}
 else:
     namespace.update(e_e=p["e_rev_E"] * mV, e_i=p["e_rev_I"] * mV)
     eqs = """dv/dt = (v_rest - v)/tau_m + (ge*(e_e - v) + gi*(e_i - v))/c_m : volt (unless refractory)
              dge/dt = -ge/tau_e : siemens
              dgi/dt = -gi/tau_i : siemens"""
-    method, unit, exc_var, inh_var = "exponential_euler", uS, "ge", "gi"
+    method, unit, on_pre = "exponential_euler", uS, {"exc": "ge += {w}", "inh": "gi += {w}"}
 
 sizes = spec["sizes"]
 n_exc = sizes["exc"]
@@ -50,10 +67,9 @@ offset = {"exc": 0, "inh": n_exc}
 conn = np.load(spec["connections"])
 groups = []
 for pre in ("exc", "inh"):
-    var = exc_var if pre == "exc" else inh_var
     w = cell["weights"][pre]
     # Inhibitory current weights are negative (PyNN); conductance weights are positive.
-    syn = Synapses(cells, cells, on_pre=f"{var} += {w}*{unit.name}", delay=spec["delay_ms"] * ms)
+    syn = Synapses(cells, cells, on_pre=on_pre[pre].format(w=f"{w}*{unit.name}"), delay=spec["delay_ms"] * ms)
     i = np.concatenate([conn[f"{pre}_{post}"][0] + offset[pre] for post in ("exc", "inh")])
     j = np.concatenate([conn[f"{pre}_{post}"][1] + offset[post] for post in ("exc", "inh")])
     syn.connect(i=i, j=j)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Neurite beside Brian2 2.9.0 (cpp_standalone) and NEST 3.10 on the Vogels-Abbott networks of
-# va_network.py: CUBA and COBA, SIZES neurons, time steps DTS (ms), 1 s of biological time, the same
+# va_network.py: CUBA and COBA at SIZES neurons and time steps DTS (ms), and CUBA with alpha and
+# delta synapses (ALPHA, DELTA) at SHAPE_SIZES and SHAPE_DTS; 1 s of biological time, the same
 # connections in every tool. Neurite runs a release build in ideal timing, both arithmetics, the
 # brian2 step convention; every tool runs on each of THREADS threads. RUNS repetitions, interleaved
 # so that the machine's drifts fall on every tool alike. Per run it records the tool's own loop
@@ -14,7 +15,9 @@ BIN=$PWD/.build/release/neurite
 PY=$PWD/.venv-bench/bin/python
 SIZES=${SIZES:-"4000 20000 80000"}
 DTS=${DTS:-"1.0 0.1"}
-MODELS=${MODELS:-"cuba coba"}
+MODELS=${MODELS:-"cuba coba alpha delta"}
+SHAPE_SIZES=${SHAPE_SIZES:-"20000 80000"}
+SHAPE_DTS=${SHAPE_DTS:-"1.0"}
 THREADS=${THREADS:-"1 2"}
 RUNS=${RUNS:-3}
 WORK=${WORK:-$PWD/.build/bench}
@@ -44,12 +47,21 @@ stats() {  # spikes.csv network.json → rate_exc rate_inh cv_exc cv_inh events
 print(*[p[k]['rate_hz'] for k in ('exc','inh')], *[p[k]['cv_isi'] for k in ('exc','inh')], s['synaptic_events'])"
 }
 
+# Whether network MODEL at N neurons and time step DT is one of the runs.
+runs_network() {
+  case "$1" in
+    alpha|delta) [[ " $SHAPE_SIZES " == *" $2 "* && " $SHAPE_DTS " == *" $3 "* ]] ;;
+    *) true ;;
+  esac
+}
+
 echo "model,n,dt_ms,tool,arithmetic,threads,rep,loop_s,process_s,rate_exc_hz,rate_inh_hz,cv_exc,cv_inh,synaptic_events,load_1m" > "$WORK/runs.csv"
 for n in $SIZES; do
   conn=$WORK/conn-$n
   [ -f "$conn/connections.npz" ] || "$PY" Benchmarks/va_network.py connections "$n" "$conn"
   for model in $MODELS; do
     for dt in $DTS; do
+      runs_network "$model" "$n" "$dt" || continue
       net=$WORK/$model-$n-$dt
       "$PY" Benchmarks/va_network.py network "$model" "$n" "$dt" "$net" "$conn"
       t0=$(now); "$BIN" compile "$net/network.yaml" -o "$net/image.nchip" >/dev/null; t1=$(now)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""A network of Benchmarks/va_network.py in NEST 3.10: iaf_psc_exp (CUBA, exact integration) or
-iaf_cond_exp (COBA, adaptive Runge-Kutta), the same connections and delays, weights in NEST's
-units (pA, nS). Writes OUT/spikes.csv in Neurite's format and prints the loop time in seconds:
+"""A network of Benchmarks/va_network.py in NEST 3.10: iaf_psc_exp (CUBA), iaf_psc_alpha (ALPHA)
+or iaf_psc_delta (DELTA), all by exact integration, or iaf_cond_exp (COBA, adaptive Runge-Kutta),
+the same connections and delays, weights in NEST's units (pA, nS; mV for DELTA, whose steps
+NEST drops while the target is refractory, as Neurite and the Brian2 script do). Writes OUT/spikes.csv in Neurite's format and prints the loop time in seconds:
 `nest.Run` alone, after `nest.Prepare` has built the connection infrastructure.
 
 Usage: nest_va.py NETWORK.json THREADS OUT"""
@@ -24,9 +25,13 @@ nest.SetKernelStatus({"resolution": spec["dt_ms"], "local_num_threads": threads,
 
 p = spec["cell"]["params"]
 params = {"C_m": p["cm"] * 1000.0, "tau_m": p["tau_m"], "E_L": p["v_rest"], "V_reset": p["v_reset"],
-          "V_th": p["v_thresh"], "t_ref": p["tau_refrac"], "tau_syn_ex": p["tau_syn_E"], "tau_syn_in": p["tau_syn_I"]}
-if spec["model"] == "cuba":
-    model = "iaf_psc_exp"
+          "V_th": p["v_thresh"], "t_ref": p["tau_refrac"]}
+if "tau_syn_E" in p:
+    params.update(tau_syn_ex=p["tau_syn_E"], tau_syn_in=p["tau_syn_I"])
+# NEST's weight per PyNN weight: nA → pA, µS → nS, mV as it is.
+scale = 1.0 if spec["model"] == "delta" else 1000.0
+if spec["model"] in ("cuba", "alpha", "delta"):
+    model = {"cuba": "iaf_psc_exp", "alpha": "iaf_psc_alpha", "delta": "iaf_psc_delta"}[spec["model"]]
     params["I_e"] = 0.0
     sign = {"exc": 1.0, "inh": 1.0}  # PyNN's inhibitory current weights are already negative
 else:
@@ -42,7 +47,7 @@ first = cells[0].global_id
 offset = {"exc": first, "inh": first + sizes["exc"]}
 conn = np.load(spec["connections"])
 for pre in ("exc", "inh"):
-    weight = spec["cell"]["weights"][pre] * 1000.0 * sign[pre]  # nA → pA, µS → nS
+    weight = spec["cell"]["weights"][pre] * scale * sign[pre]
     for post in ("exc", "inh"):
         a = conn[f"{pre}_{post}"]
         sources = (a[0] + offset[pre]).astype(np.uint64)

@@ -2,7 +2,8 @@
 """The Vogels-Abbott networks of the Brian2/NEST comparison (Benchmarks/compare.sh), defined once
 for every tool.
 
-CUBA (`IF_curr_exp`) and COBA (`IF_cond_exp`): N neurons, 80 % excitatory, each pair connected with
+CUBA (`IF_curr_exp`) and COBA (`IF_cond_exp`), and CUBA with alpha-shaped (`IF_curr_alpha`) or
+delta (`IF_curr_delta`) synapses: N neurons, 80 % excitatory, each pair connected with
 p = 80/N (about 80 synapses per neuron at every size, DESIGN §7), delay 1 ms, 1 s, initial
 membrane potentials uniform in [-60, -50] mV. Both rest at -49 mV, above the -50 mV threshold, as
 Brian2's CUBA example does, so that activity sustains itself without outside input (the textbook
@@ -10,6 +11,9 @@ COBA, resting at -60 mV and started by a burst of input, fell silent within 100 
 weights are 2 nS and 67 nS: with Brian2's 6 nS excitation the network was multistable, its rate
 8-19 Hz across initial conditions in each of the three tools, so one run per tool said nothing
 about agreement; at 2 nS the rate moves by a few per cent between initial conditions. The
+ALPHA and DELTA deliver the charge of CUBA's synapses in another shape: an alpha current peaking
+at w carries w·τ·e, an exponential one w·τ, so ALPHA's weights are CUBA's over e; a delta synapse
+steps v by CUBA's charge over C_m (0.0162 nA · 5 ms / 0.2 nF = 0.405 mV, and -4.5 mV). The
 connections are drawn here once, from one seed, and every tool reads the same arrays: Neurite
 through `FromListConnector` files, Brian2 and NEST from `connections.npz`.
 
@@ -37,6 +41,14 @@ CELLS = {
              "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
                         "tau_refrac": 5.0, "tau_syn_E": 5.0, "tau_syn_I": 10.0, "e_rev_E": 0.0, "e_rev_I": -80.0},
              "weights": {"exc": 0.002, "inh": 0.067}},
+    "alpha": {"model": "IF_curr_alpha",
+              "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
+                         "tau_refrac": 5.0, "tau_syn_E": 5.0, "tau_syn_I": 10.0},
+              "weights": {"exc": 0.00596, "inh": -0.0331}},
+    "delta": {"model": "IF_curr_delta",
+              "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
+                         "tau_refrac": 5.0},
+              "weights": {"exc": 0.405, "inh": -4.5}},
 }
 INITIAL_V = [-60.0, -50.0]  # uniform, mV
 PROJECTIONS = [("exc", "exc"), ("exc", "inh"), ("inh", "exc"), ("inh", "inh")]
