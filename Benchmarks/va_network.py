@@ -31,24 +31,16 @@ DURATION_MS = 1000.0
 DELAY_MS = 1.0
 SYNAPSES_PER_NEURON = 80
 
-# PyNN names and units (ms, mV, nF, nA, µS), as Neurite reads them.
+# PyNN names and units (ms, mV, nF, nA, µS), as Neurite reads them. Every cell has the same
+# membrane; the synapses differ.
+MEMBRANE = {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0, "tau_refrac": 5.0}
+SYNAPSES = {"tau_syn_E": 5.0, "tau_syn_I": 10.0}
 CELLS = {
-    "cuba": {"model": "IF_curr_exp",
-             "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
-                        "tau_refrac": 5.0, "tau_syn_E": 5.0, "tau_syn_I": 10.0},
-             "weights": {"exc": 0.0162, "inh": -0.09}},
-    "coba": {"model": "IF_cond_exp",
-             "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
-                        "tau_refrac": 5.0, "tau_syn_E": 5.0, "tau_syn_I": 10.0, "e_rev_E": 0.0, "e_rev_I": -80.0},
+    "cuba": {"model": "IF_curr_exp", "params": {**MEMBRANE, **SYNAPSES}, "weights": {"exc": 0.0162, "inh": -0.09}},
+    "coba": {"model": "IF_cond_exp", "params": {**MEMBRANE, **SYNAPSES, "e_rev_E": 0.0, "e_rev_I": -80.0},
              "weights": {"exc": 0.002, "inh": 0.067}},
-    "alpha": {"model": "IF_curr_alpha",
-              "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
-                         "tau_refrac": 5.0, "tau_syn_E": 5.0, "tau_syn_I": 10.0},
-              "weights": {"exc": 0.00596, "inh": -0.0331}},
-    "delta": {"model": "IF_curr_delta",
-              "params": {"tau_m": 20.0, "cm": 0.2, "v_rest": -49.0, "v_reset": -60.0, "v_thresh": -50.0,
-                         "tau_refrac": 5.0},
-              "weights": {"exc": 0.405, "inh": -4.5}},
+    "alpha": {"model": "IF_curr_alpha", "params": {**MEMBRANE, **SYNAPSES}, "weights": {"exc": 0.00596, "inh": -0.0331}},
+    "delta": {"model": "IF_curr_delta", "params": dict(MEMBRANE), "weights": {"exc": 0.405, "inh": -4.5}},
 }
 INITIAL_V = [-60.0, -50.0]  # uniform, mV
 PROJECTIONS = [("exc", "exc"), ("exc", "inh"), ("inh", "exc"), ("inh", "inh")]

@@ -84,12 +84,7 @@ final class KernelSetTests: XCTestCase {
                 }
             }
             XCTAssertEqual(spikesWide, spikesScalar, "\(set), \(convention), \(shape), tick \(tick)")
-            XCTAssertEqual(wide.v, scalar.v, "\(set), \(convention), \(shape), tick \(tick)")
-            XCTAssertEqual(wide.excitatoryRise, scalar.excitatoryRise, "\(set), \(convention), \(shape), tick \(tick)")
-            XCTAssertEqual(wide.inhibitoryRise, scalar.inhibitoryRise, "\(set), \(convention), \(shape), tick \(tick)")
-            XCTAssertEqual(wide.excitatory, scalar.excitatory, "\(set), \(convention), tick \(tick)")
-            XCTAssertEqual(wide.inhibitory, scalar.inhibitory, "\(set), \(convention), tick \(tick)")
-            XCTAssertEqual(wide.refractory, scalar.refractory, "\(set), \(convention), tick \(tick)")
+            assertSameState(wide, scalar, "\(set), \(convention), \(shape), tick \(tick)")
             XCTAssertEqual(slotWide, slotScalar, "\(set), \(convention), tick \(tick): the slot is consumed")
             totalSpikes += spikesScalar.count
             if testRun?.failureCount ?? 0 > 0 { return }

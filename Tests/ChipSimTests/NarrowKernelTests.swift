@@ -153,12 +153,7 @@ final class NarrowKernelTests: XCTestCase {
             }
         }
         XCTAssertEqual(stop, n, "\(label): the 32-bit kernel takes every block within its bound")
-        XCTAssertEqual(narrow.v, scalar.v, label)
-        XCTAssertEqual(narrow.excitatory, scalar.excitatory, label)
-        XCTAssertEqual(narrow.inhibitory, scalar.inhibitory, label)
-        XCTAssertEqual(narrow.excitatoryRise, scalar.excitatoryRise, label)
-        XCTAssertEqual(narrow.inhibitoryRise, scalar.inhibitoryRise, label)
-        XCTAssertEqual(narrow.refractory, scalar.refractory, label)
+        assertSameState(narrow, scalar, label)
         XCTAssertEqual(narrow.fired, scalar.fired, label)
         XCTAssertEqual(entries, scalarEntries, "\(label): the slot is consumed")
     }
@@ -203,12 +198,7 @@ final class NarrowKernelTests: XCTestCase {
                         copyEntries.withUnsafeMutableBufferPointer { p in
                             scalarSpikes = SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, 64, (4, 5)), kernels: .scalar) }
                         }
-                        XCTAssertEqual(copy.v, scalar.v, "\(set), \(convention), \(shape), lane \(lane)")
-                        XCTAssertEqual(copy.excitatory, scalar.excitatory, "\(set), \(convention), \(shape), lane \(lane)")
-                        XCTAssertEqual(copy.inhibitory, scalar.inhibitory, "\(set), \(convention), \(shape), lane \(lane)")
-                        XCTAssertEqual(copy.excitatoryRise, scalar.excitatoryRise, "\(set), \(convention), \(shape), lane \(lane)")
-                        XCTAssertEqual(copy.inhibitoryRise, scalar.inhibitoryRise, "\(set), \(convention), \(shape), lane \(lane)")
-                        XCTAssertEqual(copy.refractory, scalar.refractory, "\(set), \(convention), \(shape), lane \(lane)")
+                        assertSameState(copy, scalar, "\(set), \(convention), \(shape), lane \(lane)")
                         XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), \(shape), lane \(lane)")
                     }
                 }
@@ -248,12 +238,7 @@ final class NarrowKernelTests: XCTestCase {
                             scalarSpikes += SpikeList.collect { kernel.update(&scalar, spikes: &$0, slot: Self.slot(p, stride, shifts), kernels: .scalar) }
                         }
                         XCTAssertEqual(spikes, scalarSpikes, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.v, scalar.v, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.excitatory, scalar.excitatory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.inhibitory, scalar.inhibitory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.excitatoryRise, scalar.excitatoryRise, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.inhibitoryRise, scalar.inhibitoryRise, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
-                        XCTAssertEqual(fast.refractory, scalar.refractory, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
+                        assertSameState(fast, scalar, "\(set), \(convention), \(shape), cell \(c), tick \(tick)")
                         total += spikes.count
                         if testRun?.failureCount ?? 0 > 0 { return }
                     }
@@ -262,4 +247,15 @@ final class NarrowKernelTests: XCTestCase {
             }
         }
     }
+}
+
+/// Asserts that two S16.15 states hold the same membranes, synaptic inputs, rise variables (the
+/// alpha shape's) and refractory counts.
+func assertSameState(_ a: FixedState, _ b: FixedState, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.v, b.v, "\(label): v", file: file, line: line)
+    XCTAssertEqual(a.excitatory, b.excitatory, "\(label): I_exc", file: file, line: line)
+    XCTAssertEqual(a.inhibitory, b.inhibitory, "\(label): I_inh", file: file, line: line)
+    XCTAssertEqual(a.excitatoryRise, b.excitatoryRise, "\(label): x_exc", file: file, line: line)
+    XCTAssertEqual(a.inhibitoryRise, b.inhibitoryRise, "\(label): x_inh", file: file, line: line)
+    XCTAssertEqual(a.refractory, b.refractory, "\(label): refractory counts", file: file, line: line)
 }
