@@ -9,7 +9,7 @@ import ChipSimBlockTypes
 /// even and odd lanes) and every other operation in 32 bits. Instead of checking each
 /// intermediate, it checks a block's state against the bounds of `narrowStateBounds()`: within
 /// them no intermediate can leave Int32, so no clamp of the scalar kernel acts, and the results
-/// are bit for bit the scalar kernel's: about 95 vector instructions per sixteen neurons for
+/// are bit for bit the scalar kernel's: about 85 vector instructions per sixteen neurons for
 /// IF_curr_exp, where the 64-bit kernel takes 85 per eight; IF_curr_delta takes two products
 /// instead of six, IF_curr_alpha ten.
 
