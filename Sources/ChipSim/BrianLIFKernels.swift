@@ -13,13 +13,12 @@ import Foundation
 final class ExactAlphaLIF {
     /// The membrane's row of e^(M·h) for (v, I_e, x_e, I_i, x_i, 1).
     let membrane: [Double]
-    /// A synapse type's rows of e^(M·h): I and x depend on nothing but that type's I and x (M
-    /// is block-triangular, and the series and squarings of ``MatrixExponential`` keep its zero
-    /// entries exactly 0), so each row is summed over its nonzero entries alone: I ← I·own +
-    /// x·feed, x ← x·rise. Summing the zeros too gave the same numbers (x + 0·y is x) in 30
+    /// Each synapse type's rows of e^(M·h) (``AlphaSynapseRows``): I and x depend on nothing but
+    /// that type's I and x (M is block-triangular, and the series and squarings of
+    /// ``MatrixExponential`` keep its zero entries exactly 0), so each row is summed over its
+    /// nonzero entries alone. Summing the zeros too gave the same numbers (x + 0·y is x) in 30
     /// products per neuron instead of 12.
-    typealias SynapseRows = (own: Double, feed: Double, rise: Double)
-    let excitatory: SynapseRows, inhibitory: SynapseRows
+    let excitatory: AlphaSynapseRows, inhibitory: AlphaSynapseRows
     let vReset: Double, vThresh: Double
     let refractoryTicks: Int32
 
@@ -36,7 +35,7 @@ final class ExactAlphaLIF {
         let propagator = MatrixExponential.exp(m, t: h)
         membrane = propagator[0]
         /// Type rows `i` (I) and `i + 1` (x): their other entries are 0 (checked in debug builds).
-        func synapse(_ i: Int) -> SynapseRows {
+        func synapse(_ i: Int) -> AlphaSynapseRows {
             assert((0..<6).allSatisfy { ($0 == i || $0 == i + 1 || propagator[i][$0] == 0) && ($0 == i + 1 || propagator[i + 1][$0] == 0) })
             return (propagator[i][i], propagator[i][i + 1], propagator[i + 1][i + 1])
         }

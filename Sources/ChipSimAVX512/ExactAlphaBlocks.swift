@@ -27,7 +27,7 @@ public func updateExactAlphaBlocks(_ k: ExactAlphaBlockConstants, _ b: BlockBuff
     /// A synapse type's nonzero entries, each in every lane.
     struct Synapse {
         let own: Values, feed: Values, rise: Values
-        init(_ s: (own: Double, feed: Double, rise: Double)) {
+        init(_ s: AlphaSynapseRows) {
             own = Values(repeating: s.own); feed = Values(repeating: s.feed); rise = Values(repeating: s.rise)
         }
     }

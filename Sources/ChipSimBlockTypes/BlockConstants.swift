@@ -75,15 +75,16 @@ public struct ExactLIFBlockConstants {
     }
 }
 
-/// The alpha-synapse propagator (see ChipSim's `ExactAlphaLIF`): per state variable of
-/// (v, I_exc, x_exc, I_inh, x_inh), its row of e^(M·h), the new value being the row's first five
-/// entries times the state plus its sixth (lanes 6 and 7 unused).
+/// A synapse type's rows of the alpha propagator e^(M·h), by their nonzero entries alone:
+/// I ← I·own + x·feed, x ← x·rise (see ChipSim's `ExactAlphaLIF`).
+public typealias AlphaSynapseRows = (own: Double, feed: Double, rise: Double)
+
+/// The alpha-synapse propagator (see ChipSim's `ExactAlphaLIF`) over (v, I_exc, x_exc, I_inh,
+/// x_inh): the membrane's row of e^(M·h), the new v being the row's first five entries times the
+/// state plus its sixth (lanes 6 and 7 unused), and each synapse type's rows.
 public struct ExactAlphaBlockConstants {
-    /// The membrane's row of the propagator, over (v, I_e, x_e, I_i, x_i, 1) (lanes 6 and 7 unused).
     public var v: SIMD8<Double>
-    /// The synapses' nonzero entries (ChipSim's `ExactAlphaLIF.SynapseRows`): I ← I·(I's own) +
-    /// x·(x's feed into I), x ← x·(x's own), per type.
-    public var excitatory: (own: Double, feed: Double, rise: Double), inhibitory: (own: Double, feed: Double, rise: Double)
+    public var excitatory: AlphaSynapseRows, inhibitory: AlphaSynapseRows
     /// mV.
     public var vReset: Double, vThresh: Double
     /// What an arrival of w adds to a rise variable, per unit of w (e).
@@ -91,7 +92,7 @@ public struct ExactAlphaBlockConstants {
     /// Ticks a neuron is held after it fires.
     public var refractoryTicks: Int64
 
-    public init(v: SIMD8<Double>, excitatory: (own: Double, feed: Double, rise: Double), inhibitory: (own: Double, feed: Double, rise: Double),
+    public init(v: SIMD8<Double>, excitatory: AlphaSynapseRows, inhibitory: AlphaSynapseRows,
                 vReset: Double, vThresh: Double, alphaArrival: Double, refractoryTicks: Int64) {
         self.v = v; self.excitatory = excitatory; self.inhibitory = inhibitory
         self.vReset = vReset; self.vThresh = vThresh; self.alphaArrival = alphaArrival; self.refractoryTicks = refractoryTicks
