@@ -271,10 +271,17 @@ final class SynapticDelivery {
                 guard j < n else { return }
                 let at = order[j] * stride + part
                 let start = cut[at], end = cut[at + 1]
+                guard start < end else { return }
+                // A line's worth at a time from the first synapse, and then the last synapse's
+                // line: a list that starts part-way into a line ends in one those steps miss.
+                // That is most of them once the lists are cut into parts: on one thread, CUBA
+                // 20k delivered in two parts took 25 % longer than in one without the last
+                // line, 5 % with it (in one part, the same).
                 var k = start
                 while k < end { neurite_prefetch(targetBase + k); k += 16 }
-                if let w = w16Base { k = start; while k < end { neurite_prefetch(w + k); k += 32 } }
-                if let w = w64Base { k = start; while k < end { neurite_prefetch(w + k); k += 8 } }
+                neurite_prefetch(targetBase + end - 1)
+                if let w = w16Base { k = start; while k < end { neurite_prefetch(w + k); k += 32 }; neurite_prefetch(w + end - 1) }
+                if let w = w64Base { k = start; while k < end { neurite_prefetch(w + k); k += 8 }; neurite_prefetch(w + end - 1) }
             }
             /// Moves the 32-bit event counts into the tallies (every ``eventCountLimit``
             /// synapses at least, so that they cannot overflow).

@@ -37,15 +37,19 @@ final class RowBuffer {
         grow(toFit: Self.length(rows: values.count, prefix, suffix))
         let start = bytes.baseAddress!
         var out = start + count
-        for element in values {
-            let value = Int(element) + offset
-            prefix.store(at: out)
-            out += prefix.count
-            let digits = Self.digits(value)
-            Self.writeDigits(value, digits, to: out)
-            out += digits
-            suffix.store(at: out)
-            out += suffix.count
+        // The table fetched once: its lazy global's check (`swift_once`) per row was 0.5 % of
+        // a CUBA run.
+        Self.digitPairs.withUnsafeBufferPointer { pairs in
+            for element in values {
+                let value = Int(element) + offset
+                prefix.store(at: out)
+                out += prefix.count
+                let digits = Self.digits(value)
+                Self.writeDigits(value, digits, to: out, pairs: pairs)
+                out += digits
+                suffix.store(at: out)
+                out += suffix.count
+            }
         }
         count = out - start
     }
@@ -55,25 +59,24 @@ final class RowBuffer {
         [UInt8(truncatingIfNeeded: 48 + n / 10), UInt8(truncatingIfNeeded: 48 + n % 10)]
     }
 
-    /// Writes the `digits` decimal digits of `value` ≥ 0 at `out`, two at a time.
+    /// Writes the `digits` decimal digits of `value` ≥ 0 at `out`, two at a time from `pairs`
+    /// (``digitPairs``).
     @inline(__always)
-    private static func writeDigits(_ value: Int, _ digits: Int, to out: UnsafeMutablePointer<UInt8>) {
-        digitPairs.withUnsafeBufferPointer { pairs in
-            var v = value, k = out + digits
-            while v >= 100 {
-                let pair = 2 * (v % 100)
-                v /= 100
-                k -= 2
-                k[0] = pairs[pair]
-                k[1] = pairs[pair + 1]
-            }
-            if v >= 10 {
-                k -= 2
-                k[0] = pairs[2 * v]
-                k[1] = pairs[2 * v + 1]
-            } else {
-                k[-1] = UInt8(truncatingIfNeeded: 48 + v)
-            }
+    private static func writeDigits(_ value: Int, _ digits: Int, to out: UnsafeMutablePointer<UInt8>, pairs: UnsafeBufferPointer<UInt8>) {
+        var v = value, k = out + digits
+        while v >= 100 {
+            let pair = 2 * (v % 100)
+            v /= 100
+            k -= 2
+            k[0] = pairs[pair]
+            k[1] = pairs[pair + 1]
+        }
+        if v >= 10 {
+            k -= 2
+            k[0] = pairs[2 * v]
+            k[1] = pairs[2 * v + 1]
+        } else {
+            k[-1] = UInt8(truncatingIfNeeded: 48 + v)
         }
     }
 
