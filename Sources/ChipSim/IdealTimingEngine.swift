@@ -121,6 +121,13 @@ public final class IdealTimingEngine {
         delivery.forgetDeliveredSpikes()
     }
 
+    /// Moves the cores among the parts of the ``partition`` (as many parts, contiguous, in
+    /// order, covering every core), between batches: after every part's delivery of a batch and
+    /// before any update of the next. The results are the same for any partition.
+    public func repartition(_ ranges: [Range<Int>]) {
+        chip.repartition(ranges)
+    }
+
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {
         let range = partition[part]

@@ -12,8 +12,9 @@ public final class LoadedChip {
     let delivery: SynapticDelivery
     /// The crossbar cores' tiles and reads (a crossbar target's image), nil on the digital target.
     let crossbar: CrossbarDelivery?
-    /// The cores split into contiguous ranges of about equal synapse counts, one per worker.
-    public let partition: [Range<Int>]
+    /// The cores split into contiguous ranges, one per worker: at first of about equal synapse
+    /// counts; a runtime may move the cuts (``repartition(_:)``).
+    public private(set) var partition: [Range<Int>]
     private let ring16Storage: UnsafeMutableBufferPointer<UInt16>
     private let ring64Storage: UnsafeMutableBufferPointer<Double>
     /// Per core, where delivery finds its ring entries (each worker updates its cores' terms).
@@ -60,6 +61,18 @@ public final class LoadedChip {
     @inline(__always)
     func slotTerm(core c: Int, tick: Int) -> UInt32 {
         UInt32(truncatingIfNeeded: tick << layout.slotShift[c]) & regions[c].mask
+    }
+
+    /// Moves the cuts between the parts to `ranges`: as many ranges as ``partition`` has, in
+    /// order, covering every core. Results do not depend on the partition (each core's ring
+    /// region takes its inputs in the same order whichever part delivers them); only while no
+    /// core is being updated or delivered to.
+    func repartition(_ ranges: [Range<Int>]) {
+        precondition(ranges.count == partition.count && ranges.first?.lowerBound == 0 && ranges.last?.upperBound == cores.count
+                     && zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound },
+                     "a partition of the \(cores.count) cores into \(partition.count) contiguous ranges")
+        partition = ranges
+        delivery.recut(ranges)
     }
 
     /// Splits 0..<weights.count into `parts` contiguous ranges of about equal total weight.

@@ -22,7 +22,7 @@ final class SynapticDelivery {
     /// p] ..< cut[g · cutStride + p + 1]]` (part 0 starts at the neuron's first synapse, the entry
     /// after the last part is one past its last). A neuron's bounds lie together: laid out part
     /// by part, a spike's two bounds were two cache lines to fetch, and on two workers four.
-    private let cut: [Int]
+    private var cut: [Int]
     /// Parts plus one: the bounds per neuron in ``cut``.
     private let cutStride: Int
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
@@ -187,28 +187,42 @@ final class SynapticDelivery {
         plastic?.finish(neuronCounts: cores.map(\.neuronCount))
         self.plastic = plastic
         self.plasticIndex = plasticIndex
-        // Targets are sorted by core within each neuron: each part's cut is a binary search.
         let n = base[cores.count], stride = partition.count + 1
         neurons = n
         var cut = [Int](repeating: 0, count: stride * n)
         for g in 0..<n {
-            let at = g * stride
-            cut[at] = counts[g]
-            cut[at + partition.count] = counts[g + 1]
-            for p in partition.indices.dropFirst() {
-                let first = UInt32(partition[p].lowerBound) << RingLayout.positionBits
-                var lo = cut[at + p - 1], hi = counts[g + 1]
-                while lo < hi {
-                    let mid = (lo + hi) >> 1
-                    if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
-                }
-                cut[at + p] = lo
-            }
+            cut[g * stride] = counts[g]
+            cut[g * stride + partition.count] = counts[g + 1]
         }
         self.cut = cut
         cutStride = stride
         deliveredSpikes = .allocate(capacity: arithmetic == .s1615 && plastic == nil ? partition.count * n : 0)
         deliveredSpikes.initialize(repeating: 0)
+        recut(partition)
+    }
+
+    /// Cuts every neuron's synapses at the parts of `partition` (as many parts as before, in
+    /// order, covering every core): its inner bounds in ``cut``. Targets are sorted by core within
+    /// each neuron, so each is a binary search. The per-part counts of delivered spikes stay
+    /// valid: every part counts every spike of a tick, whether or not it has synapses on the part.
+    func recut(_ partition: [Range<Int>]) {
+        let stride = cutStride
+        precondition(partition.count == stride - 1, "a partition into \(stride - 1) parts")
+        let targets = self.targets
+        cut.withUnsafeMutableBufferPointer { cut in
+            for g in 0..<neurons {
+                let at = g * stride, end = cut[at + stride - 1]
+                for p in partition.indices.dropFirst() {
+                    let first = UInt32(partition[p].lowerBound) << RingLayout.positionBits
+                    var lo = cut[at + p - 1], hi = end
+                    while lo < hi {
+                        let mid = (lo + hi) >> 1
+                        if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
+                    }
+                    cut[at + p] = lo
+                }
+            }
+        }
     }
 
     deinit {

@@ -6,9 +6,10 @@ import Synchronization
 /// Runs a chip image in `ideal` timing (``IdealTimingEngine``) on worker threads that live for
 /// the whole run and meet at a barrier between a tick's phases, or in `cycle` timing
 /// (``CycleTimingEngine``), whose event loop runs on one thread. In ideal timing worker w owns a
-/// contiguous range of cores, balanced by their synapse counts, in both phases (so a core's
-/// state and ring-buffer region stay in one CPU's cache); worker 0 records between ticks. The
-/// spikes are the same for any thread count.
+/// contiguous range of cores in both phases (so a core's state and ring-buffer region stay in
+/// one CPU's cache), balanced first by their synapse counts and then, early in a long enough
+/// run, by the work measured (``WorkBalancer``); worker 0 records between ticks. The spikes are
+/// the same for any thread count.
 public final class Simulator {
     public let image: ChipImage
     public let options: RunOptions
@@ -20,6 +21,13 @@ public final class Simulator {
         case .ideal(let e): return e.partition.count
         case .cycle, .partitioned: return 1
         }
+    }
+
+    /// Where the workers' cuts move at the end of a balancing round (``WorkBalancer``), given
+    /// the current ranges and the cores' synaptic events per batch; nil keeps them. By default
+    /// where the round's measurements balance; tests move them where they choose.
+    var cutsAfterRound: (WorkBalancer, [Range<Int>], [Double]) -> [Range<Int>]? = { balancer, current, events in
+        balancer.balancedRanges(current: current, events: events)
     }
 
     /// Ticks the workers run between their meetings (``IdealTimingEngine/batchTicks``; 1 in
@@ -273,6 +281,11 @@ public final class Simulator {
     /// batch before the next starts: a client in lock-step may wait for a tick's spikes before it
     /// sends the next tick's input, which the start waits for, and traces sample the cores
     /// between ticks.
+    ///
+    /// At the end of each of the ``WorkBalancer``'s rounds, after the batch's delivery, the
+    /// workers meet twice more: worker 0 moves the cuts between them (``cutsAfterRound``) while
+    /// the others wait, since a core that changes hands must not be updated by its new worker
+    /// before its old one has delivered into it.
     private func runOnWorkers(_ engine: IdealTimingEngine, _ boundary: TickBoundary) -> (ticks: Int, ending: RunEnding) {
         let barrier = SpinBarrier(parties: threads)
         let threads = self.threads, ticks = self.ticks, batchTicks = engine.batchTicks, slots = engine.spikeSlots
@@ -299,35 +312,73 @@ public final class Simulator {
             if end.ending == nil, tick < ticks, let ending = boundary.start(tick: tick, cores: cores) { end.set(ending, after: tick, from: tick) }
         }
         if ticks > 0 { start(0) }
+        let balancer = WorkBalancer(workers: threads, cores: cores.count, batches: (ticks + batchTicks - 1) / batchTicks)
+        /// Worker 0's, between two barriers at which the others wait: moves the cuts between the
+        /// workers' cores where the measured work says so.
+        func rebalance(_ balancer: WorkBalancer, batches: Int) {
+            let events = cores.map { Double($0.counters.synapticEvents) / Double(batches) }
+            if let ranges = cutsAfterRound(balancer, engine.partition, events) { engine.repartition(ranges) }
+        }
+        @inline(__always) func now() -> Int { Int(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds) }
         func work(_ w: Int) {
             var tick = 0
+            /// The worker's cores, until the balancer moves them.
+            var mine = ranges[w]
             /// Worker 0's: the batch updated and delivered but not finished.
             var unfinished = 0..<0
             while tick < ticks, end.runs(from: tick) {
-                let batch = tick..<min(tick + batchTicks, ticks)
-                engine.update(cores: ranges[w], ticks: batch)
-                if let rows {
-                    for t in batch { recorder.spikeRows(tick: t, cores: ranges[w], spikes: engine.spikes(ofTick: t), into: rows[t % slots][w]) }
+                let batch = tick..<min(tick + batchTicks, ticks), index = tick / batchTicks
+                // Timed only while the balancer measures.
+                let slot = balancer?.slot(ofBatch: index)
+                let t0 = slot == nil ? 0 : now()
+                if let slot, let balancer {
+                    var before = t0
+                    for c in mine {
+                        engine.update(cores: c..<(c + 1), ticks: batch)
+                        let after = now()
+                        balancer.record(core: c, slot: slot, nanoseconds: after - before)
+                        before = after
+                    }
+                } else {
+                    engine.update(cores: mine, ticks: batch)
                 }
+                if let rows {
+                    for t in batch { recorder.spikeRows(tick: t, cores: mine, spikes: engine.spikes(ofTick: t), into: rows[t % slots][w]) }
+                }
+                let t1 = slot == nil ? 0 : now()
                 if w == 0, pipelined {
                     finish(unfinished, next: batch.upperBound)
                     unfinished = 0..<0
                     start(batch.upperBound)
                 }
+                var boundaryTime = slot == nil ? 0 : now() - t1
                 barrier.wait()
+                let t2 = slot == nil ? 0 : now()
                 for t in batch { engine.deliver(part: w, tick: t) }
+                let deliveryTime = slot == nil ? 0 : now() - t2
                 if pipelined {
                     // Finished in the next batch's update phase (or after the loop), unless the
                     // run failed at the last batch's finish.
                     if w == 0, end.ending.map({ $0.ticks >= batch.upperBound }) ?? true { unfinished = batch }
                 } else {
                     if w == 0, end.ending == nil {
+                        let t3 = slot == nil ? 0 : now()
                         finish(batch, next: batch.upperBound)
                         start(batch.upperBound)
+                        if slot != nil { boundaryTime += now() - t3 }
                     }
                     barrier.wait()
                 }
+                if let slot { balancer?.record(worker: w, slot: slot, update: t1 - t0, boundary: boundaryTime, delivery: deliveryTime) }
                 tick = batch.upperBound
+                // Every worker sees the same: worker 0 decided on the next batch before the
+                // last barrier, and decides nothing more before the next.
+                if let balancer, balancer.decides(afterBatch: index), tick < ticks, end.runs(from: tick) {
+                    barrier.wait()
+                    if w == 0 { rebalance(balancer, batches: index + 1) }
+                    barrier.wait()
+                    mine = engine.partition[w]
+                }
             }
             if w == 0 { finish(unfinished, next: ticks) }
         }
