@@ -7,7 +7,8 @@ import Foundation
 /// update costs (a Poisson source's atoms against a LIF neuron, a core's size), how often its
 /// synapses are used, and that worker 0 alone finishes every batch (counts, `spikes.csv`,
 /// progress) while the others wait for it at the next barrier. So, in each of ``rounds``
-/// rounds, the workers time ``measuredBatches`` batches after ``warmBatches``: each core's
+/// rounds (the first 5 % of the way into the run, the second 10 %, once the start's
+/// transients have passed), the workers time ``measuredBatches`` batches after ``warmBatches``: each core's
 /// update, each worker's update phase (its updates and `spikes.csv` rows), its boundary work
 /// and its delivery. A core's cost per batch is then its median update time, scaled by its
 /// worker's update phase over its cores' updates, plus its share (by synaptic events) of its
@@ -26,11 +27,19 @@ final class WorkBalancer: @unchecked Sendable {
     /// Rounds of measuring and cutting.
     static let rounds = 2
     /// The least predicted gain, as a fraction of the busiest worker's time per batch, that
-    /// moves the cuts.
-    static let leastGain = 0.01
+    /// moves the cuts: a balanced partition (CUBA at 20k neurons) is left alone rather than
+    /// moved back and forth on the measurements' noise.
+    static let leastGain = 0.02
+    /// The shortest run, in multiples of the rounds' batches, that the balancer measures: its
+    /// per-core timing (a clock read per core, about 2 µs a batch at 40 cores a worker) and the
+    /// moved cores' cold caches then cost a few thousandths of the run at most. Round r (from 1)
+    /// starts r / ``leastRunRounds`` of the way into the run.
+    static let leastRunRounds = 20
 
     let workers: Int
     let cores: Int
+    /// The first batch of each round.
+    private let starts: [Int]
     /// Per core and measured batch of the round: nanoseconds of its update.
     private let coreSamples: UnsafeMutableBufferPointer<UInt32>
     /// Per worker, measured batch and phase (update phase, boundary work, delivery): nanoseconds.
@@ -39,12 +48,13 @@ final class WorkBalancer: @unchecked Sendable {
     private static let phases = 3
 
     /// A balancer for `workers` workers of `cores` cores in a run of `batches` batches; nil
-    /// with one worker, or where the run is too short for the measurement to pay: under four
-    /// times the batches the rounds take (their per-core timing costs about 50 ns a core).
+    /// with one worker, or where the run is too short for the measurement to pay (under
+    /// ``leastRunRounds`` times the rounds' batches).
     init?(workers: Int, cores: Int, batches: Int) {
-        guard workers > 1, cores >= workers, batches >= 4 * Self.rounds * Self.roundBatches else { return nil }
+        guard workers > 1, cores >= workers, batches >= Self.leastRunRounds * Self.rounds * Self.roundBatches else { return nil }
         self.workers = workers
         self.cores = cores
+        starts = (1...Self.rounds).map { $0 * batches / Self.leastRunRounds }
         coreSamples = .allocate(capacity: cores * Self.measuredBatches)
         coreSamples.initialize(repeating: 0)
         workerSamples = .allocate(capacity: workers * Self.measuredBatches * Self.phases)
@@ -60,13 +70,16 @@ final class WorkBalancer: @unchecked Sendable {
 
     /// The measurement slot of batch `batch` (numbered from 0), or nil where it is not measured.
     func slot(ofBatch batch: Int) -> Int? {
-        let slot = batch % Self.roundBatches - Self.warmBatches
-        return batch < Self.rounds * Self.roundBatches && slot >= 0 ? slot : nil
+        for start in starts {
+            let slot = batch - start - Self.warmBatches
+            if slot >= 0, slot < Self.measuredBatches { return slot }
+        }
+        return nil
     }
 
     /// Whether the cuts may move after the delivery of batch `batch`: the end of a round.
     func decides(afterBatch batch: Int) -> Bool {
-        batch < Self.rounds * Self.roundBatches && batch % Self.roundBatches == Self.roundBatches - 1
+        starts.contains { batch == $0 + Self.roundBatches - 1 }
     }
 
     /// Core `core`'s update in batch slot `slot`, in nanoseconds.

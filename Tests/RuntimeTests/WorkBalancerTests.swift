@@ -59,17 +59,23 @@ final class WorkBalancerTests: XCTestCase {
     func testRoundsMeasureAfterTheirWarmBatchesAndDecideAtTheirEnd() throws {
         let balancer = try XCTUnwrap(WorkBalancer(workers: 2, cores: 2, batches: 10_000))
         let warm = WorkBalancer.warmBatches, measured = WorkBalancer.measuredBatches, round = warm + measured
-        XCTAssertNil(balancer.slot(ofBatch: warm - 1))
-        XCTAssertEqual(balancer.slot(ofBatch: warm), 0)
-        XCTAssertEqual(balancer.slot(ofBatch: round - 1), measured - 1)
-        XCTAssertNil(balancer.slot(ofBatch: round))
-        XCTAssertEqual(balancer.slot(ofBatch: round + warm), 0)
-        XCTAssertNil(balancer.slot(ofBatch: WorkBalancer.rounds * round + warm), "no round after the last")
-        let decisions = (0..<10_000).filter { balancer.decides(afterBatch: $0) }
-        XCTAssertEqual(decisions, (1...WorkBalancer.rounds).map { $0 * round - 1 })
+        // Rounds 5 % and 10 % of the way into the run.
+        for start in [500, 1000] {
+            XCTAssertNil(balancer.slot(ofBatch: start + warm - 1))
+            XCTAssertEqual(balancer.slot(ofBatch: start + warm), 0)
+            XCTAssertEqual(balancer.slot(ofBatch: start + round - 1), measured - 1)
+            XCTAssertNil(balancer.slot(ofBatch: start + round))
+        }
+        XCTAssertEqual((0..<10_000).filter { balancer.slot(ofBatch: $0) != nil }.count, WorkBalancer.rounds * measured)
+        XCTAssertEqual((0..<10_000).filter { balancer.decides(afterBatch: $0) }, [500 + round - 1, 1000 + round - 1])
+        let shortest = WorkBalancer.leastRunRounds * WorkBalancer.rounds * round
         XCTAssertNil(WorkBalancer(workers: 1, cores: 8, batches: 10_000), "one worker")
-        XCTAssertNil(WorkBalancer(workers: 2, cores: 8, batches: 4 * WorkBalancer.rounds * round - 1), "too short a run")
-        XCTAssertNotNil(WorkBalancer(workers: 2, cores: 8, batches: 4 * WorkBalancer.rounds * round))
+        XCTAssertNil(WorkBalancer(workers: 2, cores: 1, batches: 10_000), "fewer cores than workers")
+        XCTAssertNil(WorkBalancer(workers: 2, cores: 8, batches: shortest - 1), "too short a run")
+        let barely = try XCTUnwrap(WorkBalancer(workers: 2, cores: 8, batches: shortest))
+        let decisions = (0..<shortest).filter { barely.decides(afterBatch: $0) }
+        XCTAssertEqual(decisions.count, WorkBalancer.rounds, "the rounds do not overlap")
+        XCTAssertGreaterThanOrEqual(decisions[1] - decisions[0], round)
     }
 
     /// The engine cut anew every 37 ticks, at batch boundaries, into three parts (one of them
@@ -123,10 +129,27 @@ final class WorkBalancerTests: XCTestCase {
         return (spikes, engine.cores.map(\.counters))
     }
 
+    /// A small network of seven cores long enough to balance (3,000 batches of one tick).
+    static let balancedYAML = """
+    network: balanced
+    timestep: 1.0
+    duration: 3000
+    seed: 8
+    populations:
+      drive: {size: 64, model: SpikeSourcePoisson, params: {rate: 20}, neurons_per_core: 32}
+      exc: {size: 96, model: IF_curr_exp, record: [spikes], neurons_per_core: 32, params: {tau_m: 10, cm: 0.25, v_thresh: -55, tau_refrac: 2}}
+      inh: {size: 64, model: IF_cond_exp, record: [spikes], neurons_per_core: 32, params: {tau_m: 10, v_thresh: -55}}
+    projections:
+      - {pre: drive, post: exc, connector: {type: FixedProbabilityConnector, p_connect: 0.2}, synapse: {weight: 0.8, delay: 1.0}}
+      - {pre: drive, post: inh, connector: {type: FixedProbabilityConnector, p_connect: 0.2}, synapse: {weight: 0.02, delay: 1.0}}
+      - {pre: exc, post: inh, connector: {type: FixedProbabilityConnector, p_connect: 0.1}, synapse: {weight: 0.01, delay: {uniform: [1.0, 3.0]}}}
+      - {pre: inh, post: exc, connector: {type: FixedProbabilityConnector, p_connect: 0.2}, synapse: {weight: -0.6, delay: 1.0}, receptor: inhibitory}
+    """
+
     /// Two and three workers whose cuts move at the end of each balancing round (forced, rather
     /// than where timing puts them), against one thread: the same `spikes.csv` and counters.
     func testMovingTheCutsOnTheWorkersChangesNothing() throws {
-        let image = try compile(BatchedTicksTests.yaml).image
+        let image = try compile(Self.balancedYAML).image
         func run(threads: Int, cuts: [[Range<Int>]]) throws -> (spikes: String, counters: [CoreCounters], moved: Int) {
             let dir = temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -144,9 +167,10 @@ final class WorkBalancerTests: XCTestCase {
             return (try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8), totals.coreCounters, moved)
         }
         let n = image.cores.count
-        XCTAssertGreaterThanOrEqual(n, 5)
+        XCTAssertEqual(n, 7)
         let one = try run(threads: 1, cuts: [])
         XCTAssertEqual(one.moved, 0, "one thread has no cuts")
+        XCTAssertGreaterThan(one.spikes.split(separator: "\n").count, 1000, "the cells fire")
         for cuts in [[[0..<1, 1..<n], [0..<(n - 1), (n - 1)..<n]], [[0..<1, 1..<2, 2..<n], [0..<(n - 2), (n - 2)..<(n - 1), (n - 1)..<n]]] {
             let many = try run(threads: cuts[0].count, cuts: cuts)
             XCTAssertEqual(many.moved, WorkBalancer.rounds, "\(cuts[0].count) threads: every round decided")
