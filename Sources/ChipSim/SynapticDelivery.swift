@@ -22,7 +22,9 @@ final class SynapticDelivery {
     /// p] ..< cut[g · cutStride + p + 1]]` (part 0 starts at the neuron's first synapse, the entry
     /// after the last part is one past its last). A neuron's bounds lie together: laid out part
     /// by part, a spike's two bounds were two cache lines to fetch, and on two workers four.
-    private var cut: [Int]
+    /// Changed only by ``recut(_:)``, while no delivery runs: its dynamic exclusivity checks are
+    /// off, as the cycle engine reads it per packet.
+    @exclusivity(unchecked) private var cut: [Int]
     /// Parts plus one: the bounds per neuron in ``cut``.
     private let cutStride: Int
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
