@@ -351,7 +351,9 @@ public final class Simulator {
                     unfinished = 0..<0
                     start(batch.upperBound)
                 }
-                var boundaryTime = slot == nil ? 0 : now() - t1
+                // Worker 0's boundary work runs beside the others' updates (pipelined) and counts
+                // in its share; with a second barrier it runs while they wait, whatever the cut.
+                let boundaryTime = slot == nil ? 0 : now() - t1
                 barrier.wait()
                 let t2 = slot == nil ? 0 : now()
                 for t in batch { engine.deliver(part: w, tick: t) }
@@ -362,10 +364,8 @@ public final class Simulator {
                     if w == 0, end.ending.map({ $0.ticks >= batch.upperBound }) ?? true { unfinished = batch }
                 } else {
                     if w == 0, end.ending == nil {
-                        let t3 = slot == nil ? 0 : now()
                         finish(batch, next: batch.upperBound)
                         start(batch.upperBound)
-                        if slot != nil { boundaryTime += now() - t3 }
                     }
                     barrier.wait()
                 }

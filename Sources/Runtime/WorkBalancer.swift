@@ -89,7 +89,8 @@ final class WorkBalancer: @unchecked Sendable {
 
     /// Worker `worker`'s times in batch slot `slot`, in nanoseconds: its update phase (its
     /// cores' updates and rows), its boundary work (worker 0's finishing and starting of
-    /// batches) and its delivery.
+    /// batches, where that runs beside the others' updates; 0 where they wait for it at a
+    /// barrier of their own) and its delivery.
     func record(worker: Int, slot: Int, update: Int, boundary: Int, delivery: Int) {
         let at = (worker * Self.measuredBatches + slot) * Self.phases
         workerSamples[at] = update

@@ -147,10 +147,14 @@ final class WorkBalancerTests: XCTestCase {
     """
 
     /// Two and three workers whose cuts move at the end of each balancing round (forced, rather
-    /// than where timing puts them), against one thread: the same `spikes.csv` and counters.
+    /// than where timing puts them), against one thread: the same `spikes.csv` and counters; and
+    /// with a trace recorded, where each batch ends at a second barrier, the same `v.csv` too.
     func testMovingTheCutsOnTheWorkersChangesNothing() throws {
-        let image = try compile(Self.balancedYAML).image
-        func run(threads: Int, cuts: [[Range<Int>]]) throws -> (spikes: String, counters: [CoreCounters], moved: Int) {
+        let plain = try compile(Self.balancedYAML).image
+        let traced = try compile(Self.balancedYAML.replacingOccurrences(of: "exc: {size: 96, model: IF_curr_exp, record: [spikes]",
+                                                                        with: "exc: {size: 96, model: IF_curr_exp, record: [spikes, v]"))
+            .image
+        func run(_ image: ChipImage, threads: Int, cuts: [[Range<Int>]]) throws -> (files: [String], counters: [CoreCounters], moved: Int) {
             let dir = temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: dir) }
             let options = RunOptions(threads: threads, outputDirectory: dir)
@@ -164,18 +168,24 @@ final class WorkBalancerTests: XCTestCase {
             }
             let totals = simulator.run(recorder: try Recorder(image: image, options: options))
             XCTAssertEqual(totals.ending, .complete)
-            return (try String(contentsOfFile: dir + "/spikes.csv", encoding: .utf8), totals.coreCounters, moved)
+            let files = try ["spikes.csv", "v.csv"].filter { FileManager.default.fileExists(atPath: dir + "/" + $0) }
+                .map { try String(contentsOfFile: dir + "/" + $0, encoding: .utf8) }
+            return (files, totals.coreCounters, moved)
         }
-        let n = image.cores.count
+        let n = plain.cores.count
         XCTAssertEqual(n, 7)
-        let one = try run(threads: 1, cuts: [])
-        XCTAssertEqual(one.moved, 0, "one thread has no cuts")
-        XCTAssertGreaterThan(one.spikes.split(separator: "\n").count, 1000, "the cells fire")
-        for cuts in [[[0..<1, 1..<n], [0..<(n - 1), (n - 1)..<n]], [[0..<1, 1..<2, 2..<n], [0..<(n - 2), (n - 2)..<(n - 1), (n - 1)..<n]]] {
-            let many = try run(threads: cuts[0].count, cuts: cuts)
-            XCTAssertEqual(many.moved, WorkBalancer.rounds, "\(cuts[0].count) threads: every round decided")
-            XCTAssertEqual(many.spikes, one.spikes, "\(cuts[0].count) threads")
-            XCTAssertEqual(many.counters, one.counters, "\(cuts[0].count) threads")
+        for (image, files) in [(plain, 1), (traced, 2)] {
+            let one = try run(image, threads: 1, cuts: [])
+            XCTAssertEqual(one.moved, 0, "one thread has no cuts")
+            XCTAssertEqual(one.files.count, files)
+            XCTAssertGreaterThan(one.files[0].split(separator: "\n").count, 1000, "the cells fire")
+            for cuts in [[[0..<1, 1..<n], [0..<(n - 1), (n - 1)..<n]], [[0..<1, 1..<2, 2..<n], [0..<(n - 2), (n - 2)..<(n - 1), (n - 1)..<n]]] {
+                let label = "\(cuts[0].count) threads, \(files) files"
+                let many = try run(image, threads: cuts[0].count, cuts: cuts)
+                XCTAssertEqual(many.moved, WorkBalancer.rounds, "\(label): every round decided")
+                XCTAssertEqual(many.files, one.files, label)
+                XCTAssertEqual(many.counters, one.counters, label)
+            }
         }
     }
 }
