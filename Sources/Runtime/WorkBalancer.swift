@@ -8,9 +8,9 @@ import Foundation
 /// synapses are used, and that worker 0 alone finishes every batch (counts, `spikes.csv`,
 /// progress) while the others wait for it at the next barrier. So, in each of ``rounds``
 /// rounds (the first 5 % of the way into the run, the second 10 %, once the start's
-/// transients have passed), the workers time ``measuredBatches`` batches after ``warmBatches``: each core's
-/// update, each worker's update phase (its updates and `spikes.csv` rows), its boundary work
-/// and its delivery. A core's cost per batch is then its median update time, scaled by its
+/// transients have passed), the workers time ``measuredBatches`` batches after
+/// ``warmBatches``: each core's update, each worker's update phase (its updates and
+/// `spikes.csv` rows), its boundary work and its delivery. A core's cost per batch is then its median update time, scaled by its
 /// worker's update phase over its cores' updates, plus its share (by synaptic events) of its
 /// worker's median delivery time; the cuts go where each worker's cores plus its boundary work
 /// come nearest to an equal share. Medians keep a batch in which the host preempted a worker
