@@ -1,23 +1,23 @@
 import Foundation
 
-/// Moves the cuts between the workers' ranges of cores early in a run, to where the work
-/// measured in its first batches balances.
+/// Moves the cuts between the workers' ranges of cores early in a run, to where the work measured
+/// in its first batches balances.
 ///
 /// The engine's first partition balances the cores' synapse counts. That misses what a core's
 /// update costs (a Poisson source's atoms against a LIF neuron, a core's size), how often its
-/// synapses are used, and that worker 0 alone finishes every batch (counts, `spikes.csv`,
-/// progress) while the others wait for it at the next barrier. So, in each of ``rounds``
-/// rounds (the first 5 % of the way into the run, the second 10 %, once the start's
-/// transients have passed), the workers time ``measuredBatches`` batches after
-/// ``warmBatches``: each core's update, each worker's update phase (its updates and
-/// `spikes.csv` rows), its boundary work and its delivery. A core's cost per batch is then its median update time, scaled by its
-/// worker's update phase over its cores' updates, plus its share (by synaptic events) of its
-/// worker's median delivery time; the cuts go where each worker's cores plus its boundary work
-/// come nearest to an equal share. Medians keep a batch in which the host preempted a worker
-/// from steering the cut; the second round corrects what the first round's model missed.
+/// synapses are used, and that worker 0 alone finishes every batch (counts, `spikes.csv`, progress)
+/// while the others wait for it at the next barrier. So, in each of ``rounds`` rounds (the first
+/// 5 % of the way into the run, the second 10 %, once the start's transients have passed), the
+/// workers time ``measuredBatches`` batches after ``warmBatches``: each core's update, each
+/// worker's update phase (its updates and `spikes.csv` rows), its boundary work and its delivery. A
+/// core's cost per batch is then its median update time, scaled by its worker's update phase over
+/// its cores' updates, plus its share (by synaptic events) of its worker's median delivery time;
+/// the cuts go where each worker's cores plus its boundary work come nearest to an equal share.
+/// Medians keep a batch in which the host preempted a worker from steering the cut; the second
+/// round corrects what the first round's model missed.
 ///
-/// Results do not depend on the partition (``IdealTimingEngine/repartition(_:)``): the timing
-/// that moves the cuts changes only how fast a run goes.
+/// Results do not depend on the partition (``IdealTimingEngine/repartition(_:)``): the timing that
+/// moves the cuts changes only how fast a run goes.
 final class WorkBalancer: @unchecked Sendable {
     /// Batches a round runs before it measures (caches, branch predictors, page faults, and
     /// after a cut moved, the moved cores' state).

@@ -26,14 +26,18 @@ final class BatchedTicksTests: XCTestCase {
     """
 
     /// Runs `image` for `ticks` ticks as the runtime does, in batches of the engine's
-    /// ``IdealTimingEngine/batchTicks`` over `parts` parts; returns every tick's spikes
-    /// (core, neuron) and the cores' counters.
-    static func run(_ image: ChipImage, arithmetic: Arithmetic, batch: Int, parts: Int, ticks: Int)
+    /// ``IdealTimingEngine/batchTicks`` over `parts` parts, moving the cuts between the parts to
+    /// `cut(tick, cores)` before each batch where it gives ranges; returns every tick's spikes
+    /// (core, neuron) and the cores' counters (after ``IdealTimingEngine/finishCounters()``
+    /// where `finishCounters`).
+    static func run(_ image: ChipImage, arithmetic: Arithmetic, batch: Int, parts: Int, ticks: Int,
+                    cut: (Int, Int) -> [Range<Int>]? = { _, _ in nil }, finishCounters: Bool = false)
         -> (batchTicks: Int, spikes: [[Int]], counters: [CoreCounters]) {
         let engine = IdealTimingEngine(image: image, settings: CoreSettings(image: image, arithmetic: arithmetic), parts: parts, batch: batch)
         var spikes: [[Int]] = []
         var tick = 0
         while tick < ticks {
+            if let ranges = cut(tick, engine.cores.count) { engine.repartition(ranges) }
             let ticksOfBatch = tick..<min(tick + engine.batchTicks, ticks)
             for c in engine.cores.indices { for t in ticksOfBatch { engine.update(core: c, tick: t) } }
             for t in ticksOfBatch { for part in engine.partition.indices { engine.deliver(part: part, tick: t) } }
@@ -43,6 +47,7 @@ final class BatchedTicksTests: XCTestCase {
             }
             tick = ticksOfBatch.upperBound
         }
+        if finishCounters { engine.finishCounters() }
         return (engine.batchTicks, spikes, engine.cores.map(\.counters))
     }
 

@@ -87,14 +87,14 @@ final class WorkBalancerTests: XCTestCase {
         for (i, image) in images.enumerated() {
             for arithmetic in Arithmetic.allCases {
                 let label = "image \(i), \(arithmetic)"
-                let single = Self.run(image, arithmetic: arithmetic, parts: 1, ticks: 600) { _, _ in nil }
+                let single = BatchedTicksTests.run(image, arithmetic: arithmetic, batch: 3, parts: 1, ticks: 600, finishCounters: true)
                 var moved = 0
-                let recut = Self.run(image, arithmetic: arithmetic, parts: 3, ticks: 600) { tick, cores in
+                let recut = BatchedTicksTests.run(image, arithmetic: arithmetic, batch: 3, parts: 3, ticks: 600, cut: { tick, cores in
                     guard tick % 37 < 3 else { return nil }
                     moved += 1
                     let a = (tick * 7) % (cores + 1), b = (tick * 13) % (cores + 1)
                     return [0..<min(a, b), min(a, b)..<max(a, b), max(a, b)..<cores]
-                }
+                }, finishCounters: true)
                 XCTAssertGreaterThan(moved, 10, label)
                 XCTAssertGreaterThan(single.spikes.joined().count, 100, "\(label): the cells fire")
                 XCTAssertEqual(recut.spikes, single.spikes, label)
@@ -104,29 +104,6 @@ final class WorkBalancerTests: XCTestCase {
                 }
             }
         }
-    }
-
-    /// Runs `image` for `ticks` ticks in the engine's batches over `parts` parts, moving the cuts
-    /// to `cut(tick, cores)` before each batch where it gives ranges; returns every tick's spikes
-    /// (core, neuron) and the cores' counters after ``IdealTimingEngine/finishCounters()``.
-    static func run(_ image: ChipImage, arithmetic: Arithmetic, parts: Int, ticks: Int, cut: (Int, Int) -> [Range<Int>]?)
-        -> (spikes: [[Int]], counters: [CoreCounters]) {
-        let engine = IdealTimingEngine(image: image, settings: CoreSettings(image: image, arithmetic: arithmetic), parts: parts, batch: 3)
-        var spikes: [[Int]] = []
-        var tick = 0
-        while tick < ticks {
-            if let ranges = cut(tick, engine.cores.count) { engine.repartition(ranges) }
-            let batch = tick..<min(tick + engine.batchTicks, ticks)
-            for part in engine.partition.indices { engine.update(cores: engine.partition[part], ticks: batch) }
-            for t in batch { for part in engine.partition.indices { engine.deliver(part: part, tick: t) } }
-            for t in batch {
-                let s = engine.spikes(ofTick: t)
-                spikes.append(engine.cores.indices.flatMap { c in s.spikes(core: c).map { c << 16 | Int($0) } })
-            }
-            tick = batch.upperBound
-        }
-        engine.finishCounters()
-        return (spikes, engine.cores.map(\.counters))
     }
 
     /// A small network of seven cores long enough to balance (3,000 batches of one tick).
