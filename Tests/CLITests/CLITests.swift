@@ -26,6 +26,15 @@ extension XCTestCase {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
+
+    /// A new path `neurite-<name>-<UUID>` in the temporary directory, created as a directory when
+    /// `create`, and removed with everything under it when the test ends.
+    func scratchPath(_ name: String, create: Bool = true) throws -> String {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-\(name)-\(UUID().uuidString)")
+        if create { try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: path) }
+        return path
+    }
 }
 
 /// End-to-end tests of the `neurite` executable: exact output, files written, exit codes
@@ -34,8 +43,7 @@ final class CLITests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("cli")
         try """
         network: small
         seed: 3
@@ -47,10 +55,6 @@ final class CLITests: XCTestCase {
           - {pre: stim, post: cells, connector: {type: AllToAllConnector}, synapse: {weight: 1.5, delay: 2}}
           - {pre: cells, post: cells, connector: {type: FixedProbabilityConnector, p_connect: 0.05}, synapse: {weight: -0.2, delay: 1}, receptor: inhibitory}
         """.write(toFile: dir + "/small.yaml", atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     func testCompilePrintsTheMappingSummary() throws {
@@ -176,8 +180,7 @@ final class CLIMessageTests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cli-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("cli")
         try """
         duration: 20
         populations:
@@ -186,10 +189,6 @@ final class CLIMessageTests: XCTestCase {
         projections:
           - {pre: s, post: n, connector: {type: OneToOneConnector}, synapse: {weight: 5, delay: 1}}
         """.write(toFile: dir + "/net.yaml", atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     func testOutOfRangeNumbersAreUsageErrorsWithTheRange() throws {

@@ -10,7 +10,7 @@ final class CamCLITests: XCTestCase {
     }
 
     func cam(_ example: String) throws -> (stdout: String, out: String) {
-        let out = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cam-\(UUID().uuidString)")
+        let out = try scratchPath("cam", create: false)
         let r = try neurite(["cam", examples + "/" + example, "--out", out])
         XCTAssertEqual(r.status, 0, r.stderr)
         return (r.stdout, out)

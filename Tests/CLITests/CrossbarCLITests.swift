@@ -10,14 +10,9 @@ final class CrossbarCLITests: XCTestCase {
                  "adc_bits=0"].flatMap { ["--set", $0] }
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-crossbar-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("crossbar")
         try write("W.csv", "1, -2, 0.5\n0.25, 1, -1\n\n")
         try write("X.csv", "1,0\n1,1\n0.5,-1\n")
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     func write(_ name: String, _ text: String) throws {

@@ -10,7 +10,7 @@ final class CycleExamplesCLITests: XCTestCase {
     }
 
     func simulate(_ example: String, _ extra: String...) throws -> (stdout: String, summary: [String: Any]) {
-        let out = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-cycle-\(UUID().uuidString)")
+        let out = try scratchPath("cycle", create: false)
         let r = try neurite(["simulate", examples + "/" + example, "--timing", "cycle", "--duration", "200", "--out", out] + extra)
         XCTAssertEqual(r.status, 0, r.stderr)
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/summary.json"))) as! [String: Any]

@@ -4,9 +4,7 @@ import XCTest
 /// End-to-end tests of `neurite keygen`.
 final class KeygenCLITests: XCTestCase {
     func testKeygenWritesAPairAndRefusesToOverwrite() throws {
-        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-keygen-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let dir = try scratchPath("keygen")
         let r = try neurite("keygen", dir + "/sim")
         XCTAssertEqual(r.status, 0, r.stderr)
         let lines = r.stdout.split(separator: "\n")

@@ -11,8 +11,7 @@ final class LiveCLITests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("live")
         let probe = try launch("/usr/bin/env", ["python3", "-c", "import zmq"])
         probe.process.waitUntilExit()
         guard probe.process.terminationStatus == 0 else {
@@ -259,7 +258,7 @@ final class ProgressLineCLITests: XCTestCase {
     func testARunWithoutATerminalDrawsNoProgressAndAnInjectorWithoutLiveSaysSo() throws {
         let network = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Examples/live/network.yaml").path
-        let out = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-progress-\(UUID().uuidString)")
+        let out = try scratchPath("progress", create: false)
         let r = try neurite("simulate", network, "--duration", "50", "--out", out)
         XCTAssertEqual(r.status, 0, r.stderr)
         XCTAssertFalse(r.stderr.contains("\r"), "no progress line on a pipe")

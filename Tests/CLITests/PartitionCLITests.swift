@@ -9,8 +9,7 @@ final class PartitionCLITests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-part-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("part")
         // A network whose Poisson atoms spike several times in some ticks (those repeats cross
         // the boundary too) over cores of 64 neurons, so that every rank holds several.
         try """

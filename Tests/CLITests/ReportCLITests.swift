@@ -7,8 +7,7 @@ final class ReportCLITests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-report-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("report")
         try """
         network: small
         seed: 3
@@ -20,10 +19,6 @@ final class ReportCLITests: XCTestCase {
           - {pre: stim, post: cells, connector: {type: AllToAllConnector}, synapse: {weight: 1.5, delay: 2}}
           - {pre: cells, post: cells, connector: {type: FixedProbabilityConnector, p_connect: 0.05}, synapse: {weight: -0.2, delay: 1}, receptor: inhibitory}
         """.write(toFile: dir + "/small.yaml", atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     func testReportWritesThePageAndSaysWhere() throws {

@@ -9,17 +9,12 @@ final class RunLifeCLITests: XCTestCase {
     var dir = ""
 
     override func setUpWithError() throws {
-        dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-life-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        dir = try scratchPath("life")
         try """
         duration: 1000000
         populations:
           n: {size: 500, model: IF_curr_exp, params: {i_offset: 1}, record: [spikes, v]}
         """.write(toFile: dir + "/long.yaml", atomically: true, encoding: .utf8)
-    }
-
-    override func tearDown() {
-        try? FileManager.default.removeItem(atPath: dir)
     }
 
     /// The run stops at a tick boundary, flushes every file, writes its summary with

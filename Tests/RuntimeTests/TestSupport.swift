@@ -16,11 +16,14 @@ func simulate(_ image: ChipImage, arithmetic: Arithmetic, threads: Int = 1, dura
                                                collectSpikes: true, kernels: kernels))
 }
 
-/// A fresh temporary directory.
-func temporaryDirectory() -> String {
-    let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-test-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return dir
+extension XCTestCase {
+    /// A fresh temporary directory, removed with everything under it when the test ends.
+    func temporaryDirectory() -> String {
+        let dir = (NSTemporaryDirectory() as NSString).appendingPathComponent("neurite-test-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        addTeardownBlock { try? FileManager.default.removeItem(atPath: dir) }
+        return dir
+    }
 }
 
 /// A JSON fixture of this test target.
