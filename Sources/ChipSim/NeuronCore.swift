@@ -31,24 +31,28 @@ public final class NeuronCore {
     /// The kernel the core runs, chosen by model, arithmetic and step convention (see
     /// ``StepConvention`` for what each convention integrates with).
     private enum Dynamics {
-        // The neuron models are classes: a tick's switch then passes a reference, where it
-        // copied hundreds of bytes of constants (2 % of a CUBA run when they were structs, and
-        // 1 to 3 % more out of `indirect` boxes).
-        case exactLIF(ExactCurrentLIF)
-        case exactAlphaLIF(ExactAlphaLIF)
-        case exponentialEulerLIF(ExponentialEulerLIF)
-        case heldLIF(HeldInputLIF)
-        case fixedLIF(FixedLIF)
-        case izhikevich(FloatIzhikevich)
-        case fixedIzhikevich(FixedIzhikevich)
-        case spikeArray(SpikeArraySource)
-        case poisson(PoissonSource)
+        // The neuron models and sources are classes: a tick's switch then passes a reference,
+        // where it copied hundreds of bytes of constants (2 % of a CUBA run when they were
+        // structs, and 1 to 3 % more out of `indirect` boxes). The references are unretained
+        // (``kernelObject`` owns the object): binding a strong payload retained and released it
+        // every tick.
+        case exactLIF(Unmanaged<ExactCurrentLIF>)
+        case exactAlphaLIF(Unmanaged<ExactAlphaLIF>)
+        case exponentialEulerLIF(Unmanaged<ExponentialEulerLIF>)
+        case heldLIF(Unmanaged<HeldInputLIF>)
+        case fixedLIF(Unmanaged<FixedLIF>)
+        case izhikevich(Unmanaged<FloatIzhikevich>)
+        case fixedIzhikevich(Unmanaged<FixedIzhikevich>)
+        case spikeArray(Unmanaged<SpikeArraySource>)
+        case poisson(Unmanaged<PoissonSource>)
         /// Emits ``injected``.
         case injector
         case delayRelay(DelayRelay)
     }
 
-    @exclusivity(unchecked) private var dynamics: Dynamics
+    private let dynamics: Dynamics
+    /// The object ``dynamics`` refers to (nil for the injector and the delay relay).
+    private let kernelObject: AnyObject?
     @exclusivity(unchecked) private var floatState: FloatState
     @exclusivity(unchecked) private var fixedState: FixedState
     /// Per type weight shift (S16.15 input = weight16 × 2^shift).
@@ -98,8 +102,8 @@ public final class NeuronCore {
                                 u: arithmetic == .float64 ? u : [], alpha: alpha)
         fixedState = FixedState(count: arithmetic == .s1615 ? neuronCount : 0, idle: idle, v: arithmetic == .s1615 ? v : [],
                                 u: arithmetic == .s1615 ? u : [], alpha: alpha)
-        dynamics = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
-                                 seed: image.network.seed, index: index)
+        (dynamics, kernelObject) = Self.dynamics(model: model, parameters: p, dt: dt, settings: settings, core: core,
+                                                 seed: image.network.seed, index: index)
         switch model {
         case _ where core.delayExtension != nil: neuronCycles = costs.sourceAtomCycles
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha: neuronCycles = costs.lifNeuronCycles
@@ -109,38 +113,42 @@ public final class NeuronCore {
     }
 
     private static func dynamics(model: NeuronModel, parameters p: [String: Double], dt: Double, settings: CoreSettings,
-                                 core: CoreImage, seed: UInt64, index: Int) -> Dynamics {
+                                 core: CoreImage, seed: UInt64, index: Int) -> (Dynamics, AnyObject?) {
+        /// The case `make` holding `object` unretained, and the object to keep.
+        func held<T: AnyObject>(_ make: (Unmanaged<T>) -> Dynamics, _ object: T) -> (Dynamics, AnyObject?) {
+            (make(.passUnretained(object)), object)
+        }
         let convention = settings.stepConvention, float = settings.arithmetic == .float64
         let inputFirst = convention.consumesInputFirst
-        if core.delayExtension != nil { return .delayRelay(DelayRelay()) }
+        if core.delayExtension != nil { return (.delayRelay(DelayRelay()), nil) }
         switch model {
         case .spikeSourceArray:
-            return .spikeArray(SpikeArraySource(events: core.sourceEvents))
+            return held(Dynamics.spikeArray, SpikeArraySource(events: core.sourceEvents))
         case .spikeSourcePoisson:
-            return .poisson(PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
+            return held(Dynamics.poisson, PoissonSource(p, dt: dt, rng: RandomStream(seed: seed, stream: [0x504F_4953, UInt64(index)])))
         case .spikeInjector:
-            return .injector
+            return (.injector, nil)
         case .izhikevich:
             let integration: IzhikevichIntegration = convention == .spinnaker ? .rk2Midpoint : .euler
-            return float ? .izhikevich(FloatIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
-                : .fixedIzhikevich(FixedIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
+            return float ? held(Dynamics.izhikevich, FloatIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
+                : held(Dynamics.fixedIzhikevich, FixedIzhikevich(p, dt: dt, integration: integration, inputFirst: inputFirst))
         case .ifCurrExp, .ifCurrAlpha, .ifCurrDelta, .ifCondExp, .ifCondAlpha:
             let lif = LIFParameters(p)
             let refractory = convention.refractoryTicks(tauRefrac: lif.tauRefrac, dt: dt)
             let shape = model.synapseShape!, conductance = model.isConductanceBased
             if !float {
-                return .fixedLIF(FixedLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
-                                          refractoryTicks: refractory,
-                                          weightShifts: (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))))
+                return held(Dynamics.fixedLIF, FixedLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
+                                                        refractoryTicks: refractory,
+                                                        weightShifts: (Int32(core.synapses.shifts[0]), Int32(core.synapses.shifts[1]))))
             }
             switch (convention, model) {
-            case (.brian2, .ifCurrExp): return .exactLIF(ExactCurrentLIF(lif, dt: dt, refractoryTicks: refractory))
-            case (.brian2, .ifCurrAlpha): return .exactAlphaLIF(ExactAlphaLIF(lif, dt: dt, refractoryTicks: refractory))
+            case (.brian2, .ifCurrExp): return held(Dynamics.exactLIF, ExactCurrentLIF(lif, dt: dt, refractoryTicks: refractory))
+            case (.brian2, .ifCurrAlpha): return held(Dynamics.exactAlphaLIF, ExactAlphaLIF(lif, dt: dt, refractoryTicks: refractory))
             case (.brian2, .ifCondExp), (.brian2, .ifCondAlpha):
-                return .exponentialEulerLIF(ExponentialEulerLIF(lif, dt: dt, alpha: shape == .alpha, refractoryTicks: refractory))
+                return held(Dynamics.exponentialEulerLIF, ExponentialEulerLIF(lif, dt: dt, alpha: shape == .alpha, refractoryTicks: refractory))
             default:
-                return .heldLIF(HeldInputLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
-                                             refractoryTicks: refractory))
+                return held(Dynamics.heldLIF, HeldInputLIF(lif, dt: dt, conductance: conductance, shape: shape, inputFirst: inputFirst,
+                                                           refractoryTicks: refractory))
             }
         }
     }
@@ -211,19 +219,16 @@ public final class NeuronCore {
     public func update(tick: Int, spikes: inout SpikeList) {
         spikes.removeAll()
         switch dynamics {
-        case .exactLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
-        case .exactAlphaLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
-        case .exponentialEulerLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
-        case .heldLIF(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels)
-        case .fixedLIF(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels)
-        case .izhikevich(let k): k.update(&floatState, spikes: &spikes, slot: floatSlot(tick))
-        case .fixedIzhikevich(let k): k.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick))
-        case .spikeArray(var s):
-            s.emit(tick: tick, spikes: &spikes)
-            dynamics = .spikeArray(s)
-        case .poisson(var s):
-            s.emit(tick: tick, atoms: neuronCount, spikes: &spikes)
-            dynamics = .poisson(s)
+        case .exactLIF(let k): k._withUnsafeGuaranteedRef { $0.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels) }
+        case .exactAlphaLIF(let k): k._withUnsafeGuaranteedRef { $0.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels) }
+        case .exponentialEulerLIF(let k):
+            k._withUnsafeGuaranteedRef { $0.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels) }
+        case .heldLIF(let k): k._withUnsafeGuaranteedRef { $0.update(&floatState, spikes: &spikes, slot: floatSlot(tick), kernels: kernels) }
+        case .fixedLIF(let k): k._withUnsafeGuaranteedRef { $0.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick), kernels: kernels) }
+        case .izhikevich(let k): k._withUnsafeGuaranteedRef { $0.update(&floatState, spikes: &spikes, slot: floatSlot(tick)) }
+        case .fixedIzhikevich(let k): k._withUnsafeGuaranteedRef { $0.update(&fixedState, spikes: &spikes, slot: fixedSlot(tick)) }
+        case .spikeArray(let s): s._withUnsafeGuaranteedRef { $0.emit(tick: tick, spikes: &spikes) }
+        case .poisson(let s): s._withUnsafeGuaranteedRef { $0.emit(tick: tick, atoms: neuronCount, spikes: &spikes) }
         case .injector:
             spikes.append(contentsOf: injected)
             injected.removeAll(keepingCapacity: true)

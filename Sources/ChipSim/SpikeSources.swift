@@ -9,8 +9,9 @@ public enum PoissonLimits {
 
 /// SpikeSourcePoisson as sPyNNaker's `spike_source_poisson.c` draws it: per atom and tick a
 /// Poisson count with mean λ = rate·h, by Knuth's product of uniforms for λ < 10 and by a
-/// rounded normal approximation above. Each core draws from its own seeded stream.
-struct PoissonSource {
+/// rounded normal approximation above. Each core draws from its own seeded stream. A class, so
+/// that its core can hold it in a constant (``NeuronCore``'s kernel is read without a copy).
+final class PoissonSource {
     let lambda: Double
     let expMinusLambda: Double
     let startTick: Int, endTick: Int
@@ -24,7 +25,7 @@ struct PoissonSource {
         self.rng = rng
     }
 
-    mutating func emit(tick: Int, atoms n: Int, spikes: inout SpikeList) {
+    func emit(tick: Int, atoms n: Int, spikes: inout SpikeList) {
         guard tick >= startTick, tick < endTick, lambda > 0 else { return }
         for i in 0..<n {
             var count = 0
@@ -42,12 +43,17 @@ struct PoissonSource {
     }
 }
 
-/// SpikeSourceArray: replays the image's (tick, neuron) events in order.
-struct SpikeArraySource {
+/// SpikeSourceArray: replays the image's (tick, neuron) events in order. A class, as
+/// ``PoissonSource`` is.
+final class SpikeArraySource {
     let events: [SourceEvent]
     var next = 0
 
-    mutating func emit(tick: Int, spikes: inout SpikeList) {
+    init(events: [SourceEvent]) {
+        self.events = events
+    }
+
+    func emit(tick: Int, spikes: inout SpikeList) {
         while next < events.count, Int(events[next].tick) < tick { next += 1 }
         while next < events.count, Int(events[next].tick) == tick {
             spikes.append(events[next].neuron)
