@@ -33,6 +33,12 @@ public final class IdealTimingEngine {
     /// be read (recorded) while the next batch updates (``spikes(ofTick:)``).
     public var spikeSlots: Int { 2 * batchTicks }
     private let spikes: SpikeExchange
+    /// The phases' references, read without reference counting (the chip and the engine own
+    /// what they refer to): per tick, every worker's retain and release of the same shared
+    /// objects were atomic operations on cache lines the workers took from each other.
+    private let coreTable: UnsafeMutableBufferPointer<Unmanaged<NeuronCore>>
+    private let exchange: Unmanaged<SpikeExchange>
+    private let delivery: Unmanaged<SynapticDelivery>
 
     /// The most cores an image may have: a synapse's ring address holds its core in 16 bits.
     public static let maxCores = RingLayout.maxCores
@@ -49,10 +55,15 @@ public final class IdealTimingEngine {
         let learns = chip.delivery.plastic != nil, tiles = chip.crossbar != nil
         batchTicks = learns || tiles ? 1 : max(1, min(batch, chip.delivery.shortestDelay))
         spikes = SpikeExchange(capacities: chip.cores.map(\.neuronCount), slots: 2 * batchTicks)
+        coreTable = .allocate(capacity: n)
+        _ = coreTable.initialize(from: chip.cores.map { Unmanaged.passUnretained($0) })
+        exchange = .passUnretained(spikes)
+        delivery = .passUnretained(chip.delivery)
     }
 
     deinit {
         tallies.deallocate()
+        coreTable.deallocate()
     }
 
     /// Bytes an engine for `image` allocates (ring buffer, delivery lists, neuron state, spike
@@ -82,13 +93,13 @@ public final class IdealTimingEngine {
     /// Phase 1 for the cores `range`, each through the ticks `ticks` (at most ``batchTicks``)
     /// before the next core. The shared objects (the core array, the exchange) are fetched once
     /// per call: per core and tick, their reference counts were an atomic operation on a cache
-    /// line that every worker writes. Each core is borrowed from the array the chip holds
-    /// without retaining it (1 to 2 % of a CUBA run went to its retain and release).
+    /// line that every worker writes. Each core is borrowed without retaining it (1 to 2 % of a
+    /// CUBA run went to its retain and release).
     public func update(cores range: Range<Int>, ticks: Range<Int>) {
-        let spikes = self.spikes, slots = spikeSlots
-        chip.cores.withUnsafeBufferPointer { cores in
+        let slots = spikeSlots
+        exchange._withUnsafeGuaranteedRef { spikes in
             for c in range {
-                Unmanaged.passUnretained(cores[c])._withUnsafeGuaranteedRef { core in
+                coreTable[c]._withUnsafeGuaranteedRef { core in
                     for tick in ticks {
                         let slot = tick % slots
                         var list = spikes.lend(core: c, slot: slot)
@@ -134,8 +145,15 @@ public final class IdealTimingEngine {
 
     /// Phase 2 for part `part` of the ``partition``.
     public func deliver(part: Int, tick: Int) {
-        let range = partition[part]
-        let regions = chip.regions, delivery = chip.delivery, cores = chip.cores
+        delivery._withUnsafeGuaranteedRef { delivery in
+            exchange._withUnsafeGuaranteedRef { spikes in deliver(part: part, tick: tick, delivery: delivery, spikes: spikes) }
+        }
+    }
+
+    @inline(__always)
+    private func deliver(part: Int, tick: Int, delivery: SynapticDelivery, spikes: SpikeExchange) {
+        let range = chip.partition[part]
+        let regions = chip.regions, cores = coreTable
         for c in range {
             tallies[c] = .zero
             regions[c].term = chip.slotTerm(core: c, tick: tick)
@@ -150,17 +168,10 @@ public final class IdealTimingEngine {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: cores.count + 1) { prefix in
             prefix[0] = 0
             for s in cores.indices { prefix[s + 1] = prefix[s] + spikeCounts[s] }
-            delivery.reachRuns.withUnsafeBufferPointer { runs in
-            delivery.reachStart.withUnsafeBufferPointer { reachStart in
-                for c in range {
-                    var packets = 0, invalid = 0
-                    for run in runs[reachStart[c]..<reachStart[c + 1]] {
-                        let n = prefix[run.end] - prefix[run.start]
-                        if run.hasEntry { packets += n } else { invalid += n }
-                    }
-                    cores[c].finishTick(packets: packets, delivery: tallies[c], invalidKeys: invalid)
-                }
-            }}
+            for c in range {
+                let (packets, invalid) = delivery.packets(onto: c, prefixCounts: prefix.baseAddress!)
+                cores[c]._withUnsafeGuaranteedRef { $0.finishTick(packets: packets, delivery: tallies[c], invalidKeys: invalid) }
+            }
         }
     }
 }

@@ -13,8 +13,9 @@ public final class LoadedChip {
     /// The crossbar cores' tiles and reads (a crossbar target's image), nil on the digital target.
     let crossbar: CrossbarDelivery?
     /// The cores split into contiguous ranges, one per worker: at first of about equal synapse
-    /// counts; a runtime may move the cuts (``repartition(_:)``).
-    public private(set) var partition: [Range<Int>]
+    /// counts; a runtime may move the cuts (``repartition(_:)``), between phases only, so that
+    /// its dynamic exclusivity checks are off (every worker reads it every tick).
+    @exclusivity(unchecked) public private(set) var partition: [Range<Int>]
     private let ring16Storage: UnsafeMutableBufferPointer<UInt16>
     private let ring64Storage: UnsafeMutableBufferPointer<Double>
     /// Per core, where delivery finds its ring entries (each worker updates its cores' terms).

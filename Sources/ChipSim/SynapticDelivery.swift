@@ -39,6 +39,19 @@ final class SynapticDelivery {
     /// over a few runs (usually one) rather than over every reaching core.
     let reachStart: [Int]
     let reachRuns: [ReachRun]
+    /// The tick's packets onto core `c`, those its master population table holds an entry for
+    /// and the others, from the prefix sums of the tick's spike counts per source core
+    /// (`prefixCounts[s]`: the spikes of cores 0 ..< s).
+    @inline(__always)
+    func packets(onto c: Int, prefixCounts prefix: UnsafePointer<Int>) -> (packets: Int, invalid: Int) {
+        var packets = 0, invalid = 0
+        for r in reachStart[c]..<reachStart[c + 1] {
+            let run = reachRuns[r], n = prefix[run.end] - prefix[run.start]
+            if run.hasEntry { packets += n } else { invalid += n }
+        }
+        return (packets, invalid)
+    }
+
     /// The shortest delay of the synapses in these lists, in ticks (`Int.max` when there are
     /// none): a spike of tick t reaches no ring slot before tick t + shortestDelay.
     let shortestDelay: Int
