@@ -125,10 +125,10 @@ struct RowText {
     fileprivate static func chunks(holding n: Int) -> Int { (n + 15) / 16 }
 
     /// `bytes` zero-padded into `p`, which holds ``chunks(holding:)`` of them.
-    fileprivate init(_ bytes: [UInt8], in p: UnsafeMutablePointer<SIMD16<UInt8>>) {
+    fileprivate init(_ bytes: UnsafeBufferPointer<UInt8>, in p: UnsafeMutablePointer<SIMD16<UInt8>>) {
         let n = Self.chunks(holding: bytes.count)
         p.initialize(repeating: SIMD16(), count: n)
-        UnsafeMutableRawPointer(p).copyMemory(from: bytes, byteCount: bytes.count)
+        if let base = bytes.baseAddress { UnsafeMutableRawPointer(p).copyMemory(from: base, byteCount: bytes.count) }
         self.init(chunks: p, chunkCount: n, count: bytes.count)
     }
 
@@ -138,10 +138,9 @@ struct RowText {
         self.count = count
     }
 
-    /// Calls `body` with `text` as a row text valid inside it.
-    static func with<R>(_ text: String, _ body: (RowText) throws -> R) rethrows -> R {
-        let bytes = Array(text.utf8)
-        return try withUnsafeTemporaryAllocation(of: SIMD16<UInt8>.self, capacity: max(chunks(holding: bytes.count), 1)) { p in
+    /// Calls `body` with `bytes` as a row text valid inside it.
+    static func with<R>(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (RowText) throws -> R) rethrows -> R {
+        try withUnsafeTemporaryAllocation(of: SIMD16<UInt8>.self, capacity: max(chunks(holding: bytes.count), 1)) { p in
             try body(RowText(bytes, in: p.baseAddress!))
         }
     }
@@ -156,7 +155,7 @@ final class RowTextStore {
         let bytes = Array(text.utf8)
         let p = UnsafeMutablePointer<SIMD16<UInt8>>.allocate(capacity: max(RowText.chunks(holding: bytes.count), 1))
         buffers.append(p)
-        return RowText(bytes, in: p)
+        return bytes.withUnsafeBufferPointer { RowText($0, in: p) }
     }
 
     deinit { for p in buffers { p.deallocate() } }

@@ -54,7 +54,9 @@ final class SpikeRowsTests: XCTestCase {
         rows.appendRows(texts.text("pop,"), [0, 7], texts.text(",0.5\n"))
         rows.appendRows(texts.text("cells,"), [Int](), texts.text(",1\n"))
         rows.appendRows(texts.text("n,"), [9, 10, 99, 100, 1234567, Int.max], texts.text(",12.25\n"))
-        RowText.with(",2\n") { end in rows.appendRows(texts.text("core,"), [UInt16(0), 3, 65535], plus: 256, end) }
+        Array(",2\n".utf8).withUnsafeBufferPointer { bytes in
+            RowText.with(bytes) { end in rows.appendRows(texts.text("core,"), [UInt16(0), 3, 65535], plus: 256, end) }
+        }
         // A prefix and a suffix longer than a chunk.
         rows.appendRows(texts.text("a_population_name,"), [5, 42], texts.text(",1234567.125000000\n"))
         XCTAssertEqual(String(decoding: UnsafeBufferPointer(rebasing: rows.bytes[0..<rows.count]), as: UTF8.self),
