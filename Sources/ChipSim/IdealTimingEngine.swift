@@ -91,10 +91,9 @@ public final class IdealTimingEngine {
     public func update(core c: Int, tick: Int) { update(cores: c..<(c + 1), ticks: tick..<(tick + 1)) }
 
     /// Phase 1 for the cores `range`, each through the ticks `ticks` (at most ``batchTicks``)
-    /// before the next core. The shared objects (the core array, the exchange) are fetched once
-    /// per call: per core and tick, their reference counts were an atomic operation on a cache
-    /// line that every worker writes. Each core is borrowed without retaining it (1 to 2 % of a
-    /// CUBA run went to its retain and release).
+    /// before the next core. The cores and the exchange are borrowed without retaining them: per
+    /// core and tick, their reference counts were atomic operations, on a cache line that every
+    /// worker writes for the shared objects (1 to 2 % of a CUBA run on one thread).
     public func update(cores range: Range<Int>, ticks: Range<Int>) {
         let slots = spikeSlots
         exchange._withUnsafeGuaranteedRef { spikes in

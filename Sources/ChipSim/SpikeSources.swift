@@ -9,8 +9,8 @@ public enum PoissonLimits {
 
 /// SpikeSourcePoisson as sPyNNaker's `spike_source_poisson.c` draws it: per atom and tick a
 /// Poisson count with mean λ = rate·h, by Knuth's product of uniforms for λ < 10 and by a
-/// rounded normal approximation above. Each core draws from its own seeded stream. A class, so
-/// that its core can hold it in a constant (``NeuronCore``'s kernel is read without a copy).
+/// rounded normal approximation above. Each core draws from its own seeded stream. A class: its
+/// core holds it unretained, and its state changes in place.
 final class PoissonSource {
     let lambda: Double
     let expMinusLambda: Double
@@ -44,7 +44,7 @@ final class PoissonSource {
 }
 
 /// SpikeSourceArray: replays the image's (tick, neuron) events in order. A class, as
-/// ``PoissonSource`` is.
+/// ``PoissonSource`` is, for the same reason.
 final class SpikeArraySource {
     let events: [SourceEvent]
     var next = 0
