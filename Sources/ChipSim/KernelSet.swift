@@ -36,7 +36,7 @@ public enum KernelSet: String, Sendable, CaseIterable {
 
 extension KernelSet {
     /// The set's S16.15 LIF block kernel (``ChipSimAVX512/updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``), nil for `scalar`.
-    var fixedLIFBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int32, UInt16>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
+    var fixedLIFBlocks: ((UnsafePointer<FixedLIFBlockConstants>, BlockBuffers<Int32, UInt16>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
                           Int, Int) -> (stop: Int, fired: Bool))? {
         switch self {
         case .scalar: return nil
@@ -48,7 +48,7 @@ extension KernelSet {
     /// The set's 32-bit S16.15 kernel alone (IF_curr_exp, IF_curr_delta, IF_curr_alpha;
     /// ``ChipSimAVX512/updateFixedLIFNarrowBlocks(_:_:riseE:riseI:from:to:)``), the first stage of
     /// ``fixedLIFBlocks``; nil for `scalar`. The constants' narrow bounds must be nonzero.
-    var fixedLIFNarrowBlocks: ((FixedLIFBlockConstants, BlockBuffers<Int32, UInt16>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
+    var fixedLIFNarrowBlocks: ((UnsafePointer<FixedLIFBlockConstants>, BlockBuffers<Int32, UInt16>, UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
                                 Int, Int) -> (stop: Int, fired: Bool))? {
         switch self {
         case .scalar: return nil

@@ -231,8 +231,9 @@ final class FixedLIF {
     let riseStepE: Int64, riseStepI: Int64
     let alphaArrival = Int64(S1615.from(SynapseFactors.alphaArrival))
     /// The block kernel's constants for the core's weight shifts, built once (built per tick,
-    /// they cost 1 % of a CUBA run).
-    private let blockTemplate: FixedLIFBlockConstants
+    /// they cost 1 % of a CUBA run), at a fixed address: the kernel reads them in place
+    /// (``ChipSimAVX512/updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)`` says why).
+    private let blockTemplate: UnsafeMutablePointer<FixedLIFBlockConstants>
 
     /// `weightShifts` are the core's per synapse type (those its slots will carry).
     init(_ p: LIFParameters, dt h: Double, conductance: Bool, shape: SynapseShape, inputFirst: Bool, refractoryTicks: Int32,
@@ -250,12 +251,18 @@ final class FixedLIF {
         decayE = U032.from(e.decay); decayI = U032.from(i.decay)
         arrivalE = U032.from(e.heldArrival); arrivalI = U032.from(i.heldArrival)
         riseStepE = Int64(S1615.from(e.riseStep)); riseStepI = Int64(S1615.from(i.riseStep))
-        blockTemplate = Self.blockConstants(FixedLIFBlockConstants(
+        blockTemplate = .allocate(capacity: 1)
+        blockTemplate.initialize(to: Self.blockConstants(FixedLIFBlockConstants(
             expTC: Int64(expTC), resistance: Int64(r), decayE: Int64(decayE), decayI: Int64(decayI), vRest: Int64(vRest),
             vReset: Int64(vReset), vThresh: Int64(vThresh), iOffset: Int64(iOffset), eRevE: Int64(eRevE), eRevI: Int64(eRevI),
             conductance: conductance, conductanceShift: Int64(SynapticMatrix.conductanceScaleBits), refractoryTicks: Int64(refractoryTicks),
             shiftE: 0, shiftI: 0, scaleE: Int64(arrivalE), scaleI: Int64(arrivalI), inputFirst: inputFirst, shape: shape.blockShape,
-            alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI), shifts: weightShifts)
+            alphaArrival: alphaArrival, riseStepE: riseStepE, riseStepI: riseStepI), shifts: weightShifts))
+    }
+
+    deinit {
+        blockTemplate.deinitialize(count: 1)
+        blockTemplate.deallocate()
     }
 
     /// Updates every neuron: with a block-kernel set, eight or sixteen at a time through the
@@ -268,14 +275,15 @@ final class FixedLIF {
             let riseE = extra.riseE, riseI = extra.riseI
             var fired = false, i = 0
             if let blocks {
-                let constants = blockConstants(slot)
-                while i + 8 <= end {
-                    let (stop, blockFired) = blocks(constants, state, riseE, riseI, i, end)
-                    fired = fired || blockFired
-                    i = stop
-                    if i + 8 <= end {
-                        fired = update(i..<(i + 8), state, riseE, riseI, slot) || fired
-                        i += 8
+                withBlockConstants(slot) { constants in
+                    while i + 8 <= end {
+                        let (stop, blockFired) = blocks(constants, state, riseE, riseI, i, end)
+                        fired = fired || blockFired
+                        i = stop
+                        if i + 8 <= end {
+                            fired = update(i..<(i + 8), state, riseE, riseI, slot) || fired
+                            i += 8
+                        }
                     }
                 }
             }
@@ -284,11 +292,13 @@ final class FixedLIF {
         }
     }
 
-    /// The constants of ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``: the template's when
-    /// the slot has its shifts (the core's own, every tick of a run), else built for the slot's.
-    func blockConstants(_ slot: FixedSlot) -> FixedLIFBlockConstants {
-        if Int64(slot.shiftE) == blockTemplate.shiftE, Int64(slot.shiftI) == blockTemplate.shiftI { return blockTemplate }
-        return Self.blockConstants(blockTemplate, shifts: (slot.shiftE, slot.shiftI))
+    /// Calls `body` with the address of the constants of
+    /// ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``: the template when the slot has its
+    /// shifts (the core's own, every tick of a run), else constants built for the slot's.
+    func withBlockConstants<R>(_ slot: FixedSlot, _ body: (UnsafePointer<FixedLIFBlockConstants>) -> R) -> R {
+        let template = blockTemplate.pointee
+        if Int64(slot.shiftE) == template.shiftE, Int64(slot.shiftI) == template.shiftI { return body(blockTemplate) }
+        return withUnsafePointer(to: Self.blockConstants(template, shifts: (slot.shiftE, slot.shiftI)), body)
     }
 
     /// `template` with the shifts `shifts` and the 32-bit kernel's state bound for them.

@@ -20,10 +20,13 @@ typealias NarrowLanes = SIMD16<Int32>
 /// first block with a |v| above `k.narrowVoltageBound` or an |I| (or, for alpha, an |x|) above
 /// `k.narrowCurrentBound`, without touching it. Returns where it stopped and whether any neuron
 /// fired. The bounds must be `narrowStateBounds()` of `k`, nonzero. `riseE` and `riseI` are the
-/// alpha shape's rise variables (untouched for the other shapes).
+/// alpha shape's rise variables (untouched for the other shapes). The constants are read where
+/// `constants` points (see ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``).
 @inline(never)
-public func updateFixedLIFNarrowBlocks(_ k: FixedLIFBlockConstants, _ b: BlockBuffers<Int32, UInt16>, riseE: UnsafeMutablePointer<Int32>,
-                                       riseI: UnsafeMutablePointer<Int32>, from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+public func updateFixedLIFNarrowBlocks(_ constants: UnsafePointer<FixedLIFBlockConstants>, _ b: BlockBuffers<Int32, UInt16>,
+                                       riseE: UnsafeMutablePointer<Int32>, riseI: UnsafeMutablePointer<Int32>,
+                                       from start: Int, to end: Int) -> (stop: Int, fired: Bool) {
+    let k = constants.pointee
     let loop = NarrowLoop(k: k, b: b, riseE: riseE, riseI: riseI, start: start, end: end)
     switch (k.shape, k.inputFirst) {
     case (.exponential, true): return loop.run(ExponentialShape.self, Yes.self)

@@ -100,7 +100,7 @@ final class KernelSetTests: XCTestCase {
         return slot.withUnsafeMutableBufferPointer { slot in
             let fixedSlot = FixedSlot(excitatory: slot.baseAddress!, inhibitory: slot.baseAddress! + n, shiftE: shifts.0, shiftI: shifts.1)
             return s.withBuffers(slotE: fixedSlot.excitatory, slotI: fixedSlot.inhibitory) { buffers, extra in
-                set.fixedLIFBlocks!(kernel.blockConstants(fixedSlot), buffers, extra.riseE, extra.riseI, 0, n).stop
+                kernel.withBlockConstants(fixedSlot) { set.fixedLIFBlocks!($0, buffers, extra.riseE, extra.riseI, 0, n).stop }
             }
         }
     }

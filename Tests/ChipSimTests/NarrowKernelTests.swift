@@ -28,8 +28,8 @@ final class NarrowKernelTests: XCTestCase {
     }
 
     static func constants(_ kernel: FixedLIF, _ shifts: (Int32, Int32)) -> FixedLIFBlockConstants {
-        kernel.blockConstants(FixedSlot(excitatory: .allocate(capacity: 0), inhibitory: .allocate(capacity: 0),
-                                        shiftE: shifts.0, shiftI: shifts.1))
+        kernel.withBlockConstants(FixedSlot(excitatory: .allocate(capacity: 0), inhibitory: .allocate(capacity: 0),
+                                            shiftE: shifts.0, shiftI: shifts.1)) { $0.pointee }
     }
 
     func testBoundsApplyOnlyWhereTheirArgumentHolds() {
@@ -149,7 +149,7 @@ final class NarrowKernelTests: XCTestCase {
         let stop = entries.withUnsafeMutableBufferPointer { p in
             let slot = Self.slot(p, n, shifts)
             return narrow.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
-                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, extra.riseE, extra.riseI, 0, n).stop
+                kernel.withBlockConstants(slot) { set.fixedLIFNarrowBlocks!($0, buffers, extra.riseE, extra.riseI, 0, n).stop }
             }
         }
         XCTAssertEqual(stop, n, "\(label): the 32-bit kernel takes every block within its bound")
@@ -185,7 +185,7 @@ final class NarrowKernelTests: XCTestCase {
                         let stop = entries.withUnsafeMutableBufferPointer { p in
                             let slot = Self.slot(p, 64, (4, 5))
                             return copy.withBuffers(slotE: slot.excitatory, slotI: slot.inhibitory) { buffers, extra in
-                                set.fixedLIFNarrowBlocks!(kernel.blockConstants(slot), buffers, extra.riseE, extra.riseI, 0, 64).stop
+                                kernel.withBlockConstants(slot) { set.fixedLIFNarrowBlocks!($0, buffers, extra.riseE, extra.riseI, 0, 64).stop }
                             }
                         }
                         XCTAssertEqual(stop, 16, "\(set), \(convention), \(shape), lane \(lane): stops at the block holding it")
