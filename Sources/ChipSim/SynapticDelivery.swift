@@ -22,9 +22,10 @@ final class SynapticDelivery {
     /// p] ..< cut[g · cutStride + p + 1]]` (part 0 starts at the neuron's first synapse, the entry
     /// after the last part is one past its last). A neuron's bounds lie together: laid out part
     /// by part, a spike's two bounds were two cache lines to fetch, and on two workers four.
-    /// Changed only by ``recut(_:)``, while no delivery runs: its dynamic exclusivity checks are
-    /// off, as the cycle engine reads it per packet.
-    @exclusivity(unchecked) private var cut: [Int]
+    /// Changed only by ``recut(_:)``, while no delivery runs. Held as a raw buffer, which the
+    /// workers read without retaining it: every worker reads it every tick, and an array's
+    /// reference count was an atomic operation on a cache line the workers took from each other.
+    private let cut: UnsafeMutableBufferPointer<Int>
     /// Parts plus one: the bounds per neuron in ``cut``.
     private let cutStride: Int
     /// A synapse's ring address: core · 2^16 | ((delay · 2^slotShift + type · 2^indexBits
@@ -204,7 +205,8 @@ final class SynapticDelivery {
         self.plasticIndex = plasticIndex
         let n = base[cores.count], stride = partition.count + 1
         neurons = n
-        var cut = [Int](repeating: 0, count: stride * n)
+        let cut = UnsafeMutableBufferPointer<Int>.allocate(capacity: stride * n)
+        cut.initialize(repeating: 0)
         for g in 0..<n {
             cut[g * stride] = counts[g]
             cut[g * stride + partition.count] = counts[g + 1]
@@ -223,24 +225,23 @@ final class SynapticDelivery {
     func recut(_ partition: [Range<Int>]) {
         let stride = cutStride
         precondition(partition.count == stride - 1, "a partition into \(stride - 1) parts")
-        let targets = self.targets
-        cut.withUnsafeMutableBufferPointer { cut in
-            for g in 0..<neurons {
-                let at = g * stride, end = cut[at + stride - 1]
-                for p in partition.indices.dropFirst() {
-                    let first = UInt32(partition[p].lowerBound) << RingLayout.positionBits
-                    var lo = cut[at + p - 1], hi = end
-                    while lo < hi {
-                        let mid = (lo + hi) >> 1
-                        if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
-                    }
-                    cut[at + p] = lo
+        let targets = self.targets, cut = self.cut
+        for g in 0..<neurons {
+            let at = g * stride, end = cut[at + stride - 1]
+            for p in partition.indices.dropFirst() {
+                let first = UInt32(partition[p].lowerBound) << RingLayout.positionBits
+                var lo = cut[at + p - 1], hi = end
+                while lo < hi {
+                    let mid = (lo + hi) >> 1
+                    if targets[mid] >= first { hi = mid } else { lo = mid + 1 }
                 }
+                cut[at + p] = lo
             }
         }
     }
 
     deinit {
+        cut.deallocate()
         deliveredSpikes.deallocate()
         HugePageMemory.deallocate(targets)
         HugePageMemory.deallocate(weights16)
@@ -275,7 +276,7 @@ final class SynapticDelivery {
         let targets = self.targets, w16 = weights16, w64 = weights64
         // The weights of the run's arithmetic (the other list is empty).
         let w16Base = w16.isEmpty ? nil : w16.baseAddress, w64Base = w64.isEmpty ? nil : w64.baseAddress
-        cut.withUnsafeBufferPointer { cut in
+        let cut = self.cut
         withUnsafeTemporaryAllocation(of: Int.self, capacity: total) { order in
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: cores) { events in
             let events = events.baseAddress!
@@ -356,7 +357,7 @@ final class SynapticDelivery {
                 }
             }
             flush()
-        }}}
+        }}
     }
 
     /// The most synapses ``deliver(spikes:counts:part:regions:ring16:ring64:tallies:tick:)``
