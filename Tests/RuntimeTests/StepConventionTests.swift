@@ -88,6 +88,44 @@ final class StepConventionTests: XCTestCase {
         XCTAssertGreaterThan(v[4], -65, "tick 3's update felt it")
     }
 
+    /// The chip's conductance step holds the driving force over the step: with α = V_rest +
+    /// R·g·(E_rev − V) and R = τm/cm, V ← α − e·(α − V), e = e^(−h/τm), moves V towards the
+    /// step's fixed point V* = (V_rest + R·g·E_rev)/(1 + R·g) and multiplies its distance from it
+    /// by λ = e − (1 − e)·R·g. Above R·g = e/(1 − e) (19.5 at h = 1 ms, τm = 20 ms) λ < 0 and V
+    /// overshoots V*, so past E_rev_I; above (1 + e)/(1 − e) (40.0) the step diverges and one
+    /// inhibitory spike fires the neuron. Brian2's exponential Euler keeps V within [E_rev_I, V].
+    /// Three inhibitory weights, one on each side of the two bounds (`docs/step-semantics.md`).
+    func testTheChipsConductanceStepOvershootsAboveItsStabilityBounds() throws {
+        func yaml(_ weight: Double) -> String {
+            """
+            duration: 12
+            populations:
+              s: {size: 1, model: SpikeSourceArray, spike_times: [2]}
+              n: {size: 1, model: IF_cond_exp, params: {cm: 0.2, tau_m: 20, tau_syn_I: 10, e_rev_I: -80, v_rest: -65, v_reset: -65, v_thresh: -50}, record: [spikes, v]}
+            projections:
+              - {pre: s, post: n, connector: {type: OneToOneConnector}, synapse: {weight: \(weight), delay: 1}, receptor: inhibitory}
+            """
+        }
+        func trace(_ weight: Double, _ convention: StepConvention) throws -> [Double] {
+            let dir = temporaryDirectory()
+            _ = try Run.execute(try compile(yaml(weight)).image, options: RunOptions(arithmetic: .float64, outputDirectory: dir, stepConvention: convention))
+            return try String(contentsOfFile: dir + "/v.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { Double($0.split(separator: ",")[3])! }
+        }
+        let e = exp(-1.0 / 20), r = 20 / 0.2
+        for weight in [0.1, 0.3, 0.6] {
+            // The spike of tick 2 is due in tick 3 and enters as g = w·(τ/h)(1 − e^(−h/τ)).
+            let g = weight * 10 * (1 - exp(-0.1)), fixed = (-65 + r * g * -80) / (1 + r * g), lambda = e - (1 - e) * r * g
+            let chip = try trace(weight, .spinnaker)
+            XCTAssertEqual(chip[4], fixed + lambda * (-65 - fixed), accuracy: 1e-9, "w = \(weight): one step of the held-input scheme")
+            XCTAssertEqual(chip[4] < -80, r * g > e / (1 - e), "w = \(weight), R·g = \(r * g): past E_rev_I exactly above the first bound")
+            XCTAssertTrue(try trace(weight, .brian2).allSatisfy { $0 >= -80 }, "w = \(weight): exponential Euler stays above E_rev_I")
+        }
+        XCTAssertEqual(try spikeTicks(yaml(0.3), "n", convention: .spinnaker), [], "R·g = 28.5: overshoots, damped")
+        XCTAssertEqual(try spikeTicks(yaml(0.6), "n", convention: .spinnaker), [4], "R·g = 57: diverges, and an inhibitory spike fires")
+        XCTAssertEqual(try spikeTicks(yaml(0.6), "n", convention: .brian2, arithmetic: .float64), [])
+        XCTAssertEqual(try spikeTicks(yaml(0.6), "n", convention: .brian2, arithmetic: .s1615), [5], "s1615 runs the chip's step under brian2 too")
+    }
+
     /// Izhikevich: Brian2's forward Euler, or sPyNNaker's RK2 midpoint with the step stretched to
     /// 1.85 h in the tick after a spike. The `float64` trace against the formulas, step by step.
     func testIzhikevichIntegratesByEulerOrByTheChipsRK2() throws {
