@@ -120,9 +120,7 @@ struct SimulateCommand: ParsableCommand {
         if let partitions, !(2...256).contains(partitions) { throw ValidationError("--partitions must be in 2...256, found \(partitions)") }
         if partitions != nil, workers != nil { throw ValidationError("give --partitions (workers on this host) or --workers (workers already listening), not both") }
         if !workerKey.isEmpty, workers == nil || curveKeys == nil { throw ValidationError("--worker-key goes with --workers and --curve-keys") }
-        if let kernels, !kernels.isSupported {
-            throw ValidationError("--kernels \(kernels) needs CPU features this one lacks (\(kernels.requiredFlags.sorted().joined(separator: ", "))); use --kernels scalar")
-        }
+        if let kernels, let why = kernels.unsupportedReason { throw ValidationError("--kernels \(kernels): \(why) (the default)") }
     }
 
     func run() throws {

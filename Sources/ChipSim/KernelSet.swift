@@ -23,6 +23,17 @@ public enum KernelSet: String, Sendable, CaseIterable {
     /// Whether this host can run the set.
     public var isSupported: Bool { HostCPU.flags.isSuperset(of: requiredFlags) }
 
+    /// Why this host cannot run the set (the features it lacks) and the fastest set it runs, for
+    /// error messages; nil where it runs the set.
+    public var unsupportedReason: String? {
+        let missing = missingFlags(hostFlags: HostCPU.flags)
+        guard !missing.isEmpty else { return nil }
+        return "the \(rawValue) kernels need CPU features this one lacks (\(missing.joined(separator: ", "))); the fastest it runs is \(Self.best.rawValue)"
+    }
+
+    /// The flags of ``requiredFlags`` that a CPU with `hostFlags` lacks, sorted: empty where it runs the set.
+    func missingFlags(hostFlags: Set<Substring>) -> [Substring] { requiredFlags.subtracting(hostFlags).sorted() }
+
     /// The `/proc/cpuinfo` flags of the instruction set the set's module is compiled for.
     public var requiredFlags: Set<Substring> {
         let avx2: Set<Substring> = ["avx", "avx2", "fma", "bmi1", "bmi2", "f16c", "movbe", "abm", "popcnt"]

@@ -107,7 +107,7 @@ public final class Simulator {
         if let factor = options.timeScaleFactor, !(factor > 0 && factor <= NetworkInfo.maxTimeScaleFactor) {
             throw RunError("a time scale factor of \(factor); expected > 0 and ≤ \(NetworkInfo.maxTimeScaleFactor)")
         }
-        guard options.kernels.isSupported else { throw RunError("this CPU cannot run the \(options.kernels) kernels; use --kernels scalar") }
+        if let why = options.kernels.unsupportedReason { throw RunError(why) }
         if options.arithmetic == .float64, let problem = image.float64Problem { throw RunError(problem) }
     }
 

@@ -208,6 +208,24 @@ final class CLIMessageTests: XCTestCase {
         }
     }
 
+    /// `--kernels` naming a set this CPU cannot run is a usage error that lists the features the
+    /// CPU lacks, and only those (skipped where the CPU runs every set).
+    func testKernelsTheCPUCannotRunAreAUsageErrorListingWhatItLacks() throws {
+        let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let flags = Set(info.split(separator: "\n").first { $0.hasPrefix("flags") }?.split(whereSeparator: { " \t:".contains($0) }) ?? [])
+        guard !flags.contains("avx512f") else { throw XCTSkip("this CPU runs the avx512 kernels") }
+        let r = try neurite(["simulate", dir + "/net.yaml", "--out", dir + "/run", "--kernels", "avx512"])
+        XCTAssertEqual(r.status, 2, r.stderr)
+        XCTAssertTrue(r.stderr.contains("--kernels avx512: the avx512 kernels need CPU features this one lacks ("), r.stderr)
+        let listed = r.stderr.split(separator: "(").dropFirst().first?.split(separator: ")").first?.split(separator: ",").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        } ?? []
+        XCTAssertTrue(listed.contains("avx512f"), r.stderr)
+        XCTAssertTrue(listed.allSatisfy { !flags.contains(Substring($0)) }, "lists only what the CPU lacks: \(r.stderr)")
+        XCTAssertTrue(r.stderr.contains("the fastest it runs is "), r.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/run"))
+    }
+
     func testUnreadableFilesSayWhy() throws {
         let missing = try neurite("compile", dir + "/none.yaml")
         XCTAssertEqual(missing.status, 1)

@@ -105,6 +105,23 @@ final class KernelSetTests: XCTestCase {
         }
     }
 
+    /// A set's missing features are those of its instruction set that the host lacks, and only
+    /// those: an AVX2 host lacks the five AVX-512 flags for `avx512`, nothing for `avx2`.
+    func testMissingFlagsAreTheRequiredOnesTheHostLacks() {
+        let avx2Host = KernelSet.avx2.requiredFlags.union(["sse4_2", "pclmulqdq"])
+        XCTAssertEqual(KernelSet.avx512.missingFlags(hostFlags: avx2Host), ["avx512bw", "avx512cd", "avx512dq", "avx512f", "avx512vl"])
+        XCTAssertEqual(KernelSet.avx2.missingFlags(hostFlags: avx2Host), [])
+        XCTAssertEqual(KernelSet.scalar.missingFlags(hostFlags: []), [])
+        XCTAssertEqual(KernelSet.avx2.missingFlags(hostFlags: ["avx", "fma"]), ["abm", "avx2", "bmi1", "bmi2", "f16c", "movbe", "popcnt"])
+        for set in KernelSet.allCases {
+            XCTAssertEqual(set.unsupportedReason == nil, set.isSupported, "\(set)")
+            if let why = set.unsupportedReason {
+                XCTAssertTrue(why.contains("(\(set.missingFlags(hostFlags: HostCPU.flags).joined(separator: ", ")))"), why)
+                XCTAssertTrue(why.hasSuffix("the fastest it runs is \(KernelSet.best.rawValue)"), why)
+            }
+        }
+    }
+
     func testCurrentBasedBlocksMatchScalarKernel() throws {
         try check(Self.current, conductance: false, shifts: (4, 5), n: 203, seed: 7)
         try check(Self.current, conductance: false, shifts: (-2, 0), n: 64, seed: 8)

@@ -97,7 +97,7 @@ extension PartitionJob {
               let kernels = KernelSet(rawValue: kernels) else {
             throw LiveIOError("a job with unknown settings (\(arithmetic), \(stepConvention), \(kernels))")
         }
-        guard kernels.isSupported else { throw LiveIOError("this worker's CPU cannot run the \(kernels) kernels") }
+        if let why = kernels.unsupportedReason { throw LiveIOError("on this worker, \(why)") }
         return CoreSettings(arithmetic: arithmetic, stepConvention: convention, timeScaleFactor: timeScaleFactor, kernels: kernels)
     }
 }
