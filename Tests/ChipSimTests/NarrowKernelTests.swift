@@ -155,6 +155,7 @@ final class NarrowKernelTests: XCTestCase {
         XCTAssertEqual(stop, n, "\(label): the 32-bit kernel takes every block within its bound")
         assertSameState(narrow, scalar, label)
         XCTAssertEqual(narrow.fired, scalar.fired, label)
+        XCTAssertEqual(spikes, narrow.fired.indices.filter { narrow.fired[$0] != 0 }.map(UInt16.init), "\(label): the flags are the spikes")
         XCTAssertEqual(entries, scalarEntries, "\(label): the slot is consumed")
     }
 
