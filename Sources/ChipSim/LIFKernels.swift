@@ -296,9 +296,9 @@ final class FixedLIF {
     /// ``updateFixedLIFBlocks(_:_:riseE:riseI:from:to:)``: the template when the slot has its
     /// shifts (the core's own, every tick of a run), else constants built for the slot's.
     func withBlockConstants<R>(_ slot: FixedSlot, _ body: (UnsafePointer<FixedLIFBlockConstants>) -> R) -> R {
-        let template = blockTemplate.pointee
-        if Int64(slot.shiftE) == template.shiftE, Int64(slot.shiftI) == template.shiftI { return body(blockTemplate) }
-        return withUnsafePointer(to: Self.blockConstants(template, shifts: (slot.shiftE, slot.shiftI)), body)
+        let template = blockTemplate
+        if Int64(slot.shiftE) == template.pointee.shiftE, Int64(slot.shiftI) == template.pointee.shiftI { return body(template) }
+        return withUnsafePointer(to: Self.blockConstants(template.pointee, shifts: (slot.shiftE, slot.shiftI)), body)
     }
 
     /// `template` with the shifts `shifts` and the 32-bit kernel's state bound for them.
