@@ -244,21 +244,9 @@ public enum ChipImageCodec {
             for e in m.entries {
                 w.u32(e.key); w.u32(e.mask); w.u32(e.firstRow); w.u32(e.rows); w.u32(e.rowLength)
             }
-            let rows = m.rowStarts.count - 1
-            var longest: UInt32 = 0
-            for r in 0..<rows { longest = max(longest, m.rowStarts[r + 1] - m.rowStarts[r]) }
-            w.count(rows)
-            switch longest {
-            case ..<0x100:
-                w.u8(1)
-                w.raw((0..<rows).map { UInt8(m.rowStarts[$0 + 1] - m.rowStarts[$0]) })
-            case ..<0x10000:
-                w.u8(2)
-                w.raw((0..<rows).map { UInt16(m.rowStarts[$0 + 1] - m.rowStarts[$0]) })
-            default:
-                w.u8(4)
-                w.raw((0..<rows).map { m.rowStarts[$0 + 1] - m.rowStarts[$0] })
-            }
+            w.count(m.rows.count)
+            w.u8(UInt8(m.rows.lengthBytes))
+            w.raw(m.rows.littleEndianLengths)
             w.u32s(m.words)
             switch m.floatWeights {
             case .absent: w.u8(WeightEncoding.absent.rawValue)
@@ -478,10 +466,12 @@ public enum ChipImageCodec {
         var out: [SynapticMatrix] = []
         for _ in 0..<cores {
             let (indexBits, slotBits, shifts, entries) = try decodeMatrixHead(&r)
-            let rowStarts = try r.u32s("row starts")
+            guard let rows = RowIndex(starts: try r.u32s("row starts")) else {
+                throw BinaryReader.OutOfData(detail: "row starts that do not start at 0 and rise")
+            }
             let words = try r.u32s("synapse words")
             let weights = try r.f64s("synapse weights")
-            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts,
+            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rows: rows,
                                       words: words, floatWeights: .perWord(weights)))
         }
         return out
@@ -494,30 +484,17 @@ public enum ChipImageCodec {
         var out: [SynapticMatrix] = []
         for _ in 0..<cores {
             let (indexBits, slotBits, shifts, entries) = try decodeMatrixHead(&r)
-            let rows = try r.count("rows")
-            var total = 0
-            /// The running sums of the row lengths, read where they lie in the file and written
-            /// once each (25 million rows, 100 MB of row starts, for CUBA at 80k neurons: an array
-            /// of the lengths, and a zeroed one of the starts, were two more passes).
-            func accumulate<T: FixedWidthInteger>(_ type: T.Type) throws -> [UInt32] {
-                try [UInt32](unsafeUninitializedCapacity: rows + 1) { starts, initialized in
-                    starts[0] = 0
-                    initialized = 1
-                    try r.visit(T.self, count: rows, "row lengths") { i, n in
-                        total += Int(n)
-                        guard total <= Int(UInt32.max) else { throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words") }
-                        starts[i + 1] = UInt32(total)
-                        initialized = i + 2
-                    }
-                }
+            let count = try r.count("rows")
+            // The lengths are kept as they lie in the file: one copy, and no u32 start per row.
+            let lengthBytes = Int(try r.u8("the bytes of a row length"))
+            guard [1, 2, 4].contains(lengthBytes) else {
+                throw BinaryReader.OutOfData(detail: "row lengths of \(lengthBytes) bytes; expected 1, 2 or 4")
             }
-            let rowStarts: [UInt32]
-            switch try r.u8("the bytes of a row length") {
-            case 1: rowStarts = try accumulate(UInt8.self)
-            case 2: rowStarts = try accumulate(UInt16.self)
-            case 4: rowStarts = try accumulate(UInt32.self)
-            case let b: throw BinaryReader.OutOfData(detail: "row lengths of \(b) bytes; expected 1, 2 or 4")
+            let lengths = Array(try r.raw(count * lengthBytes, "row lengths"))
+            guard let rows = RowIndex(lengthBytes: lengthBytes, count: count, littleEndian: lengths) else {
+                throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words")
             }
+            let total = rows.words
             let words = try r.u32s("synapse words")
             guard words.count == total else {
                 throw BinaryReader.OutOfData(detail: "the row lengths add up to \(total) synapse words, the matrix has \(words.count)")
@@ -532,7 +509,7 @@ public enum ChipImageCodec {
                 weights = .byWeightField(WeightTable(keys: keys, values: values))
             case nil: throw BinaryReader.OutOfData(detail: "an unknown weight encoding; expected 0 (none), 1 (per synapse) or 2 (table)")
             }
-            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rowStarts: rowStarts,
+            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rows: rows,
                                       words: words, floatWeights: weights))
         }
         return out

@@ -173,21 +173,14 @@ enum ChipImageValidator {
               s.shifts.allSatisfy({ abs(Int($0)) <= 16 }) else {
             throw fail("SYNM", "core \(ci) has an impossible ring-buffer layout")
         }
-        // Passes over every row (25 million for CUBA at 80k neurons, four per synapse) are
-        // reductions without an early exit, which the compiler vectorizes.
-        let descending = s.rowStarts.withUnsafeBufferPointer { starts in
-            var any: UInt32 = 0
-            for i in starts.indices.dropFirst() { any |= starts[i - 1] > starts[i] ? 1 : 0 }
-            return any != 0
-        }
-        guard s.rowStarts.first == 0, s.rowStarts.last.map(Int.init) == s.words.count, !descending else {
-            throw fail("SYNM", "core \(ci)'s row starts do not run from 0 to its \(s.words.count) synapse words")
+        guard s.rows.words == s.words.count else {
+            throw fail("SYNM", "core \(ci)'s rows hold \(s.rows.words) synapse words, its matrix \(s.words.count)")
         }
         try validateFloatWeights(s, core: ci, fail: fail)
         var nextRow = 0
         for (k, e) in s.entries.enumerated() {
             if k > 0, s.entries[k - 1].key >= e.key { throw fail("SYNM", "core \(ci)'s master population table is not sorted") }
-            guard Int(e.firstRow) == nextRow, Int(e.firstRow) + Int(e.rows) < s.rowStarts.count, e.rows >= 1,
+            guard Int(e.firstRow) == nextRow, Int(e.firstRow) + Int(e.rows) <= s.rows.count, e.rows >= 1,
                   Int(e.rows) - 1 <= Int(~e.mask), e.key & ~e.mask == 0 else {
                 throw fail("SYNM", "core \(ci)'s table entry \(k) points past its synaptic matrix")
             }
@@ -195,16 +188,12 @@ enum ChipImageValidator {
                 throw fail("SYNM", "core \(ci)'s table entry \(k) has rows of \(e.rowLength) words; the target's rows hold \(m.maxRowWords)")
             }
             nextRow += Int(e.rows)
-            let longest = s.rowStarts.withUnsafeBufferPointer { starts in
-                var longest: UInt32 = 0
-                for r in Int(e.firstRow)..<Int(e.firstRow) + Int(e.rows) { longest = max(longest, starts[r + 1] - starts[r]) }
-                return longest
-            }
-            guard longest <= UInt32(e.rowLength) else {
+            let longest = s.rows.longest(in: Int(e.firstRow)..<Int(e.firstRow) + Int(e.rows))
+            guard longest <= Int(e.rowLength) else {
                 throw fail("SYNM", "core \(ci) has a row of \(longest) synapses in a block of row length \(e.rowLength)")
             }
         }
-        guard nextRow == s.rowStarts.count - 1 else { throw fail("SYNM", "core \(ci) has rows that no table entry covers") }
+        guard nextRow == s.rows.count else { throw fail("SYNM", "core \(ci) has rows that no table entry covers") }
         // The rows cover every word once: their targets are checked in one pass, the largest
         // index first (a reduction the compiler vectorizes), the culprit only if it is too large.
         let indexMask = UInt32(1 << s.indexBits - 1)

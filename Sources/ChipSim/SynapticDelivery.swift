@@ -95,10 +95,9 @@ final class SynapticDelivery {
                 found.append((target, source, e))
                 let entry = m.entries[e]
                 let rows = min(Int(entry.rows), cores[source].neuronCount), first = Int(entry.firstRow), at = base[source] + 1
-                m.rowStarts.withUnsafeBufferPointer { starts in
-                counts.withUnsafeMutableBufferPointer { counts in
-                    for r in 0..<rows { counts[at + r] += Int(starts[first + r + 1] - starts[first + r]) }
-                }}
+                m.rows.withLengths { lengths in
+                counts.withUnsafeMutableBufferPointer { counts in lengths.add(first..<first + rows, to: counts.baseAddress! + at) }
+                }
             }
             reachStart.append(reachRuns.count)
         }
@@ -125,7 +124,6 @@ final class SynapticDelivery {
         // (Through raw buffers: with checked arrays the loop paid a uniqueness check per write,
         // 0.1 s of loading the 80k CUBA network.)
         let w16 = weights16, w64 = weights64
-        let laneBits = SIMD16<UInt32>(1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768)
         // Each target's matrix is read in place: a copy per (source, target) pair retained and
         // released its six arrays, about 3 % of loading CUBA at 80k neurons (97,000 pairs).
         let matrices = cores.map(\.synapses), neuronCounts = cores.map(\.neuronCount)
@@ -139,27 +137,28 @@ final class SynapticDelivery {
                 let first = Int(entry.firstRow), rows = min(Int(entry.rows), neuronCounts[source])
                 // A delay field of 0 is the whole ring, m.slots ticks.
                 var shortestField = m.pointee.slots
+                let blockStart = m.pointee.rows.start(first)
+                var k = blockStart
                 m.pointee.words.withUnsafeBufferPointer { words in
-                m.pointee.rowStarts.withUnsafeBufferPointer { starts in
-                    let s = starts.baseAddress! + first, list = base[source]
+                m.pointee.rows.withLengths { lengths in
+                    let list = base[source]
                     // The block's non-empty rows, sixteen at a time as a bit mask: most rows are
                     // empty where a neuron has few synapses on each of many cores, and stepping
-                    // row by row, the branch that skipped them missed about once a synapse.
+                    // row by row, the branch that skipped them missed about once a synapse. The
+                    // rows between are empty, so each non-empty row starts where the last ended.
                     var r = 0
                     while r < rows {
                         var nonEmpty: UInt32 = 0
                         if r + 16 <= rows {
-                            let a = UnsafeRawPointer(s + r).loadUnaligned(as: SIMD16<UInt32>.self)
-                            let b = UnsafeRawPointer(s + r + 1).loadUnaligned(as: SIMD16<UInt32>.self)
-                            nonEmpty = SIMD16<UInt32>().replacing(with: laneBits, where: a .!= b).wrappedSum()
+                            nonEmpty = lengths.nonEmptyMask(from: first + r)
                         } else {
-                            for i in 0..<rows - r where s[r + i] != s[r + i + 1] { nonEmpty |= 1 << i }
+                            for i in 0..<rows - r where lengths.length(first + r + i) != 0 { nonEmpty |= 1 << i }
                         }
                         while nonEmpty != 0 {
                             let row = r + nonEmpty.trailingZeroBitCount
                             nonEmpty &= nonEmpty - 1
-                            var k = Int(s[row]), at = fill[list + row]
-                            let rowEnd = Int(s[row + 1])
+                            var at = fill[list + row]
+                            let rowEnd = k + lengths.length(first + row)
                             repeat {
                                 let (index, type, delay) = m.pointee.decode(words[k])
                                 if delay > 0 { shortestField = min(shortestField, delay) }
@@ -173,7 +172,7 @@ final class SynapticDelivery {
                         r += 16
                     }
                 }}
-                if m.pointee.rowStarts[first] < m.pointee.rowStarts[first + rows] { shortest = min(shortest, shortestField) }
+                if k > blockStart { shortest = min(shortest, shortestField) }
             }
         }}
         // Plastic synapses target-major, the order their numbers follow, at the places the

@@ -3,7 +3,7 @@
 public struct MasterPopulationEntry: Equatable, Sendable {
     public var key: UInt32
     public var mask: UInt32
-    /// Index in ``SynapticMatrix/rowStarts`` of the block's first row.
+    /// Index in ``SynapticMatrix/rows`` of the block's first row.
     public var firstRow: UInt32
     /// Source neurons (rows) in the block.
     public var rows: UInt32
@@ -22,7 +22,7 @@ public struct MasterPopulationEntry: Equatable, Sendable {
 /// A core's synaptic matrix with its master population table.
 ///
 /// Rows are stored compactly: the synapse words of row r of an entry are
-/// `words[rowStarts[firstRow + r] ..< rowStarts[firstRow + r + 1]]`. (The chip pads every row
+/// `words[rows[firstRow + r]]`, where ``rows`` keeps each row's length. (The chip pads every row
 /// of a block to the block's ``MasterPopulationEntry/rowLength`` plus 3 header words;
 /// ``sdramBytes`` is that padded size.) Each synapse word is
 ///
@@ -40,8 +40,8 @@ public struct SynapticMatrix: Equatable, Sendable {
     public var shifts: [Int8]
     /// The master population table, sorted by key.
     public var entries: [MasterPopulationEntry]
-    /// Word index where each row starts; one more than there are rows.
-    public var rowStarts: [UInt32]
+    /// Where each row lies among ``words``.
+    public var rows: RowIndex
     public var words: [UInt32]
     /// The full-precision weights, for `float64` runs (absent from an image compiled for `s1615`
     /// only).
@@ -57,20 +57,20 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// `input_type_conductance.h` does, to keep precision in S16.15.
     public static let conductanceScaleBits = 10
 
-    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rowStarts: [UInt32], words: [UInt32],
+    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rows: RowIndex, words: [UInt32],
                 floatWeights: FloatWeights) {
         self.indexBits = indexBits
         self.slotBits = slotBits
         self.shifts = shifts
         self.entries = entries
-        self.rowStarts = rowStarts
+        self.rows = rows
         self.words = words
         self.floatWeights = floatWeights
     }
 
     /// An empty matrix (a core with no incoming projections).
     public static func empty(indexBits: Int) -> SynapticMatrix {
-        SynapticMatrix(indexBits: indexBits, slotBits: 0, shifts: [0, 0], entries: [], rowStarts: [0], words: [], floatWeights: .perWord([]))
+        SynapticMatrix(indexBits: indexBits, slotBits: 0, shifts: [0, 0], entries: [], rows: .empty, words: [], floatWeights: .perWord([]))
     }
 
     /// The full-precision weight magnitude of synapse word `k`, in the network's units (nA, µS
@@ -98,7 +98,7 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// The word indices of row `row` of `entry`.
     @inline(__always)
     public func row(_ entry: MasterPopulationEntry, _ row: Int) -> Range<Int> {
-        Int(rowStarts[Int(entry.firstRow) + row])..<Int(rowStarts[Int(entry.firstRow) + row + 1])
+        rows[Int(entry.firstRow) + row]
     }
 
     /// Bytes of SDRAM the chip's layout needs: every row of a block padded to the block's

@@ -64,12 +64,11 @@ enum MappingReportBuilder {
     /// row's synapses are events.
     static func expectedInput(matrix: SynapticMatrix, sources: [Int], rates: [Double]) -> (packets: Double, events: Double) {
         var packets = 0.0, events = 0.0
-        let starts = matrix.rowStarts
         for (e, entry) in matrix.entries.enumerated() {
             let rate = rates[sources[e]]
             packets += rate * Double(entry.rows)
-            let first = Int(entry.firstRow), last = first + Int(entry.rows)
-            events += rate * Double(starts[last] - starts[first])
+            let first = Int(entry.firstRow)
+            events += rate * Double(matrix.rows.words(in: first..<first + Int(entry.rows)))
         }
         return (packets, events)
     }

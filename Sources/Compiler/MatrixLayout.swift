@@ -27,11 +27,12 @@ final class CoreLayout {
         rowStarts = RawBuffer(repeating: 0, count: 1)
     }
 
-    /// The row starts as an array; the layout keeps them no longer.
-    func takeRowStarts() -> [UInt32] {
-        let starts = rowStarts.array()
+    /// The rows' index; the layout keeps the starts no longer.
+    func takeRows() -> RowIndex {
+        // The layout writes the starts rising from 0.
+        let rows = RowIndex(starts: UnsafeBufferPointer(rowStarts.pointer))!
         rowStarts = RawBuffer(repeating: 0, count: 1)
-        return starts
+        return rows
     }
 }
 

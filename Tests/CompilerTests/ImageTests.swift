@@ -32,6 +32,34 @@ final class ImageTests: XCTestCase {
         XCTAssertEqual(decoded, image)
     }
 
+    /// Row lengths held in 1, 2 or 4 bytes go through the file as they are and come back as the
+    /// same rows; lengths that do not add up to the matrix's words are refused.
+    func testRowLengthsOfEveryWidthRoundTrip() throws {
+        let image = try compile(yaml).image
+        let cores = image.cores.indices.filter { !image.cores[$0].synapses.words.isEmpty }
+        // The short rows of the random projections take a byte, the all-to-all ones two.
+        XCTAssertEqual(Set(cores.map { image.cores[$0].synapses.rows.lengthBytes }), [1, 2])
+        for c in cores {
+            let rows = image.cores[c].synapses.rows
+            let lengths = (0..<rows.count).map(rows.length)
+            for bytes in [1, 2, 4] where bytes > rows.lengthBytes {
+                var wide = image
+                let raw = lengths.flatMap { n in (0..<bytes).map { UInt8(truncatingIfNeeded: n >> (8 * $0)) } }
+                wide.cores[c].synapses.rows = try XCTUnwrap(RowIndex(lengthBytes: bytes, count: lengths.count, littleEndian: raw))
+                let encoded = ChipImageCodec.encode(wide)
+                XCTAssertEqual(encoded.count, ChipImageCodec.encode(image).count + (bytes - rows.lengthBytes) * lengths.count)
+                let decoded = try ChipImageCodec.decode(encoded)
+                XCTAssertEqual(decoded.cores[c].synapses.rows.lengthBytes, bytes)
+                XCTAssertEqual(decoded, image)
+            }
+            var longer = image
+            longer.cores[c].synapses.rows = RowIndex(lengths: lengths.enumerated().map { $0.offset == 0 ? $0.element + 1 : $0.element })
+            XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(longer))) { error in
+                XCTAssertTrue("\(error)".contains("the row lengths add up to \(rows.words + 1) synapse words, the matrix has \(rows.words)"), "\(error)")
+            }
+        }
+    }
+
     func testTruncationNamesTheSection() throws {
         let bytes = ChipImageCodec.encode(try compile(yaml).image)
         let sections = try ChipImageCodec.sections(of: bytes)

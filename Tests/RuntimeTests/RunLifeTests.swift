@@ -109,7 +109,7 @@ final class RunLifeTests: XCTestCase {
         let cores = (0..<(1 << 16)).map { c in
             CoreImage(population: 0, location: CoreLocation(chip: ChipCoordinate(x: c / 16 % 256, y: c / 4096), processor: 1 + c % 16),
                       firstNeuron: c, neuronCount: 1, keyBase: UInt32(c) << 1, keyMask: ~1, initialState: [[-65]],
-                      synapses: SynapticMatrix(indexBits: 0, slotBits: 15, shifts: [0, 0], entries: [], rowStarts: [0], words: [], floatWeights: .perWord([])),
+                      synapses: SynapticMatrix(indexBits: 0, slotBits: 15, shifts: [0, 0], entries: [], rows: .empty, words: [], floatWeights: .perWord([])),
                       sourceEvents: [])
         }
         let crafted = ChipImage(machine: m, network: image.network, populations: [PopulationInfo(
