@@ -138,7 +138,7 @@ public struct RowIndex: Sendable {
     /// The longest of `rows`, in words (0 for none).
     public func longest(in rows: Range<Int>) -> Int {
         precondition(rows.lowerBound >= 0 && rows.upperBound <= count, "rows \(rows) of \(count)")
-        return withLengths { lengths in rows.reduce(0) { max($0, lengths.length($1)) } }
+        return withLengths { $0.longest(rows) }
     }
 
     /// The lengths as the image file keeps them: `count × lengthBytes` bytes, little-endian.
@@ -184,6 +184,27 @@ struct RowLengths {
         default: for r in rows { total &+= Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * r, as: UInt32.self))) }
         }
         return total
+    }
+
+    /// The longest of `rows`, in words (0 for none).
+    @inline(__always)
+    func longest(_ rows: Range<Int>) -> Int {
+        guard let raw else { return 0 }
+        // One loop per width, which the compiler vectorizes.
+        switch lengthBytes {
+        case 1:
+            var longest: UInt8 = 0
+            for r in rows { longest = max(longest, raw.load(fromByteOffset: r, as: UInt8.self)) }
+            return Int(longest)
+        case 2:
+            var longest: UInt16 = 0
+            for r in rows { longest = max(longest, UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self))) }
+            return Int(longest)
+        default:
+            var longest: UInt32 = 0
+            for r in rows { longest = max(longest, UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * r, as: UInt32.self))) }
+            return Int(longest)
+        }
     }
 
     /// Adds the length of row `rows.lowerBound + i` to `counts[i]` for each of `rows`.
