@@ -15,13 +15,13 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let bytes = try readInput(image)
-        let sections = try ChipImageCodec.sections(of: bytes)
-        let decoded = try ChipImageCodec.decode(bytes)
-        let version = try ChipImageCodec.version(of: bytes)
+        let file = try mapInput(image)
+        let (sections, decoded, version) = try file.withUnsafeBytes { bytes in
+            (try ChipImageCodec.sections(of: bytes), try ChipImageCodec.decode(bytes), try ChipImageCodec.version(of: bytes))
+        }
         let format = "\(version.major).\(version.minor)"
-        print(json ? Self.json(decoded, sections: sections, size: bytes.count, format: format)
-                   : Self.text(decoded, sections: sections, path: image, size: bytes.count, format: format))
+        print(json ? Self.json(decoded, sections: sections, size: file.count, format: format)
+                   : Self.text(decoded, sections: sections, path: image, size: file.count, format: format))
     }
 
     static func hex(_ v: UInt32) -> String { String(format: "0x%08x", v) }

@@ -92,6 +92,12 @@ func readInput(_ path: String) throws -> [UInt8] {
     do { return try FileAccess.read(path) } catch let e as FileAccess.ReadError { throw InputError(message: e.description) }
 }
 
+/// The bytes of an input file, mapped rather than copied where it is a regular file (an image
+/// of a gigabyte is decoded in place), with the same messages as ``readInput(_:)``.
+func mapInput(_ path: String) throws -> MappedFile {
+    do { return try MappedFile(path) } catch let e as FileAccess.ReadError { throw InputError(message: e.description) }
+}
+
 /// Prints a compilation's warnings to standard error.
 func printWarnings(_ compilation: Compilation) {
     for w in compilation.warnings { printError(w.description) }
@@ -101,10 +107,10 @@ func printWarnings(_ compilation: Compilation) {
 /// with the image's magic bytes or is named `*.nchip`, so that a damaged image is reported as one.
 /// A network's compile warnings go to standard error.
 func loadImage(_ path: String, target: String?) throws -> ChipImage {
-    let bytes = try readInput(path)
-    if bytes.starts(with: ChipImageCodec.magic) || path.hasSuffix(".nchip") {
+    let file = try mapInput(path)
+    if file.withUnsafeBytes({ $0.starts(with: ChipImageCodec.magic) }) || path.hasSuffix(".nchip") {
         if target != nil { throw InputError(message: "--target applies when compiling a network, not to an image (\(path))") }
-        return try ChipImageCodec.decode(bytes)
+        return try ChipImageCodec.decode(file)
     }
     let network = try NetworkParser.parse(contentsOf: path)
     let compilation = try NetworkCompiler.compile(network, targets: try TargetParser.candidates(target))

@@ -87,17 +87,19 @@ struct BinaryReader {
         var detail: String
     }
 
-    let bytes: [UInt8]
+    /// The bytes, which must stay valid while the reader is used (in place, not copied: an image
+    /// is read straight from its mapped file).
+    let bytes: UnsafeRawBufferPointer
     private(set) var offset: Int
     /// One past the last byte this reader may read.
     let end: Int
 
-    init(_ bytes: [UInt8], offset: Int = 0) {
+    init(_ bytes: UnsafeRawBufferPointer, offset: Int = 0) {
         self.init(bytes, range: offset..<bytes.count)
     }
 
     /// Reads `bytes[range]`; offsets in messages count from the range's start.
-    init(_ bytes: [UInt8], range: Range<Int>) {
+    init(_ bytes: UnsafeRawBufferPointer, range: Range<Int>) {
         self.bytes = bytes
         offset = range.lowerBound
         end = range.upperBound
@@ -121,10 +123,7 @@ struct BinaryReader {
     }
 
     private mutating func fixed<T: FixedWidthInteger>(_ type: T.Type, _ what: String) throws -> T {
-        let at = try take(MemoryLayout<T>.size, what)
-        var v: T = 0
-        for i in 0..<MemoryLayout<T>.size { v |= T(bytes[at + i]) << (8 * i) }
-        return v
+        T(littleEndian: bytes.loadUnaligned(fromByteOffset: try take(MemoryLayout<T>.size, what), as: T.self))
     }
 
     mutating func u8(_ what: String = "a byte") throws -> UInt8 { try fixed(UInt8.self, what) }
@@ -149,9 +148,10 @@ struct BinaryReader {
         return String(decoding: bytes[at..<at + n], as: UTF8.self)
     }
 
-    mutating func raw(_ n: Int, _ what: String) throws -> ArraySlice<UInt8> {
+    /// The next `n` bytes, in place.
+    mutating func raw(_ n: Int, _ what: String) throws -> UnsafeRawBufferPointer {
         let at = try take(n, what)
-        return bytes[at..<at + n]
+        return UnsafeRawBufferPointer(rebasing: bytes[at..<at + n])
     }
 
     /// A count, then that many values.
@@ -162,15 +162,6 @@ struct BinaryReader {
     /// A count, then that many values.
     mutating func f64s(_ what: String) throws -> [Double] {
         try values(UInt64.self, count: try count(what, itemSize: 8), what).map { Double(bitPattern: $0) }
-    }
-
-    /// `n` little-endian values without a count, handed to `body` one by one (with their
-    /// index) where they lie, rather than copied into an array first.
-    mutating func visit<T: FixedWidthInteger>(_ type: T.Type, count n: Int, _ what: String, _ body: (Int, T) throws -> Void) throws {
-        let at = try take(values: n, of: T.self, what)
-        try bytes.withUnsafeBytes { src in
-            for i in 0..<n { try body(i, T(littleEndian: src.loadUnaligned(fromByteOffset: at + i * MemoryLayout<T>.size, as: T.self))) }
-        }
     }
 
     /// Where `n` values of `T` start, once they are known to be there.
@@ -185,13 +176,11 @@ struct BinaryReader {
         let size = MemoryLayout<T>.size
         let at = try take(values: n, of: T.self, what)
         return [T](unsafeUninitializedCapacity: n) { out, initialized in
-            bytes.withUnsafeBytes { src in
-                #if _endian(little)
-                UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: src[at..<at + n * size]))
-                #else
-                for i in 0..<n { out[i] = T(littleEndian: src.loadUnaligned(fromByteOffset: at + i * size, as: T.self)) }
-                #endif
-            }
+            #if _endian(little)
+            UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[at..<at + n * size]))
+            #else
+            for i in 0..<n { out[i] = T(littleEndian: bytes.loadUnaligned(fromByteOffset: at + i * size, as: T.self)) }
+            #endif
             initialized = n
         }
     }

@@ -294,16 +294,37 @@ public enum ChipImageCodec {
     /// The section directory of an image, checked (magic, version, header checksum, bounds,
     /// section checksums) but not decoded.
     public static func sections(of bytes: [UInt8]) throws -> [SectionInfo] {
+        try bytes.withUnsafeBytes { try sections(of: $0) }
+    }
+
+    /// The sections of the image in `bytes`; see ``sections(of:)-([UInt8])``.
+    public static func sections(of bytes: UnsafeRawBufferPointer) throws -> [SectionInfo] {
         try readDirectory(bytes).directory.map { SectionInfo(id: $0.0, name: name($0.0), offset: $0.1, length: $0.2, crc32: $0.3) }
     }
 
     /// The format version of an image whose header is sound, as (major, minor).
     public static func version(of bytes: [UInt8]) throws -> (major: Int, minor: Int) {
+        try bytes.withUnsafeBytes { try version(of: $0) }
+    }
+
+    /// The format version of the image in `bytes`; see ``version(of:)-([UInt8])``.
+    public static func version(of bytes: UnsafeRawBufferPointer) throws -> (major: Int, minor: Int) {
         _ = try readDirectory(bytes)
         return (Int(bytes[5]), Int(bytes[4]))
     }
 
     public static func decode(_ bytes: [UInt8]) throws -> ChipImage {
+        try bytes.withUnsafeBytes { try decode($0) }
+    }
+
+    /// The image in `file`, decoded where its bytes lie (``MappedFile``).
+    public static func decode(_ file: MappedFile) throws -> ChipImage {
+        try file.withUnsafeBytes { try decode($0) }
+    }
+
+    /// The image in `bytes`, read in place; refused, with the section and the reason, when it is
+    /// damaged or inconsistent (``ChipImageError``).
+    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> ChipImage {
         let (directory, major) = try readDirectory(bytes)
         var ranges: [String: Range<Int>] = [:]
         for (id, offset, length, _) in directory { ranges[id] = offset..<offset + length }
@@ -312,7 +333,7 @@ public enum ChipImageCodec {
             return r
         }
         func decodeJSON<T: Decodable>(_ type: T.Type, _ id: String) throws -> T {
-            do { return try JSONDecoder().decode(type, from: Data(bytes[try section(id)])) } catch let e as ChipImageError {
+            do { return try JSONDecoder().decode(type, from: Data(UnsafeRawBufferPointer(rebasing: bytes[try section(id)]))) } catch let e as ChipImageError {
                 throw e
             } catch {
                 throw ChipImageError.malformedSection(name(id), "its JSON does not decode (\(error))")
@@ -339,7 +360,7 @@ public enum ChipImageCodec {
         let plastic = ranges["PLAS"] == nil ? [:] : try binary("PLAS") { try decodePlasticity(&$0, cores.count) }
         let events = try binary("SRCE") { try decodeSourceEvents(&$0, cores.count) }
         let tables = try binary("ROUT") { try decodeRouting(&$0) }
-        let report = String(decoding: bytes[try section("MAPR")], as: UTF8.self)
+        let report = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[try section("MAPR")]), as: UTF8.self)
         for i in cores.indices {
             cores[i].initialState = initial[i]
             cores[i].synapses = synapses[i]
@@ -354,7 +375,7 @@ public enum ChipImageCodec {
 
     /// The section directory, checked (magic, version, header checksum, bounds, section
     /// checksums), and the format's major version.
-    private static func readDirectory(_ bytes: [UInt8]) throws -> (directory: [(String, Int, Int, UInt32)], major: Int) {
+    private static func readDirectory(_ bytes: UnsafeRawBufferPointer) throws -> (directory: [(String, Int, Int, UInt32)], major: Int) {
         guard bytes.count >= 4, Array(bytes[0..<4]) == magic else {
             throw ChipImageError.notAnImage(bytes.count < 4 ? "the file is only \(bytes.count) bytes" : "it does not start with the magic 'NCHP'")
         }
@@ -374,7 +395,7 @@ public enum ChipImageCodec {
             }
             let headerEnd = r.position
             let expected = try r.u32("the header checksum")
-            let found = CRC32.checksum(bytes[0..<headerEnd])
+            let found = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[0..<headerEnd]))
             if expected != found {
                 throw ChipImageError.damagedHeader(String(format: "checksum 0x%08x, expected 0x%08x", found, expected))
             }
@@ -390,7 +411,7 @@ public enum ChipImageCodec {
                 guard offset == expectedOffset else {
                     throw ChipImageError.damagedHeader("section \(name(id)) starts at offset \(offset), expected \(expectedOffset) (sections follow each other without gaps)")
                 }
-                let sum = bytes.withUnsafeBytes { CRC32.finish(CRC32.update(CRC32.initial, UnsafeRawBufferPointer(rebasing: $0[offset..<offset + length]))) }
+                let sum = CRC32.checksum(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]))
                 if sum != crc { throw ChipImageError.checksumMismatch(name(id), expected: crc, found: sum) }
                 expectedOffset = offset + length
             }

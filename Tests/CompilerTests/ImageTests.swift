@@ -1,4 +1,5 @@
 import ChipSim
+import Foundation
 @testable import Compiler
 import XCTest
 
@@ -30,6 +31,11 @@ final class ImageTests: XCTestCase {
         let image = try compile(yaml).image
         let decoded = try ChipImageCodec.decode(ChipImageCodec.encode(image))
         XCTAssertEqual(decoded, image)
+        // Decoded in place from the mapped file, as the CLI loads it.
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("roundtrip-\(UUID().uuidString).nchip").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try FileAccess.writeReplacing(path, ChipImageCodec.encode(image))
+        XCTAssertEqual(try ChipImageCodec.decode(MappedFile(path)), image)
     }
 
     /// Row lengths held in 1, 2 or 4 bytes go through the file as they are and come back as the
