@@ -161,49 +161,47 @@ struct RowLengths {
     /// 1, 2 or 4.
     let lengthBytes: Int
 
+    /// Row `r`'s length read as a `T` (the width's own type).
+    @inline(__always)
+    private func value<T: FixedWidthInteger>(_ raw: UnsafeRawPointer, _ r: Int, _: T.Type) -> T {
+        T(littleEndian: raw.loadUnaligned(fromByteOffset: r * MemoryLayout<T>.size, as: T.self))
+    }
+
     /// The words of row `r`.
     @inline(__always)
     func length(_ r: Int) -> Int {
         guard let raw else { return 0 }
         switch lengthBytes {
-        case 1: return Int(raw.load(fromByteOffset: r, as: UInt8.self))
-        case 2: return Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self)))
-        default: return Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * r, as: UInt32.self)))
+        case 1: return Int(value(raw, r, UInt8.self))
+        case 2: return Int(value(raw, r, UInt16.self))
+        default: return Int(value(raw, r, UInt32.self))
         }
     }
+
+    // The loops over many rows below take one loop per width, with the width's own type, which
+    // the compiler vectorizes (a switch on the width per row it did not).
 
     /// The words of `rows` together.
     @inline(__always)
     func sum(_ rows: Range<Int>) -> Int {
         guard let raw else { return 0 }
-        var total = 0
-        // One loop per width, which the compiler vectorizes.
+        func sum<T: FixedWidthInteger>(_ type: T.Type) -> Int { rows.reduce(0) { $0 &+ Int(value(raw, $1, type)) } }
         switch lengthBytes {
-        case 1: for r in rows { total &+= Int(raw.load(fromByteOffset: r, as: UInt8.self)) }
-        case 2: for r in rows { total &+= Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self))) }
-        default: for r in rows { total &+= Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * r, as: UInt32.self))) }
+        case 1: return sum(UInt8.self)
+        case 2: return sum(UInt16.self)
+        default: return sum(UInt32.self)
         }
-        return total
     }
 
     /// The longest of `rows`, in words (0 for none).
     @inline(__always)
     func longest(_ rows: Range<Int>) -> Int {
         guard let raw else { return 0 }
-        // One loop per width, which the compiler vectorizes.
+        func longest<T: FixedWidthInteger>(_ type: T.Type) -> Int { Int(rows.reduce(T.zero) { max($0, value(raw, $1, type)) }) }
         switch lengthBytes {
-        case 1:
-            var longest: UInt8 = 0
-            for r in rows { longest = max(longest, raw.load(fromByteOffset: r, as: UInt8.self)) }
-            return Int(longest)
-        case 2:
-            var longest: UInt16 = 0
-            for r in rows { longest = max(longest, UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self))) }
-            return Int(longest)
-        default:
-            var longest: UInt32 = 0
-            for r in rows { longest = max(longest, UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * r, as: UInt32.self))) }
-            return Int(longest)
+        case 1: return longest(UInt8.self)
+        case 2: return longest(UInt16.self)
+        default: return longest(UInt32.self)
         }
     }
 
@@ -211,11 +209,13 @@ struct RowLengths {
     @inline(__always)
     func add(_ rows: Range<Int>, to counts: UnsafeMutablePointer<Int>) {
         guard let raw else { return }
-        let first = rows.lowerBound
+        func add<T: FixedWidthInteger>(_ type: T.Type) {
+            for (i, r) in rows.enumerated() { counts[i] &+= Int(value(raw, r, type)) }
+        }
         switch lengthBytes {
-        case 1: for i in 0..<rows.count { counts[i] &+= Int(raw.load(fromByteOffset: first + i, as: UInt8.self)) }
-        case 2: for i in 0..<rows.count { counts[i] &+= Int(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: 2 * (first + i), as: UInt16.self))) }
-        default: for i in 0..<rows.count { counts[i] &+= Int(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: 4 * (first + i), as: UInt32.self))) }
+        case 1: add(UInt8.self)
+        case 2: add(UInt16.self)
+        default: add(UInt32.self)
         }
     }
 
