@@ -64,6 +64,8 @@ let package = Package(
         .executableTarget(name: "CrossbarBench", dependencies: ["ChipSim"], path: "Benchmarks/CrossbarBench"),
         // Release-build benchmark of the live I/O round trip per lock-step tick (Benchmarks/live.sh).
         .executableTarget(name: "LiveBench", dependencies: ["Runtime", "CZeroMQ"], path: "Benchmarks/LiveBench"),
+        // Whether the machine's two CPUs run independently at the moment (Benchmarks/compare.sh).
+        .executableTarget(name: "HostProbe", path: "Benchmarks/HostProbe"),
         .executableTarget(name: "CAMBench", dependencies: ["HippocampusCAM", "Runtime", "ChipSim"], path: "Benchmarks/CAMBench"),
         // HD-SNN: synthetic event movies, training of the heterogeneous-delay kernel, offline evaluation,
         // the model file the chip path loads. Takes only ChipSim's seeded RandomStream.

@@ -35,8 +35,28 @@ NAMES = {("brian2", "double"): "Brian2 cpp_standalone", ("nest", "double"): "NES
          ("neurite", "s1615"): "Neurite s1615", ("neurite", "float64"): "Neurite float64"}
 
 
+# A run on two threads counts where HostProbe found the machine's two CPUs independent before
+# and after it (compare.sh); where none of a configuration's runs was, its figures come from all
+# of them and its cells are starred.
+PAIR_LIMIT = float(os.environ.get("PAIR_LIMIT", "1.3"))
+shared_only = set()
+
+
+def independent(r):
+    pair = num(r.get("pair_slowdown"))
+    return pair is None or pair <= PAIR_LIMIT
+
+
+def measured(key):
+    rs = runs.get(key, [])
+    ok = [r for r in rs if independent(r)]
+    if rs and not ok:
+        shared_only.add(key)
+    return ok or rs
+
+
 def values(key, field):
-    return [num(r[field]) for r in runs.get(key, []) if num(r[field]) is not None]
+    return [num(r[field]) for r in measured(key) if num(r[field]) is not None]
 
 
 def median(key, field):
@@ -57,8 +77,9 @@ def first(key, field):
     return None
 
 
-def fmt(x, spec):
-    return "–" if x is None else format(x, spec)
+def fmt(x, spec, *keys):
+    """x formatted, starred where one of `keys` had only runs on a shared host core."""
+    return "–" if x is None else format(x, spec) + ("*" if any(k in shared_only for k in keys) else "")
 
 
 def ratio(a, b):
@@ -134,13 +155,25 @@ w("- Brian2 2.9.0 `cpp_standalone` (OpenMP for 2 threads): loop time is `device.
 w("- NEST 3.10 (PyPI): loop time is `nest.Run` after `nest.Prepare`; process time is the whole Python process "
   "(building the network from the connection arrays included).")
 w("- Synaptic events per second: the events the run delivered (each spike × its neuron's out-degree, counted "
-  "the same way for every tool) over the loop time.\n")
+  "the same way for every tool) over the loop time.")
+paired = [r for r in rows if num(r.get("pair_slowdown")) is not None]
+if paired:
+    shared = [r for r in paired if not independent(r)]
+    w(f"- Two threads: the machine's two vCPUs are threads on a cloud host, which at times places them for "
+      f"minutes on the two hyperthreads of one core (shared L1, L2 and execution units); then two private "
+      f"L2-sized random walks take up to twice as long together as one alone, and so does every tool's "
+      f"two-thread run. `Benchmarks/HostProbe` measures that slowdown; each run on two threads waited for "
+      f"it to be at most {PAIR_LIMIT} and counts only where it still was after the run. "
+      f"{len(shared)} of {len(paired)} two-thread runs ended with the two vCPUs sharing a core and are left "
+      f"out; a starred figure comes from such runs only.")
+w("")
 
 w("## Same-run speed ratios\n")
 w("Brian2's (and NEST's) loop time over Neurite's on the same number of threads: above 1 Neurite is faster. "
   "Each tool's best repetition, the one the machine's other work disturbed least (medians are in the tables "
   "below; with other people's work on the two cores, a run on two threads sometimes took ten or a hundred times "
-  "its best, in every tool). The last two columns are each tool's own speed-up from one thread to two.\n")
+  "its best, in every tool), of those on two independent vCPUs where two threads ran. The last two columns are "
+  "each tool's own speed-up from one thread to two.\n")
 head = ["network", "dt (ms)", "N"]
 for t in threads:
     head += [f"s1615 / Brian2, {t}t", f"float64 / Brian2, {t}t", f"s1615 / NEST, {t}t"]
@@ -156,12 +189,12 @@ for model, n, dt in networks:
         ne = best(k("nest", "double", t), "loop_s")
         s = best(k("neurite", "s1615", t), "loop_s")
         f = best(k("neurite", "float64", t), "loop_s")
-        cells += [fmt(ratio(b, s), ".2f"), fmt(ratio(b, f), ".2f"), fmt(ratio(ne, s), ".1f")]
+        kb, kn, ks, kf = k("brian2", "double", t), k("nest", "double", t), k("neurite", "s1615", t), k("neurite", "float64", t)
+        cells += [fmt(ratio(b, s), ".2f", kb, ks), fmt(ratio(b, f), ".2f", kb, kf), fmt(ratio(ne, s), ".1f", kn, ks)]
     if len(threads) > 1:
-        cells.append(fmt(ratio(best(k("neurite", "s1615", threads[0]), "loop_s"),
-                               best(k("neurite", "s1615", threads[-1]), "loop_s")), ".2f"))
-        cells.append(fmt(ratio(best(k("brian2", "double", threads[0]), "loop_s"),
-                               best(k("brian2", "double", threads[-1]), "loop_s")), ".2f"))
+        ks = k("neurite", "s1615", threads[-1]), k("brian2", "double", threads[-1])
+        cells.append(fmt(ratio(best(k("neurite", "s1615", threads[0]), "loop_s"), best(ks[0], "loop_s")), ".2f", ks[0]))
+        cells.append(fmt(ratio(best(k("brian2", "double", threads[0]), "loop_s"), best(ks[1], "loop_s")), ".2f", ks[1]))
     w("| " + " | ".join(cells) + " |")
 w("")
 
@@ -180,7 +213,8 @@ for model in sorted({m for m, _, _ in networks}):
                         continue
                     events = first(key, "synaptic_events")
                     w(f"| {n} | {NAMES[(tool, ar)]} | {t} | {loop:.4f} | {median(key, 'loop_s'):.4f} | "
-                      f"{fmt(median(key, 'process_s'), '.2f')} | {fmt(ratio(events, loop), '.3g')} | {fmt(ratio(base, loop), '.2f')} |")
+                      f"{fmt(median(key, 'process_s'), '.2f')} | {fmt(ratio(events, loop), '.3g', key)} | "
+                      f"{fmt(ratio(base, loop), '.2f', key, (model, str(n), dt, 'brian2', 'double', t))} |")
         w("")
 
 w("## Whole process, one thread\n")

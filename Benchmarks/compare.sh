@@ -6,7 +6,9 @@
 # brian2 step convention; every tool runs on each of THREADS threads. RUNS repetitions, interleaved
 # so that the machine's drifts fall on every tool alike. Per run it records the tool's own loop
 # time and the whole process's wall time, and for the first repetition the rates and CVs of
-# inter-spike intervals per population (spike_stats.py). Then it profiles Neurite with perf
+# inter-spike intervals per population (spike_stats.py). Every run on two threads waits until
+# the machine's two CPUs run independently (HostProbe: not on the two hyperthreads of one host
+# core), and records the probe's worst reading before and after it. Then it profiles Neurite with perf
 # (profile.sh) and writes docs/benchmarks.csv and docs/benchmarks.md (benchmarks_md.py).
 # Needs `make build` and Benchmarks/setup-bench.sh (`make bench` does both).
 set -euo pipefail
@@ -25,6 +27,8 @@ CSV=${CSV:-docs/benchmarks.csv}
 MD=${MD:-docs/benchmarks.md}
 [ -x "$BIN" ] || { echo "compare.sh: no $BIN; run make build" >&2; exit 1; }
 [ -x "$PY" ] || { echo "compare.sh: no .venv-bench; run Benchmarks/setup-bench.sh" >&2; exit 1; }
+swift build -c release --product HostProbe >/dev/null
+PROBE=$PWD/.build/release/HostProbe
 mkdir -p "$WORK"
 started=$(date +%s)
 
@@ -41,7 +45,28 @@ settle() {
     sleep 2
   done
 }
-row() { echo "$* $(load)" | tr ' ' ',' >> "$WORK/runs.csv"; }
+# A cloud machine's two vCPUs sometimes share one host core for minutes (HostProbe prints the
+# slowdown of two threads over one on private L2-sized work: 1.0 independent, 2.0 shared).
+# Before a run on more than one thread, wait up to about 25 s for them to be independent
+# (PAIR_LIMIT); the run's row records the worse of the probe's readings just before and just
+# after it ("-" for runs on one thread).
+PAIR_LIMIT=${PAIR_LIMIT:-1.3}
+PAIR=-
+before_run() {  # threads
+  PAIR=-
+  [ "$1" -gt 1 ] || return 0
+  for _ in $(seq 20); do
+    PAIR=$("$PROBE")
+    awk "BEGIN { exit !($PAIR <= $PAIR_LIMIT) }" && return
+    sleep 1
+  done
+}
+after_run() {  # threads
+  [ "$1" -gt 1 ] || return 0
+  local after; after=$("$PROBE")
+  PAIR=$(awk "BEGIN { print ($after > $PAIR) ? $after : $PAIR }")
+}
+row() { echo "$* $(load) $PAIR" | tr ' ' ',' >> "$WORK/runs.csv"; }
 stats() {  # spikes.csv network.json → rate_exc rate_inh cv_exc cv_inh events
   "$PY" Benchmarks/spike_stats.py "$1" "$2" | "$PY" -c "import json,sys; s=json.load(sys.stdin); p=s['populations']
 print(*[p[k]['rate_hz'] for k in ('exc','inh')], *[p[k]['cv_isi'] for k in ('exc','inh')], s['synaptic_events'])"
@@ -55,7 +80,7 @@ runs_network() {
   esac
 }
 
-echo "model,n,dt_ms,tool,arithmetic,threads,rep,loop_s,process_s,rate_exc_hz,rate_inh_hz,cv_exc,cv_inh,synaptic_events,load_1m" > "$WORK/runs.csv"
+echo "model,n,dt_ms,tool,arithmetic,threads,rep,loop_s,process_s,rate_exc_hz,rate_inh_hz,cv_exc,cv_inh,synaptic_events,load_1m,pair_slowdown" > "$WORK/runs.csv"
 for n in $SIZES; do
   conn=$WORK/conn-$n
   [ -f "$conn/connections.npz" ] || "$PY" Benchmarks/va_network.py connections "$n" "$conn"
@@ -64,6 +89,7 @@ for n in $SIZES; do
       runs_network "$model" "$n" "$dt" || continue
       net=$WORK/$model-$n-$dt
       "$PY" Benchmarks/va_network.py network "$model" "$n" "$dt" "$net" "$conn"
+      PAIR=-
       t0=$(now); "$BIN" compile "$net/network.yaml" -o "$net/image.nchip" >/dev/null; t1=$(now)
       row "$model $n $dt neurite-compile - 1 1 - $(elapsed "$t0" "$t1") - - - - -"
       for rep in $(seq "$RUNS"); do
@@ -71,24 +97,30 @@ for n in $SIZES; do
         for threads in $THREADS; do
           for arithmetic in s1615 float64; do
             out=$net/neurite-$arithmetic-$threads
+            before_run "$threads"
             t0=$(now)
             "$BIN" simulate "$net/image.nchip" --timing ideal --arithmetic "$arithmetic" --threads "$threads" \
               --step-convention brian2 --out "$out" --force >/dev/null
             t1=$(now)
+            after_run "$threads"
             loop=$("$PY" -c "import json; print(json.load(open('$out/summary.json'))['wall_seconds'])")
             s="- - - - -"; [ "$rep" = 1 ] && s=$(stats "$out/spikes.csv" "$net/network.json")
             row "$model $n $dt neurite $arithmetic $threads $rep $loop $(elapsed "$t0" "$t1") $s"
           done
           out=$net/brian2-$threads
+          before_run "$threads"
           t0=$(now)
           loop=$("$PY" Benchmarks/brian2_va.py "$net/network.json" "$threads" "$WORK/brian2/$model-$n-$dt-t$threads" "$out" 2>/dev/null | tail -1)
           t1=$(now)
+          after_run "$threads"
           s="- - - - -"; [ "$rep" = 1 ] && s=$(stats "$out/spikes.csv" "$net/network.json")
           row "$model $n $dt brian2 double $threads $rep $loop $(elapsed "$t0" "$t1") $s"
           out=$net/nest-$threads
+          before_run "$threads"
           t0=$(now)
           loop=$("$PY" Benchmarks/nest_va.py "$net/network.json" "$threads" "$out" 2>/dev/null | tail -1)
           t1=$(now)
+          after_run "$threads"
           s="- - - - -"; [ "$rep" = 1 ] && s=$(stats "$out/spikes.csv" "$net/network.json")
           row "$model $n $dt nest double $threads $rep $loop $(elapsed "$t0" "$t1") $s"
           tail -3 "$WORK/runs.csv" | sed 's/^/  /'
