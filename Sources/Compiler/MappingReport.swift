@@ -27,6 +27,11 @@ public struct MappingReport: Codable, Equatable, Sendable {
         public var synapses: Int
         /// Synapses whose non-zero weight is 0 in 16-bit fixed point (s1615).
         public var weightsRoundedToZero: Int
+        /// The sum of its weights as the 16-bit field holds them over their sum as written
+        /// (s1615; 1 where every weight is exact): rounding to the target's weight resolution
+        /// makes a projection's weights stronger (above 1) or weaker on the chip. Nil without
+        /// weights, and in reports of images compiled before it was counted.
+        public var chipWeightRatio: Double?
     }
 
     public struct Core: Codable, Equatable, Sendable {

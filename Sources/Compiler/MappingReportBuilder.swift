@@ -50,9 +50,10 @@ enum MappingReportBuilder {
                                          fewerNeuronsPerCoreBecause: plans[p].reason,
                                          cores: coresOf[p].map { slices[$0].location.description })
             },
-            projections: projections.map {
-                MappingReport.Projection(label: $0.label, pre: network.populations[$0.pre].name, post: network.populations[$0.post].name,
-                                         receptor: $0.receptor.name, synapses: $0.synapses, weightsRoundedToZero: $0.weightsRoundedToZero)
+            projections: projections.enumerated().map { k, p in
+                MappingReport.Projection(label: p.label, pre: network.populations[p.pre].name, post: network.populations[p.post].name,
+                                         receptor: p.receptor.name, synapses: p.synapses, weightsRoundedToZero: p.weightsRoundedToZero,
+                                         chipWeightRatio: tally.writtenWeight[k] > 0 ? tally.chipWeight[k] / tally.writtenWeight[k] : nil)
             },
             cores: cores,
             routingEntries: Dictionary(uniqueKeysWithValues: routing.map { ("\($0.chip.x),\($0.chip.y)", $0.entries.count) }),

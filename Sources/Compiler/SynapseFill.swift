@@ -13,11 +13,30 @@ final class SynapseFill {
     /// Per core that receives plastic synapses, per word its projection + 1 if plastic, else 0.
     private let plastic: UnsafeMutableBufferPointer<RawBuffer<UInt16>?>
 
-    /// What the fill found, per projection: non-zero weights that became 0 in 16 bits, and
-    /// weights beyond the 16-bit range of an overridden shift.
+    /// What the fill found, per projection: non-zero weights that became 0 in 16 bits, the sums
+    /// of its weights as written and as the 16-bit field holds them (in the target's input
+    /// units), and weights beyond the 16-bit range of an overridden shift.
     struct Tally {
         var roundedToZero: [Int]
+        var writtenWeight: [Double]
+        var chipWeight: [Double]
         var saturated = 0
+
+        init(projections: Int) {
+            roundedToZero = Array(repeating: 0, count: projections)
+            writtenWeight = Array(repeating: 0, count: projections)
+            chipWeight = Array(repeating: 0, count: projections)
+        }
+
+        /// Adds `other`'s counts and sums (the pieces' tallies, in piece order).
+        mutating func add(_ other: Tally) {
+            for k in roundedToZero.indices {
+                roundedToZero[k] += other.roundedToZero[k]
+                writtenWeight[k] += other.writtenWeight[k]
+                chipWeight[k] += other.chipWeight[k]
+            }
+            saturated += other.saturated
+        }
     }
 
     /// `perSynapseWeights[c]`: core c keeps one full-precision weight per synapse;
@@ -48,7 +67,7 @@ final class SynapseFill {
         let rowPointers = layouts.map { $0.rowStarts.base }
         let targets = layouts.map { Target(shifts: ($0.shifts[0], $0.shifts[1]), indexBits: $0.indexBits) }
         let tallies = ParallelWork.map(pieces.count, parallel: parallel) { piece -> Tally in
-            var tally = Tally(roundedToZero: Array(repeating: 0, count: network.projections.count))
+            var tally = Tally(projections: network.projections.count)
             var scratch = ExpansionScratch()
             var reachOf = [Int32](repeating: -1, count: slices.count)
             for s in pieces[piece] {
@@ -59,11 +78,8 @@ final class SynapseFill {
             }
             return tally
         }
-        var total = Tally(roundedToZero: Array(repeating: 0, count: network.projections.count))
-        for t in tallies {
-            for k in total.roundedToZero.indices { total.roundedToZero[k] += t.roundedToZero[k] }
-            total.saturated += t.saturated
-        }
+        var total = Tally(projections: network.projections.count)
+        for t in tallies { total.add(t) }
         return total
     }
 
@@ -144,6 +160,8 @@ final class SynapseFill {
             let shift = x.type == 0 ? target.shifts.0 : target.shifts.1
             let w16 = WeightScaling.quantize(x.scaledWeight, shift: shift)
             if w16 == 0 && x.drawn.weight > 0 { tally.roundedToZero[x.projection] += 1 }
+            tally.writtenWeight[x.projection] += x.scaledWeight
+            tally.chipWeight[x.projection] += Double(w16) * Double(sign: .plus, exponent: Int(shift) - 15, significand: 1)
             if w16 == 0xFFFF && x.scaledWeight * Double(sign: .plus, exponent: 15 - Int(shift), significand: 1) > 65535.5 { tally.saturated += 1 }
             words[t][at] = SynapticMatrix.word(weight: w16, delay: x.remaining, type: x.type, index: x.local, indexBits: target.indexBits,
                                                delayBits: 16 - SynapticMatrix.typeBits - target.indexBits)

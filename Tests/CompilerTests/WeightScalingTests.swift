@@ -56,4 +56,36 @@ final class WeightScalingTests: XCTestCase {
         XCTAssertEqual(try shift("{uniform: [1, 5]}"), 2)
         XCTAssertEqual(try shift("{uniform: [1, 5]}", sigma: 20), 4, "more headroom: 0.9 + 20 · 0.52 = 11.3 nA")
     }
+
+    /// A weight the resolution cannot hold is rounded on every synapse alike: the report gives
+    /// each projection's sum on the chip over its sum as written, and compiling warns from 1 %
+    /// (Brunel's 0.1 mV at 2^-8 mV: 26 units, 0.1015625 mV, 1.6 % stronger).
+    func testRoundingOfAProjectionsWeightsIsReported() throws {
+        func compiled(_ weight: Double) throws -> Compilation {
+            try compile("""
+            populations:
+              a: {size: 20, model: IF_curr_delta, ring_buffer_shifts: {excitatory: 7, inhibitory: 6}}
+            projections:
+              - {pre: a, post: a, label: e, connector: {type: AllToAllConnector}, synapse: {weight: \(weight)}, receptor: excitatory}
+              - {pre: a, post: a, label: i, connector: {type: AllToAllConnector}, synapse: {weight: -0.5}, receptor: inhibitory}
+            """)
+        }
+        let brunel = try compiled(0.1)
+        XCTAssertEqual(try XCTUnwrap(brunel.report.projections[0].chipWeightRatio), 0.1015625 / 0.1, accuracy: 1e-12)
+        XCTAssertEqual(brunel.report.projections[1].chipWeightRatio, 1, "0.5 mV is 256 units of 2^-9 mV")
+        let warned = brunel.warnings.filter { $0.message.contains("than written") }
+        XCTAssertEqual(warned.count, 1, "\(brunel.warnings)")
+        XCTAssertTrue(warned[0].message.contains("'e' are 1.6 % stronger on the chip than written, rounded at the weight resolution 2^-8 mV of 'a'"),
+                      warned[0].message)
+        // 0.098 mV is 25.09 units, held as 25 (0.35 % weaker: no warning); 0.0957 mV is 24.50
+        // units, held as 24 (2.0 % weaker).
+        XCTAssertFalse(try compiled(0.098).warnings.contains { $0.message.contains("than written") })
+        let weak = try compiled(0.0957)
+        XCTAssertEqual(try XCTUnwrap(weak.report.projections[0].chipWeightRatio), 24.0 / 256 / 0.0957, accuracy: 1e-12)
+        XCTAssertTrue(weak.warnings.contains { $0.message.contains("'e' are 2.0 % weaker on the chip") }, "\(weak.warnings)")
+        // The report survives the image: encoded, decoded, the same figures.
+        let decoded = try ChipImageCodec.decode(ChipImageCodec.encode(brunel.image))
+        XCTAssertEqual(try MappingReport.decode(json: decoded.mappingReport).projections.map(\.chipWeightRatio),
+                       brunel.report.projections.map(\.chipWeightRatio))
+    }
 }
