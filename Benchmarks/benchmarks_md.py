@@ -164,7 +164,7 @@ if paired:
       f"L2-sized random walks take up to twice as long together as one alone, and so does every tool's "
       f"two-thread run. `Benchmarks/HostProbe` measures that slowdown; each run on two threads waited for "
       f"it to be at most {PAIR_LIMIT} and counts only where it still was after the run. "
-      f"{len(shared)} of {len(paired)} two-thread runs ended with the two vCPUs sharing a core and are left "
+      f"{len(shared)} of {len(paired)} two-thread runs had a reading above it (before or after) and are left "
       f"out; a starred figure comes from such runs only.")
 w("")
 
