@@ -9,9 +9,8 @@ import Foundation
 // takes longer, for reasons no tool controls. The probe measures it directly: each thread
 // updates words at random in its own 640 KB table (inside one core's 1 MB L2, not two tables
 // inside one), first one thread alone, then two at once; it prints the two-thread time over
-// the one-thread time (1.0: independent cores; 2.0: one core's
-// resources shared by both), the median of three tries after one to warm the caches. About
-// 0.3 s.
+// the one-thread time (1.0: independent cores; 2.0: one core's resources shared by both), the
+// median of three tries after one to warm the caches. About 0.3 s.
 //
 // Usage: HostProbe [ITERATIONS]   (per thread and try; default 20,000,000)
 
@@ -22,7 +21,7 @@ let words = 640 * 1024 / 4
 final class Walker: @unchecked Sendable {
     private let table = UnsafeMutablePointer<UInt32>.allocate(capacity: words)
     private(set) var seconds = 0.0
-    /// Keeps the walk's result observable, so that the optimizer cannot drop it.
+    /// The walk's result, stored so that the optimizer cannot drop the walk.
     private(set) var sum: UInt32 = 0
 
     init(seed: UInt32) {
@@ -73,4 +72,3 @@ for _ in 0..<3 {
     ratios.append(max(walkers[0].seconds, walkers[1].seconds) / alone)
 }
 print(String(format: "%.2f", ratios.sorted()[1]))
-if walkers[0].sum == 1, walkers[1].sum == 1 { print("") }
