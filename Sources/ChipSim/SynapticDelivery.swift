@@ -77,9 +77,8 @@ final class SynapticDelivery {
         for (c, core) in cores.enumerated() { base[c + 1] = base[c] + core.neuronCount }
         neuronBase = base
         var reachStart = [0], reachRuns: [ReachRun] = []
-        // Pass 1: find each target's table entry per reaching source; count synapses per source neuron.
-        var counts = [Int](repeating: 0, count: base[cores.count] + 1)
-        var found: [(target: Int, source: Int, entry: Int)] = []
+        // Each target's master population table entry per reaching source core.
+        var found: [TableBlock] = []
         for target in cores.indices {
             let m = cores[target].synapses
             for source in routes.incoming[target].sorted() {
@@ -92,25 +91,59 @@ final class SynapticDelivery {
                 }
                 // A crossbar core's synapses are in its tiles (``CrossbarDelivery``), not in these lists.
                 guard let e, !CrossbarCoreMatrix.isCrossbarCore(image, target) else { continue }
-                found.append((target, source, e))
                 let entry = m.entries[e]
-                let rows = min(Int(entry.rows), cores[source].neuronCount), first = Int(entry.firstRow), at = base[source] + 1
-                m.rows.withLengths { lengths in
-                counts.withUnsafeMutableBufferPointer { counts in lengths.add(first..<first + rows, to: counts.baseAddress! + at) }
-                }
+                found.append(TableBlock(target: target, source: source, entry: e,
+                                        first: Int(entry.firstRow), rows: min(Int(entry.rows), cores[source].neuronCount)))
             }
             reachStart.append(reachRuns.count)
         }
         self.reachStart = reachStart
         self.reachRuns = reachRuns
+        // Source-major (and target-major within a source, the order each neuron's list keeps):
+        // a source core's neurons' lists are then all the writes in flight, a few hundred
+        // kilobytes, where target-major order scattered them over every list. Each piece of
+        // ``loadingPieces(_:parts:work:)`` holds whole source cores, so that the pieces
+        // count and fill disjoint neurons' lists, one worker each.
+        let bySource = found.sorted { ($0.source, $0.target) < ($1.source, $1.target) }
+        // Each target's matrix is read in place: a copy per (source, target) pair retained and
+        // released its six arrays, about 3 % of loading CUBA at 80k neurons (97,000 pairs).
+        let matrices = cores.map(\.synapses)
+        // Pass 1: synapses per source neuron (at g + 1), then their prefix sums. The work of a
+        // block is its rows.
+        var pieces = Self.loadingPieces(bySource, parts: partition.count) { bySource[$0].rows }
+        var counts = [Int](repeating: 0, count: base[cores.count] + 1)
+        counts.withUnsafeMutableBufferPointer { counts in
+        matrices.withUnsafeBufferPointer { matrices in
+        bySource.withUnsafeBufferPointer { bySource in
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in
+                StaticLists.count(bySource[pieces[piece]], matrices: matrices, neuronBase: base, into: counts.baseAddress! + 1)
+            }
+        }}}
         for g in 1..<counts.count { counts[g] += counts[g - 1] }
-        // Pass 2: fill, in target-core order within each source neuron.
+        // Pass 2: every static synapse at its place (each neuron's next at `fill`). The work of
+        // a block is its rows over sixteen (the bit masks that skip the empty ones), and a
+        // source core's synapses count with its last block.
+        pieces = Self.loadingPieces(bySource, parts: partition.count) { i in
+            let b = bySource[i]
+            let last = i + 1 == bySource.count || bySource[i + 1].source != b.source
+            return b.rows / 16 + (last ? counts[base[b.source + 1]] - counts[base[b.source]] : 0)
+        }
         var fill = Array(counts.dropLast())
         // Every entry is written by the fill below.
         let targets: UnsafeMutableBufferPointer<UInt32> = HugePageMemory.allocate(uninitializedCount: counts.last ?? 0)
         let weights16: UnsafeMutableBufferPointer<UInt16> = HugePageMemory.allocate(uninitializedCount: arithmetic == .s1615 ? targets.count : 0)
         let weights64: UnsafeMutableBufferPointer<Double> = HugePageMemory.allocate(uninitializedCount: arithmetic == .float64 ? targets.count : 0)
-        var shortest = Int.max
+        var shortestOfPiece = [Int](repeating: .max, count: pieces.count)
+        let lists = StaticLists(targets: targets, weights16: weights16, weights64: weights64, layout: layout, neuronBase: base)
+        fill.withUnsafeMutableBufferPointer { fill in
+        shortestOfPiece.withUnsafeMutableBufferPointer { shortestOfPiece in
+        matrices.withUnsafeBufferPointer { matrices in
+        bySource.withUnsafeBufferPointer { bySource in
+            DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in
+                shortestOfPiece[piece] = lists.fill(bySource[pieces[piece]], matrices: matrices, fill: fill.baseAddress!)
+            }
+        }}}}
+        let shortest = shortestOfPiece.min() ?? .max
         let anyPlastic = cores.contains { !$0.synapses.plasticWords.isEmpty }
         let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic, dt: image.network.timestepMs) : nil
         var plasticIndex = [Int32](repeating: -1, count: anyPlastic ? targets.count : 0)
@@ -118,70 +151,13 @@ final class SynapticDelivery {
         for (c, core) in cores.enumerated() where !core.synapses.plasticWords.isEmpty {
             plasticWordsOf[c] = Dictionary(uniqueKeysWithValues: core.synapses.plasticWords.map { ($0.word, $0.projection) })
         }
-        // Static synapses source-major (and target-major within a source, the order each
-        // neuron's list keeps): a source core's neurons' lists are then all the writes in
-        // flight, a few megabytes, where target-major order scattered them over every list.
-        // (Through raw buffers: with checked arrays the loop paid a uniqueness check per write,
-        // 0.1 s of loading the 80k CUBA network.)
-        let w16 = weights16, w64 = weights64
-        // Each target's matrix is read in place: a copy per (source, target) pair retained and
-        // released its six arrays, about 3 % of loading CUBA at 80k neurons (97,000 pairs).
-        let matrices = cores.map(\.synapses), neuronCounts = cores.map(\.neuronCount)
-        fill.withUnsafeMutableBufferPointer { fill in
-        matrices.withUnsafeBufferPointer { matrices in
-            for (target, source, e) in found.sorted(by: { ($0.source, $0.target) < ($1.source, $1.target) }) {
-                let m = matrices.baseAddress! + target
-                let entry = m.pointee.entries[e]
-                let region = target << RingLayout.positionBits
-                let regionMask = layout.size[target] - 1, slotShift = layout.slotShift[target], indexBits = m.pointee.indexBits
-                let first = Int(entry.firstRow), rows = min(Int(entry.rows), neuronCounts[source])
-                // A delay field of 0 is the whole ring, m.slots ticks.
-                var shortestField = m.pointee.slots
-                let blockStart = m.pointee.rows.start(first)
-                var k = blockStart
-                m.pointee.words.withUnsafeBufferPointer { words in
-                m.pointee.rows.withLengths { lengths in
-                    let list = base[source]
-                    // The block's non-empty rows, sixteen at a time as a bit mask: most rows are
-                    // empty where a neuron has few synapses on each of many cores, and stepping
-                    // row by row, the branch that skipped them missed about once a synapse. The
-                    // rows between are empty, so each non-empty row starts where the last ended.
-                    var r = 0
-                    while r < rows {
-                        var nonEmpty: UInt32 = 0
-                        if r + 16 <= rows {
-                            nonEmpty = lengths.nonEmptyMask(from: first + r)
-                        } else {
-                            for i in 0..<rows - r where lengths.length(first + r + i) != 0 { nonEmpty |= 1 << i }
-                        }
-                        while nonEmpty != 0 {
-                            let row = r + nonEmpty.trailingZeroBitCount
-                            nonEmpty &= nonEmpty - 1
-                            var at = fill[list + row]
-                            let rowEnd = k + lengths.length(first + row)
-                            repeat {
-                                let (index, type, delay) = m.pointee.decode(words[k])
-                                if delay > 0 { shortestField = min(shortestField, delay) }
-                                targets[at] = UInt32(region | (delay << slotShift | type << indexBits | index) & regionMask)
-                                if arithmetic == .s1615 { w16[at] = UInt16(words[k] >> 16) } else { w64[at] = m.pointee.floatWeight(k) }
-                                at += 1
-                                k += 1
-                            } while k < rowEnd
-                            fill[list + row] = at
-                        }
-                        r += 16
-                    }
-                }}
-                if k > blockStart { shortest = min(shortest, shortestField) }
-            }
-        }}
         // Plastic synapses target-major, the order their numbers follow, at the places the
         // static pass left for them.
         if let plastic {
             var at = Array(counts.dropLast())
-            for (target, source, e) in found {
-                let m = cores[target].synapses
-                let entry = m.entries[e]
+            for b in found {
+                let target = b.target, source = b.source, m = cores[target].synapses
+                let entry = m.entries[b.entry]
                 let conductance = image.populations[cores[target].population].model.isConductanceBased ? Double(1 << SynapticMatrix.conductanceScaleBits) : 1
                 let plasticWords = plasticWordsOf[target]
                 for r in 0..<min(Int(entry.rows), cores[source].neuronCount) {
