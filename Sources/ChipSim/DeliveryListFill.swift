@@ -9,6 +9,43 @@ struct TableBlock {
     var entry: Int
     var first: Int
     var rows: Int
+    /// The words of the rows in the matrix (set by ``StaticLists/count(_:matrices:neuronBase:into:)``).
+    var words: Range<Int> = 0..<0
+}
+
+/// Where a synaptic matrix keeps its row lengths, checkpoints and words, for prefetch hints
+/// only: a hint reads nothing and cannot fault, so these addresses are never read through.
+/// Taken once per matrix, they spare the prefetch of each block the reference counts of the
+/// matrix's arrays, each a cold cache line that stalled the loop the hints were to speed up.
+struct MatrixPrefetch {
+    let lengths: UnsafeRawPointer?
+    let lengthBytes: Int
+    let checkpoints: UnsafeRawPointer?
+    let words: UnsafeRawPointer?
+
+    init(_ m: SynapticMatrix) {
+        (lengths, checkpoints) = m.rows.prefetchAddresses
+        lengthBytes = m.rows.lengthBytes
+        words = m.words.withUnsafeBytes { $0.baseAddress }
+    }
+
+    /// Hints block `b`'s row lengths and the checkpoint before them.
+    @inline(__always)
+    func rows(of b: TableBlock) {
+        guard let lengths, let checkpoints, b.rows > 0 else { return }
+        var at = b.first * lengthBytes
+        let end = (b.first + b.rows) * lengthBytes
+        while at < end { neurite_prefetch(lengths + at); at += 64 }
+        neurite_prefetch(checkpoints + b.first / RowIndex.checkpointRows * MemoryLayout<UInt32>.stride)
+    }
+
+    /// Hints block `b`'s words.
+    @inline(__always)
+    func words(of b: TableBlock) {
+        guard let words else { return }
+        var k = b.words.lowerBound
+        while k < b.words.upperBound { neurite_prefetch(words + k * MemoryLayout<UInt32>.stride); k += 16 }
+    }
 }
 
 /// The static synapses' delivery lists being filled while ``SynapticDelivery`` loads: every
@@ -27,17 +64,22 @@ struct StaticLists: @unchecked Sendable {
     /// Per source core, the global index of its neuron 0 (and the neurons after the last).
     let neuronBase: [Int]
 
-    /// Adds the synapses of `blocks` (sorted by source core) per source neuron into `counts`
-    /// (global source neuron g's at `counts[g]`; `neuronBase` per source core its neuron 0).
-    static func count(_ blocks: UnsafeBufferPointer<TableBlock>.SubSequence, matrices: UnsafeBufferPointer<SynapticMatrix>,
-                      neuronBase: [Int], into counts: UnsafeMutablePointer<Int>) {
-        for i in blocks.indices.prefix(prefetchBlocks) { prefetchRows(blocks[i], matrices) }
-        for i in blocks.indices {
-            if i + prefetchBlocks < blocks.endIndex { prefetchRows(blocks[i + prefetchBlocks], matrices) }
+    /// Adds the synapses of blocks `piece` of `blocks` (sorted by source core) per source neuron
+    /// into `counts` (global source neuron g's at `counts[g]`; `neuronBase` per source core its
+    /// neuron 0), and sets each block's ``TableBlock/words``.
+    static func count(_ blocks: UnsafeMutableBufferPointer<TableBlock>, _ piece: Range<Int>, matrices: UnsafeBufferPointer<SynapticMatrix>,
+                      prefetch: [MatrixPrefetch], neuronBase: [Int], into counts: UnsafeMutablePointer<Int>) {
+        for i in piece.prefix(prefetchBlocks) { prefetch[blocks[i].target].rows(of: blocks[i]) }
+        for i in piece {
+            if i + prefetchBlocks < piece.upperBound { prefetch[blocks[i + prefetchBlocks].target].rows(of: blocks[i + prefetchBlocks]) }
             let b = blocks[i]
-            (matrices.baseAddress! + b.target).pointee.rows.withLengths { lengths in
+            let rows = (matrices.baseAddress! + b.target).pointee.rows
+            let start = rows.start(b.first)
+            let words = rows.withLengths { lengths in
                 lengths.add(b.first..<b.first + b.rows, to: counts + neuronBase[b.source])
+                return lengths.sum(b.first..<b.first + b.rows)
             }
+            blocks[i].words = start..<start + words
         }
     }
 
@@ -46,24 +88,24 @@ struct StaticLists: @unchecked Sendable {
     /// returns the shortest delay field among them (`Int.max` when they hold none; a delay
     /// field of 0 counts as the whole ring).
     func fill(_ blocks: UnsafeBufferPointer<TableBlock>.SubSequence, matrices: UnsafeBufferPointer<SynapticMatrix>,
-              fill: UnsafeMutablePointer<Int>) -> Int {
+              prefetch: [MatrixPrefetch], fill: UnsafeMutablePointer<Int>) -> Int {
         var shortest = Int.max
         let s1615 = !weights16.isEmpty
         // Each block's rows and words lie apart from the last one's, in another target's
         // matrix, too short a run for the hardware prefetcher: their misses came one after the
         // other. Asked for ahead (lengths two blocks before the words), they overlap.
-        for i in blocks.indices.prefix(Self.prefetchBlocks) { Self.prefetchRows(blocks[i], matrices) }
-        for i in blocks.indices.prefix(Self.prefetchBlocks / 2) { prefetchWords(blocks[i], matrices) }
+        for i in blocks.indices.prefix(Self.prefetchBlocks) { prefetch[blocks[i].target].rows(of: blocks[i]) }
+        for i in blocks.indices.prefix(Self.prefetchBlocks / 2) { prefetch[blocks[i].target].words(of: blocks[i]) }
         for i in blocks.indices {
             let b = blocks[i]
-            if i + Self.prefetchBlocks < blocks.endIndex { Self.prefetchRows(blocks[i + Self.prefetchBlocks], matrices) }
-            if i + Self.prefetchBlocks / 2 < blocks.endIndex { prefetchWords(blocks[i + Self.prefetchBlocks / 2], matrices) }
+            if i + Self.prefetchBlocks < blocks.endIndex { prefetch[blocks[i + Self.prefetchBlocks].target].rows(of: blocks[i + Self.prefetchBlocks]) }
+            if i + Self.prefetchBlocks / 2 < blocks.endIndex { prefetch[blocks[i + Self.prefetchBlocks / 2].target].words(of: blocks[i + Self.prefetchBlocks / 2]) }
             let m = matrices.baseAddress! + b.target
             let region = b.target << RingLayout.positionBits
             let regionMask = layout.size[b.target] - 1, slotShift = layout.slotShift[b.target], indexBits = m.pointee.indexBits
             // A delay field of 0 is the whole ring, m.slots ticks.
             var shortestField = m.pointee.slots
-            let blockStart = m.pointee.rows.start(b.first)
+            let blockStart = b.words.lowerBound
             var k = blockStart
             m.pointee.words.withUnsafeBufferPointer { words in
             m.pointee.rows.withLengths { lengths in
@@ -106,21 +148,6 @@ struct StaticLists: @unchecked Sendable {
     /// Blocks between a block's fill and the prefetch of its row lengths (its words are asked
     /// for half as far ahead).
     static let prefetchBlocks = 4
-
-    @inline(__always)
-    private static func prefetchRows(_ b: TableBlock, _ matrices: UnsafeBufferPointer<SynapticMatrix>) {
-        (matrices.baseAddress! + b.target).pointee.rows.prefetch(b.first..<b.first + b.rows)
-    }
-
-    @inline(__always)
-    private func prefetchWords(_ b: TableBlock, _ matrices: UnsafeBufferPointer<SynapticMatrix>) {
-        let m = matrices.baseAddress! + b.target
-        let start = m.pointee.rows.start(b.first), end = m.pointee.rows.start(b.first + b.rows)
-        m.pointee.words.withUnsafeBufferPointer { words in
-            var k = start
-            while k < end { neurite_prefetch(words.baseAddress! + k); k += 16 }
-        }
-    }
 }
 
 extension SynapticDelivery {

@@ -113,17 +113,11 @@ public struct RowIndex: Sendable {
         try lengths.withUnsafeBytes { try body(RowLengths(raw: $0.baseAddress, lengthBytes: lengthBytes)) }
     }
 
-    /// Asks the processor to bring the lengths of `rows` (within `0 ..< count`) and the
-    /// checkpoint before them into cache: a hint for a loop about to read them, which reads nothing.
-    @inline(__always)
-    func prefetch(_ rows: Range<Int>) {
-        guard !rows.isEmpty else { return }
-        lengths.withUnsafeBytes { raw in
-            var at = rows.lowerBound * lengthBytes
-            let end = rows.upperBound * lengthBytes
-            while at < end { neurite_prefetch(raw.baseAddress! + at); at += 64 }
-        }
-        checkpoints.withUnsafeBufferPointer { neurite_prefetch($0.baseAddress! + rows.lowerBound / Self.checkpointRows) }
+    /// Where the lengths and the checkpoints lie, for prefetch hints only (a prefetch reads
+    /// nothing and cannot fault): never to be read through, since the arrays may move once this
+    /// index is gone.
+    var prefetchAddresses: (lengths: UnsafeRawPointer?, checkpoints: UnsafeRawPointer?) {
+        (lengths.withUnsafeBytes { $0.baseAddress }, checkpoints.withUnsafeBytes { $0.baseAddress })
     }
 
     /// The words of row `r`.

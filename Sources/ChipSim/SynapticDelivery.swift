@@ -104,19 +104,20 @@ final class SynapticDelivery {
         // kilobytes, where target-major order scattered them over every list. Each piece of
         // ``loadingPieces(_:parts:work:)`` holds whole source cores, so that the pieces
         // count and fill disjoint neurons' lists, one worker each.
-        let bySource = found.sorted { ($0.source, $0.target) < ($1.source, $1.target) }
+        var bySource = found.sorted { ($0.source, $0.target) < ($1.source, $1.target) }
         // Each target's matrix is read in place: a copy per (source, target) pair retained and
         // released its six arrays, about 3 % of loading CUBA at 80k neurons (97,000 pairs).
-        let matrices = cores.map(\.synapses)
+        let matrices = cores.map(\.synapses), prefetch = matrices.map(MatrixPrefetch.init)
         // Pass 1: synapses per source neuron (at g + 1), then their prefix sums. The work of a
         // block is its rows.
         var pieces = Self.loadingPieces(bySource, parts: partition.count) { bySource[$0].rows }
         var counts = [Int](repeating: 0, count: base[cores.count] + 1)
         counts.withUnsafeMutableBufferPointer { counts in
         matrices.withUnsafeBufferPointer { matrices in
-        bySource.withUnsafeBufferPointer { bySource in
+        bySource.withUnsafeMutableBufferPointer { bySource in
             DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in
-                StaticLists.count(bySource[pieces[piece]], matrices: matrices, neuronBase: base, into: counts.baseAddress! + 1)
+                StaticLists.count(bySource, pieces[piece], matrices: matrices, prefetch: prefetch, neuronBase: base,
+                                  into: counts.baseAddress! + 1)
             }
         }}}
         for g in 1..<counts.count { counts[g] += counts[g - 1] }
@@ -140,7 +141,7 @@ final class SynapticDelivery {
         matrices.withUnsafeBufferPointer { matrices in
         bySource.withUnsafeBufferPointer { bySource in
             DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in
-                shortestOfPiece[piece] = lists.fill(bySource[pieces[piece]], matrices: matrices, fill: fill.baseAddress!)
+                shortestOfPiece[piece] = lists.fill(bySource[pieces[piece]], matrices: matrices, prefetch: prefetch, fill: fill.baseAddress!)
             }
         }}}}
         let shortest = shortestOfPiece.min() ?? .max
