@@ -70,7 +70,8 @@ final class SynapticDelivery {
     /// (``deferredInput(cores:part:regions:needed:)``), rather than counted synapse by synapse.
     private let deliveredSpikes: UnsafeMutableBufferPointer<Int>
 
-    /// `partition` splits the cores into contiguous ranges, one per worker, in order.
+    /// `partition` splits the cores into contiguous ranges, one per worker, in order; as many
+    /// workers count and fill the lists (``StaticLists``), whose content does not depend on them.
     init(image: ChipImage, routes: PacketRoutes, arithmetic: Arithmetic, layout: RingLayout, partition: [Range<Int>]) {
         let cores = image.cores
         var base = [Int](repeating: 0, count: cores.count + 1)
