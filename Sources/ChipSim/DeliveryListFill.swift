@@ -9,7 +9,7 @@ struct TableBlock {
     var entry: Int
     var first: Int
     var rows: Int
-    /// The words of the rows in the matrix (set by ``StaticLists/count(_:matrices:neuronBase:into:)``).
+    /// The words of the rows in the matrix (set by ``StaticLists/count(_:_:matrices:prefetch:neuronBase:into:)``).
     var words: Range<Int> = 0..<0
 }
 
@@ -69,16 +69,12 @@ struct StaticLists: @unchecked Sendable {
     /// neuron 0), and sets each block's ``TableBlock/words``.
     static func count(_ blocks: UnsafeMutableBufferPointer<TableBlock>, _ piece: Range<Int>, matrices: UnsafeBufferPointer<SynapticMatrix>,
                       prefetch: [MatrixPrefetch], neuronBase: [Int], into counts: UnsafeMutablePointer<Int>) {
-        for i in piece.prefix(prefetchBlocks) { prefetch[blocks[i].target].rows(of: blocks[i]) }
         for i in piece {
             if i + prefetchBlocks < piece.upperBound { prefetch[blocks[i + prefetchBlocks].target].rows(of: blocks[i + prefetchBlocks]) }
             let b = blocks[i]
             let rows = (matrices.baseAddress! + b.target).pointee.rows
             let start = rows.start(b.first)
-            let words = rows.withLengths { lengths in
-                lengths.add(b.first..<b.first + b.rows, to: counts + neuronBase[b.source])
-                return lengths.sum(b.first..<b.first + b.rows)
-            }
+            let words = rows.withLengths { $0.add(b.first..<b.first + b.rows, to: counts + neuronBase[b.source]) }
             blocks[i].words = start..<start + words
         }
     }
@@ -94,8 +90,6 @@ struct StaticLists: @unchecked Sendable {
         // Each block's rows and words lie apart from the last one's, in another target's
         // matrix, too short a run for the hardware prefetcher: their misses came one after the
         // other. Asked for ahead (lengths two blocks before the words), they overlap.
-        for i in blocks.indices.prefix(Self.prefetchBlocks) { prefetch[blocks[i].target].rows(of: blocks[i]) }
-        for i in blocks.indices.prefix(Self.prefetchBlocks / 2) { prefetch[blocks[i].target].words(of: blocks[i]) }
         for i in blocks.indices {
             let b = blocks[i]
             if i + Self.prefetchBlocks < blocks.endIndex { prefetch[blocks[i + Self.prefetchBlocks].target].rows(of: blocks[i + Self.prefetchBlocks]) }

@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// Where each row of a synaptic matrix lies among the matrix's words: the rows' lengths, in the
 /// fewest bytes that hold the longest (1, 2 or 4, as the image file keeps them), with the start of
 /// every ``checkpointRows``-th row.
@@ -214,17 +212,24 @@ struct RowLengths {
         }
     }
 
-    /// Adds the length of row `rows.lowerBound + i` to `counts[i]` for each of `rows`.
+    /// Adds the length of row `rows.lowerBound + i` to `counts[i]` for each of `rows`; returns
+    /// the words of `rows` together.
     @inline(__always)
-    func add(_ rows: Range<Int>, to counts: UnsafeMutablePointer<Int>) {
-        guard let raw else { return }
-        func add<T: FixedWidthInteger>(_ type: T.Type) {
-            for (i, r) in rows.enumerated() { counts[i] &+= Int(value(raw, r, type)) }
+    func add(_ rows: Range<Int>, to counts: UnsafeMutablePointer<Int>) -> Int {
+        guard let raw else { return 0 }
+        func add<T: FixedWidthInteger>(_ type: T.Type) -> Int {
+            var total = 0
+            for (i, r) in rows.enumerated() {
+                let n = Int(value(raw, r, type))
+                counts[i] &+= n
+                total &+= n
+            }
+            return total
         }
         switch lengthBytes {
-        case 1: add(UInt8.self)
-        case 2: add(UInt16.self)
-        default: add(UInt32.self)
+        case 1: return add(UInt8.self)
+        case 2: return add(UInt16.self)
+        default: return add(UInt32.self)
         }
     }
 
