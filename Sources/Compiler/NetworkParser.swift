@@ -125,7 +125,10 @@ struct NetworkReader {
             let specs = model.parameters
             for (key, value) in try params.mapping("a mapping of parameter names to numbers") {
                 guard let spec = specs.first(where: { $0.name == key }) else {
-                    let known = specs.isEmpty ? "it takes none" : "expected one of: \(specs.map(\.name).joined(separator: ", "))"
+                    var known = specs.isEmpty ? "it takes none" : "expected one of: \(specs.map(\.name).joined(separator: ", "))"
+                    // PyNN passes a SpikeSourceArray's spike times as a cell parameter; here they
+                    // are a key of the population, as are the other population keys.
+                    if NetworkParser.populationKeys.contains(key) { known += " ('\(key)' is a key of the population, beside 'params')" }
                     throw value.keyError("population '\(name)': unknown parameter '\(key)' for \(model.rawValue); \(known)")
                 }
                 let v = try value.double("a number (\(spec.unit))")
