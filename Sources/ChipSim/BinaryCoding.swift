@@ -57,14 +57,17 @@ struct BinaryWriter {
     /// The values' memory (their little-endian encoding on a little-endian host), draining as
     /// it goes.
     private mutating func appendMemory<T>(_ values: [T]) {
-        values.withUnsafeBytes { all in
-            var start = 0
-            while start < all.count {
-                let end = min(all.count, start + Self.drainBytes)
-                bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: all[start..<end]))
-                start = end
-                drainIfLarge()
-            }
+        values.withUnsafeBytes { raw($0) }
+    }
+
+    /// The bytes as they are, draining as it goes.
+    mutating func raw(_ all: UnsafeRawBufferPointer) {
+        var start = 0
+        while start < all.count {
+            let end = min(all.count, start + Self.drainBytes)
+            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: all[start..<end]))
+            start = end
+            drainIfLarge()
         }
     }
 

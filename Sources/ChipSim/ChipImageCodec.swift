@@ -246,8 +246,9 @@ public enum ChipImageCodec {
             }
             w.count(m.rows.count)
             w.u8(UInt8(m.rows.lengthBytes))
-            w.raw(m.rows.littleEndianLengths)
-            w.u32s(m.words)
+            m.rows.withLittleEndianLengths { w.raw($0) }
+            w.count(m.words.count)
+            m.words.withLittleEndianBytes { w.raw($0) }
             switch m.floatWeights {
             case .absent: w.u8(WeightEncoding.absent.rawValue)
             case .perWord(let weights):
@@ -317,14 +318,22 @@ public enum ChipImageCodec {
         try bytes.withUnsafeBytes { try decode($0) }
     }
 
-    /// The image in `file`, decoded where its bytes lie (``MappedFile``).
+    /// The image in `file`, decoded where its bytes lie (``MappedFile``). Its synapse words and
+    /// row lengths stay there, not copied: the image holds the file (mapped) while it lives.
     public static func decode(_ file: MappedFile) throws -> ChipImage {
-        try file.withUnsafeBytes { try decode($0) }
+        try file.withUnsafeBytes { bytes in try decode(bytes) { StoredBytes(inPlace: $0, keptBy: file) } }
     }
 
-    /// The image in `bytes`, read in place; refused, with the section and the reason, when it is
-    /// damaged or inconsistent (``ChipImageError``).
+    /// The image in `bytes`, read in place and copied where the image keeps bytes (its synapse
+    /// words and row lengths); refused, with the section and the reason, when it is damaged or
+    /// inconsistent (``ChipImageError``).
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> ChipImage {
+        try decode(bytes) { StoredBytes(copying: $0) }
+    }
+
+    /// The image in `bytes`, its synapse words and row lengths kept as `store` keeps a piece of
+    /// `bytes`.
+    private static func decode(_ bytes: UnsafeRawBufferPointer, store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> ChipImage {
         let (directory, major) = try readDirectory(bytes)
         var ranges: [String: Range<Int>] = [:]
         for (id, offset, length, _) in directory { ranges[id] = offset..<offset + length }
@@ -356,7 +365,7 @@ public enum ChipImageCodec {
         let projections = ranges["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")
         var cores = try binary("CORE") { try decodeCores(&$0, major: major) }
         let initial = try binary("INIT") { try decodeInitialState(&$0, cores.count) }
-        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count) : try decodeSynapses(&$0, cores.count) }
+        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count) : try decodeSynapses(&$0, cores.count, store: store) }
         let plastic = ranges["PLAS"] == nil ? [:] : try binary("PLAS") { try decodePlasticity(&$0, cores.count) }
         let events = try binary("SRCE") { try decodeSourceEvents(&$0, cores.count) }
         let tables = try binary("ROUT") { try decodeRouting(&$0) }
@@ -493,30 +502,31 @@ public enum ChipImageCodec {
             let words = try r.u32s("synapse words")
             let weights = try r.f64s("synapse weights")
             out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rows: rows,
-                                      words: words, floatWeights: .perWord(weights)))
+                                      words: SynapseWords(words), floatWeights: .perWord(weights)))
         }
         return out
     }
 
     /// Format 2.x: row lengths in 1, 2 or 4 bytes, words, and the float weights as the matrix
     /// keeps them.
-    private static func decodeSynapses(_ r: inout BinaryReader, _ cores: Int) throws -> [SynapticMatrix] {
+    private static func decodeSynapses(_ r: inout BinaryReader, _ cores: Int,
+                                       store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> [SynapticMatrix] {
         try expectCount(&r, cores, "synaptic matrices")
         var out: [SynapticMatrix] = []
         for _ in 0..<cores {
             let (indexBits, slotBits, shifts, entries) = try decodeMatrixHead(&r)
             let count = try r.count("rows")
-            // The lengths are kept as they lie in the file: one copy, and no u32 start per row.
+            // The lengths and words are kept as they lie in the file (in place where it is
+            // mapped), with no u32 start per row.
             let lengthBytes = Int(try r.u8("the bytes of a row length"))
             guard [1, 2, 4].contains(lengthBytes) else {
                 throw BinaryReader.OutOfData(detail: "row lengths of \(lengthBytes) bytes; expected 1, 2 or 4")
             }
-            let lengths = Array(try r.raw(count * lengthBytes, "row lengths"))
-            guard let rows = RowIndex(lengthBytes: lengthBytes, count: count, littleEndian: lengths) else {
+            guard let rows = RowIndex(lengthBytes: lengthBytes, count: count, lengths: store(try r.raw(count * lengthBytes, "row lengths"))) else {
                 throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words")
             }
             let total = rows.words
-            let words = try r.u32s("synapse words")
+            let words = SynapseWords(store(try r.raw(4 * (try r.count("synapse words", itemSize: 4)), "synapse words")))
             guard words.count == total else {
                 throw BinaryReader.OutOfData(detail: "the row lengths add up to \(total) synapse words, the matrix has \(words.count)")
             }

@@ -197,7 +197,7 @@ enum ChipImageValidator {
         // The rows cover every word once: their targets are checked in one pass, the largest
         // index first (a reduction the compiler vectorizes), the culprit only if it is too large.
         let indexMask = UInt32(1 << s.indexBits - 1)
-        let largest = s.words.withUnsafeBufferPointer { words in words.reduce(0) { max($0, $1 & indexMask) } }
+        let largest = s.words.withUnsafeWords { words in (0..<words.count).reduce(0) { max($0, words[$1] & indexMask) } }
         if Int(largest) >= neurons, let w = s.words.first(where: { Int($0 & indexMask) >= neurons }) {
             throw fail("SYNM", "core \(ci) has a synapse onto neuron \(w & indexMask) of \(neurons)")
         }

@@ -26,7 +26,7 @@ struct MatrixPrefetch {
     init(_ m: SynapticMatrix) {
         (lengths, checkpoints) = m.rows.prefetchAddresses
         lengthBytes = m.rows.lengthBytes
-        words = m.words.withUnsafeBytes { $0.baseAddress }
+        words = m.words.prefetchAddress
     }
 
     /// Hints block `b`'s row lengths and the checkpoint before them.
@@ -101,7 +101,7 @@ struct StaticLists: @unchecked Sendable {
             var shortestField = m.pointee.slots
             let blockStart = b.words.lowerBound
             var k = blockStart
-            m.pointee.words.withUnsafeBufferPointer { words in
+            m.pointee.words.withUnsafeWords { words in
             m.pointee.rows.withLengths { lengths in
                 let list = neuronBase[b.source]
                 // The block's non-empty rows, sixteen at a time as a bit mask: most rows are

@@ -12,14 +12,20 @@ import Darwin
 ///
 /// The mapping is private and populated at once (`MAP_POPULATE`): decoding reads every byte, and
 /// one call maps them all rather than a page fault per 4 KB. Another process that truncates the
-/// file while it is mapped makes reads past the new end fault; images are written beside their
+/// file while it is mapped (for as long as an image decoded from it lives) makes reads past the
+/// new end fault; images are written beside their
 /// path and renamed into place (``FileAccess/writeReplacing(_:_:)``), which leaves a mapped file
 /// whole.
-public final class MappedFile {
+///
+/// A decoded image reads its synapse words and row lengths here for as long as it lives
+/// (``StoredBytes``), so the bytes stay where they are until the last reader lets go: a file read
+/// instead of mapped is held in memory this object allocates.
+public final class MappedFile: @unchecked Sendable {
     private let base: UnsafeRawPointer?
-    private let mappedBytes: Int
-    /// The bytes of a file read instead of mapped.
-    private let read: [UInt8]?
+    /// The file's length in bytes.
+    public let count: Int
+    /// True where `base` is a mapping (rather than memory holding the bytes read).
+    private let mapped: Bool
 
     /// The bytes of the file at `path`; a ``FileAccess/ReadError`` with the system's reason when
     /// it cannot be opened or read.
@@ -32,12 +38,15 @@ public final class MappedFile {
         if (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0,
            let p = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE | Self.populate, fd, 0), p != MAP_FAILED {
             base = UnsafeRawPointer(p)
-            mappedBytes = Int(info.st_size)
-            read = nil
+            count = Int(info.st_size)
+            mapped = true
         } else {
-            base = nil
-            mappedBytes = 0
-            read = try FileAccess.read(path)
+            let bytes = try FileAccess.read(path)
+            let memory = bytes.isEmpty ? nil : UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
+            bytes.withUnsafeBytes { memory?.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            base = UnsafeRawPointer(memory)
+            count = bytes.count
+            mapped = false
         }
     }
 
@@ -48,15 +57,12 @@ public final class MappedFile {
     #endif
 
     deinit {
-        if let base { munmap(UnsafeMutableRawPointer(mutating: base), mappedBytes) }
+        guard let base else { return }
+        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), count) } else { base.deallocate() }
     }
 
-    /// The file's length in bytes.
-    public var count: Int { read?.count ?? mappedBytes }
-
-    /// Hands `body` the bytes, valid while it runs.
+    /// Hands `body` the bytes, which stay where they are while this object lives.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        if let read { return try read.withUnsafeBytes(body) }
-        return try body(UnsafeRawBufferPointer(start: base, count: mappedBytes))
+        try withExtendedLifetime(self) { try body(UnsafeRawBufferPointer(start: base, count: count)) }
     }
 }

@@ -15,8 +15,8 @@ public struct RowIndex: Sendable {
     public let lengthBytes: Int
     /// Synapse words in all rows: one past the last row's end.
     public let words: Int
-    /// `count × lengthBytes` bytes, little-endian.
-    private let lengths: [UInt8]
+    /// `count × lengthBytes` bytes, little-endian (in place in a mapped image file).
+    private let lengths: StoredBytes
     /// The start of row `i · checkpointRows` for every i, and `words` after the last.
     private let checkpoints: [UInt32]
 
@@ -55,8 +55,8 @@ public struct RowIndex: Sendable {
     /// `count` rows, row r `length(r)` words long, none longer than `longest`.
     private init(count: Int, longest: Int, length: (Int) -> Int) {
         let bytes = Self.lengthBytes(holding: longest)
-        let raw = [UInt8](unsafeUninitializedCapacity: count * bytes) { raw, initialized in
-            let out = UnsafeMutableRawPointer(raw.baseAddress)
+        let raw = StoredBytes(count: count * bytes) { raw in
+            let out = raw.baseAddress
             for r in 0..<count {
                 let n = length(r)
                 switch bytes {
@@ -65,7 +65,6 @@ public struct RowIndex: Sendable {
                 default: out!.storeBytes(of: UInt32(n).littleEndian, toByteOffset: 4 * r, as: UInt32.self)
                 }
             }
-            initialized = count * bytes
         }
         self.init(lengthBytes: bytes, count: count, lengths: raw)!
     }
@@ -73,16 +72,18 @@ public struct RowIndex: Sendable {
     /// `count` row lengths of `lengthBytes` (1, 2 or 4) bytes each, little-endian, as the image
     /// file keeps them, or nil when they add up to more than 2^32 − 1 words.
     public init?(lengthBytes: Int, count: Int, littleEndian raw: [UInt8]) {
-        precondition([1, 2, 4].contains(lengthBytes) && raw.count == count * lengthBytes)
-        self.init(lengthBytes: lengthBytes, count: count, lengths: raw)
+        self.init(lengthBytes: lengthBytes, count: count, lengths: raw.withUnsafeBytes { StoredBytes(copying: $0) })
     }
 
-    /// Nil when the lengths add up to more than 2^32 − 1 words.
-    private init?(lengthBytes: Int, count: Int, lengths: [UInt8]) {
+    /// The rows of `lengths`: `count` row lengths of `lengthBytes` (1, 2 or 4) bytes each,
+    /// little-endian (in place in an image file, say); nil when they add up to more than
+    /// 2^32 − 1 words.
+    init?(lengthBytes: Int, count: Int, lengths: StoredBytes) {
+        precondition([1, 2, 4].contains(lengthBytes) && lengths.count == count * lengthBytes)
         let stride = Self.checkpointRows
         var checkpoints = [UInt32](repeating: 0, count: (count + stride - 1) / stride + 1)
-        let words = lengths.withUnsafeBytes { raw in
-            let view = RowLengths(raw: raw.baseAddress, lengthBytes: lengthBytes)
+        let words = withExtendedLifetime(lengths) {
+            let view = RowLengths(raw: lengths.base, lengthBytes: lengthBytes)
             var start = 0
             for i in 0..<checkpoints.count - 1 {
                 checkpoints[i] = UInt32(truncatingIfNeeded: start)
@@ -108,14 +109,14 @@ public struct RowIndex: Sendable {
     /// row: valid inside `body` only, and only for rows `0 ..< count`.
     @inline(__always)
     func withLengths<R>(_ body: (RowLengths) throws -> R) rethrows -> R {
-        try lengths.withUnsafeBytes { try body(RowLengths(raw: $0.baseAddress, lengthBytes: lengthBytes)) }
+        try withExtendedLifetime(lengths) { try body(RowLengths(raw: lengths.base, lengthBytes: lengthBytes)) }
     }
 
     /// Where the lengths and the checkpoints lie, for prefetch hints only (a prefetch reads
     /// nothing and cannot fault): never to be read through, since the arrays may move once this
     /// index is gone.
     var prefetchAddresses: (lengths: UnsafeRawPointer?, checkpoints: UnsafeRawPointer?) {
-        (lengths.withUnsafeBytes { $0.baseAddress }, checkpoints.withUnsafeBytes { $0.baseAddress })
+        (lengths.base, checkpoints.withUnsafeBytes { $0.baseAddress })
     }
 
     /// The words of row `r`.
@@ -148,15 +149,18 @@ public struct RowIndex: Sendable {
         return withLengths { $0.longest(rows) }
     }
 
-    /// The lengths as the image file keeps them: `count × lengthBytes` bytes, little-endian.
-    var littleEndianLengths: [UInt8] { lengths }
+    /// Hands `body` the lengths as the image file keeps them: `count × lengthBytes` bytes,
+    /// little-endian, valid inside `body` only.
+    func withLittleEndianLengths<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(lengths) { try body(lengths.buffer) }
+    }
 }
 
 extension RowIndex: Equatable {
     /// The same rows of the same lengths, whatever bytes each length takes.
     public static func == (a: RowIndex, b: RowIndex) -> Bool {
         guard a.count == b.count, a.words == b.words else { return false }
-        if a.lengthBytes == b.lengthBytes { return a.lengths == b.lengths }
+        if a.lengthBytes == b.lengthBytes { return a.lengths.holdsSameBytes(as: b.lengths) }
         return (0..<a.count).allSatisfy { a.length($0) == b.length($0) }
     }
 }

@@ -42,7 +42,8 @@ public struct SynapticMatrix: Equatable, Sendable {
     public var entries: [MasterPopulationEntry]
     /// Where each row lies among ``words``.
     public var rows: RowIndex
-    public var words: [UInt32]
+    /// The synapse words, row after row (read in place from a mapped image file).
+    public var words: SynapseWords
     /// The full-precision weights, for `float64` runs (absent from an image compiled for `s1615`
     /// only).
     public var floatWeights: FloatWeights
@@ -57,7 +58,7 @@ public struct SynapticMatrix: Equatable, Sendable {
     /// `input_type_conductance.h` does, to keep precision in S16.15.
     public static let conductanceScaleBits = 10
 
-    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rows: RowIndex, words: [UInt32],
+    public init(indexBits: Int, slotBits: Int, shifts: [Int8], entries: [MasterPopulationEntry], rows: RowIndex, words: SynapseWords,
                 floatWeights: FloatWeights) {
         self.indexBits = indexBits
         self.slotBits = slotBits

@@ -259,7 +259,7 @@ public enum NetworkCompiler {
                 weights = .perWord(perWord)
             }
             var matrix = SynapticMatrix(indexBits: layout.indexBits, slotBits: layout.slotBits, shifts: layout.shifts, entries: layout.entries,
-                                        rows: layout.takeRows(), words: words, floatWeights: weights)
+                                        rows: layout.takeRows(), words: SynapseWords(words), floatWeights: weights)
             matrix.plasticWords = plasticWords
             return matrix
         }

@@ -38,6 +38,29 @@ final class ImageTests: XCTestCase {
         XCTAssertEqual(try ChipImageCodec.decode(MappedFile(path)), image)
     }
 
+    /// An image decoded from a mapped file reads its synapse words and row lengths there, and
+    /// keeps them when the file is gone and its path holds another image; a word set in the
+    /// decoded image changes that image alone, not the file.
+    func testAMappedImageKeepsItsSynapsesWhenItsFileIsReplaced() throws {
+        let image = try compile(yaml).image
+        let other = try compile(yaml.replacingOccurrences(of: "seed: 42", with: "seed: 43")).image
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("mapped-\(UUID().uuidString).nchip").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let encoded = ChipImageCodec.encode(image)
+        try FileAccess.writeReplacing(path, encoded)
+        let decoded = try ChipImageCodec.decode(MappedFile(path))
+        try FileAccess.writeReplacing(path, ChipImageCodec.encode(other))
+        XCTAssertEqual(decoded, image)
+        let c = try XCTUnwrap(decoded.cores.firstIndex { !$0.synapses.words.isEmpty })
+        var changed = decoded
+        changed.cores[c].synapses.words[0] ^= 1 << 16
+        XCTAssertNotEqual(changed, image)
+        XCTAssertEqual(decoded, image)
+        XCTAssertEqual(ChipImageCodec.encode(decoded), encoded)
+        try FileAccess.writeReplacing(path, encoded)
+        XCTAssertEqual(try ChipImageCodec.decode(MappedFile(path)), decoded)
+    }
+
     /// Row lengths held in 1, 2 or 4 bytes go through the file as they are and come back as the
     /// same rows; lengths that do not add up to the matrix's words are refused.
     func testRowLengthsOfEveryWidthRoundTrip() throws {
