@@ -222,15 +222,17 @@ enum ChipImageValidator {
             }
             try check(table.values)
             // Consecutive words mostly share a weight: search only when the key changes.
-            var checked: UInt32?
-            for w in s.words {
-                let key = SynapticMatrix.weightKey(w, indexBits: s.indexBits)
-                if key == checked { continue }
-                guard table.index(of: key) != nil else {
-                    throw fail("SYNM", "core \(ci)'s weight table has no weight for the synapse word \(hex(w))")
+            let missing: UInt32? = s.words.withUnsafeWords { words in
+                var checked: UInt32?
+                for k in 0..<words.count {
+                    let key = SynapticMatrix.weightKey(words[k], indexBits: s.indexBits)
+                    if key == checked { continue }
+                    guard table.index(of: key) != nil else { return words[k] }
+                    checked = key
                 }
-                checked = key
+                return nil
             }
+            if let w = missing { throw fail("SYNM", "core \(ci)'s weight table has no weight for the synapse word \(hex(w))") }
         }
     }
 

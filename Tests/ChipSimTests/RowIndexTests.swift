@@ -5,7 +5,7 @@ import XCTest
 /// image file's side: `ImageTests.testRowLengthsOfEveryWidthRoundTrip`).
 final class RowIndexTests: XCTestCase {
     /// Every row's start, length and range, every block's words and longest row, and the masks
-    /// of non-empty rows, against a plain prefix sum: rows of each width (1, 2 and 4 bytes), row
+    /// and sums of sixteen rows, against a plain prefix sum: rows of each width (1, 2 and 4 bytes), row
     /// counts on either side of a checkpoint, mostly empty as an image's are.
     func testEveryRowMatchesThePrefixSumOfItsLengths() {
         var random = SystemRandomNumberGenerator()
@@ -35,6 +35,7 @@ final class RowIndexTests: XCTestCase {
                     for first in 0..<max(count - 15, 0) {
                         let expected = (0..<16).reduce(UInt32(0)) { $0 | (lengths[first + $1] != 0 ? 1 << $1 : 0) }
                         XCTAssertEqual(view.nonEmptyMask(from: first), expected, "rows \(first) ..< \(first + 16)")
+                        XCTAssertEqual(view.sum16(from: first), lengths[first..<first + 16].reduce(0, +), "rows \(first) ..< \(first + 16)")
                     }
                 }
                 XCTAssertEqual(RowIndex(starts: starts.map(UInt32.init)), index)
