@@ -85,8 +85,17 @@ struct StaticLists: @unchecked Sendable {
     /// field of 0 counts as the whole ring).
     func fill(_ blocks: UnsafeBufferPointer<TableBlock>.SubSequence, matrices: UnsafeBufferPointer<SynapticMatrix>,
               prefetch: [MatrixPrefetch], fill: UnsafeMutablePointer<Int>) -> Int {
+        // One copy of the loop per arithmetic, the flag a constant in each.
+        weights16.isEmpty ? self.fill(blocks, matrices: matrices, prefetch: prefetch, fill: fill, s1615: false)
+                          : self.fill(blocks, matrices: matrices, prefetch: prefetch, fill: fill, s1615: true)
+    }
+
+    /// ``fill(_:matrices:prefetch:fill:)`` for one arithmetic: `s1615` (the 16-bit weights) or
+    /// `float64`.
+    @inline(__always)
+    private func fill(_ blocks: UnsafeBufferPointer<TableBlock>.SubSequence, matrices: UnsafeBufferPointer<SynapticMatrix>,
+                      prefetch: [MatrixPrefetch], fill: UnsafeMutablePointer<Int>, s1615: Bool) -> Int {
         var shortest = Int.max
-        let s1615 = !weights16.isEmpty
         // Each block's rows and words lie apart from the last one's, in another target's
         // matrix, too short a run for the hardware prefetcher: their misses came one after the
         // other. Asked for ahead (lengths two blocks before the words), they overlap.
@@ -95,10 +104,14 @@ struct StaticLists: @unchecked Sendable {
             if i + Self.prefetchBlocks < blocks.endIndex { prefetch[blocks[i + Self.prefetchBlocks].target].rows(of: blocks[i + Self.prefetchBlocks]) }
             if i + Self.prefetchBlocks / 2 < blocks.endIndex { prefetch[blocks[i + Self.prefetchBlocks / 2].target].words(of: blocks[i + Self.prefetchBlocks / 2]) }
             let m = matrices.baseAddress! + b.target
-            let region = b.target << RingLayout.positionBits
-            let regionMask = layout.size[b.target] - 1, slotShift = layout.slotShift[b.target], indexBits = m.pointee.indexBits
-            // A delay field of 0 is the whole ring, m.slots ticks.
-            var shortestField = m.pointee.slots
+            // A synapse word's low 16 bits are its delay field, type and index packed as the
+            // core's ring positions are (slot shift = 1 type bit + index bits), so its position
+            // is the word within the region's mask; a delay field of 0 (the whole ring, m.slots
+            // ticks) leaves the same position as a field of m.slots would.
+            let region = UInt32(b.target << RingLayout.positionBits), positionMask = UInt32(layout.size[b.target] - 1)
+            let slotShift = UInt32(layout.slotShift[b.target])
+            // The shortest delay field less one, unsigned: a field of 0 wraps past every other.
+            var shortestFieldLessOne = UInt32.max
             let blockStart = b.words.lowerBound
             var k = blockStart
             m.pointee.words.withUnsafeWords { words in
@@ -122,10 +135,10 @@ struct StaticLists: @unchecked Sendable {
                         var at = fill[list + row]
                         let rowEnd = k + lengths.length(b.first + row)
                         repeat {
-                            let (index, type, delay) = m.pointee.decode(words[k])
-                            if delay > 0 { shortestField = min(shortestField, delay) }
-                            targets[at] = UInt32(region | (delay << slotShift | type << indexBits | index) & regionMask)
-                            if s1615 { weights16[at] = UInt16(words[k] >> 16) } else { weights64[at] = m.pointee.floatWeight(k) }
+                            let word = words[k]
+                            shortestFieldLessOne = min(shortestFieldLessOne, ((word & 0xFFFF) &>> slotShift) &- 1)
+                            targets[at] = region | word & positionMask
+                            if s1615 { weights16[at] = UInt16(truncatingIfNeeded: word &>> 16) } else { weights64[at] = m.pointee.floatWeight(k) }
                             at += 1
                             k += 1
                         } while k < rowEnd
@@ -134,7 +147,7 @@ struct StaticLists: @unchecked Sendable {
                     r += 16
                 }
             }}
-            if k > blockStart { shortest = min(shortest, shortestField) }
+            if k > blockStart { shortest = min(shortest, m.pointee.slots, Int(shortestFieldLessOne) + 1) }
         }
         return shortest
     }
