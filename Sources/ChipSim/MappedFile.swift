@@ -13,9 +13,8 @@ import Darwin
 /// The mapping is private and populated at once (`MAP_POPULATE`): decoding reads every byte, and
 /// one call maps them all rather than a page fault per 4 KB. Another process that truncates the
 /// file while it is mapped (for as long as an image decoded from it lives) makes reads past the
-/// new end fault; images are written beside their
-/// path and renamed into place (``FileAccess/writeReplacing(_:_:)``), which leaves a mapped file
-/// whole.
+/// new end fault; images are written beside their path and renamed into place
+/// (``FileAccess/writeReplacing(_:_:)``), which leaves a mapped file whole.
 ///
 /// A decoded image reads its synapse words and row lengths here for as long as it lives
 /// (``StoredBytes``), so the bytes stay where they are until the last reader lets go: a file read
