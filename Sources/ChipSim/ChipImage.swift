@@ -1,16 +1,25 @@
+import Foundation
+
 /// A compiled network, ready to load onto a machine: the only thing that passes from the
 /// compiler to the runtime. Its binary form is described in `docs/chip-image.md`.
 public struct ChipImage: Equatable, Sendable {
-    public var machine: MachineDescription
+    public var machine: MachineDescription { didSet { routeMemo = RouteMemo() } }
     public var network: NetworkInfo
     public var populations: [PopulationInfo]
     /// The network's projections, for reports and messages (the synapses are in the cores).
     public var projections: [ProjectionInfo]
-    public var cores: [CoreImage]
+    public var cores: [CoreImage] { didSet { routeMemo = RouteMemo() } }
     /// One table per chip that has entries, in chip order.
-    public var routingTables: [RoutingTable]
+    public var routingTables: [RoutingTable] { didSet { routeMemo = RouteMemo() } }
     /// The compiler's mapping report, as JSON text (written as `mapping.json` by a run).
     public var mappingReport: String
+    /// ``packetRoutes`` once found; a change to the machine, the cores or the tables forgets them.
+    private var routeMemo = RouteMemo()
+
+    /// Where each core's packets go (``PacketRoutes``): walked through the tables once per image,
+    /// then shared by whoever asks (the validator that checks a decoded image and the chip that
+    /// runs it walked them once each).
+    public var packetRoutes: PacketRoutes { routeMemo.routes { PacketRoutes(image: self) } }
 
     public init(machine: MachineDescription, network: NetworkInfo, populations: [PopulationInfo], projections: [ProjectionInfo] = [],
                 cores: [CoreImage], routingTables: [RoutingTable], mappingReport: String) {
@@ -194,4 +203,24 @@ public struct SourceEvent: Equatable, Sendable, Comparable {
     }
 
     public static func < (a: SourceEvent, b: SourceEvent) -> Bool { (a.tick, a.neuron) < (b.tick, b.neuron) }
+}
+
+/// Routes found once for an image and kept with it (``ChipImage/packetRoutes``); copies of the
+/// image share them until one of them changes what they depend on.
+final class RouteMemo: Equatable, @unchecked Sendable {
+    private let lock = NSLock()
+    private var found: PacketRoutes?
+
+    /// The routes, walked by `walk` the first time they are asked for.
+    func routes(_ walk: () -> PacketRoutes) -> PacketRoutes {
+        lock.lock()
+        defer { lock.unlock() }
+        if let found { return found }
+        let routes = walk()
+        found = routes
+        return routes
+    }
+
+    /// A memo holds nothing of the image's own: it never makes two images differ.
+    static func == (a: RouteMemo, b: RouteMemo) -> Bool { true }
 }

@@ -253,7 +253,7 @@ enum ChipImageValidator {
         // Every master population table entry must be reached by its source's packets.
         var coreByKey: [UInt32: Int] = [:]
         for (c, core) in image.cores.enumerated() { coreByKey[core.keyBase] = c }
-        let routes = PacketRoutes(image: image)
+        let routes = image.packetRoutes
         for (c, core) in image.cores.enumerated() {
             let reaching = Set(routes.incoming[c])
             for e in core.synapses.entries {

@@ -26,7 +26,7 @@ public final class LoadedChip {
     public init(image: ChipImage, settings: CoreSettings, parts: Int = 1) {
         let arithmetic = settings.arithmetic
         cores = image.cores.indices.map { NeuronCore(image: image, core: $0, settings: settings) }
-        routes = PacketRoutes(image: image)
+        routes = image.packetRoutes
         let layout = RingLayout(image: image)
         self.layout = layout
         partition = Self.balancedRanges(weights: image.cores.map { $0.synapses.words.count + 64 },

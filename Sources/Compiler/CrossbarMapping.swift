@@ -23,7 +23,7 @@ enum CrossbarMapping {
     static func report(_ image: ChipImage) -> MappingReport.Crossbar {
         let settings = image.machine.crossbar!
         var tiles: [MappingReport.CrossbarTile] = []
-        for matrix in CrossbarCoreMatrix.all(image: image, routes: PacketRoutes(image: image)) {
+        for matrix in CrossbarCoreMatrix.all(image: image, routes: image.packetRoutes) {
             let core = image.cores[matrix.core], post = core.population
             for (g, group) in matrix.groups.enumerated() {
                 // The compiler's own image: its weights are finite and its settings sound.

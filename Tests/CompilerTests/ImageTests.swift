@@ -38,6 +38,24 @@ final class ImageTests: XCTestCase {
         XCTAssertEqual(try ChipImageCodec.decode(MappedFile(path)), image)
     }
 
+    /// An image's routes, kept once found, are those a fresh walk of its tables finds, and a
+    /// changed table, core or machine makes the image walk them again.
+    func testAnImagesRoutesAreItsTablesAndFollowAChange() throws {
+        var image = try ChipImageCodec.decode(ChipImageCodec.encode(try compile(yaml).image))
+        XCTAssertEqual(image.packetRoutes.incoming, PacketRoutes(image: image).incoming)
+        let before = image.packetRoutes.incoming
+        XCTAssertGreaterThan(before.joined().count, 0)
+        let copy = image
+        image.routingTables[0].entries.removeAll()
+        XCTAssertEqual(image.packetRoutes.incoming, PacketRoutes(image: image).incoming)
+        XCTAssertNotEqual(image.packetRoutes.incoming, before, "the routes follow the emptied table")
+        XCTAssertEqual(copy.packetRoutes.incoming, before, "the copy keeps its own tables' routes")
+        image = copy
+        image.cores[0].keyBase ^= 0x8000_0000
+        XCTAssertEqual(image.packetRoutes.incoming, PacketRoutes(image: image).incoming)
+        XCTAssertNotEqual(image.packetRoutes.incoming, before, "the routes follow a core's key")
+    }
+
     /// An image decoded from a mapped file reads its synapse words and row lengths there, and
     /// keeps them when the file is gone and its path holds another image; a word set in the
     /// decoded image changes that image alone, not the file.
