@@ -365,7 +365,7 @@ public enum ChipImageCodec {
         let projections = ranges["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")
         var cores = try binary("CORE") { try decodeCores(&$0, major: major) }
         let initial = try binary("INIT") { try decodeInitialState(&$0, cores.count) }
-        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count) : try decodeSynapses(&$0, cores.count, store: store) }
+        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count, store: store) : try decodeSynapses(&$0, cores.count, store: store) }
         let plastic = ranges["PLAS"] == nil ? [:] : try binary("PLAS") { try decodePlasticity(&$0, cores.count) }
         let events = try binary("SRCE") { try decodeSourceEvents(&$0, cores.count) }
         let tables = try binary("ROUT") { try decodeRouting(&$0) }
@@ -491,7 +491,8 @@ public enum ChipImageCodec {
     }
 
     /// Format 1.x: row starts, words and one f64 weight per word.
-    private static func decodeSynapsesV1(_ r: inout BinaryReader, _ cores: Int) throws -> [SynapticMatrix] {
+    private static func decodeSynapsesV1(_ r: inout BinaryReader, _ cores: Int,
+                                         store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> [SynapticMatrix] {
         try expectCount(&r, cores, "synaptic matrices")
         var out: [SynapticMatrix] = []
         for _ in 0..<cores {
@@ -499,12 +500,17 @@ public enum ChipImageCodec {
             guard let rows = RowIndex(starts: try r.u32s("row starts")) else {
                 throw BinaryReader.OutOfData(detail: "row starts that do not start at 0 and rise")
             }
-            let words = try r.u32s("synapse words")
+            let words = try synapseWords(&r, store: store)
             let weights = try r.f64s("synapse weights")
             out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rows: rows,
-                                      words: SynapseWords(words), floatWeights: .perWord(weights)))
+                                      words: words, floatWeights: .perWord(weights)))
         }
         return out
+    }
+
+    /// A count, then that many synapse words, kept as `store` keeps a piece of the image.
+    private static func synapseWords(_ r: inout BinaryReader, store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> SynapseWords {
+        SynapseWords(store(try r.raw(4 * (try r.count("synapse words", itemSize: 4)), "synapse words")))
     }
 
     /// Format 2.x: row lengths in 1, 2 or 4 bytes, words, and the float weights as the matrix
@@ -526,7 +532,7 @@ public enum ChipImageCodec {
                 throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words")
             }
             let total = rows.words
-            let words = SynapseWords(store(try r.raw(4 * (try r.count("synapse words", itemSize: 4)), "synapse words")))
+            let words = try synapseWords(&r, store: store)
             guard words.count == total else {
                 throw BinaryReader.OutOfData(detail: "the row lengths add up to \(total) synapse words, the matrix has \(words.count)")
             }

@@ -23,8 +23,8 @@ public final class MappedFile: @unchecked Sendable {
     private let base: UnsafeRawPointer?
     /// The file's length in bytes.
     public let count: Int
-    /// True where `base` is a mapping (rather than memory holding the bytes read).
-    private let mapped: Bool
+    /// The bytes of a file read instead of mapped (nil where `base` is a mapping).
+    private let read: StoredBytes?
 
     /// The bytes of the file at `path`; a ``FileAccess/ReadError`` with the system's reason when
     /// it cannot be opened or read.
@@ -38,14 +38,12 @@ public final class MappedFile: @unchecked Sendable {
            let p = mmap(nil, Int(info.st_size), PROT_READ, MAP_PRIVATE | Self.populate, fd, 0), p != MAP_FAILED {
             base = UnsafeRawPointer(p)
             count = Int(info.st_size)
-            mapped = true
+            read = nil
         } else {
-            let bytes = try FileAccess.read(path)
-            let memory = bytes.isEmpty ? nil : UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
-            bytes.withUnsafeBytes { memory?.copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-            base = UnsafeRawPointer(memory)
+            let bytes = try FileAccess.read(path).withUnsafeBytes { StoredBytes(copying: $0) }
+            base = bytes.base
             count = bytes.count
-            mapped = false
+            read = bytes
         }
     }
 
@@ -56,8 +54,7 @@ public final class MappedFile: @unchecked Sendable {
     #endif
 
     deinit {
-        guard let base else { return }
-        if mapped { munmap(UnsafeMutableRawPointer(mutating: base), count) } else { base.deallocate() }
+        if read == nil, let base { munmap(UnsafeMutableRawPointer(mutating: base), count) }
     }
 
     /// Hands `body` the bytes, which stay where they are while this object lives.
