@@ -105,12 +105,13 @@ func printWarnings(_ compilation: Compilation) {
 
 /// Reads a network (YAML) or a chip image and returns an image. A file is an image if it starts
 /// with the image's magic bytes or is named `*.nchip`, so that a damaged image is reported as one.
-/// A network's compile warnings go to standard error.
-func loadImage(_ path: String, target: String?) throws -> ChipImage {
+/// A network's compile warnings go to standard error. An image's matrices are indexed and checked
+/// on `workers` threads (the run's).
+func loadImage(_ path: String, target: String?, workers: Int = 1) throws -> ChipImage {
     let file = try mapInput(path)
     if file.withUnsafeBytes({ $0.starts(with: ChipImageCodec.magic) }) || path.hasSuffix(".nchip") {
         if target != nil { throw InputError(message: "--target applies when compiling a network, not to an image (\(path))") }
-        return try ChipImageCodec.decode(file)
+        return try ChipImageCodec.decode(file, workers: workers)
     }
     let network = try NetworkParser.parse(contentsOf: path)
     let compilation = try NetworkCompiler.compile(network, targets: try TargetParser.candidates(target))

@@ -124,7 +124,7 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let image = try loadImage(input, target: target)
+        let image = try loadImage(input, target: target, workers: threads)
         let dt = image.network.timestepMs
         if let duration {
             guard (duration / dt).rounded() <= Double(TimeSteps.maxTicks) else {

@@ -314,26 +314,32 @@ public enum ChipImageCodec {
         return (Int(bytes[5]), Int(bytes[4]))
     }
 
-    public static func decode(_ bytes: [UInt8]) throws -> ChipImage {
-        try bytes.withUnsafeBytes { try decode($0) }
+    /// The image in `bytes`; see ``decode(_:workers:)-(UnsafeRawBufferPointer,Int)``.
+    public static func decode(_ bytes: [UInt8], workers: Int = 1) throws -> ChipImage {
+        try bytes.withUnsafeBytes { try decode($0, workers: workers) }
     }
 
     /// The image in `file`, decoded where its bytes lie (``MappedFile``). Its synapse words and
     /// row lengths stay there, not copied: the image holds the file (mapped) while it lives.
-    public static func decode(_ file: MappedFile) throws -> ChipImage {
-        try file.withUnsafeBytes { bytes in try decode(bytes) { StoredBytes(inPlace: $0, keptBy: file) } }
+    /// `workers`: as for ``decode(_:workers:)-(UnsafeRawBufferPointer,Int)``.
+    public static func decode(_ file: MappedFile, workers: Int = 1) throws -> ChipImage {
+        try file.withUnsafeBytes { bytes in try decode(bytes, workers: workers) { StoredBytes(inPlace: $0, keptBy: file) } }
     }
 
     /// The image in `bytes`, read in place and copied where the image keeps bytes (its synapse
     /// words and row lengths); refused, with the section and the reason, when it is damaged or
-    /// inconsistent (``ChipImageError``).
-    public static func decode(_ bytes: UnsafeRawBufferPointer) throws -> ChipImage {
-        try decode(bytes) { StoredBytes(copying: $0) }
+    /// inconsistent (``ChipImageError``). With `workers` above 1 (default 1), the synaptic
+    /// matrices' row indices and checks, which read every row length and synapse word, run
+    /// core by core on several threads (``ParallelIndices``); the image, and the message that
+    /// refuses a bad one, are the same.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, workers: Int = 1) throws -> ChipImage {
+        try decode(bytes, workers: workers) { StoredBytes(copying: $0) }
     }
 
     /// The image in `bytes`, its synapse words and row lengths kept as `store` keeps a piece of
     /// `bytes`.
-    private static func decode(_ bytes: UnsafeRawBufferPointer, store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> ChipImage {
+    private static func decode(_ bytes: UnsafeRawBufferPointer, workers: Int,
+                               store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> ChipImage {
         let (directory, major) = try readDirectory(bytes)
         var ranges: [String: Range<Int>] = [:]
         for (id, offset, length, _) in directory { ranges[id] = offset..<offset + length }
@@ -365,7 +371,7 @@ public enum ChipImageCodec {
         let projections = ranges["PROJ"] == nil ? [] : try decodeJSON([ProjectionInfo].self, "PROJ")
         var cores = try binary("CORE") { try decodeCores(&$0, major: major) }
         let initial = try binary("INIT") { try decodeInitialState(&$0, cores.count) }
-        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count, store: store) : try decodeSynapses(&$0, cores.count, store: store) }
+        let synapses = try binary("SYNM") { major == 1 ? try decodeSynapsesV1(&$0, cores.count, store: store) : try decodeSynapses(&$0, cores.count, workers: workers, store: store) }
         let plastic = ranges["PLAS"] == nil ? [:] : try binary("PLAS") { try decodePlasticity(&$0, cores.count) }
         let events = try binary("SRCE") { try decodeSourceEvents(&$0, cores.count) }
         let tables = try binary("ROUT") { try decodeRouting(&$0) }
@@ -378,7 +384,7 @@ public enum ChipImageCodec {
         }
         let image = ChipImage(machine: machine, network: network, populations: populations, projections: projections, cores: cores,
                               routingTables: tables, mappingReport: report)
-        try ChipImageValidator.validate(image)
+        try ChipImageValidator.validate(image, workers: workers)
         return image
     }
 
@@ -514,11 +520,12 @@ public enum ChipImageCodec {
     }
 
     /// Format 2.x: row lengths in 1, 2 or 4 bytes, words, and the float weights as the matrix
-    /// keeps them.
-    private static func decodeSynapses(_ r: inout BinaryReader, _ cores: Int,
+    /// keeps them. The matrices are read in order; their row indices (a pass over every row
+    /// length) are built on `workers` threads once all are read.
+    private static func decodeSynapses(_ r: inout BinaryReader, _ cores: Int, workers: Int,
                                        store: (UnsafeRawBufferPointer) -> StoredBytes) throws -> [SynapticMatrix] {
         try expectCount(&r, cores, "synaptic matrices")
-        var out: [SynapticMatrix] = []
+        var read: [ReadMatrix] = []
         for _ in 0..<cores {
             let (indexBits, slotBits, shifts, entries) = try decodeMatrixHead(&r)
             let count = try r.count("rows")
@@ -528,14 +535,8 @@ public enum ChipImageCodec {
             guard [1, 2, 4].contains(lengthBytes) else {
                 throw BinaryReader.OutOfData(detail: "row lengths of \(lengthBytes) bytes; expected 1, 2 or 4")
             }
-            guard let rows = RowIndex(lengthBytes: lengthBytes, count: count, lengths: store(try r.raw(count * lengthBytes, "row lengths"))) else {
-                throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words")
-            }
-            let total = rows.words
+            let lengths = store(try r.raw(count * lengthBytes, "row lengths"))
             let words = try synapseWords(&r, store: store)
-            guard words.count == total else {
-                throw BinaryReader.OutOfData(detail: "the row lengths add up to \(total) synapse words, the matrix has \(words.count)")
-            }
             let weights: FloatWeights
             switch WeightEncoding(rawValue: try r.u8("the weight encoding")) {
             case .absent: weights = .absent
@@ -546,10 +547,34 @@ public enum ChipImageCodec {
                 weights = .byWeightField(WeightTable(keys: keys, values: values))
             case nil: throw BinaryReader.OutOfData(detail: "an unknown weight encoding; expected 0 (none), 1 (per synapse) or 2 (table)")
             }
-            out.append(SynapticMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rows: rows,
-                                      words: words, floatWeights: weights))
+            read.append(ReadMatrix(indexBits: indexBits, slotBits: slotBits, shifts: shifts, entries: entries, rows: count,
+                                   lengthBytes: lengthBytes, lengths: lengths, words: words, weights: weights))
         }
-        return out
+        let indices = ParallelIndices.map(cores, workers: workers) { c in
+            RowIndex(lengthBytes: read[c].lengthBytes, count: read[c].rows, lengths: read[c].lengths)
+        }
+        return try (0..<cores).map { c in
+            guard let rows = indices[c] else { throw BinaryReader.OutOfData(detail: "rows of more than 2^32 synapse words") }
+            let m = read[c]
+            guard m.words.count == rows.words else {
+                throw BinaryReader.OutOfData(detail: "the row lengths add up to \(rows.words) synapse words, the matrix has \(m.words.count)")
+            }
+            return SynapticMatrix(indexBits: m.indexBits, slotBits: m.slotBits, shifts: m.shifts, entries: m.entries,
+                                  rows: rows, words: m.words, floatWeights: m.weights)
+        }
+    }
+
+    /// A format 2.x matrix as read, before its row index is built.
+    private struct ReadMatrix {
+        var indexBits: Int
+        var slotBits: Int
+        var shifts: [Int8]
+        var entries: [MasterPopulationEntry]
+        var rows: Int
+        var lengthBytes: Int
+        var lengths: StoredBytes
+        var words: SynapseWords
+        var weights: FloatWeights
     }
 
     private static func decodeSourceEvents(_ r: inout BinaryReader, _ cores: Int) throws -> [[SourceEvent]] {

@@ -9,8 +9,13 @@
 /// * routing: every core with synapses downstream is routed to every core whose master
 ///   population table expects it (a muted core is an error, not a silent run);
 /// * order: master population tables and spike-source events sorted.
+///
+/// The synaptic matrices, most of the work (every row length and synapse word is read), are
+/// checked core by core on `workers` threads (``ParallelIndices``); each core's finding is
+/// thrown where a check in order would reach it, so an image gets the same message however many
+/// threads check it.
 enum ChipImageValidator {
-    static func validate(_ image: ChipImage) throws {
+    static func validate(_ image: ChipImage, workers: Int = 1) throws {
         func fail(_ id: String, _ why: String) -> ChipImageError {
             .malformedSection(ChipImageCodec.name(id), why)
         }
@@ -30,7 +35,7 @@ enum ChipImageValidator {
                 throw fail("PROJ", "projection \(k) ('\(projection.label)') names a population the image lacks or counts below zero")
             }
         }
-        try validateCores(image, fail: fail)
+        try validateCores(image, workers: workers, fail: fail)
         try validateRouting(image, fail: fail)
         try validateCrossbar(image, fail: fail)
     }
@@ -99,8 +104,17 @@ enum ChipImageValidator {
         }
     }
 
-    private static func validateCores(_ image: ChipImage, fail: (String, String) -> ChipImageError) throws {
+    private static func validateCores(_ image: ChipImage, workers: Int, fail: (String, String) -> ChipImageError) throws {
         let m = image.machine
+        let matrixProblems = ParallelIndices.map(image.cores.count, workers: workers) { ci -> ChipImageError? in
+            let core = image.cores[ci]
+            do throws(ChipImageError) {
+                try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
+                return nil
+            } catch {
+                return error
+            }
+        }
         var processors: Set<CoreLocation> = []
         var sdram: [ChipCoordinate: Int] = [:]
         var keyBlocks: [(base: UInt32, last: UInt32, core: Int)] = []
@@ -141,7 +155,7 @@ enum ChipImageValidator {
             if pop.model.isSource, core.delayExtension == nil, !core.synapses.entries.isEmpty {
                 throw fail("SYNM", "core \(ci) is a spike source and has a master population table")
             }
-            try validate(core.synapses, core: ci, neurons: core.neuronCount, machine: m, fail: fail)
+            if let problem = matrixProblems[ci] { throw problem }
             for (k, p) in core.synapses.plasticWords.enumerated() {
                 guard Int(p.word) < core.synapses.words.count, k == 0 || p.word > core.synapses.plasticWords[k - 1].word,
                       Int(p.projection) < image.projections.count, let rule = image.projections[Int(p.projection)].plasticity,
@@ -166,7 +180,7 @@ enum ChipImageValidator {
     }
 
     private static func validate(_ s: SynapticMatrix, core ci: Int, neurons: Int, machine m: MachineDescription,
-                                 fail: (String, String) -> ChipImageError) throws {
+                                 fail: (String, String) -> ChipImageError) throws(ChipImageError) {
         guard s.indexBits >= 0, s.indexBits <= 16, (1 << s.indexBits) >= neurons, s.slotBits >= 0,
               s.slotBits + SynapticMatrix.typeBits + s.indexBits <= m.ringBufferIndexBits,
               s.slotBits <= 16 - SynapticMatrix.typeBits - s.indexBits, s.shifts.count == 2,
@@ -203,8 +217,8 @@ enum ChipImageValidator {
         }
     }
 
-    private static func validateFloatWeights(_ s: SynapticMatrix, core ci: Int, fail: (String, String) -> ChipImageError) throws {
-        func check(_ values: [Double]) throws {
+    private static func validateFloatWeights(_ s: SynapticMatrix, core ci: Int, fail: (String, String) -> ChipImageError) throws(ChipImageError) {
+        func check(_ values: [Double]) throws(ChipImageError) {
             if let bad = values.firstIndex(where: { !($0.isFinite && abs($0) <= 1e9) }) {
                 throw fail("SYNM", "core \(ci) has the weight \(values[bad]) at \(bad); expected a finite value within ±1e9")
             }

@@ -1,5 +1,5 @@
 /// The synapse words of a synaptic matrix (``SynapticMatrix/words``), read where the image file
-/// holds them when the matrix was decoded from a mapped image (``ChipImageCodec/decode(_:)-(MappedFile)``),
+/// holds them when the matrix was decoded from a mapped image (``ChipImageCodec/decode(_:workers:)-(MappedFile,Int)``),
 /// or held in memory of their own (a matrix the compiler built, or decoded from bytes).
 ///
 /// A value type: setting a word first copies the words when another value, or the image file,

@@ -1,4 +1,4 @@
-import Dispatch
+import ChipSim
 
 /// Runs independent pieces of compiler work side by side. The compiler itself knows nothing of
 /// threads: each piece writes only what its index owns, results are collected by index and
@@ -8,16 +8,7 @@ import Dispatch
 enum ParallelWork {
     /// `body(i)` for every i in 0..<count, its results in index order.
     static func map<T>(_ count: Int, parallel: Bool, _ body: (Int) -> T) -> [T] {
-        guard count > 0 else { return [] }
-        guard parallel, count > 1 else { return (0..<count).map(body) }
-        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
-        results.initialize(repeating: nil)
-        defer {
-            results.deinitialize()
-            results.deallocate()
-        }
-        DispatchQueue.concurrentPerform(iterations: count) { i in results[i] = body(i) }
-        return results.map { $0! }
+        ParallelIndices.map(count, workers: parallel ? count : 1, body)
     }
 
     /// `count` items cut into at most `pieces` contiguous ranges of about equal total `weight`

@@ -104,7 +104,7 @@ public final class HDSNNTrainer {
     func lossAndGradient(pool: [EventMovie], batch: [(movie: Int, rows: [SampledRow])]) -> (loss: Double, weights: [Float], bias: [Float]) {
         let voxels = batch.reduce(0) { $0 + $1.rows.count * pool[$1.movie].width }
         let scale = 1 / Float(voxels)
-        let slots = mapIndices(batch.count, workers: workers) { slot in
+        let slots = ParallelIndices.map(batch.count, workers: workers) { slot in
             slotGradient(movie: pool[batch[slot].movie], rows: batch[slot].rows, scale: scale)
         }
         var weights = [Float](repeating: 0, count: kernel.weights.count), bias = [Float](repeating: 0, count: self.bias.count)

@@ -122,6 +122,6 @@ public struct MovieGenerator: Sendable {
     /// depend on `workers`).
     public func movies(_ set: MovieSet, count: Int, first: Int = 0,
                        workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [EventMovie] {
-        mapIndices(count, workers: workers) { movie(set, index: first + $0) }
+        ParallelIndices.map(count, workers: workers) { movie(set, index: first + $0) }
     }
 }

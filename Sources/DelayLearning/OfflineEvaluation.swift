@@ -1,3 +1,4 @@
+import ChipSim
 import Foundation
 
 /// Accuracy of a spiking readout at one threshold.
@@ -48,7 +49,7 @@ public enum OfflineEvaluation {
                               thresholds: [(rateHz: Double, threshold: Double)],
                               workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> OfflineReport {
         let packed = model.packed, r = model.readout
-        let perMovie = mapIndices(constant.count, workers: workers) { i -> (top: Bool, all: Bool, spikes: [(Bool, Int)]) in
+        let perMovie = ParallelIndices.map(constant.count, workers: workers) { i -> (top: Bool, all: Bool, spikes: [(Bool, Int)]) in
             let movie = constant[i], label = movie.labels[r.windowStartMs]
             let volume = model.evidence(movie, packed: packed)
             let spikes = thresholds.map { pair -> (Bool, Int) in
@@ -57,7 +58,7 @@ public enum OfflineEvaluation {
             }
             return (volume.topFractionDecision(r.topFraction) == label, volume.allVoxelDecision() == label, spikes)
         }
-        let perStep = mapIndices(switching.count, workers: workers) { i -> Int in
+        let perStep = ParallelIndices.map(switching.count, workers: workers) { i -> Int in
             let movie = switching[i]
             let volume = model.evidence(movie, packed: packed)
             return zip(volume.perStepDecisions(r.topFraction), movie.labels[r.windowStartMs..<r.windowEndMs]).filter { $0 == $1 }.count
@@ -80,7 +81,7 @@ public enum OfflineEvaluation {
     public static func topFractionAccuracy(model: HDSNNModel, movies: [EventMovie],
                                            workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> Double {
         let packed = model.packed, r = model.readout
-        let correct = mapIndices(movies.count, workers: workers) { i -> Bool in
+        let correct = ParallelIndices.map(movies.count, workers: workers) { i -> Bool in
             let volume = model.evidence(movies[i], packed: packed)
             return volume.topFractionDecision(r.topFraction) == movies[i].labels[r.windowStartMs]
         }
@@ -102,7 +103,7 @@ public enum OfflineEvaluation {
     public static func shorteningCurve(model: HDSNNModel, movies: [EventMovie],
                                        workers: Int = ProcessInfo.processInfo.activeProcessorCount) -> [CurvePoint] {
         let packed = model.packed, r = model.readout, cuts = Array(1...model.shape.delays)
-        let correct = mapIndices(movies.count, workers: workers) { i -> [Bool] in
+        let correct = ParallelIndices.map(movies.count, workers: workers) { i -> [Bool] in
             EvidenceVolume.cuts(kernel: packed, bias: model.bias, movie: movies[i], start: r.windowStartMs, end: r.windowEndMs, delays: cuts)
                 .map { $0.topFractionDecision(r.topFraction) == movies[i].labels[r.windowStartMs] }
         }

@@ -1,3 +1,4 @@
+import ChipSim
 import Foundation
 
 /// The spiking threshold θ that gives a target mean output rate.
@@ -22,7 +23,7 @@ public enum ThresholdCalibration {
             * model.generator.width * model.generator.height
         let ranks = ratesHz.map { min(outputs, max(1, Int(($0 / 1000 * Double(outputs)).rounded()))) }
         let keep = ranks.max()!
-        let candidates = mapIndices(movies.count, workers: workers) { i -> [Float] in
+        let candidates = ParallelIndices.map(movies.count, workers: workers) { i -> [Float] in
             largestValues(model.evidence(movies[i], packed: packed).values, count: keep)
         }
         let merged = largestValues(candidates.flatMap { $0 }, count: keep).sorted(by: >)

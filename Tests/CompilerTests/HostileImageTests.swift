@@ -21,14 +21,44 @@ final class HostileImageTests: XCTestCase {
     func refuse(_ what: String, _ fragment: String, file: StaticString = #filePath, line: UInt = #line, _ mutate: (inout ChipImage) -> Void) throws {
         var image = try compile(Self.yaml).image
         mutate(&image)
-        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image)), what, file: file, line: line) { error in
-            XCTAssertTrue("\(error)".contains(fragment), "\(what): \(error)", file: file, line: line)
+        let bytes = ChipImageCodec.encode(image)
+        var messages: [String] = []
+        // One thread and several check the matrices in another order; the message is the same.
+        for workers in [1, 3] {
+            XCTAssertThrowsError(try ChipImageCodec.decode(bytes, workers: workers), what, file: file, line: line) { error in
+                XCTAssertTrue("\(error)".contains(fragment), "\(what): \(error)", file: file, line: line)
+                messages.append("\(error)")
+            }
         }
+        XCTAssertEqual(Set(messages).count, 1, "\(what): \(messages)", file: file, line: line)
     }
 
     func testTheCompiledImageLoads() throws {
         let image = try compile(Self.yaml).image
         XCTAssertEqual(try ChipImageCodec.decode(ChipImageCodec.encode(image)), image)
+        XCTAssertEqual(try ChipImageCodec.decode(ChipImageCodec.encode(image), workers: 3), image)
+    }
+
+    /// Two cores' matrices broken at once: the first core's problem is the one reported, on
+    /// one thread or several (the matrices are checked side by side, their findings thrown in
+    /// core order).
+    func testTheFirstBrokenCoreIsReportedOnAnyNumberOfThreads() throws {
+        var image = try compile(Self.yaml).image
+        let withSynapses = image.cores.indices.filter { !image.cores[$0].synapses.words.isEmpty }
+        XCTAssertGreaterThanOrEqual(withSynapses.count, 2)
+        let (first, last) = (withSynapses.first!, withSynapses.last!)
+        image.cores[last].synapses.entries.reverse()
+        image.cores[first].synapses.shifts = [0]
+        let bytes = ChipImageCodec.encode(image)
+        for workers in [1, 2, 5] {
+            XCTAssertThrowsError(try ChipImageCodec.decode(bytes, workers: workers)) { error in
+                XCTAssertTrue("\(error)".contains("core \(first) has an impossible ring-buffer layout"), "\(workers) workers: \(error)")
+            }
+        }
+        image.cores[first].synapses.shifts = [0, 0]
+        XCTAssertThrowsError(try ChipImageCodec.decode(ChipImageCodec.encode(image), workers: 2)) { error in
+            XCTAssertTrue("\(error)".contains("core \(last)'s"), "\(error)")
+        }
     }
 
     func testStructureOfCoresAndPopulations() throws {
