@@ -105,7 +105,7 @@ final class SynapticDelivery {
         // kilobytes, where target-major order scattered them over every list. Each piece of
         // ``loadingPieces(_:parts:work:)`` holds whole source cores, so that the pieces
         // count and fill disjoint neurons' lists, one worker each.
-        var bySource = found.sorted { ($0.source, $0.target) < ($1.source, $1.target) }
+        var bySource = Self.sourceMajor(found, sources: cores.count)
         // Each target's matrix is read in place: a copy per (source, target) pair retained and
         // released its six arrays, about 3 % of loading CUBA at 80k neurons (97,000 pairs).
         let matrices = cores.map(\.synapses), prefetch = matrices.map(MatrixPrefetch.init)
@@ -138,13 +138,15 @@ final class SynapticDelivery {
         var shortestOfPiece = [Int](repeating: .max, count: pieces.count)
         let lists = StaticLists(targets: targets, weights16: weights16, weights64: weights64, layout: layout, neuronBase: base)
         fill.withUnsafeMutableBufferPointer { fill in
+        counts.withUnsafeBufferPointer { listStarts in
         shortestOfPiece.withUnsafeMutableBufferPointer { shortestOfPiece in
         matrices.withUnsafeBufferPointer { matrices in
         bySource.withUnsafeBufferPointer { bySource in
             DispatchQueue.concurrentPerform(iterations: pieces.count) { piece in
-                shortestOfPiece[piece] = lists.fill(bySource[pieces[piece]], matrices: matrices, prefetch: prefetch, fill: fill.baseAddress!)
+                shortestOfPiece[piece] = lists.fill(bySource[pieces[piece]], matrices: matrices, prefetch: prefetch, fill: fill.baseAddress!,
+                                                    listStarts: listStarts.baseAddress!)
             }
-        }}}}
+        }}}}}
         let shortest = shortestOfPiece.min() ?? .max
         let anyPlastic = cores.contains { !$0.synapses.plasticWords.isEmpty }
         let plastic = anyPlastic ? PlasticSynapses(arithmetic: arithmetic, dt: image.network.timestepMs) : nil
